@@ -1,0 +1,139 @@
+# vctx — kernel-isolation contexts.  Plain GNU make; see README.md.
+#
+#   make            build vctx, vnet and the test probe
+#   make check      unit tests, then root integration tests (TAP through prove)
+#   make demo       build, make the busybox template, start a context, show it
+#   make bench      benchmarks beside crun, lxc, systemd-nspawn and bubblewrap
+#   make install    PREFIX=/usr/local DESTDIR=
+
+PREFIX     ?= /usr/local
+SBINDIR    ?= $(PREFIX)/sbin
+DATADIR    ?= $(PREFIX)/share/vctx
+MANDIR     ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+UNITDIR    ?= /lib/systemd/system
+DESTDIR    ?=
+
+CC       ?= gcc
+PKGS      = libmnl libcgroup libseccomp libcap-ng
+CPPFLAGS += -D_GNU_SOURCE -DVX_TEMPLATEDIR='"$(DATADIR)/templates"' -Ivctx -Ivnet
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 -Wall -Wextra -Wshadow -Wformat=2 -Wno-missing-field-initializers \
+	    -Werror -fstack-protector-strong -D_FORTIFY_SOURCE=2 \
+	    $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+# Debian packages each goal needs; `make deps` installs the missing ones.
+DEB_BUILD = gcc make pkg-config libmnl-dev libcgroup-dev libseccomp-dev libcap-ng-dev \
+	    libcmocka-dev libc6-dev
+DEB_RUN   = busybox-static iproute2 util-linux mandoc
+DEB_TEST  = tmux debootstrap openssh-client xz-utils zstd e2fsprogs perl
+DEB_BENCH = crun lxc systemd-container bubblewrap
+
+# The pure code, shared by vctx, vnet and the unit tests.
+CORE_SRC = vctx/err.c vctx/util.c vctx/parse.c vctx/ini.c vctx/conf.c vctx/cfgedit.c \
+	   vctx/paths.c vctx/idrange.c vctx/lock.c vctx/state.c vctx/template.c
+# The manager proper: one file per kernel concern, one thin file per command (cmd-*.c).
+VCTX_SRC = $(filter-out $(CORE_SRC),$(wildcard vctx/*.c))
+VNET_SRC = $(filter-out vnet/main.c,$(wildcard vnet/*.c))
+
+CORE_OBJ = $(CORE_SRC:.c=.o)
+VCTX_OBJ = $(VCTX_SRC:.c=.o)
+VNET_OBJ = $(VNET_SRC:.c=.o)
+
+UNIT_SRC = $(wildcard tests/unit/test-*.c)
+UNIT_BIN = $(UNIT_SRC:.c=)
+
+all: vctx/vctx vnet/vnet tests/probe
+
+vctx/vctx: $(VCTX_OBJ) $(CORE_OBJ) $(VNET_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+vnet/vnet: vnet/main.o $(VNET_OBJ) $(CORE_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The probe runs inside contexts whose root has no libc: link it statically.
+tests/probe: tests/probe.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -static -o $@ $<
+
+tests/unit/test-%: tests/unit/test-%.c $(CORE_OBJ) $(VNET_OBJ)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit -o $@ $^ $(LDLIBS) -lcmocka
+
+%.o: %.c $(wildcard vctx/*.h vnet/*.h)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# --- set-up --------------------------------------------------------------------------------
+
+deps:
+	@missing=""; for p in $(DEB_BUILD) $(DEB_RUN) $(DEB_TEST); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || \
+			missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		apt-get update -q >/dev/null && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+			$$missing >/dev/null; \
+	fi
+
+# --- tests ---------------------------------------------------------------------------------
+
+unit: $(UNIT_BIN)
+	@prove -e '' $(UNIT_BIN)
+
+check: deps
+	$(MAKE) all $(UNIT_BIN)
+	@tests/run $(UNIT_BIN) tests/root/*.t
+
+# --- demo: the README's main job -----------------------------------------------------------
+
+DEMO_PREFIX ?= /var/tmp/vctx-demo
+DEMO = VCTX_PREFIX=$(DEMO_PREFIX) VCTX_TEMPLATE_DIR=$(CURDIR)/templates ./vctx/vctx
+demo: deps
+	$(MAKE) all
+	@$(DEMO) template list | grep -q '^busybox ' || $(DEMO) template build busybox --from busybox
+	@$(DEMO) status demo >/dev/null 2>&1 || $(DEMO) create demo --template busybox
+	@$(DEMO) status demo 2>/dev/null | grep -q 'state: *running' || $(DEMO) start demo
+	@echo '$$ vctx exec demo -- hostname'; $(DEMO) exec demo -- hostname
+	@echo '$$ vctx exec demo -- ps'; $(DEMO) exec demo -- ps
+	@echo '$$ vctx list'; $(DEMO) list
+	@echo "(stop and remove it with: make demo-clean)"
+
+demo-clean:
+	-@$(DEMO) destroy --force demo 2>/dev/null
+	-@$(DEMO) template remove busybox 2>/dev/null
+	rm -rf $(DEMO_PREFIX)
+
+# --- benchmarks ----------------------------------------------------------------------------
+
+bench: deps all
+	@bench/run
+
+# --- install -------------------------------------------------------------------------------
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR)/templates \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
+	install -m 755 vctx/vctx vnet/vnet $(DESTDIR)$(SBINDIR)/
+	install -m 755 templates/busybox $(DESTDIR)$(DATADIR)/templates/
+	for t in debian tarball host lib.sh; do \
+		[ ! -f templates/$$t ] || install -m 755 templates/$$t $(DESTDIR)$(DATADIR)/templates/; \
+	done
+	install -m 644 man/vctx.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 man/vctx.8 $(DESTDIR)$(MANDIR)/man8/
+	for m in man/vnet.8 man/vctx-templates.7; do \
+		[ ! -f $$m ] || install -m 644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/; \
+	done
+
+# --- style ---------------------------------------------------------------------------------
+
+style:
+	clang-format -i vctx/*.[ch] vnet/*.[ch] tests/unit/*.c tests/probe.c
+
+lint-man:
+	mandoc -Tlint -W warning man/*.[0-9]
+
+clean:
+	rm -f vctx/*.o vnet/*.o vctx/vctx vnet/vnet tests/probe $(UNIT_BIN)
+
+.PHONY: all deps unit check demo demo-clean bench install style lint-man clean

@@ -1,0 +1,89 @@
+# templates/lib.sh — sourced by every template builder (POSIX sh); see vctx-templates(7).
+#
+# vctx runs a builder with:
+#   VCTX_ROOTFS         the empty directory to fill (the future rootfs/)
+#   VCTX_TEMPLATE       the template's name
+#   VCTX_TEMPLATE_CONF  where template.conf goes
+#   VCTX_TEMPLATE_DIR   the directory holding the builders and this file
+# as pid 1 of its own pid and mount namespaces: a killed build leaves no process or mount.
+# A builder exits 0 on success, 1 on failure (a message on stderr), 2 on bad arguments.
+
+set -eu
+
+vx_die() {
+	echo "template ${VCTX_TEMPLATE:-?}: $*" >&2
+	exit 1
+}
+
+vx_usage() {
+	echo "template ${VCTX_TEMPLATE:-?}: $*" >&2
+	exit 2
+}
+
+vx_need() {
+	for _c; do
+		command -v "$_c" >/dev/null 2>&1 || vx_die "'$_c' is needed (apt-get install it)"
+	done
+}
+
+: "${VCTX_ROOTFS:?run builders through 'vctx template build'}"
+: "${VCTX_TEMPLATE_CONF:?run builders through 'vctx template build'}"
+R=$VCTX_ROOTFS
+
+# The host's Debian architecture name, or the kernel's when dpkg is missing.
+vx_arch() {
+	dpkg --print-architecture 2>/dev/null || uname -m
+}
+
+# Enable a getty on /dev/console for whichever init the tree has.
+vx_console_getty() {
+	case "$1" in
+	systemd)
+		if [ -e "$R/lib/systemd/system/console-getty.service" ]; then
+			mkdir -p "$R/etc/systemd/system/getty.target.wants"
+			ln -sf /lib/systemd/system/console-getty.service \
+				"$R/etc/systemd/system/getty.target.wants/console-getty.service"
+		fi
+		;;
+	sysvinit)
+		if [ -f "$R/etc/inittab" ]; then
+			# Containers have no virtual terminals: one getty on the console instead.
+			sed -i -e 's/^\([1-6]\):/#\1:/' "$R/etc/inittab"
+			grep -q '^co:' "$R/etc/inittab" ||
+				echo 'co:2345:respawn:/sbin/getty --noclear 38400 console' >>"$R/etc/inittab"
+		fi
+		;;
+	esac
+}
+
+# vx_finish DISTRIBUTION RELEASE INIT-FLAVOUR INIT-PATH STOP-SIGNAL
+# Every builder ends here, so every template is finished the same way.
+vx_finish() {
+	_dist=$1 _rel=$2 _init=$3 _path=$4 _sig=$5
+	# Per-machine identity is made at first start, never shared between contexts.
+	rm -f "$R"/etc/ssh/ssh_host_*
+	if [ -d "$R/etc" ]; then
+		: >"$R/etc/machine-id"
+		[ ! -e "$R/var/lib/dbus/machine-id" ] || ln -sf /etc/machine-id "$R/var/lib/dbus/machine-id"
+		# vctx mounts everything a context has; nothing is mounted from fstab.
+		echo "# vctx sets up this context's mounts; see vctx.conf(5)" >"$R/etc/fstab"
+		# hostname, hosts and resolv.conf are written per context at start.
+		: >"$R/etc/hostname"
+		printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' >"$R/etc/hosts"
+		rm -f "$R/etc/resolv.conf"
+		: >"$R/etc/resolv.conf"
+	fi
+	vx_console_getty "$_init"
+	mkdir -p "$R/proc" "$R/sys" "$R/dev" "$R/run" "$R/tmp"
+	chmod 1777 "$R/tmp"
+	cat >"$VCTX_TEMPLATE_CONF" <<EOT
+# Written by 'vctx template build'; see vctx-templates(7).
+distribution = $_dist
+release = $_rel
+architecture = $(vx_arch)
+init = $_init
+init-path = $_path
+stop-signal = $_sig
+built = $(date +%s)
+EOT
+}

@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "cgroup.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libcgroup.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "paths.h"
+#include "util.h"
+
+/* What the host offers, found once per process. */
+struct hier {
+	char ctrl[32];		/* a controller that names the hierarchy to libcgroup */
+	char mnt[VX_CG_MNT];
+};
+
+static struct {
+	bool done;
+	enum vx_cg_layout layout;
+	char v2mnt[VX_CG_MNT];
+	char v2ctrls[256];	/* controllers available in the cgroup2 hierarchy */
+	unsigned nv1;
+	struct hier v1[VX_CG_MAX_V1];
+	bool libcg;		/* cgroup_init() done */
+} host;
+
+const char *cg_layout_name(enum vx_cg_layout l)
+{
+	static const char *names[] = { "none", "v1", "hybrid", "v2" };
+
+	return names[l];
+}
+
+/* The cgroup2 mount point, from mountinfo (libcgroup 2.0.2 only knows cgroup2 mounts that
+ * carry controllers, and a hybrid host's usually carries none). */
+static void find_v2_mount(void)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096];
+
+	while (f && fgets(line, sizeof(line), f)) {
+		char mnt[VX_CG_MNT], *sep = strstr(line, " - ");
+		char fstype[64];
+
+		if (!sep || sscanf(sep, " - %63s", fstype) != 1 || strcmp(fstype, "cgroup2") != 0)
+			continue;
+		if (sscanf(line, "%*s %*s %*s %*s %1023s", mnt) == 1) {
+			snprintf(host.v2mnt, sizeof(host.v2mnt), "%s", mnt);
+			return;
+		}
+	}
+}
+
+static int libcg_init(struct vx_err *err)
+{
+	int r;
+
+	if (host.libcg)
+		return 0;
+	r = cgroup_init();
+	if (r)
+		return vx_fail(err, EIO, "libcgroup: %s", cgroup_strerror(r));
+	host.libcg = true;
+	return 0;
+}
+
+/* v1 hierarchies: one row per hierarchy id in /proc/cgroups, named by its first controller. */
+static void find_v1(void)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/cgroups", "re");
+	int seen[64] = { 0 };
+	char name[32], line[256];
+	int hid, num, enabled;
+
+	/* The first line is a header. */
+	if (!f || !fgets(line, sizeof(line), f))
+		return;
+	while (fgets(line, sizeof(line), f) &&
+	       sscanf(line, "%31s %d %d %d", name, &hid, &num, &enabled) == 4) {
+		char *mp = NULL;
+
+		if (hid <= 0 || hid >= 64 || !enabled || seen[hid] || host.nv1 == VX_CG_MAX_V1)
+			continue;
+		if (libcg_init(NULL) < 0 || cgroup_get_subsys_mount_point(name, &mp) || !mp)
+			continue;
+		if (strlen(mp) >= VX_CG_MNT) {
+			free(mp);
+			continue;
+		}
+		seen[hid] = 1;
+		snprintf(host.v1[host.nv1].ctrl, sizeof(host.v1[0].ctrl), "%s", name);
+		snprintf(host.v1[host.nv1].mnt, sizeof(host.v1[0].mnt), "%s", mp);
+		free(mp);
+		host.nv1++;
+	}
+}
+
+static void detect(void)
+{
+	if (host.done)
+		return;
+	host.done = true;
+	find_v2_mount();
+	find_v1();
+	if (host.v2mnt[0]) {
+		char path[PATH_MAX + 32];
+
+		snprintf(path, sizeof(path), "%s/cgroup.controllers", host.v2mnt);
+		if (read_file_at(AT_FDCWD, path, host.v2ctrls, sizeof(host.v2ctrls)) < 0)
+			host.v2ctrls[0] = '\0';
+		strstrip(host.v2ctrls);
+	}
+	if (host.nv1 && host.v2mnt[0])
+		host.layout = VX_CG_HYBRID;
+	else if (host.nv1)
+		host.layout = VX_CG_V1;
+	else if (host.v2mnt[0])
+		host.layout = VX_CG_V2;
+	else
+		host.layout = VX_CG_NONE;
+}
+
+enum vx_cg_layout cg_layout(void)
+{
+	detect();
+	return host.layout;
+}
+
+void cg_init(struct vx_cgroup *cg)
+{
+	unsigned i;
+
+	memset(cg, 0, sizeof(*cg));
+	cg->v2fd = -1;
+	for (i = 0; i < VX_CG_MAX_V1; i++)
+		cg->tasks_fd[i] = -1;
+}
+
+void cg_close(struct vx_cgroup *cg)
+{
+	unsigned i;
+
+	if (cg->v2fd >= 0)
+		close(cg->v2fd);
+	cg->v2fd = -1;
+	for (i = 0; i < VX_CG_MAX_V1; i++) {
+		if (cg->tasks_fd[i] >= 0)
+			close(cg->tasks_fd[i]);
+		cg->tasks_fd[i] = -1;
+	}
+}
+
+/* v1 cpuset: a new cgroup starts with no CPUs and no memory nodes, and nothing can join it.
+ * The parent copies the root's and sets clone_children, so each context's cgroup starts
+ * with what its parent has. */
+static int v1_cpuset_parent(struct vx_err *err)
+{
+	struct cgroup *cg = NULL;
+	struct cgroup_controller *c;
+	char path[PATH_MAX + 64], cpus[256], mems[256];
+	unsigned i;
+	int r;
+
+	for (i = 0; i < host.nv1; i++)
+		if (strcmp(host.v1[i].ctrl, "cpuset") == 0)
+			break;
+	if (i == host.nv1)
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s", host.v1[i].mnt, vx_paths.cgroup_parent);
+	if (access(path, F_OK) == 0)
+		return 0;
+	snprintf(path, sizeof(path), "%s/cpuset.cpus", host.v1[i].mnt);
+	if (read_file_at(AT_FDCWD, path, cpus, sizeof(cpus)) < 0)
+		return vx_failsys(err, "cannot read %s", path);
+	snprintf(path, sizeof(path), "%s/cpuset.mems", host.v1[i].mnt);
+	if (read_file_at(AT_FDCWD, path, mems, sizeof(mems)) < 0)
+		return vx_failsys(err, "cannot read %s", path);
+	cg = cgroup_new_cgroup(vx_paths.cgroup_parent);
+	c = cg ? cgroup_add_controller(cg, "cpuset") : NULL;
+	if (!c || cgroup_add_value_string(c, "cpuset.cpus", strstrip(cpus)) ||
+	    cgroup_add_value_string(c, "cpuset.mems", strstrip(mems)) ||
+	    cgroup_add_value_string(c, "cgroup.clone_children", "1")) {
+		cgroup_free(&cg);
+		return vx_fail(err, ENOMEM, "libcgroup: cannot describe the cpuset parent");
+	}
+	r = cgroup_create_cgroup(cg, 1);
+	cgroup_free(&cg);
+	if (r)
+		return vx_fail(err, EIO, "cannot create cgroup %s in the cpuset hierarchy: %s",
+			       vx_paths.cgroup_parent, cgroup_strerror(r));
+	return 0;
+}
+
+static bool v2_has(const char *ctrl)
+{
+	size_t n = strlen(ctrl);
+	const char *p = host.v2ctrls;
+
+	while ((p = strstr(p, ctrl))) {
+		if ((p == host.v2ctrls || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+/* The controllers libcgroup should create the cgroup in. */
+static int describe(struct cgroup *cg, struct vx_err *err)
+{
+	static const char *v2_wanted[] = { "cpuset", "cpu", "io", "memory", "pids" };
+	unsigned i;
+
+	for (i = 0; i < host.nv1; i++)
+		if (!cgroup_add_controller(cg, host.v1[i].ctrl))
+			return vx_fail(err, ENOMEM, "libcgroup: cannot add %s", host.v1[i].ctrl);
+	if (host.layout != VX_CG_V2)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(v2_wanted); i++)
+		if (v2_has(v2_wanted[i]) && !cgroup_add_controller(cg, v2_wanted[i]))
+			return vx_fail(err, ENOMEM, "libcgroup: cannot add %s", v2_wanted[i]);
+	return 0;
+}
+
+/* Hybrid hosts: the cgroup2 hierarchy usually has no controllers, which libcgroup cannot
+ * address; the guest's systemd still needs a v2 directory of its own. */
+static int hybrid_v2_dir(struct vx_cgroup *cg, struct vx_err *err)
+{
+	char parent[PATH_MAX + 64];
+
+	snprintf(parent, sizeof(parent), "%s/%s", host.v2mnt, vx_paths.cgroup_parent);
+	if (mkdir(parent, 0755) < 0 && errno != EEXIST)
+		return vx_failsys(err, "cannot create cgroup %s", parent);
+	if (mkdir(cg->v2dir, 0755) < 0)
+		return vx_failsys(err, "cannot create cgroup %s", cg->v2dir);
+	return 0;
+}
+
+/* The context's root manages its own subtree (systemd inside needs that); the limits of the
+ * directory itself stay owned by the host, so the context cannot raise them. */
+static int delegate(const struct vx_cgroup *cg, uid_t uid, gid_t gid, struct vx_err *err)
+{
+	static const char *files[] = { "", "cgroup.procs", "cgroup.threads",
+				       "cgroup.subtree_control" };
+	char path[PATH_MAX + 64];
+	unsigned i;
+
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		snprintf(path, sizeof(path), "%s/%s", cg->v2dir, files[i]);
+		if (chown(path, uid, gid) < 0 && errno != ENOENT)
+			return vx_failsys(err, "cannot delegate %s", path);
+	}
+	return 0;
+}
+
+static int open_fds(struct vx_cgroup *cg, struct vx_err *err)
+{
+	char path[PATH_MAX + 16];
+	unsigned i;
+
+	if (cg->v2dir[0]) {
+		cg->v2fd = open(cg->v2dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (cg->v2fd < 0)
+			return vx_failsys(err, "cannot open cgroup %s", cg->v2dir);
+	}
+	for (i = 0; i < cg->nv1; i++) {
+		snprintf(path, sizeof(path), "%s/tasks", cg->v1dir[i]);
+		cg->tasks_fd[i] = open(path, O_WRONLY | O_CLOEXEC);
+		if (cg->tasks_fd[i] < 0)
+			return vx_failsys(err, "cannot open %s", path);
+	}
+	return 0;
+}
+
+static int fill_dirs(struct vx_cgroup *cg, const char *name, struct vx_err *err)
+{
+	unsigned i;
+
+	if (xsnprintf(cg->path, sizeof(cg->path), "%s/%s", vx_paths.cgroup_parent, name) < 0)
+		return vx_failsys(err, "cgroup path");
+	cg->layout = host.layout;
+	if (host.v2mnt[0])
+		snprintf(cg->v2dir, sizeof(cg->v2dir), "%s/%s", host.v2mnt, cg->path);
+	for (i = 0; i < host.nv1; i++)
+		snprintf(cg->v1dir[i], sizeof(cg->v1dir[i]), "%s/%s", host.v1[i].mnt, cg->path);
+	cg->nv1 = host.nv1;
+	return 0;
+}
+
+int cg_create(const char *name, const struct vx_conf *conf, struct vx_cgroup *cg,
+	      struct vx_err *err)
+{
+	struct cgroup *lc = NULL;
+	int r;
+
+	detect();
+	if (host.layout == VX_CG_NONE)
+		return vx_fail(err, ENOENT, "no cgroup hierarchy is mounted");
+	if (fill_dirs(cg, name, err) < 0)
+		return -1;
+	if (libcg_init(err) < 0)
+		return -1;
+	/* Leftovers of a killed supervisor would make mkdir fail or carry old limits. */
+	cg_destroy(cg->path, NULL);
+	if (v1_cpuset_parent(err) < 0)
+		return -1;
+	lc = cgroup_new_cgroup(cg->path);
+	if (!lc)
+		return vx_fail(err, ENOMEM, "libcgroup: out of memory");
+	if (describe(lc, err) < 0)
+		goto fail;
+	r = cgroup_create_cgroup(lc, 1);
+	if (r) {
+		vx_fail(err, EIO, "cannot create cgroup %s: %s", cg->path, cgroup_strerror(r));
+		goto fail;
+	}
+	if (host.layout == VX_CG_HYBRID && hybrid_v2_dir(cg, err) < 0)
+		goto fail;
+	if (cg->v2dir[0] && conf->userns &&
+	    delegate(cg, conf->id_base, conf->id_base, err) < 0)
+		goto fail;
+	if (open_fds(cg, err) < 0)
+		goto fail;
+	cgroup_free(&lc);
+	return 0;
+fail:
+	cgroup_free(&lc);
+	cg_close(cg);
+	cg_destroy(cg->path, NULL);
+	return -1;
+}
+
+int cg_open_join(const char *v2dir, const struct vx_list *v1dirs, struct vx_cgroup *cg,
+		 struct vx_err *err)
+{
+	unsigned i;
+
+	cg_init(cg);
+	snprintf(cg->v2dir, sizeof(cg->v2dir), "%s", v2dir);
+	for (i = 0; i < v1dirs->n && i < VX_CG_MAX_V1; i++)
+		snprintf(cg->v1dir[i], sizeof(cg->v1dir[i]), "%s", v1dirs->v[i]);
+	cg->nv1 = i;
+	if (open_fds(cg, err) < 0) {
+		cg_close(cg);
+		return -1;
+	}
+	return 0;
+}
+
+int cg_join_self(struct vx_cgroup *cg, struct vx_err *err)
+{
+	unsigned i;
+
+	for (i = 0; i < cg->nv1; i++) {
+		/* "0" into tasks moves the calling thread without the threadgroup lock that a
+		 * write into cgroup.procs takes (and its RCU grace period). */
+		if (write(cg->tasks_fd[i], "0", 1) != 1)
+			return vx_failsys(err, "cannot join cgroup %s", cg->v1dir[i]);
+		close(cg->tasks_fd[i]);
+		cg->tasks_fd[i] = -1;
+	}
+	return 0;
+}
+
+/* Remove a directory and everything the guest created below it, deepest first. */
+static int rmdir_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int r = 0;
+
+	if (!d)
+		return errno == ENOENT ? 0 : -1;
+	while ((de = readdir(d))) {
+		char sub[PATH_MAX];
+
+		if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (xsnprintf(sub, sizeof(sub), "%s/%s", dir, de->d_name) < 0 || rmdir_tree(sub) < 0)
+			r = -1;
+	}
+	closedir(d);
+	if (rmdir(dir) < 0 && errno != ENOENT)
+		r = -1;
+	return r;
+}
+
+int cg_destroy(const char *path, struct vx_err *err)
+{
+	struct cgroup *lc;
+	char v2dir[PATH_MAX + 160];
+	int r = 0;
+
+	if (!path[0])
+		return 0;
+	detect();
+	if (libcg_init(err) < 0)
+		return -1;
+	lc = cgroup_new_cgroup(path);
+	if (!lc)
+		return vx_fail(err, ENOMEM, "libcgroup: out of memory");
+	if (describe(lc, err) < 0) {
+		cgroup_free(&lc);
+		return -1;
+	}
+	/* The guest may have made sub-cgroups in its delegated v2 subtree; its processes are
+	 * gone before this runs, so there is nothing to migrate. */
+	r = cgroup_delete_cgroup_ext(lc, CGFLAG_DELETE_RECURSIVE | CGFLAG_DELETE_IGNORE_MIGRATION);
+	cgroup_free(&lc);
+	if (r && r != ECGROUPNOTEXIST)
+		return vx_fail(err, EBUSY, "cannot remove cgroup %s: %s", path, cgroup_strerror(r));
+	if (host.layout == VX_CG_HYBRID) {
+		snprintf(v2dir, sizeof(v2dir), "%s/%s", host.v2mnt, path);
+		if (rmdir_tree(v2dir) < 0)
+			return vx_failsys(err, "cannot remove cgroup %s", v2dir);
+	}
+	return 0;
+}

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* vctx create NAME --template TEMPLATE [KEY=VALUE ...] */
+#include <getopt.h>
+
+#include "cmd.h"
+#include "ctx.h"
+
+int cmd_create(int argc, char **argv)
+{
+	static const struct option opts[] = { { "template", required_argument, NULL, 't' },
+					      { NULL, 0, NULL, 0 } };
+	const char *tpl = NULL;
+	struct vx_err err;
+	int o;
+
+	while ((o = getopt_long(argc, argv, "+t:", opts, NULL)) != -1) {
+		if (o != 't')
+			return cmd_usage("create");
+		tpl = optarg;
+	}
+	/* NAME, then settings; --template may also follow NAME. */
+	if (optind >= argc)
+		return cmd_usage("create");
+	{
+		const char *name = argv[optind++];
+
+		while ((o = getopt_long(argc, argv, "t:", opts, NULL)) != -1) {
+			if (o != 't')
+				return cmd_usage("create");
+			tpl = optarg;
+		}
+		if (!tpl)
+			return cmd_usage("create");
+		if (ctx_create(name, tpl, argc - optind, argv + optind, &err) < 0)
+			return cmd_fail(&err);
+	}
+	return 0;
+}

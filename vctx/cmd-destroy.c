@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* vctx destroy [--force] [--wait] NAME */
+#include <getopt.h>
+
+#include "cmd.h"
+#include "ctx.h"
+
+int cmd_destroy(int argc, char **argv)
+{
+	static const struct option opts[] = { { "force", no_argument, NULL, 'f' },
+					      { "wait", no_argument, NULL, 'w' },
+					      { NULL, 0, NULL, 0 } };
+	bool force = false, wait = false;
+	struct vx_err err;
+	int o;
+
+	while ((o = getopt_long(argc, argv, "f", opts, NULL)) != -1) {
+		switch (o) {
+		case 'f': force = true; break;
+		case 'w': wait = true; break;
+		default: return cmd_usage("destroy");
+		}
+	}
+	if (optind != argc - 1)
+		return cmd_usage("destroy");
+	if (ctx_destroy(argv[optind], force, wait, &err) < 0)
+		return cmd_fail(&err);
+	return 0;
+}

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* vctx list [--json]
+ * vctx status [--json] NAME */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "ctx.h"
+#include "state.h"
+#include "util.h"
+
+struct info {
+	const char *name;
+	struct vx_conf conf;
+	struct vx_runstate st;
+	bool conf_ok;
+	char conf_error[VX_ERR_MSG];
+	uint64_t uptime;
+};
+
+static void gather(const char *name, struct info *in)
+{
+	struct vx_err err;
+
+	memset(in, 0, sizeof(*in));
+	in->name = name;
+	in->conf_ok = ctx_load(name, &in->conf, &err) == 0;
+	if (!in->conf_ok)
+		snprintf(in->conf_error, sizeof(in->conf_error), "%s", err.msg);
+	state_probe(name, &in->st, &err);
+	if (in->st.state == VX_RUNNING && in->st.started && now_realtime() >= in->st.started)
+		in->uptime = now_realtime() - in->st.started;
+}
+
+static void release(struct info *in)
+{
+	if (in->conf_ok)
+		conf_free(&in->conf);
+	state_free(&in->st);
+}
+
+static void json_info(const struct info *in)
+{
+	printf("{\"name\":");
+	json_str(stdout, in->name);
+	printf(",\"state\":\"%s\"", state_str(in->st.state));
+	printf(",\"init_pid\":%d", in->st.state != VX_STOPPED ? (int)in->st.init : 0);
+	printf(",\"supervised\":%s", in->st.supervised ? "true" : "false");
+	printf(",\"template\":");
+	json_str(stdout, in->conf_ok ? in->conf.template : "");
+	printf(",\"hostname\":");
+	json_str(stdout, in->conf_ok ? in->conf.hostname : "");
+	printf(",\"id_base\":%llu", in->conf_ok ? (unsigned long long)in->conf.id_base : 0ULL);
+	printf(",\"uptime\":%llu", (unsigned long long)in->uptime);
+	printf(",\"config_error\":");
+	json_str(stdout, in->conf_error);
+	printf("}");
+}
+
+static int get_json(int argc, char **argv, const char *cmd, bool *json)
+{
+	static const struct option opts[] = { { "json", no_argument, NULL, 'j' },
+					      { NULL, 0, NULL, 0 } };
+	int o;
+
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (o != 'j')
+			return cmd_usage(cmd);
+		*json = true;
+	}
+	return 0;
+}
+
+int cmd_list(int argc, char **argv)
+{
+	bool json = false;
+	struct vx_err err;
+	char **names;
+	int n, i, r = get_json(argc, argv, "list", &json);
+
+	if (r)
+		return r;
+	if (optind != argc)
+		return cmd_usage("list");
+	n = ctx_names(&names, &err);
+	if (n < 0)
+		return cmd_fail(&err);
+	if (json)
+		printf("[");
+	else
+		printf("%-20s %-9s %8s %-12s %s\n", "NAME", "STATE", "INIT-PID", "TEMPLATE",
+		       "UPTIME");
+	for (i = 0; i < n; i++) {
+		struct info in;
+		char up[32] = "-";
+
+		gather(names[i], &in);
+		if (json) {
+			printf(i ? "," : "");
+			json_info(&in);
+		} else {
+			if (in.st.state == VX_RUNNING)
+				fmt_duration(up, sizeof(up), in.uptime);
+			printf("%-20s %-9s %8d %-12s %s%s\n", in.name,
+			       in.conf_ok ? state_str(in.st.state) : "broken",
+			       in.st.state != VX_STOPPED ? (int)in.st.init : 0,
+			       in.conf_ok ? in.conf.template : "-", up,
+			       in.st.state != VX_STOPPED && !in.st.supervised
+				       ? "  (no supervisor: 'vctx stop' cleans up)" : "");
+		}
+		release(&in);
+	}
+	if (json)
+		printf("]\n");
+	ctx_names_free(names, n);
+	return 0;
+}
+
+int cmd_status(int argc, char **argv)
+{
+	bool json = false;
+	struct info in;
+	char up[32] = "-";
+	int r = get_json(argc, argv, "status", &json);
+
+	if (r)
+		return r;
+	if (optind != argc - 1)
+		return cmd_usage("status");
+	gather(argv[optind], &in);
+	if (!in.conf_ok) {
+		fprintf(stderr, "vctx: %s\n", in.conf_error);
+		release(&in);
+		return 1;
+	}
+	if (json) {
+		json_info(&in);
+		printf("\n");
+	} else {
+		if (in.st.state == VX_RUNNING)
+			fmt_duration(up, sizeof(up), in.uptime);
+		printf("name:       %s\n", in.name);
+		printf("state:      %s%s\n", state_str(in.st.state),
+		       in.st.state != VX_STOPPED && !in.st.supervised ? " (no supervisor)" : "");
+		printf("template:   %s\n", in.conf.template);
+		printf("hostname:   %s\n", in.conf.hostname);
+		printf("ids:        %llu-%llu\n", (unsigned long long)in.conf.id_base,
+		       (unsigned long long)in.conf.id_base + VX_IDS_PER_CONTEXT - 1);
+		if (in.st.state != VX_STOPPED) {
+			printf("init-pid:   %d\n", (int)in.st.init);
+			printf("supervisor: %d\n", (int)in.st.supervisor);
+			printf("uptime:     %s\n", up);
+			printf("cgroup:     %s\n", in.st.cgroup);
+		}
+	}
+	release(&in);
+	return 0;
+}

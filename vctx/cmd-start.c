@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* vctx start [--wait] [--timing] NAME */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cmd.h"
+#include "ctx.h"
+#include "util.h"
+
+int cmd_start(int argc, char **argv)
+{
+	static const struct option opts[] = { { "wait", no_argument, NULL, 'w' },
+					      { "timing", no_argument, NULL, 'T' },
+					      { NULL, 0, NULL, 0 } };
+	struct start_result res;
+	bool wait = false, timing = false;
+	struct vx_err err;
+	uint64_t t0 = now_ns();
+	int o, i;
+
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'w': wait = true; break;
+		case 'T': timing = true; break;
+		default: return cmd_usage("start");
+		}
+	}
+	if (optind != argc - 1)
+		return cmd_usage("start");
+	if (ctx_start(argv[optind], wait, &res, &err) < 0)
+		return cmd_fail(&err);
+	if (timing) {
+		uint64_t sum = 0;
+
+		for (i = 0; i < PH_COUNT; i++) {
+			printf("%-10s %8.3f ms\n", vx_phase_names[i], res.phase_ns[i] / 1e6);
+			sum += res.phase_ns[i];
+		}
+		printf("%-10s %8.3f ms\n", "other", (now_ns() - t0 - sum) / 1e6);
+		printf("%-10s %8.3f ms\n", "total", (now_ns() - t0) / 1e6);
+	}
+	return 0;
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * cmd.h — the command table.  Each command lives in vctx/cmd-NAME.c: it parses its
+ * arguments, calls the library, prints; it makes no system calls of its own.  usage() and
+ * the SYNOPSIS of vctx(8) come from the same rows.
+ */
+#ifndef VX_CMD_H
+#define VX_CMD_H
+
+#include <stdio.h>
+
+#include "err.h"
+
+struct vx_cmd {
+	const char *name;
+	const char *args;	/* synopsis after the command name */
+	const char *help;	/* one line */
+	int (*run)(int argc, char **argv);
+};
+
+extern const struct vx_cmd vx_cmds[];
+
+/* Exit codes. */
+#define EXIT_USAGE 2
+
+/* Print "vctx: message" and return 1. */
+int cmd_fail(const struct vx_err *err);
+/* Print "vctx: usage: vctx CMD ARGS" for the named command and return EXIT_USAGE. */
+int cmd_usage(const char *name);
+
+/* JSON string (quoted, escaped). */
+void json_str(FILE *f, const char *s);
+
+int cmd_create(int argc, char **argv);
+int cmd_start(int argc, char **argv);
+int cmd_stop(int argc, char **argv);
+int cmd_restart(int argc, char **argv);
+int cmd_destroy(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
+int cmd_enter(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_template(int argc, char **argv);
+
+#endif

@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "conf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ini.h"
+#include "util.h"
+
+#define F(field) offsetof(struct vx_conf, field)
+#define FIELD(conf, k) ((char *)(conf) + (k)->off)
+
+/* --- parsers: one per kind of value ---------------------------------------------------- */
+
+static int p_name(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
+{
+	if (parse_name(v, k->name, err) < 0)
+		return -1;
+	strcpy(dst, v);
+	return 0;
+}
+
+static int p_hostname(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
+{
+	(void)k;
+	if (parse_hostname(v, err) < 0)
+		return -1;
+	strcpy(dst, v);
+	return 0;
+}
+
+/* An absolute program path inside the context, optionally followed by arguments. */
+static int p_command(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
+{
+	char prog[PATH_MAX];
+	size_t n = strcspn(v, " \t");
+
+	(void)k;
+	if (n >= sizeof(prog) || strlen(v) >= PATH_MAX)
+		return vx_fail(err, ENAMETOOLONG, "command too long");
+	memcpy(prog, v, n);
+	prog[n] = '\0';
+	if (parse_abspath(prog, err) < 0)
+		return -1;
+	strcpy(dst, v);
+	return 0;
+}
+
+static int p_signal(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
+{
+	(void)k;
+	return parse_signal(v, dst, err);
+}
+
+static int p_duration(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
+{
+	uint64_t ms;
+
+	if (parse_duration(v, &ms, err) < 0)
+		return -1;
+	if (ms < k->min || ms > k->max)
+		return vx_fail(err, ERANGE, "%s is out of range (%llus to %llus)", v,
+			       (unsigned long long)k->min / 1000,
+			       (unsigned long long)k->max / 1000);
+	*(uint64_t *)dst = ms;
+	return 0;
+}
+
+static int p_u64(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
+{
+	return parse_u64(v, k->min, k->max, dst, err);
+}
+
+static int p_bool(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
+{
+	(void)k;
+	return parse_bool(v, dst, err);
+}
+
+static int p_list(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
+{
+	struct vx_list *l = dst;
+
+	if (*v == '\0')
+		return vx_fail(err, EINVAL, "empty value");
+	if (l->n >= VX_LIST_MAX)
+		return vx_fail(err, E2BIG, "more than %d values for %s", VX_LIST_MAX, k->name);
+	l->v[l->n] = strdup(v);
+	if (!l->v[l->n])
+		return vx_fail(err, ENOMEM, "out of memory");
+	l->n++;
+	return 0;
+}
+
+const struct vx_key vx_keys[] = {
+	{ "context", "template", p_name, F(template), NULL, 0, 0, VX_KEY_REQUIRED,
+	  "template the root file system comes from" },
+	{ "context", "hostname", p_hostname, F(hostname), NULL, 0, 0, 0,
+	  "host name inside (default: the context's name)" },
+	{ "context", "init", p_command, F(init), NULL, 0, 0, 0,
+	  "program run as pid 1, with arguments (default: the template's)" },
+	{ "context", "stop-signal", p_signal, F(stop_signal), NULL, 0, 0, 0,
+	  "signal that asks init to shut down (default: the template's)" },
+	{ "context", "stop-timeout", p_duration, F(stop_timeout_ms), "30", 0, 3600000, 0,
+	  "time init has to shut down before everything is killed" },
+	{ "context", "start-timeout", p_duration, F(start_timeout_ms), "60", 1000, 3600000, 0,
+	  "time a start may take until the context counts as up" },
+	{ "context", "id-base", p_u64, F(id_base), NULL, 65536, 0xffffffffull - 65536,
+	  VX_KEY_REQUIRED | VX_KEY_INTERNAL,
+	  "first host uid/gid of the context's 65536 (allocated by create)" },
+	{ "context", "userns", p_bool, F(userns), "yes", 0, 0, 0,
+	  "run in a user namespace (no: root inside is root on the host)" },
+};
+const unsigned vx_nkeys = ARRAY_SIZE(vx_keys);
+
+const struct vx_key *conf_key(const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < vx_nkeys; i++)
+		if (strcmp(vx_keys[i].name, name) == 0)
+			return &vx_keys[i];
+	return NULL;
+}
+
+/* --- loading ----------------------------------------------------------------------------- */
+
+struct load {
+	const char *file;
+	struct vx_conf *conf;
+	unsigned seen[sizeof(vx_keys) / sizeof(vx_keys[0])];	/* line of first occurrence */
+};
+
+static int load_line(const struct ini_line *l, void *user, struct vx_err *err)
+{
+	struct load *ld = user;
+	const struct vx_key *k;
+	unsigned i;
+
+	if (l->type == INI_SECTION) {
+		for (i = 0; i < vx_nkeys; i++)
+			if (strcmp(vx_keys[i].section, l->section) == 0)
+				return 0;
+		return vx_fail(err, EINVAL, "%s:%u: unknown section [%s]", ld->file, l->lineno,
+			       l->section);
+	}
+	if (l->type != INI_KEY)
+		return 0;
+	k = conf_key(l->key);
+	if (!k)
+		return vx_fail(err, EINVAL, "%s:%u: unknown key '%s'", ld->file, l->lineno, l->key);
+	if (strcmp(k->section, l->section) != 0)
+		return vx_fail(err, EINVAL, "%s:%u: key '%s' belongs in [%s], not [%s]", ld->file,
+			       l->lineno, l->key, k->section, l->section);
+	i = k - vx_keys;
+	if (ld->seen[i] && !(k->flags & VX_KEY_REPEAT))
+		return vx_fail(err, EINVAL, "%s:%u: key '%s' set twice (first on line %u)",
+			       ld->file, l->lineno, l->key, ld->seen[i]);
+	if (!ld->seen[i])
+		ld->seen[i] = l->lineno;
+	if (k->parse(k, l->value, FIELD(ld->conf, k), err) < 0)
+		return vx_prefix(err, "%s:%u: %s", ld->file, l->lineno, k->name);
+	return 0;
+}
+
+static int apply_defaults(struct vx_conf *conf, struct vx_err *err)
+{
+	unsigned i;
+
+	for (i = 0; i < vx_nkeys; i++) {
+		const struct vx_key *k = &vx_keys[i];
+
+		if (k->def && k->parse(k, k->def, FIELD(conf, k), err) < 0)
+			return vx_prefix(err, "default of %s", k->name);
+	}
+	return 0;
+}
+
+int conf_parse(const char *file, const char *text, const char *name, struct vx_conf *conf,
+	       struct vx_err *err)
+{
+	struct load ld = { .file = file, .conf = conf };
+	unsigned i;
+
+	memset(conf, 0, sizeof(*conf));
+	snprintf(conf->name, sizeof(conf->name), "%s", name);
+	snprintf(conf->file, sizeof(conf->file), "%s", file);
+	if (apply_defaults(conf, err) < 0 || ini_scan(file, text, load_line, &ld, err) < 0)
+		goto fail;
+	for (i = 0; i < vx_nkeys; i++) {
+		if ((vx_keys[i].flags & VX_KEY_REQUIRED) && !ld.seen[i]) {
+			vx_fail(err, EINVAL, "%s: required key '%s' is missing from [%s]", file,
+				vx_keys[i].name, vx_keys[i].section);
+			goto fail;
+		}
+	}
+	if (conf->hostname[0] == '\0')
+		snprintf(conf->hostname, sizeof(conf->hostname), "%s", name);
+	if (conf_validate(conf, err) < 0) {
+		vx_prefix(err, "%s", file);
+		goto fail;
+	}
+	return 0;
+fail:
+	conf_free(conf);
+	return -1;
+}
+
+int conf_load_file(const char *path, const char *name, struct vx_conf *conf, struct vx_err *err)
+{
+	_cleanup_free_ char *text = read_text(path, 1 << 20, err);
+
+	if (!text)
+		return -1;
+	return conf_parse(path, text, name, conf, err);
+}
+
+void conf_free(struct vx_conf *conf)
+{
+	unsigned i;
+
+	for (i = 0; i < vx_nkeys; i++) {
+		const struct vx_key *k = &vx_keys[i];
+		struct vx_list *l;
+
+		if (k->parse != p_list)
+			continue;
+		l = (struct vx_list *)FIELD(conf, k);
+		while (l->n)
+			free(l->v[--l->n]);
+	}
+}
+
+int conf_validate(const struct vx_conf *conf, struct vx_err *err)
+{
+	if (conf->id_base && conf->id_base % VX_IDS_PER_CONTEXT)
+		return vx_fail(err, EINVAL, "id-base %llu is not a multiple of %u",
+			       (unsigned long long)conf->id_base, VX_IDS_PER_CONTEXT);
+	return 0;
+}

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "console.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <termios.h>
+
+#include "util.h"
+
+void console_init(struct vx_console *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->master = c->slave = c->logfd = c->viewer = -1;
+}
+
+int console_open(struct vx_console *c, uid_t uid, gid_t gid, struct vx_err *err)
+{
+	struct termios t;
+
+	c->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+	if (c->master < 0)
+		return vx_failsys(err, "cannot open a pty for the console");
+	if (unlockpt(c->master) < 0 || ptsname_r(c->master, c->path, sizeof(c->path)))
+		return vx_failsys(err, "cannot set up the console pty");
+	c->slave = open(c->path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (c->slave < 0)
+		return vx_failsys(err, "cannot open %s", c->path);
+	/* The context's root owns its console, as on a real machine (getty chowns it). */
+	if (fchown(c->slave, uid, gid) < 0 || fchmod(c->slave, 0620) < 0)
+		return vx_failsys(err, "cannot hand %s to the context", c->path);
+	/* Console output is kept as it comes: no CR/LF translation in the log. */
+	if (tcgetattr(c->slave, &t) == 0) {
+		t.c_oflag &= ~ONLCR;
+		tcsetattr(c->slave, TCSANOW, &t);
+	}
+	return 0;
+}
+
+int console_log_open(struct vx_console *c, const char *path, uint64_t max, struct vx_err *err)
+{
+	struct stat st;
+
+	snprintf(c->logpath, sizeof(c->logpath), "%s", path);
+	c->logmax = max;
+	c->logfd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (c->logfd < 0)
+		return vx_failsys(err, "cannot open %s", path);
+	c->logsize = fstat(c->logfd, &st) == 0 ? (uint64_t)st.st_size : 0;
+	return 0;
+}
+
+void console_log(struct vx_console *c, const char *buf, size_t len)
+{
+	char old[PATH_MAX + 8];
+
+	if (c->logfd < 0)
+		return;
+	if (c->logmax && c->logsize + len > c->logmax) {
+		/* Keep one older file: at most twice the bound on disk. */
+		snprintf(old, sizeof(old), "%s.1", c->logpath);
+		rename(c->logpath, old);
+		close(c->logfd);
+		c->logfd = open(c->logpath, O_WRONLY | O_APPEND | O_CREAT | O_TRUNC | O_CLOEXEC |
+				O_NOFOLLOW, 0600);
+		c->logsize = 0;
+		if (c->logfd < 0)
+			return;
+	}
+	if (write_full(c->logfd, buf, len) == 0)
+		c->logsize += len;
+}
+
+void console_pump(struct vx_console *c)
+{
+	char buf[4096];
+	ssize_t n;
+
+	while ((n = read(c->master, buf, sizeof(buf))) > 0) {
+		console_log(c, buf, n);
+		/* A slow viewer loses output rather than stall the context's console. */
+		if (c->viewer >= 0 && send(c->viewer, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 &&
+		    errno != EAGAIN) {
+			close(c->viewer);
+			c->viewer = -1;
+		}
+	}
+}
+
+void console_close(struct vx_console *c)
+{
+	if (c->viewer >= 0)
+		close(c->viewer);
+	if (c->master >= 0)
+		close(c->master);
+	if (c->slave >= 0)
+		close(c->slave);
+	if (c->logfd >= 0)
+		close(c->logfd);
+	console_init(c);
+}

@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "ctx.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "cfgedit.h"
+#include "ctl.h"
+#include "idrange.h"
+#include "lock.h"
+#include "paths.h"
+#include "state.h"
+#include "sys.h"
+#include "template.h"
+#include "util.h"
+
+int ctx_load(const char *name, struct vx_conf *conf, struct vx_err *err)
+{
+	char path[PATH_MAX];
+
+	if (parse_name(name, "context", err) < 0)
+		return -1;
+	if (path_conf(path, sizeof(path), name) < 0)
+		return vx_failsys(err, "config path");
+	if (access(path, F_OK) < 0)
+		return vx_fail(err, ENOENT, "context '%s' does not exist (see 'vctx list')", name);
+	return conf_load_file(path, name, conf, err);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int ctx_names(char ***names, struct vx_err *err)
+{
+	DIR *d = opendir(vx_paths.etc);
+	struct dirent *de;
+	char **v = NULL;
+	int n = 0;
+
+	*names = NULL;
+	if (!d)
+		return errno == ENOENT ? 0 : vx_failsys(err, "cannot read %s", vx_paths.etc);
+	while ((de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+		char name[VX_NAME_MAX + 1];
+		char **nv;
+
+		if (l < 6 || l - 5 > VX_NAME_MAX || strcmp(de->d_name + l - 5, ".conf") != 0)
+			continue;
+		snprintf(name, sizeof(name), "%.*s", (int)(l - 5), de->d_name);
+		if (parse_name(name, "context", NULL) < 0)
+			continue;
+		nv = realloc(v, (n + 1) * sizeof(*v));
+		if (!nv || !(nv[n] = strdup(name))) {
+			free(nv ? nv : v);
+			closedir(d);
+			return vx_fail(err, ENOMEM, "out of memory");
+		}
+		v = nv;
+		n++;
+	}
+	closedir(d);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_str);
+	*names = v;
+	return n;
+}
+
+void ctx_names_free(char **names, int n)
+{
+	while (n > 0)
+		free(names[--n]);
+	free(names);
+}
+
+/* --- settings on the command line ---------------------------------------------------------- */
+
+/* Apply KEY=VALUE settings to a config text.  add: repeatable keys gain a line instead of
+ * replacing their lines. */
+static char *apply_settings(char *text, int nset, char **set, bool add, struct vx_err *err)
+{
+	int i;
+
+	for (i = 0; i < nset && text; i++) {
+		char key[64];
+		const char *eq = strchr(set[i], '=');
+		const struct vx_key *k;
+		char *next;
+
+		if (!eq || eq == set[i] || (size_t)(eq - set[i]) >= sizeof(key)) {
+			vx_fail(err, EINVAL, "expected KEY=VALUE, got '%s'", set[i]);
+			goto fail;
+		}
+		snprintf(key, sizeof(key), "%.*s", (int)(eq - set[i]), set[i]);
+		k = conf_key(key);
+		if (!k) {
+			vx_fail(err, EINVAL, "unknown key '%s' (see vctx.conf(5))", key);
+			goto fail;
+		}
+		if (k->flags & VX_KEY_INTERNAL) {
+			vx_fail(err, EPERM, "key '%s' is managed by vctx", key);
+			goto fail;
+		}
+		if (strchr(eq + 1, '\n')) {
+			vx_fail(err, EINVAL, "%s: value may not contain a newline", key);
+			goto fail;
+		}
+		next = (k->flags & VX_KEY_REPEAT) && add
+			       ? cfg_add(text, k->section, key, eq + 1, err)
+			       : cfg_set(text, k->section, key, eq + 1, err);
+		free(text);
+		text = next;
+	}
+	return text;
+fail:
+	free(text);
+	return NULL;
+}
+
+/* --- create -------------------------------------------------------------------------------- */
+
+static int make_storage(const char *name, const struct vx_conf *conf, struct vx_err *err)
+{
+	char dir[PATH_MAX], upper[PATH_MAX], work[PATH_MAX];
+	uid_t owner = conf->userns ? conf->id_base : 0;
+
+	if (path_ctxdir(dir, sizeof(dir), name, NULL) < 0 ||
+	    path_ctxdir(upper, sizeof(upper), name, "upper") < 0 ||
+	    path_ctxdir(work, sizeof(work), name, "work") < 0)
+		return vx_failsys(err, "context path");
+	/* A directory without a config is what a killed create leaves: start over. */
+	if (rm_rf(dir, err) < 0)
+		return -1;
+	if (mkdir(dir, 0700) < 0 || mkdir(upper, 0755) < 0 || mkdir(work, 0700) < 0)
+		return vx_failsys(err, "cannot create %s", upper);
+	/* The upper layer's root is the context's "/": its root owns it. */
+	if (chown(upper, owner, owner) < 0)
+		return vx_failsys(err, "cannot chown %s", upper);
+	return 0;
+}
+
+int ctx_create(const char *name, const char *tpl, int nset, char **set, struct vx_err *err)
+{
+	char path[PATH_MAX], base_s[32], dir[PATH_MAX];
+	_cleanup_close_ int lock = -1, idlock = -1;
+	struct vx_template t;
+	struct vx_conf conf;
+	uint64_t base;
+	char *text = NULL;
+
+	if (parse_name(name, "context", err) < 0)
+		return -1;
+	if (template_load(tpl, &t, err) < 0)
+		return -1;
+	if (paths_mkdirs(err) < 0)
+		return -1;
+	lock = ctx_lock(name, false, err);
+	if (lock < 0)
+		return -1;
+	if (path_conf(path, sizeof(path), name) < 0 || path_ctxdir(dir, sizeof(dir), name, NULL) < 0)
+		return vx_failsys(err, "config path");
+	if (access(path, F_OK) == 0)
+		return vx_fail(err, EEXIST, "context '%s' already exists", name);
+	if (asprintf(&text, "# vctx context %s; see vctx.conf(5).\n[context]\ntemplate = %s\n",
+		     name, tpl) < 0)
+		return vx_fail(err, ENOMEM, "out of memory");
+	text = apply_settings(text, nset, set, true, err);
+	if (!text)
+		return -1;
+	idlock = idrange_allocate(&base, err);
+	if (idlock < 0)
+		goto fail;
+	snprintf(base_s, sizeof(base_s), "%llu", (unsigned long long)base);
+	{
+		char *next = cfg_set(text, "context", "id-base", base_s, err);
+
+		free(text);
+		text = next;
+	}
+	/* Everything is checked by reading the config back before anything is written. */
+	if (!text || conf_parse(path, text, name, &conf, err) < 0)
+		goto fail;
+	if (make_storage(name, &conf, err) < 0 ||
+	    write_atomic(path, text, strlen(text), 0600, true, err) < 0) {
+		rm_rf(dir, NULL);
+		conf_free(&conf);
+		goto fail;
+	}
+	conf_free(&conf);
+	free(text);
+	return 0;
+fail:
+	free(text);
+	return -1;
+}
+
+int ctx_edit_conf(const char *name, int nset, char **set, bool add, struct vx_conf *out,
+		  struct vx_err *err)
+{
+	char path[PATH_MAX];
+	char *text;
+
+	if (path_conf(path, sizeof(path), name) < 0)
+		return vx_failsys(err, "config path");
+	text = read_text(path, 1 << 20, err);
+	if (!text)
+		return -1;
+	text = apply_settings(text, nset, set, add, err);
+	if (!text)
+		return -1;
+	if (conf_parse(path, text, name, out, err) < 0 ||
+	    write_atomic(path, text, strlen(text), 0600, false, err) < 0) {
+		free(text);
+		return -1;
+	}
+	free(text);
+	return 0;
+}
+
+/* --- start --------------------------------------------------------------------------------- */
+
+/* What a crashed supervisor left: clean it, or refuse if its context still runs. */
+static int settle(const char *name, struct vx_runstate *st, struct vx_err *err)
+{
+	if (state_probe(name, st, err) < 0)
+		return -1;
+	if (st->supervised)
+		return vx_fail(err, EEXIST, "%s is already %s", name, state_str(st->state));
+	if (st->init_alive)
+		return vx_fail(err, EEXIST, "%s is running without its supervisor (was it "
+			       "killed?); 'vctx stop %s' stops it and cleans up", name, name);
+	if (st->have_record)
+		return sup_cleanup(name, st, err);
+	return 0;
+}
+
+int ctx_start(const char *name, bool wait, struct start_result *res, struct vx_err *err)
+{
+	_cleanup_close_ int lock = -1;
+	struct vx_runstate st;
+	struct vx_template t;
+	struct vx_conf conf;
+	struct stat sb;
+	char upper[PATH_MAX];
+	int pfd[2], status, r = -1;
+	ssize_t n;
+	pid_t pid;
+
+	memset(res, 0, sizeof(*res));
+	if (ctx_load(name, &conf, err) < 0)
+		return -1;
+	if (template_load(conf.template, &t, err) < 0 ||
+	    path_ctxdir(upper, sizeof(upper), name, "upper") < 0 || paths_mkdirs(err) < 0)
+		goto out;
+	if (stat(upper, &sb) < 0) {
+		vx_failsys(err, "the storage of %s is missing (%s)", name, upper);
+		goto out;
+	}
+	lock = ctx_lock(name, wait, err);
+	if (lock < 0)
+		goto out;
+	r = settle(name, &st, err);
+	state_free(&st);
+	if (r < 0)
+		goto out;
+	r = -1;
+	if (pipe2(pfd, O_CLOEXEC) < 0) {
+		vx_failsys(err, "pipe");
+		goto out;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		vx_failsys(err, "fork");
+		goto out;
+	}
+	if (pid == 0) {
+		struct sup_args a = { .name = name, .conf = &conf, .tpl = &t,
+				      .result_fd = pfd[1], .lock_fd = lock };
+
+		close(pfd[0]);
+		sup_main(&a);
+	}
+	close(pfd[1]);
+	n = read_full(pfd[0], res, sizeof(*res));
+	close(pfd[0]);
+	if (n != sizeof(*res)) {
+		vx_fail(err, EIO, "the supervisor of %s died while starting it (see %s/%s/vctx.log)",
+			name, vx_paths.log, name);
+	} else if (!res->ok) {
+		*err = res->err;
+	} else {
+		r = 0;
+		goto out;
+	}
+	/* It cleaned up before answering; let it finish exiting so the next command finds
+	 * nothing left. */
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	vx_prefix(err, "cannot start %s", name);
+out:
+	conf_free(&conf);
+	return r;
+}
+
+/* --- stop ---------------------------------------------------------------------------------- */
+
+/* Wait until the process behind pidfd exits, at most ms (-1: forever). */
+static bool wait_exit(int pidfd, int ms)
+{
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+	while (poll(&p, 1, ms) < 0)
+		if (errno != EINTR)
+			return false;
+	return p.revents & POLLIN;
+}
+
+/* The supervisor is gone but init is not: stop it from here, then clean up. */
+static int stop_orphan(const char *name, struct vx_runstate *st, const struct vx_conf *conf,
+		       uint64_t timeout_ms, bool kill, struct vx_err *err)
+{
+	_cleanup_close_ int pidfd = vx_pidfd_open(st->init);
+	struct vx_template t;
+	int sig = conf->stop_signal;
+
+	if (pidfd < 0 || proc_start_time(st->init) != st->init_start)
+		return sup_cleanup(name, st, err);	/* exited meanwhile */
+	if (!sig)
+		sig = template_load(conf->template, &t, NULL) == 0 ? t.stop_signal : SIGTERM;
+	if (!kill && timeout_ms) {
+		vx_pidfd_send_signal(pidfd, sig);
+		if (wait_exit(pidfd, timeout_ms > INT32_MAX ? INT32_MAX : (int)timeout_ms))
+			return sup_cleanup(name, st, err);
+	}
+	/* SIGKILL to a pid namespace's init takes every process in it along. */
+	vx_pidfd_send_signal(pidfd, SIGKILL);
+	wait_exit(pidfd, -1);
+	return sup_cleanup(name, st, err);
+}
+
+int ctx_stop(const char *name, uint64_t timeout_ms, bool kill, bool wait, struct vx_err *err)
+{
+	_cleanup_close_ int lock = -1, fd = -1;
+	struct vx_runstate st;
+	struct vx_conf conf;
+	char req[64], ans[64];
+	int r = 0;
+
+	if (ctx_load(name, &conf, err) < 0)
+		return -1;
+	if (timeout_ms == VX_TIMEOUT_CONFIG)
+		timeout_ms = conf.stop_timeout_ms;
+	lock = ctx_lock(name, wait, err);
+	if (lock < 0 || state_probe(name, &st, err) < 0) {
+		conf_free(&conf);
+		return -1;
+	}
+	if (st.supervised) {
+		snprintf(req, sizeof(req), kill ? "kill" : "stop %llu",
+			 (unsigned long long)timeout_ms);
+		fd = ctl_request(name, req, ans, sizeof(ans), err);
+		if (fd < 0 || sup_wait_exit(name, err) < 0)
+			r = -1;
+	} else if (st.init_alive) {
+		r = stop_orphan(name, &st, &conf, timeout_ms, kill, err);
+	} else if (st.have_record) {
+		r = sup_cleanup(name, &st, err);
+	} else {
+		r = vx_fail(err, ESRCH, "%s is not running", name);
+	}
+	state_free(&st);
+	conf_free(&conf);
+	return r;
+}
+
+/* --- destroy ------------------------------------------------------------------------------- */
+
+int ctx_destroy(const char *name, bool force, bool wait, struct vx_err *err)
+{
+	char path[PATH_MAX], dir[PATH_MAX], log[PATH_MAX];
+	_cleanup_close_ int lock = -1;
+	struct vx_runstate st;
+	struct vx_conf conf;
+
+	if (ctx_load(name, &conf, err) < 0)
+		return -1;
+	conf_free(&conf);
+	if (state_probe(name, &st, err) < 0)
+		return -1;
+	if (st.supervised || st.init_alive) {
+		state_free(&st);
+		if (!force)
+			return vx_fail(err, EBUSY, "%s is running: stop it first (or use --force)",
+				       name);
+		if (ctx_stop(name, 0, true, wait, err) < 0)
+			return -1;
+	}
+	state_free(&st);
+	lock = ctx_lock(name, wait, err);
+	if (lock < 0 || state_probe(name, &st, err) < 0)
+		return -1;
+	if (st.supervised || st.init_alive) {
+		state_free(&st);
+		return vx_fail(err, EBUSY, "%s was started again meanwhile", name);
+	}
+	if (st.have_record && sup_cleanup(name, &st, err) < 0) {
+		state_free(&st);
+		return -1;
+	}
+	state_free(&st);
+	if (path_conf(path, sizeof(path), name) < 0 ||
+	    path_ctxdir(dir, sizeof(dir), name, NULL) < 0 ||
+	    path_logdir(log, sizeof(log), name, NULL) < 0)
+		return vx_failsys(err, "path");
+	/* Storage first: should it fail, the config is still there to retry with. */
+	if (rm_rf(dir, err) < 0)
+		return -1;
+	if (unlink(path) < 0 && errno != ENOENT)
+		return vx_failsys(err, "cannot remove %s", path);
+	rm_rf(log, NULL);
+	ctx_lock_remove(name);
+	return 0;
+}

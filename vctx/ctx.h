@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ctx.h — the lifecycle operations the commands call: each validates everything first,
+ * takes the context's command lock, and leaves the system as it was when it fails.
+ */
+#ifndef VX_CTX_H
+#define VX_CTX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "err.h"
+#include "supervisor.h"
+
+#define VX_TIMEOUT_CONFIG UINT64_MAX	/* "use the context's stop-timeout" */
+
+/* Load NAME.conf; "context 'NAME' does not exist" when there is none. */
+int ctx_load(const char *name, struct vx_conf *conf, struct vx_err *err);
+
+/* Names of all contexts (sorted); returns the count, *names is malloc'ed. */
+int ctx_names(char ***names, struct vx_err *err);
+void ctx_names_free(char **names, int n);
+
+/* create: write NAME.conf from the template name and KEY=VALUE settings, allocate the id
+ * range, make the empty upper layer.  Copies nothing from the template. */
+int ctx_create(const char *name, const char *tpl, int nset, char **set, struct vx_err *err);
+
+int ctx_start(const char *name, bool wait, struct start_result *res, struct vx_err *err);
+
+/* stop: the stop signal, then kill everything after timeout_ms (kill: at once). */
+int ctx_stop(const char *name, uint64_t timeout_ms, bool kill, bool wait, struct vx_err *err);
+
+/* destroy: config, upper layer, state, logs.  force stops a running context first. */
+int ctx_destroy(const char *name, bool force, bool wait, struct vx_err *err);
+
+/* Change settings in NAME.conf (comments kept); returns the new text's parse in 'out'. */
+int ctx_edit_conf(const char *name, int nset, char **set, bool add, struct vx_conf *out,
+		  struct vx_err *err);
+
+#endif

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* main.c — vctx: global options, the command table, usage. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "paths.h"
+#include "util.h"
+
+#define VERSION "0.1"
+
+const struct vx_cmd vx_cmds[] = {
+	{ "create", "NAME --template TEMPLATE [KEY=VALUE ...]",
+	  "write a context's config from a template; copies nothing", cmd_create },
+	{ "start", "[--wait] [--timing] NAME", "start a context", cmd_start },
+	{ "stop", "[--timeout SECONDS] [--kill] [--wait] NAME", "stop a context", cmd_stop },
+	{ "restart", "[--timeout SECONDS] [--wait] NAME", "stop a context if it runs, start it",
+	  cmd_restart },
+	{ "destroy", "[--force] [--wait] NAME", "remove a context: config, storage, logs",
+	  cmd_destroy },
+	{ "exec", "[-t] [--cwd DIR] NAME -- COMMAND [ARG ...]",
+	  "run a command inside a running context", cmd_exec },
+	{ "enter", "NAME", "a root login shell inside a running context", cmd_enter },
+	{ "list", "[--json]", "every context with its state", cmd_list },
+	{ "status", "[--json] NAME", "one context in detail", cmd_status },
+	{ "template", "build NAME --from SOURCE [OPTIONS] | list [--json] | remove NAME",
+	  "build, list and remove templates", cmd_template },
+	{ NULL, NULL, NULL, NULL },
+};
+
+static void usage(FILE *f)
+{
+	const struct vx_cmd *c;
+
+	fprintf(f, "usage: vctx [--prefix DIR] COMMAND [ARGS]\n\n");
+	for (c = vx_cmds; c->name; c++)
+		fprintf(f, "  vctx %s %s\n      %s\n", c->name, c->args, c->help);
+	fprintf(f, "\nSee vctx(8) and vctx.conf(5).\n");
+}
+
+int cmd_usage(const char *name)
+{
+	const struct vx_cmd *c;
+
+	for (c = vx_cmds; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			fprintf(stderr, "vctx: usage: vctx %s %s\n", c->name, c->args);
+	return EXIT_USAGE;
+}
+
+int cmd_fail(const struct vx_err *err)
+{
+	vx_err_print("vctx", err);
+	return 1;
+}
+
+void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = { { "prefix", required_argument, NULL, 'p' },
+					      { "help", no_argument, NULL, 'h' },
+					      { "version", no_argument, NULL, 'V' },
+					      { NULL, 0, NULL, 0 } };
+	const char *prefix = NULL;
+	const struct vx_cmd *c;
+	struct vx_err err;
+	int o;
+
+	/* '+': stop at the command name; its options are its own. */
+	while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'p': prefix = optarg; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("vctx %s\n", VERSION); return 0;
+		default: usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (paths_init(prefix, &err) < 0)
+		return cmd_fail(&err);
+	for (c = vx_cmds; c->name; c++) {
+		if (strcmp(c->name, argv[optind]) == 0) {
+			/* The command sees itself as argv[0]; getopt starts afresh. */
+			optind++;
+			argv += optind - 1;
+			argc -= optind - 1;
+			optind = 0;
+			return c->run(argc, argv);
+		}
+	}
+	fprintf(stderr, "vctx: unknown command '%s' (see 'vctx --help')\n", argv[optind]);
+	return EXIT_USAGE;
+}

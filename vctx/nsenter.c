@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "nsenter.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include "caps.h"
+#include "cgroup.h"
+#include "conf.h"
+#include "ctx.h"
+#include "seccomp.h"
+#include "state.h"
+#include "sys.h"
+#include "tty.h"
+#include "util.h"
+
+/* root's shell and home from the context's own /etc/passwd (read as the context's root). */
+static void root_account(char *shell, size_t slen, char *home, size_t hlen)
+{
+	_cleanup_fclose_ FILE *f = fopen("/etc/passwd", "re");
+	char line[1024];
+
+	snprintf(shell, slen, "/bin/sh");
+	snprintf(home, hlen, "/root");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *field[7], *p = line;
+		int i;
+
+		for (i = 0; i < 7 && p; i++) {
+			field[i] = p;
+			p = strchr(p, ':');
+			if (p)
+				*p++ = '\0';
+		}
+		if (i < 7 || strcmp(field[2], "0") != 0)
+			continue;
+		field[6][strcspn(field[6], "\n")] = '\0';
+		if (field[6][0] == '/')
+			snprintf(shell, slen, "%s", field[6]);
+		if (field[5][0] == '/')
+			snprintf(home, hlen, "%s", field[5]);
+		break;
+	}
+}
+
+/* A pty of the context's own devpts; the master goes back to the caller. */
+static int child_pty(int sock, struct vx_err *err)
+{
+	int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC), slave;
+	char name[64];
+
+	if (master < 0 || unlockpt(master) < 0 || ptsname_r(master, name, sizeof(name)))
+		return vx_failsys(err, "cannot open a pty in the context");
+	if (send_fd(sock, master) < 0)
+		return vx_failsys(err, "cannot pass the pty");
+	close(master);
+	if (setsid() < 0)
+		return vx_failsys(err, "setsid");
+	slave = open(name, O_RDWR);
+	if (slave < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
+		return vx_failsys(err, "cannot open %s", name);
+	dup2(slave, 0);
+	dup2(slave, 1);
+	dup2(slave, 2);
+	if (slave > 2)
+		close(slave);
+	return 0;
+}
+
+static void set_env(bool tty, const char *home, const char *shell)
+{
+	const char *term = getenv("TERM");
+	char t[128] = "TERM=dumb";
+
+	if (tty && term && strlen(term) < 100)
+		snprintf(t, sizeof(t), "TERM=%s", term);
+	clearenv();
+	setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1);
+	setenv("HOME", home, 1);
+	setenv("SHELL", shell, 1);
+	setenv("USER", "root", 1);
+	setenv("LOGNAME", "root", 1);
+	putenv(strdup(t));
+}
+
+static void __attribute__((noreturn))
+child(const struct vx_conf *conf, int pidfd, struct vx_cgroup *cg, const struct vx_exec *x,
+      int sock)
+{
+	int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP;
+	char shell[256], home[256], login[260];
+	struct vx_err err = { 0 };
+	char *shell_argv[2] = { login, NULL };
+	char *const *argv = x->argv;
+	sigset_t none;
+
+	if (conf->userns)
+		flags |= CLONE_NEWUSER;
+	if (cg_join_self(cg, &err) < 0)
+		goto fail;
+	if (setns(pidfd, flags) < 0) {
+		vx_failsys(&err, "cannot join the context's namespaces");
+		goto fail;
+	}
+	if (conf->userns && (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 ||
+			     setresuid(0, 0, 0) < 0)) {
+		vx_failsys(&err, "cannot become the context's root");
+		goto fail;
+	}
+	root_account(shell, sizeof(shell), home, sizeof(home));
+	if (chdir(x->cwd ? x->cwd : x->argv ? "/" : home) < 0 && chdir("/") < 0) {
+		vx_failsys(&err, "chdir");
+		goto fail;
+	}
+	if (x->tty) {
+		if (child_pty(sock, &err) < 0)
+			goto fail;
+	} else if (setsid() < 0) {
+		/* Without a session of its own a command could push input into the caller's
+		 * terminal (TIOCSTI). */
+		vx_failsys(&err, "setsid");
+		goto fail;
+	}
+	set_env(x->tty, home, shell);
+	if (caps_apply(conf, &err) < 0 || seccomp_apply(conf, &err) < 0)
+		goto fail;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+	if (!argv) {
+		const char *base = strrchr(shell, '/');
+
+		snprintf(login, sizeof(login), "-%s", base ? base + 1 : shell);
+		execv(shell, shell_argv);
+		vx_failsys(&err, "cannot execute %s", shell);
+	} else {
+		execvp(argv[0], argv);
+		vx_failsys(&err, "cannot execute %s", argv[0]);
+	}
+	fprintf(stderr, "vctx: %s\n", err.msg);
+	_exit(err.code == ENOENT ? 127 : 126);
+fail:
+	fprintf(stderr, "vctx: %s\n", err.msg);
+	_exit(125);
+}
+
+/* Forward signals to the child until it exits. */
+static void forward_until_exit(int pidfd)
+{
+	sigset_t mask;
+	_cleanup_close_ int sfd = -1;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGQUIT);
+	sigaddset(&mask, SIGUSR1);
+	sigaddset(&mask, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	for (;;) {
+		struct pollfd p[2] = { { .fd = pidfd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
+		struct signalfd_siginfo si;
+
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			return;
+		if (p[0].revents & POLLIN)
+			return;
+		if (p[1].revents & POLLIN && read(sfd, &si, sizeof(si)) == sizeof(si))
+			vx_pidfd_send_signal(pidfd, si.ssi_signo);
+	}
+}
+
+static int running_init(const char *name, struct vx_runstate *st, struct vx_err *err)
+{
+	int pidfd;
+
+	if (state_probe(name, st, err) < 0)
+		return -1;
+	if (!st->init_alive || st->state != VX_RUNNING)
+		return vx_fail(err, ESRCH, "%s is not running", name);
+	pidfd = vx_pidfd_open(st->init);
+	/* The pidfd pins the process; checking the start time after opening it rules out a
+	 * reused pid. */
+	if (pidfd < 0 || proc_start_time(st->init) != st->init_start) {
+		if (pidfd >= 0)
+			close(pidfd);
+		return vx_fail(err, ESRCH, "%s is not running", name);
+	}
+	return pidfd;
+}
+
+static int run(const struct vx_conf *conf, int pidfd, struct vx_cgroup *cg,
+	       const struct vx_exec *x, struct vx_err *err)
+{
+	struct vx_clone_args args = { .flags = CLONE_PIDFD, .exit_signal = SIGCHLD };
+	_cleanup_close_ int cpidfd = -1, master = -1;
+	int sv[2] = { -1, -1 };
+	siginfo_t si;
+	pid_t pid;
+
+	if (x->tty && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return vx_failsys(err, "socketpair");
+	/* Our children are born in the context's pid namespace; we stay outside it. */
+	if (setns(pidfd, CLONE_NEWPID) < 0)
+		return vx_failsys(err, "cannot enter the context's pid namespace");
+	if (cg->v2fd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = cg->v2fd;
+	}
+	args.pidfd = (uint64_t)(uintptr_t)&cpidfd;
+	fflush(NULL);
+	pid = vx_clone3(&args);
+	if (pid < 0)
+		return vx_failsys(err, "clone3");
+	if (pid == 0) {
+		close(sv[0]);
+		child(conf, pidfd, cg, x, sv[1]);
+	}
+	cg_close(cg);
+	if (x->tty) {
+		struct tty_relay r = { .pidfd = cpidfd, .detach = -1, .set_winsize = true,
+				       .forward_pidfd = cpidfd };
+
+		close(sv[1]);
+		master = recv_fd(sv[0]);
+		close(sv[0]);
+		if (master >= 0) {
+			r.peer = master;
+			tty_run(&r, err);
+		}
+	}
+	forward_until_exit(cpidfd);
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PIDFD, cpidfd, &si, WEXITED) < 0)
+		return vx_failsys(err, "waitid");
+	return si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
+}
+
+int ctx_exec(const char *name, const struct vx_exec *x, struct vx_err *err)
+{
+	struct vx_runstate st;
+	struct vx_cgroup cg;
+	struct vx_conf conf;
+	int pidfd, r = -1;
+
+	if (ctx_load(name, &conf, err) < 0)
+		return -1;
+	pidfd = running_init(name, &st, err);
+	if (pidfd >= 0 && cg_open_join(st.cgv2, &st.cgv1, &cg, err) == 0)
+		r = run(&conf, pidfd, &cg, x, err);
+	if (pidfd >= 0)
+		close(pidfd);
+	state_free(&st);
+	conf_free(&conf);
+	return r;
+}

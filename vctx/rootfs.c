@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * rootfs.c — assemble a context's root file system in the supervisor's mount namespace.
+ *
+ * Runs in the mount helper (see spawn.h): host credentials, the supervisor's private mount
+ * namespace M0, and the context's pid, net, ipc and cgroup namespaces, so that proc, sysfs,
+ * mqueue and cgroup2 mounted here show the context's own objects.  Because these mounts are
+ * made outside the context's user namespace, the copy init gets is locked: masks stay.
+ *
+ * The tree below the overlay belongs to the tenant.  Every path in it is opened with
+ * openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS) and mounted on through /proc/self/fd, so no
+ * symlink planted in a context can point a mount at the host.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "spawn.h"
+#include "sys.h"
+#include "util.h"
+
+#define RES (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS)
+
+static char *fdpath(char buf[32], int fd)
+{
+	snprintf(buf, 32, "/proc/self/fd/%d", fd);
+	return buf;
+}
+
+/* Open a directory below root, creating the last component if it is missing. */
+static int open_dir(int root, const char *rel, struct vx_err *err)
+{
+	int fd = vx_openat2(root, rel, O_PATH | O_DIRECTORY | O_CLOEXEC, RES);
+
+	if (fd < 0 && errno == ENOENT) {
+		char parent[PATH_MAX];
+		const char *slash = strrchr(rel, '/');
+		_cleanup_close_ int pfd = -1;
+
+		snprintf(parent, sizeof(parent), "%.*s", slash ? (int)(slash - rel) : 1,
+			 slash ? rel : ".");
+		pfd = vx_openat2(root, parent, O_PATH | O_DIRECTORY | O_CLOEXEC, RES);
+		if (pfd < 0 || (mkdirat(pfd, slash ? slash + 1 : rel, 0755) < 0 && errno != EEXIST))
+			return vx_failsys(err, "cannot create /%s in the context", rel);
+		fd = vx_openat2(root, rel, O_PATH | O_DIRECTORY | O_CLOEXEC, RES);
+	}
+	if (fd < 0)
+		return vx_failsys(err, "/%s in the context is not a directory", rel);
+	return fd;
+}
+
+static int mount_at(int root, const char *rel, const char *src, const char *type,
+		    unsigned long flags, const char *data, struct vx_err *err)
+{
+	_cleanup_close_ int fd = open_dir(root, rel, err);
+	char p[32];
+
+	if (fd < 0)
+		return -1;
+	if (mount(src, fdpath(p, fd), type, flags, data) < 0)
+		return vx_failsys(err, "cannot mount %s on /%s", type ? type : src, rel);
+	return 0;
+}
+
+/* Bind 'src' (an O_PATH fd) onto the existing object at root/rel, then remount it read-only
+ * with 'flags' (a plain bind copies the source mount's flags, nodev included). */
+static int bind_ro(int srcfd, int root, const char *rel, bool dir, unsigned long flags,
+		   struct vx_err *err)
+{
+	_cleanup_close_ int fd = vx_openat2(root, rel, O_PATH | O_CLOEXEC | (dir ? O_DIRECTORY : 0),
+					    RES);
+	char s[32], d[32];
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : vx_failsys(err, "cannot open /%s", rel);
+	if (mount(fdpath(s, srcfd), fdpath(d, fd), NULL, MS_BIND, NULL) < 0)
+		return vx_failsys(err, "cannot bind over /%s", rel);
+	/* Reopen: the path now leads to the new mount. */
+	close(fd);
+	fd = vx_openat2(root, rel, O_PATH | O_CLOEXEC, RES);
+	if (fd < 0 || mount(NULL, fdpath(d, fd), NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | flags,
+			    NULL) < 0)
+		return vx_failsys(err, "cannot make /%s read-only", rel);
+	return 0;
+}
+
+/* Make an existing directory (or file) read-only by binding it onto itself. */
+static int self_ro(int root, const char *rel, bool dir, struct vx_err *err)
+{
+	_cleanup_close_ int fd = vx_openat2(root, rel, O_PATH | O_CLOEXEC | (dir ? O_DIRECTORY : 0),
+					    RES);
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : vx_failsys(err, "cannot open /%s", rel);
+	return bind_ro(fd, root, rel, dir, MS_NOSUID | MS_NODEV | MS_NOEXEC, err);
+}
+
+/* Bind a directory below a read-only one onto itself and make that writable again (a bind
+ * starts with its source's flags). */
+static int self_rw(int root, const char *rel, struct vx_err *err)
+{
+	_cleanup_close_ int fd = vx_openat2(root, rel, O_PATH | O_DIRECTORY | O_CLOEXEC, RES);
+	char p[32];
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : vx_failsys(err, "cannot open /%s", rel);
+	if (mount(fdpath(p, fd), fdpath(p, fd), NULL, MS_BIND, NULL) < 0)
+		return vx_failsys(err, "cannot bind /%s", rel);
+	close(fd);
+	fd = vx_openat2(root, rel, O_PATH | O_DIRECTORY | O_CLOEXEC, RES);
+	if (fd < 0 || mount(NULL, fdpath(p, fd), NULL,
+			    MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		return vx_failsys(err, "cannot make /%s writable", rel);
+	return 0;
+}
+
+/* Hide a directory under an empty read-only tmpfs. */
+static int mask_dir(int root, const char *rel, struct vx_err *err)
+{
+	_cleanup_close_ int fd = vx_openat2(root, rel, O_PATH | O_DIRECTORY | O_CLOEXEC, RES);
+	char p[32];
+
+	if (fd < 0)
+		return errno == ENOENT || errno == ENOTDIR ? 0 : vx_failsys(err, "cannot open /%s",
+									    rel);
+	if (mount("vctx-mask", fdpath(p, fd), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "size=4k,nr_inodes=1,mode=555") < 0)
+		return vx_failsys(err, "cannot mask /%s", rel);
+	return 0;
+}
+
+/* --- the overlay root --------------------------------------------------------------------- */
+
+/* The template, seen through the context's user namespace: files owned by host uid 0 show
+ * up as the context's root (host uid id_base).  Nothing is copied or chowned. */
+static int idmapped_lower(const struct vx_spawn *sp, struct vx_err *err)
+{
+	char path[64];
+	_cleanup_close_ int tree = -1, userns = -1;
+	struct vx_mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP | MOUNT_ATTR_RDONLY |
+						  MOUNT_ATTR_NODEV };
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)sp->pid);
+	userns = open(path, O_RDONLY | O_CLOEXEC);
+	if (userns < 0)
+		return vx_failsys(err, "cannot open %s", path);
+	tree = vx_open_tree(AT_FDCWD, sp->tpl_rootfs, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree < 0)
+		return vx_failsys(err, "cannot clone the template's tree %s", sp->tpl_rootfs);
+	attr.userns_fd = userns;
+	if (vx_mount_setattr(tree, "", AT_EMPTY_PATH, &attr) < 0)
+		return vx_failsys(err, "cannot make an idmapped mount of template '%s' (does the "
+				  "file system holding it support idmapped mounts?)", sp->tpl->name);
+	if (vx_move_mount(tree, "", AT_FDCWD, sp->lower, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return vx_failsys(err, "cannot attach the template at %s", sp->lower);
+	return 0;
+}
+
+static int mount_overlay(const struct vx_spawn *sp, struct vx_err *err)
+{
+	char opts[3 * PATH_MAX + 64];
+	const char *lower = sp->conf->userns ? sp->lower : sp->tpl_rootfs;
+
+	if (sp->conf->userns && idmapped_lower(sp, err) < 0)
+		return -1;
+	if (xsnprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s", lower, sp->upper,
+		      sp->work) < 0)
+		return vx_fail(err, ENAMETOOLONG, "overlay options too long");
+	/* nodev: device nodes exist only in the context's own /dev tmpfs. */
+	if (mount("overlay", sp->stage, "overlay", MS_NODEV, opts) < 0)
+		return vx_failsys(err, "cannot mount the overlay root (%s)", opts);
+	/* overlayfs holds its own reference to the layer; the attachment point can go. */
+	if (sp->conf->userns && umount2(sp->lower, MNT_DETACH) < 0)
+		return vx_failsys(err, "cannot detach %s", sp->lower);
+	return 0;
+}
+
+/* --- /dev --------------------------------------------------------------------------------- */
+
+#define TTY_GID 5	/* the "tty" group of Debian and busybox alike */
+
+static const struct {
+	const char *name;
+	unsigned maj, min;
+	mode_t mode;
+	gid_t gid;
+} devnodes[] = {
+	{ "null", 1, 3, 0666, 0 },    { "zero", 1, 5, 0666, 0 },    { "full", 1, 7, 0666, 0 },
+	{ "random", 1, 8, 0666, 0 }, { "urandom", 1, 9, 0666, 0 }, { "tty", 5, 0, 0666, TTY_GID },
+};
+
+static const struct {
+	const char *name, *target;
+} devlinks[] = {
+	{ "ptmx", "pts/ptmx" },		{ "fd", "/proc/self/fd" },
+	{ "stdin", "/proc/self/fd/0" }, { "stdout", "/proc/self/fd/1" },
+	{ "stderr", "/proc/self/fd/2" },
+};
+
+static int bind_file(int dev, const char *name, const char *src, uid_t uid, struct vx_err *err)
+{
+	_cleanup_close_ int fd = openat(dev, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	char p[32], q[PATH_MAX + 32];
+
+	if (fd < 0 || fchown(fd, uid, uid) < 0)
+		return vx_failsys(err, "cannot create /dev/%s", name);
+	close(fd);
+	fd = openat(dev, name, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+	snprintf(q, sizeof(q), "%s", src);
+	if (fd < 0 || mount(q, fdpath(p, fd), NULL, MS_BIND, NULL) < 0)
+		return vx_failsys(err, "cannot bind %s on /dev/%s", src, name);
+	return 0;
+}
+
+static int setup_dev(const struct vx_spawn *sp, int root, struct vx_err *err)
+{
+	uid_t uid = sp->conf->userns ? sp->conf->id_base : 0;
+	char opts[128];
+	_cleanup_close_ int dev = -1;
+	unsigned i;
+
+	snprintf(opts, sizeof(opts), "mode=755,size=1m,nr_inodes=4096,uid=%u,gid=%u", uid, uid);
+	/* The one mount without nodev: it holds only the nodes made here, and a context
+	 * cannot make device nodes of its own. */
+	if (mount_at(root, "dev", "vctx-dev", "tmpfs", MS_NOSUID | MS_NOEXEC, opts, err) < 0)
+		return -1;
+	dev = vx_openat2(root, "dev", O_RDONLY | O_DIRECTORY | O_CLOEXEC, RES);
+	if (dev < 0)
+		return vx_failsys(err, "cannot open /dev");
+	for (i = 0; i < ARRAY_SIZE(devnodes); i++) {
+		/* mknod applies the umask: set the mode the node must have afterwards. */
+		if (mknodat(dev, devnodes[i].name, S_IFCHR | devnodes[i].mode,
+			    makedev(devnodes[i].maj, devnodes[i].min)) < 0 ||
+		    fchmodat(dev, devnodes[i].name, devnodes[i].mode, 0) < 0 ||
+		    fchownat(dev, devnodes[i].name, uid, uid + devnodes[i].gid, 0) < 0)
+			return vx_failsys(err, "cannot create /dev/%s", devnodes[i].name);
+	}
+	for (i = 0; i < ARRAY_SIZE(devlinks); i++) {
+		if (symlinkat(devlinks[i].target, dev, devlinks[i].name) < 0 ||
+		    fchownat(dev, devlinks[i].name, uid, uid, AT_SYMLINK_NOFOLLOW) < 0)
+			return vx_failsys(err, "cannot create /dev/%s", devlinks[i].name);
+	}
+	snprintf(opts, sizeof(opts), "newinstance,ptmxmode=0666,mode=0620,gid=%u,max=1024",
+		 uid + TTY_GID);
+	if (mount_at(root, "dev/pts", "devpts", "devpts", MS_NOSUID | MS_NOEXEC, opts, err) < 0)
+		return -1;
+	snprintf(opts, sizeof(opts), "mode=1777,uid=%u,gid=%u", uid, uid);
+	if (mount_at(root, "dev/shm", "shm", "tmpfs", MS_NOSUID | MS_NODEV, opts, err) < 0 ||
+	    mount_at(root, "dev/mqueue", "mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		     NULL, err) < 0)
+		return -1;
+	if (bind_file(dev, "console", sp->console, uid, err) < 0)
+		return -1;
+	if (sp->logsock[0] && bind_file(dev, "log", sp->logsock, uid, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* --- /proc and /sys ---------------------------------------------------------------------- */
+
+static const char *proc_masked_files[] = { "proc/kcore", "proc/keys", "proc/timer_list",
+					   "proc/sched_debug", "proc/latency_stats",
+					   "proc/kmsg", "proc/kallsyms", "proc/config.gz" };
+static const char *proc_masked_dirs[] = { "proc/acpi", "proc/scsi", "proc/asound",
+					  "proc/driver" };
+static const char *proc_ro[] = { "proc/sysrq-trigger", "proc/irq", "proc/bus", "proc/fs" };
+static const char *sys_masked[] = { "sys/firmware", "sys/devices/virtual/powercap",
+				    "sys/kernel/debug", "sys/kernel/security",
+				    "sys/fs/bpf", "sys/kernel/tracing" };
+
+static int setup_proc(int root, struct vx_err *err)
+{
+	_cleanup_close_ int null = -1;
+	unsigned i;
+
+	if (mount_at(root, "proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err) < 0)
+		return -1;
+	null = vx_openat2(root, "dev/null", O_PATH | O_CLOEXEC, RES);
+	if (null < 0)
+		return vx_failsys(err, "cannot open /dev/null");
+	/* A masked file reads as empty: /dev/null, so no nodev on this read-only bind. */
+	for (i = 0; i < ARRAY_SIZE(proc_masked_files); i++)
+		if (bind_ro(null, root, proc_masked_files[i], false, MS_NOSUID | MS_NOEXEC, err) < 0)
+			return -1;
+	for (i = 0; i < ARRAY_SIZE(proc_masked_dirs); i++)
+		if (mask_dir(root, proc_masked_dirs[i], err) < 0)
+			return -1;
+	for (i = 0; i < ARRAY_SIZE(proc_ro); i++)
+		if (self_ro(root, proc_ro[i], i > 0, err) < 0)
+			return -1;
+	/* /proc/sys is read-only but for the parts the context's own namespaces own. */
+	if (self_ro(root, "proc/sys", true, err) < 0 || self_rw(root, "proc/sys/net", err) < 0)
+		return -1;
+	return 0;
+}
+
+static int setup_sys(const struct vx_spawn *sp, int root, struct vx_err *err)
+{
+	unsigned i;
+
+	if (mount_at(root, "sys", "sysfs", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		     NULL, err) < 0)
+		return -1;
+	for (i = 0; i < ARRAY_SIZE(sys_masked); i++)
+		if (mask_dir(root, sys_masked[i], err) < 0)
+			return -1;
+	/* The context's own cgroup2 subtree (delegated to its root), seen through its cgroup
+	 * namespace: what a guest systemd needs on v2 and on hybrid hosts alike. */
+	if (sp->cg.v2dir[0] &&
+	    mount_at(root, "sys/fs/cgroup", "cgroup2", "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		     NULL, err) < 0)
+		return -1;
+	return 0;
+}
+
+int rootfs_setup(const struct vx_spawn *sp, struct vx_err *err)
+{
+	_cleanup_close_ int root = -1;
+
+	if (mount_overlay(sp, err) < 0)
+		return -1;
+	root = open(sp->stage, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return vx_failsys(err, "cannot open %s", sp->stage);
+	if (setup_dev(sp, root, err) < 0 || setup_proc(root, err) < 0 ||
+	    setup_sys(sp, root, err) < 0)
+		return -1;
+	return 0;
+}

@@ -1,0 +1,520 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "supervisor.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "console.h"
+#include "ctl.h"
+#include "lock.h"
+#include "paths.h"
+#include "state.h"
+#include "sys.h"
+#include "util.h"
+#include "vnet.h"
+
+#define MAX_CLIENTS 32
+
+enum tag { T_PIDFD = 1, T_SIGNAL, T_LISTEN, T_CLIENT, T_TIMER, T_CONSOLE, T_VIEWER };
+
+struct sup {
+	const struct sup_args *a;
+	const char *name;
+	const struct vx_conf *conf;
+	struct vx_spawn sp;
+	struct vx_console con;
+	struct vx_runstate st;
+	int epfd, sigfd, lfd, timerfd, lockfd;
+	int waiters[MAX_CLIENTS];	/* clients to answer once the context is down */
+	unsigned nwaiters;
+	bool stopping, done;
+	int stop_signal;
+	siginfo_t exit_info;
+};
+
+static void slog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void slog(const char *fmt, ...)
+{
+	char ts[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	va_list ap;
+
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", localtime_r(&t, &tm));
+	fprintf(stderr, "%s vctx[%d]: ", ts, (int)getpid());
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fflush(stderr);
+}
+
+static int ep_add(struct sup *s, int fd, enum tag tag, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.u64 = ((uint64_t)tag << 32) | (unsigned)fd };
+
+	return epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+/* --- set-up of the supervisor itself ------------------------------------------------------- */
+
+/* Detach from the caller's session and terminal; stderr goes to the supervisor's log. */
+static int sup_detach(struct sup *s, struct vx_err *err)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	setsid();
+	if (chdir("/") < 0)
+		return vx_failsys(err, "chdir /");
+	umask(022);
+	prctl(PR_SET_NAME, "vctx-supervise");
+	if (path_logdir(path, sizeof(path), s->name, NULL) < 0 || mkdir_p(path, 0700) < 0)
+		return vx_failsys(err, "cannot create the log directory %s", path);
+	if (path_logdir(path, sizeof(path), s->name, "vctx.log") < 0)
+		return vx_failsys(err, "log path");
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return vx_failsys(err, "cannot open %s", path);
+	dup2(fd, 2);
+	close(fd);
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		close(fd);
+	}
+	return 0;
+}
+
+/* The supervisor's own mount namespace (M0): the root is assembled here, invisible to the
+ * host, and every mount in it disappears when the supervisor does, even after kill -9. */
+static int sup_mountns(struct vx_err *err)
+{
+	if (unshare(CLONE_NEWNS) < 0)
+		return vx_failsys(err, "cannot create the supervisor's mount namespace");
+	/* Before any mount: nothing made here may propagate back to the host. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+		return vx_failsys(err, "cannot make the supervisor's mounts private");
+	return 0;
+}
+
+static int sup_rundir(struct sup *s, struct vx_err *err)
+{
+	char path[PATH_MAX];
+
+	if (path_rundir(path, sizeof(path), s->name, NULL) < 0 ||
+	    (mkdir(path, 0700) < 0 && errno != EEXIST))
+		return vx_failsys(err, "cannot create %s", path);
+	s->lockfd = sup_lock_hold(s->name, err);
+	if (s->lockfd < 0)
+		return -1;
+	if (path_rundir(s->sp.stage, sizeof(s->sp.stage), s->name, "root") < 0 ||
+	    path_rundir(s->sp.lower, sizeof(s->sp.lower), s->name, "lower") < 0)
+		return vx_failsys(err, "run path");
+	if ((mkdir(s->sp.stage, 0700) < 0 && errno != EEXIST) ||
+	    (mkdir(s->sp.lower, 0700) < 0 && errno != EEXIST))
+		return vx_failsys(err, "cannot create %s", s->sp.stage);
+	return 0;
+}
+
+static int sup_signals(struct sup *s, struct vx_err *err)
+{
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	s->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	s->epfd = epoll_create1(EPOLL_CLOEXEC);
+	s->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (s->sigfd < 0 || s->epfd < 0 || s->timerfd < 0)
+		return vx_failsys(err, "cannot set up the supervisor's event loop");
+	return 0;
+}
+
+/* Console pty and control socket: made once, kept across guest reboots. */
+static int sup_endpoints(struct sup *s, struct vx_err *err)
+{
+	uid_t uid = s->conf->userns ? s->conf->id_base : 0;
+	char path[PATH_MAX];
+
+	if (console_open(&s->con, uid, uid + 5, err) < 0)
+		return vx_prefix(err, "console");
+	if (path_logdir(path, sizeof(path), s->name, "console.log") < 0 ||
+	    console_log_open(&s->con, path, 1 << 20, err) < 0)
+		return -1;
+	snprintf(s->sp.console, sizeof(s->sp.console), "%s", s->con.path);
+	s->lfd = ctl_listen(s->name, err);
+	if (s->lfd < 0)
+		return -1;
+	if (ep_add(s, s->sigfd, T_SIGNAL, EPOLLIN) < 0 || ep_add(s, s->lfd, T_LISTEN, EPOLLIN) < 0 ||
+	    ep_add(s, s->timerfd, T_TIMER, EPOLLIN) < 0 ||
+	    ep_add(s, s->con.master, T_CONSOLE, EPOLLIN) < 0)
+		return vx_failsys(err, "epoll");
+	return 0;
+}
+
+/* --- starting init ------------------------------------------------------------------------ */
+
+static void phase(struct vx_spawn *sp, enum vx_phase p, uint64_t *t)
+{
+	uint64_t now = now_ns();
+
+	sp->phase_ns[p] = now - *t;
+	*t = now;
+}
+
+static void record_state(struct sup *s, enum vx_state state)
+{
+	struct vx_err err;
+
+	s->st.state = state;
+	if (state_write(s->name, &s->st, &err) < 0)
+		slog("%s", err.msg);
+}
+
+static int start_init(struct sup *s, struct vx_err *err)
+{
+	struct vx_spawn *sp = &s->sp;
+	uint64_t t = now_ns();
+
+	s->st.supervisor = getpid();
+	s->st.id_base = s->conf->id_base;
+	s->st.userns = s->conf->userns;
+	snprintf(s->st.template, sizeof(s->st.template), "%s", s->conf->template);
+	if (cg_create(s->name, s->conf, &sp->cg, err) < 0)
+		return -1;
+	snprintf(s->st.cgroup, sizeof(s->st.cgroup), "%s", sp->cg.path);
+	snprintf(s->st.cgv2, sizeof(s->st.cgv2), "%s", sp->cg.v2dir);
+	for (s->st.cgv1.n = 0; s->st.cgv1.n < sp->cg.nv1; s->st.cgv1.n++)
+		s->st.cgv1.v[s->st.cgv1.n] = strdup(sp->cg.v1dir[s->st.cgv1.n]);
+	record_state(s, VX_STARTING);
+	phase(sp, PH_CGROUP, &t);
+
+	if (spawn_clone(sp, err) < 0)
+		return -1;
+	phase(sp, PH_CLONE, &t);
+	if (spawn_map(sp, err) < 0)
+		return -1;
+	phase(sp, PH_MAPS, &t);
+	/* The child joins its cgroups meanwhile. */
+	if (vnet_setup(s->name, s->conf, sp->pidfd, &s->st, err) < 0)
+		return -1;
+	record_state(s, VX_STARTING);
+	phase(sp, PH_NETWORK, &t);
+	if (spawn_wait_cgroup(sp, err) < 0 || spawn_rootfs(sp, err) < 0)
+		return -1;
+	phase(sp, PH_ROOTFS, &t);
+	if (spawn_finish(sp, err) < 0)
+		return -1;
+	phase(sp, PH_EXEC, &t);
+
+	/* The context has its own copy of the root; the one in M0 is no longer needed. */
+	umount2(sp->stage, MNT_DETACH);
+	s->st.init = sp->pid;
+	s->st.init_start = proc_start_time(sp->pid);
+	s->st.started = now_realtime();
+	record_state(s, VX_RUNNING);
+	if (ep_add(s, sp->pidfd, T_PIDFD, EPOLLIN) < 0)
+		return vx_failsys(err, "epoll");
+	slog("started %s: init %s is pid %d", s->name, sp->init, (int)sp->pid);
+	return 0;
+}
+
+/* Undo start_init (init is dead or was never exec'd). */
+static void stop_init(struct sup *s)
+{
+	struct vx_err err;
+
+	spawn_abort(&s->sp);
+	umount2(s->sp.stage, MNT_DETACH);
+	umount2(s->sp.lower, MNT_DETACH);
+	if (vnet_teardown(&s->st, &err) < 0)
+		slog("%s", err.msg);
+	if (cg_destroy(s->st.cgroup, &err) < 0)
+		slog("%s", err.msg);
+	state_free(&s->st);
+	memset(&s->st, 0, sizeof(s->st));
+}
+
+static void report(struct sup *s, const struct vx_err *err)
+{
+	struct start_result r = { .ok = !err, .init = s->sp.pid };
+
+	if (s->a->result_fd < 0)
+		return;
+	if (err)
+		r.err = *err;
+	memcpy(r.phase_ns, s->sp.phase_ns, sizeof(r.phase_ns));
+	write_full(s->a->result_fd, &r, sizeof(r));
+	close(s->a->result_fd);
+}
+
+/* --- the event loop ------------------------------------------------------------------------ */
+
+static void begin_stop(struct sup *s, uint64_t timeout_ms, bool kill)
+{
+	struct itimerspec its = { 0 };
+	char sig[32];
+
+	if (s->done)
+		return;
+	if (kill || timeout_ms == 0) {
+		slog("killing %s", s->name);
+		vx_pidfd_send_signal(s->sp.pidfd, SIGKILL);
+		return;
+	}
+	if (s->stopping)
+		return;
+	s->stopping = true;
+	record_state(s, VX_STOPPING);
+	slog("stopping %s: %s to init, %llu ms to go", s->name,
+	     signal_name(s->stop_signal, sig, sizeof(sig)), (unsigned long long)timeout_ms);
+	vx_pidfd_send_signal(s->sp.pidfd, s->stop_signal);
+	its.it_value.tv_sec = timeout_ms / 1000;
+	its.it_value.tv_nsec = (timeout_ms % 1000) * 1000000;
+	timerfd_settime(s->timerfd, 0, &its, NULL);
+}
+
+static void on_signal(struct sup *s)
+{
+	struct signalfd_siginfo si;
+
+	while (read(s->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGCHLD || si.ssi_signo == SIGPIPE)
+			continue;
+		slog("signal %u: stopping", si.ssi_signo);
+		begin_stop(s, s->conf->stop_timeout_ms, false);
+	}
+}
+
+static void add_waiter(struct sup *s, int fd)
+{
+	if (s->nwaiters < MAX_CLIENTS) {
+		s->waiters[s->nwaiters++] = fd;
+		epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
+	} else {
+		close(fd);
+	}
+}
+
+static void attach_console(struct sup *s, int fd)
+{
+	if (s->con.viewer >= 0) {
+		write_full(fd, "busy\n", 5);
+		close(fd);
+		return;
+	}
+	write_full(fd, "ok\n", 3);
+	epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
+	s->con.viewer = fd;
+	ep_add(s, fd, T_VIEWER, EPOLLIN);
+}
+
+static void on_client(struct sup *s, int fd)
+{
+	char req[128], ans[64];
+	ssize_t n = recv(fd, req, sizeof(req) - 1, MSG_DONTWAIT);
+	unsigned long long ms;
+
+	if (n <= 0) {
+		epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
+		close(fd);
+		return;
+	}
+	req[n] = '\0';
+	strstrip(req);
+	if (sscanf(req, "stop %llu", &ms) == 1) {
+		add_waiter(s, fd);
+		begin_stop(s, ms, false);
+	} else if (strcmp(req, "kill") == 0) {
+		add_waiter(s, fd);
+		begin_stop(s, 0, true);
+	} else if (strcmp(req, "console") == 0) {
+		attach_console(s, fd);
+	} else {
+		snprintf(ans, sizeof(ans), strcmp(req, "ping") == 0 ? "ok %s\n" : "error\n",
+			 state_str(s->st.state));
+		write_full(fd, ans, strlen(ans));
+		epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
+		close(fd);
+	}
+}
+
+static void on_viewer(struct sup *s)
+{
+	char buf[4096];
+	ssize_t n = read(s->con.viewer, buf, sizeof(buf));
+
+	if (n <= 0) {
+		epoll_ctl(s->epfd, EPOLL_CTL_DEL, s->con.viewer, NULL);
+		close(s->con.viewer);
+		s->con.viewer = -1;
+		return;
+	}
+	write_full(s->con.master, buf, n);
+}
+
+/* init is gone: everything in its pid namespace went with it. */
+static void on_init_exit(struct sup *s)
+{
+	siginfo_t *si = &s->exit_info;
+
+	memset(si, 0, sizeof(*si));
+	waitid(P_PIDFD, s->sp.pidfd, si, WEXITED);
+	if (si->si_code == CLD_EXITED)
+		slog("init exited with status %d", si->si_status);
+	else
+		slog("init was killed by signal %d", si->si_status);
+	s->done = true;
+}
+
+static void loop(struct sup *s)
+{
+	struct epoll_event ev[16];
+	int i, n;
+
+	while (!s->done) {
+		n = epoll_wait(s->epfd, ev, ARRAY_SIZE(ev), -1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			slog("epoll_wait: %s", strerror(errno));
+			begin_stop(s, 0, true);
+			break;
+		}
+		for (i = 0; i < n; i++) {
+			int fd = (int)(ev[i].data.u64 & 0xffffffff);
+			uint64_t exp;
+
+			switch (ev[i].data.u64 >> 32) {
+			case T_PIDFD: on_init_exit(s); break;
+			case T_SIGNAL: on_signal(s); break;
+			case T_LISTEN:
+				while ((fd = ctl_accept(s->lfd)) >= 0)
+					ep_add(s, fd, T_CLIENT, EPOLLIN);
+				break;
+			case T_CLIENT: on_client(s, fd); break;
+			case T_TIMER:
+				if (read(s->timerfd, &exp, sizeof(exp)) == sizeof(exp))
+					begin_stop(s, 0, true);
+				break;
+			case T_CONSOLE: console_pump(&s->con); break;
+			case T_VIEWER: on_viewer(s); break;
+			}
+		}
+	}
+}
+
+/* A guest that rebooted (reboot(2) in a pid namespace kills init with SIGHUP) comes back. */
+static bool wants_reboot(const struct sup *s)
+{
+	return !s->stopping && s->exit_info.si_code == CLD_KILLED &&
+	       s->exit_info.si_status == SIGHUP;
+}
+
+static void answer_waiters(struct sup *s)
+{
+	unsigned i;
+
+	for (i = 0; i < s->nwaiters; i++) {
+		write_full(s->waiters[i], "ok\n", 3);
+		close(s->waiters[i]);
+	}
+	s->nwaiters = 0;
+}
+
+int sup_cleanup(const char *name, const struct vx_runstate *st, struct vx_err *err)
+{
+	char path[PATH_MAX];
+	int r = 0;
+
+	if (vnet_teardown(st, err) < 0)
+		r = -1;
+	if (cg_destroy(st->cgroup, r < 0 ? NULL : err) < 0)
+		r = -1;
+	state_remove(name);
+	if (path_rundir(path, sizeof(path), name, NULL) == 0 && rm_rf(path, r < 0 ? NULL : err) < 0)
+		r = -1;
+	return r;
+}
+
+static void __attribute__((noreturn)) sup_exit(struct sup *s, int code)
+{
+	struct vx_err err;
+
+	console_close(&s->con);
+	if (s->lfd >= 0)
+		close(s->lfd);
+	if (sup_cleanup(s->name, &s->st, &err) < 0)
+		slog("%s", err.msg);
+	answer_waiters(s);
+	slog("supervisor exits");
+	_exit(code);
+}
+
+void sup_main(const struct sup_args *a)
+{
+	struct sup s = { .a = a, .name = a->name, .conf = a->conf, .lfd = -1, .lockfd = -1 };
+	struct vx_err err = { 0 };
+
+	spawn_init(&s.sp);
+	console_init(&s.con);
+	s.sp.conf = a->conf;
+	s.sp.tpl = a->tpl;
+	s.sp.name = a->name;
+	snprintf(s.sp.init, sizeof(s.sp.init), "%s", a->conf->init[0] ? a->conf->init : a->tpl->init);
+	s.stop_signal = a->conf->stop_signal ? a->conf->stop_signal : a->tpl->stop_signal;
+	if (path_tpldir(s.sp.tpl_rootfs, sizeof(s.sp.tpl_rootfs), a->conf->template, "rootfs") < 0 ||
+	    path_ctxdir(s.sp.upper, sizeof(s.sp.upper), a->name, "upper") < 0 ||
+	    path_ctxdir(s.sp.work, sizeof(s.sp.work), a->name, "work") < 0) {
+		vx_failsys(&err, "path");
+		goto fail;
+	}
+	if (sup_detach(&s, &err) < 0 || sup_signals(&s, &err) < 0 || sup_mountns(&err) < 0 ||
+	    sup_rundir(&s, &err) < 0 || sup_endpoints(&s, &err) < 0)
+		goto fail;
+	if (start_init(&s, &err) < 0)
+		goto fail;
+	report(&s, NULL);
+	close(a->lock_fd);
+	for (;;) {
+		loop(&s);
+		if (!wants_reboot(&s))
+			break;
+		slog("the guest rebooted: starting %s again", s.name);
+		stop_init(&s);
+		s.done = false;
+		if (start_init(&s, &err) < 0) {
+			slog("%s", err.msg);
+			stop_init(&s);
+			sup_exit(&s, 1);
+		}
+	}
+	stop_init(&s);
+	sup_exit(&s, 0);
+fail:
+	slog("%s", err.msg);
+	stop_init(&s);
+	report(&s, &err);
+	sup_exit(&s, 1);
+}

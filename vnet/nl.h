@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * nl.h — rtnetlink through libmnl; the only file that owns netlink sockets.
+ *
+ * Sockets are opened with NETLINK_EXT_ACK so the kernel's own error text comes back and ends
+ * up in our messages ("cannot add address 192.0.2.10/24 to eth0: File exists (Address
+ * already assigned)").  Message builders write into a caller's buffer and do not send, so
+ * unit tests can check their attributes.
+ */
+#ifndef VNET_NL_H
+#define VNET_NL_H
+
+#include <libmnl/libmnl.h>
+#include <linux/rtnetlink.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "err.h"
+
+struct nl {
+	struct mnl_socket *sock;
+	uint32_t seq, portid;
+};
+
+/* An address with its family and prefix length. */
+struct vnet_addr {
+	int family;		/* AF_INET or AF_INET6 */
+	unsigned char prefix;
+	union {
+		struct in_addr v4;
+		struct in6_addr v6;
+		unsigned char raw[16];
+	} a;
+};
+
+/* Open a socket in the current network namespace, or in the one of netns_fd (>= 0). */
+int nl_open(struct nl *nl, int netns_fd, struct vx_err *err);
+void nl_close(struct nl *nl);
+
+/* Send a request that wants an ACK; the kernel's extended ack text is added to errors. */
+int nl_talk(struct nl *nl, struct nlmsghdr *nlh, struct vx_err *err);
+
+/* Send a dump request and call cb for each answer. */
+int nl_dump(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data, struct vx_err *err);
+
+/* --- message builders: fill 'buf' (MNL_SOCKET_BUFFER_SIZE) and return the header ------- */
+
+struct nlmsghdr *nlmsg_link_up(char *buf, int ifindex);
+struct nlmsghdr *nlmsg_veth(char *buf, const char *host, const char *peer, int peer_netns_fd,
+			    unsigned mtu);
+struct nlmsghdr *nlmsg_macvlan(char *buf, const char *name, int link, int netns_fd,
+			       unsigned mtu);
+struct nlmsghdr *nlmsg_link_set(char *buf, int ifindex, const char *newname, int master,
+				bool up);
+struct nlmsghdr *nlmsg_link_del(char *buf, int ifindex);
+struct nlmsghdr *nlmsg_addr(char *buf, int cmd, int ifindex, const struct vnet_addr *a);
+/* Route to dst/prefix: via gw (may be NULL) and/or out of ifindex (0 = any). */
+struct nlmsghdr *nlmsg_route(char *buf, int cmd, const struct vnet_addr *dst, int ifindex,
+			     const struct vnet_addr *gw);
+/* Proxy neighbour entry (proxy ARP / proxy NDP) for addr on ifindex. */
+struct nlmsghdr *nlmsg_neigh_proxy(char *buf, int cmd, int ifindex, const struct vnet_addr *a);
+
+/* ifindex of a link by name in the socket's namespace; 0 if there is none. */
+int nl_ifindex(struct nl *nl, const char *name, struct vx_err *err);
+
+#endif
