@@ -1,0 +1,104 @@
+#!/bin/sh
+# Lifecycle core: create, start, exec, enter, list, stop, destroy of busybox contexts, seen
+# from inside and outside; bad input; locking; recovery after a killed supervisor.
+. "$(dirname "$0")/lib.sh"
+plan 52
+
+A=$(ctx web); B=$(ctx db)
+ETC=$VCTX_PREFIX/etc/vctx
+LIB=$VCTX_PREFIX/var/lib/vctx
+
+t_build_busybox; ok $? "build the busybox template"
+TPL_SUM=$(cd "$LIB/templates/busybox/rootfs" && find . -printf '%p %U %G %m %s\n' | sort | md5sum)
+
+vx create "$A" --template busybox; ok $? "create $A"
+like "$(cat "$ETC/$A.conf")" "^template = busybox" "the config names the template"
+BASE=$(sed -n 's/^id-base = //p' "$ETC/$A.conf")
+like "$BASE" "^[0-9]+$" "create allocated an id range ($BASE)"
+is "$(find "$LIB/contexts/$A/upper" -mindepth 1 | wc -l)" 0 "create copied nothing"
+
+vx start "$A"; ok $? "start $A"
+like "$(vx list)" "^$A +running +[0-9]+ +busybox" "list shows it running"
+INIT=$(vx status --json "$A" | sed -n 's/.*"init_pid":\([0-9]*\).*/\1/p')
+is "$(vx exec "$A" -- cat /proc/1/comm)" "init" "pid 1 inside is busybox init"
+is "$(vx exec "$A" -- hostname)" "$A" "the hostname is the context's name"
+# Host processes are invisible: inside, only init, getty and the command itself.
+is "$(vx exec "$A" -- sh -c 'cat /proc/[0-9]*/comm' | sort -u | tr '\n' ' ')" \
+	"cat getty init " "only the context's processes are visible"
+is "$(vx exec "$A" -- sh -c "test -e /proc/$INIT && echo yes || echo no")" "no" \
+	"init's host pid means nothing inside"
+# Only the context's own mounts: /, /dev, /proc, /sys and below.
+MP=$(vx exec "$A" -- cat /proc/self/mountinfo | awk '{print $5}' |
+	grep -Ev '^/$|^/dev(/|$)|^/proc(/|$)|^/sys(/|$)')
+is "$MP" "" "only the context's own mounts are visible"
+is "$(vx exec "$A" -- sh -c 'head -n1 /proc/self/uid_map' | awk '{print $1, $2, $3}')" \
+	"0 $BASE 65536" "uid 0 inside maps to the allocated range"
+is "$(stat -c %u "/proc/$INIT")" "$BASE" "init runs as the range's base on the host"
+vx exec "$A" -- sh -c 'echo hello > /root/made-inside; touch /tmp/u1000; chown 1000:1000 /tmp/u1000'
+is "$(stat -c %u:%g "$LIB/contexts/$A/upper/root/made-inside")" "$BASE:$BASE" \
+	"a file made by root inside is owned by the range's base in the upper layer"
+is "$(stat -c %u "$LIB/contexts/$A/upper/tmp/u1000")" "$((BASE + 1000))" \
+	"uid 1000 inside is base+1000 on the host"
+vx exec "$A" -- sh -c 'echo intruder >> /etc/passwd; rm /bin/busybox.nope 2>/dev/null; rm -f /sbin/halt'
+is "$(cd "$LIB/templates/busybox/rootfs" && find . -printf '%p %U %G %m %s\n' | sort | md5sum)" \
+	"$TPL_SUM" "the template is unchanged after writes inside"
+
+vx create "$B" --template busybox && vx start "$B"; ok $? "a second context from the same template"
+BASE_B=$(sed -n 's/^id-base = //p' "$ETC/$B.conf")
+ok $([ "$BASE_B" != "$BASE" ] && echo 0 || echo 1) "it has its own id range ($BASE_B)"
+is "$(vx exec "$B" -- sh -c 'cat /root/made-inside 2>&1 || true')" \
+	"cat: can't open '/root/made-inside': No such file or directory" \
+	"it does not see the first context's files"
+like "$(vx exec "$B" -- grep -c intruder /etc/passwd)" "^0$" "nor its changes to /etc/passwd"
+
+vx exec "$A" -- sh -c 'exit 7'; is $? 7 "exec passes on the exit status"
+vx exec "$A" -- false; is $? 1 "false is 1"
+vx exec "$A" -- /no/such/program 2>/dev/null; is $? 127 "a missing program is 127"
+vx exec "$A" -- sh -c 'kill -9 $$'; is $? 137 "death by SIGKILL is 128+9"
+is "$(echo piped | vx exec "$A" -- cat)" "piped" "stdin passes through"
+is "$(vx exec "$A" -- sh -c 'echo err >&2' 2>&1 >/dev/null)" "err" "stderr passes through"
+is "$(script -qec "$VCTX exec -t $A -- tty" /dev/null | tr -d '\r')" "/dev/pts/0" \
+	"exec -t runs the command on a pty of the context's own"
+OUT=$(printf 'hostname\nexit 3\n' | script -qec "$VCTX enter $A" /dev/null | tr -d '\r')
+like "$OUT" "^$A$" "enter gives a shell inside"
+
+# Bad input: one line, non-zero exit, nothing changed.
+fails_with "a name with '../' is refused" "invalid context name '\.\./x'" vx create ../x --template busybox
+fails_with "an upper-case name is refused" "invalid context name 'Web'" vx create Web --template busybox
+fails_with "a 40-character name is refused" "longer than 32" vx create aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa --template busybox
+fails_with "a missing template is refused" "template 'nope' does not exist" vx create "$(ctx x)" --template nope
+fails_with "creating an existing context is refused" "already exists" vx create "$A" --template busybox
+fails_with "an unknown key at create is refused" "unknown key 'memroy'" vx create "$(ctx x)" --template busybox memroy=1G
+is "$(ls "$ETC")" "$(printf '%s.conf\n%s.conf' "$B" "$A" | sort)" "bad creates wrote no config"
+fails_with "starting a running context is refused" "$A is already running" vx start "$A"
+
+# Locking: a held command lock means busy; --wait waits for it.
+mkfifo "$T_TMP/held" "$T_TMP/release"
+flock "$VCTX_PREFIX/run/vctx/$B.lock" sh -c "echo > '$T_TMP/held'; cat '$T_TMP/release' > /dev/null" &
+read -r _ < "$T_TMP/held"
+fails_with "a second command on a busy context gets 'busy'" "$B is busy" vx stop "$B"
+vx stop --wait --kill "$B" & W=$!
+echo > "$T_TMP/release"
+wait $W; ok $? "with --wait it waits for the lock, then stops"
+
+vx stop "$A"; ok $? "stop $A"
+like "$(vx list)" "^$A +stopped" "list shows it stopped"
+ok $([ ! -e "/proc/$INIT" ] && echo 0 || echo 1) "its init is gone"
+is "$(find /sys/fs/cgroup -path "*$VCTX_CGROUP_PARENT/$A*" | wc -l)" 0 "its cgroup is gone"
+fails_with "exec into a stopped context is refused" "$A is not running" vx exec "$A" -- true
+printf 'memroy = 1G\n' >> "$ETC/$A.conf"
+fails_with "a config with a typo is refused with file:line" "$A.conf:[0-9]+: unknown key 'memroy'" vx start "$A"
+sed -i '/memroy/d' "$ETC/$A.conf"
+
+# A killed supervisor: the context runs on, list says so, stop cleans up.
+vx start "$A"
+kill -9 "$(sed -n 's/^supervisor=//p' "$VCTX_PREFIX/run/vctx/$A/state")"
+like "$(vx status "$A")" "state: +running \(no supervisor\)" "a killed supervisor is noticed"
+fails_with "start refuses and says how to recover" "running without its supervisor" vx start "$A"
+vx stop "$A"; ok $? "stop stops the orphaned context and cleans up"
+vx start "$A" && vx stop --kill "$A"; ok $? "and it starts again afterwards"
+
+vx destroy "$A"; ok $? "destroy $A"
+ok $([ ! -e "$ETC/$A.conf" ] && [ ! -e "$LIB/contexts/$A" ] && echo 0 || echo 1) \
+	"config and storage are gone"
+t_done

@@ -1,0 +1,153 @@
+# tests/root/lib.sh — sourced by every root integration test (POSIX sh, TAP output).
+#
+# Each test file gets its own prefix directory, its own cgroup parent and unique names, and
+# on exit stops and destroys whatever it made.  The last test of every file checks that
+# nothing is left: no mount, cgroup, link, loop device or process of the test.
+
+set -u
+T_TOP=$(cd "$(dirname "$0")/../.." && pwd)
+VCTX="$T_TOP/vctx/vctx"
+VNET="$T_TOP/vnet/vnet"
+PROBE="$T_TOP/tests/probe"
+T_NAME=$(basename "$0" .t)
+T_NUM=0
+T_FAILED=0
+T_PLANNED=0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "1..0 # SKIP root integration tests need root"
+	exit 0
+fi
+
+export VCTX_TEMPLATE_DIR="$T_TOP/templates"
+export VCTX_PREFIX="$(mktemp -d /var/tmp/vctx-test.XXXXXX)"
+export VCTX_CGROUP_PARENT="vctx-t$$"
+T_TMP="$VCTX_PREFIX/tmp"
+mkdir -p "$T_TMP"
+
+vx() { "$VCTX" "$@"; }
+
+plan() {
+	T_PLANNED=$1
+	echo "1..$1"
+}
+
+# ok STATUS DESCRIPTION
+ok() {
+	T_NUM=$((T_NUM + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $T_NUM - $2"
+	else
+		echo "not ok $T_NUM - $2"
+		T_FAILED=$((T_FAILED + 1))
+	fi
+}
+
+# is GOT WANT DESCRIPTION
+is() {
+	if [ "$1" = "$2" ]; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		printf '#   got:  %s\n#   want: %s\n' "$1" "$2"
+	fi
+}
+
+# like GOT PATTERN DESCRIPTION (grep -E pattern)
+like() {
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		printf '#   got:  %s\n#   want: /%s/\n' "$1" "$2" | head -n 20
+	fi
+}
+
+# fails_with DESCRIPTION PATTERN COMMAND...: non-zero exit, one line on stderr matching
+fails_with() {
+	_d=$1 _p=$2
+	shift 2
+	_out=$("$@" 2>&1 >/dev/null)
+	_rc=$?
+	if [ $_rc -ne 0 ] && [ "$(printf '%s\n' "$_out" | wc -l)" -eq 1 ] &&
+		printf '%s\n' "$_out" | grep -Eq -- "$_p"; then
+		ok 0 "$_d"
+	else
+		ok 1 "$_d"
+		printf '#   rc=%s stderr: %s\n#   want: /%s/\n' "$_rc" "$_out" "$_p"
+	fi
+}
+
+diag() { printf '# %s\n' "$*"; }
+
+# A fresh context name per test file: NAME-<pid> keeps parallel runs apart.
+ctx() { echo "$1-$$"; }
+
+t_build_busybox() {
+	vx template build "${1:-busybox}" --from busybox >/dev/null
+}
+
+# Host-side objects of this test's contexts, one per line (empty when there are none).
+t_leaks() {
+	grep -F "$VCTX_PREFIX" /proc/self/mountinfo | sed 's/^/mount: /'
+	find /sys/fs/cgroup -maxdepth 3 -type d -name "$VCTX_CGROUP_PARENT" 2>/dev/null |
+		while read -r d; do
+			find "$d" -mindepth 1 -type d | sed 's/^/cgroup: /'
+		done
+	for p in /proc/[0-9]*; do
+		if tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF -- "$VCTX_PREFIX"; then
+			echo "process: ${p#/proc/} $(tr '\0' ' ' <"$p/cmdline")"
+		fi
+	done
+	ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1 |
+		grep -E "^(vx|v[0-9a-f]{6})" | grep -F "$$" | sed 's/^/link: /'
+	losetup -a 2>/dev/null | grep -F "$VCTX_PREFIX" | sed 's/^/loop: /'
+}
+
+t_cleanup() {
+	for n in $(vx list --json 2>/dev/null | tr ',' '\n' | sed -n 's/.*"name":"\([^"]*\)".*/\1/p'); do
+		vx destroy --force "$n" >/dev/null 2>&1
+	done
+	for t in $(ls "$VCTX_PREFIX/var/lib/vctx/templates" 2>/dev/null); do
+		vx template remove "$t" >/dev/null 2>&1
+	done
+	for d in $(find /sys/fs/cgroup -maxdepth 2 -type d -name "$VCTX_CGROUP_PARENT" 2>/dev/null); do
+		rmdir "$d" 2>/dev/null
+	done
+	[ -z "${T_EXTRA_CLEANUP:-}" ] || eval "$T_EXTRA_CLEANUP"
+}
+
+# The last test of each file: stop and destroy everything, then nothing may be left.
+t_done() {
+	t_cleanup
+	_left=$(t_leaks)
+	if [ -z "$_left" ]; then
+		ok 0 "nothing left behind on the host"
+	else
+		ok 1 "nothing left behind on the host"
+		printf '%s\n' "$_left" | sed 's/^/#   /'
+	fi
+	rm -rf "$VCTX_PREFIX"
+	trap - EXIT INT TERM
+	[ "$T_PLANNED" -eq "$T_NUM" ] || diag "planned $T_PLANNED tests, ran $T_NUM"
+	[ "$T_FAILED" -eq 0 ]
+	exit $?
+}
+
+t_abort() {
+	t_cleanup
+	rm -rf "$VCTX_PREFIX"
+}
+trap t_abort EXIT
+trap 'exit 1' INT TERM
+
+# t_wait_file FILE PATTERN [SECONDS]: wait (without sleeping) until FILE shows PATTERN.
+# tail -F follows the file through inotify; the reader kills it once the pattern came.
+t_wait_file() {
+	timeout "${3:-30}" sh -c 'tail -n +1 -F "$1" 2>/dev/null |
+		{ grep -q -m1 -E -- "$2"; r=$?; pkill -P $$ -x tail; exit $r; }' sh "$1" "$2"
+}
+
+t_wait_console() {
+	t_wait_file "$VCTX_PREFIX/var/log/vctx/$1/console.log" "$2" "${3:-30}"
+}
