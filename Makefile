@@ -78,17 +78,19 @@ deps:
 
 # --- tests ---------------------------------------------------------------------------------
 
-unit: $(UNIT_BIN)
-	@prove -e '' $(UNIT_BIN)
+unit: all $(UNIT_BIN)
+	@tests/run $(UNIT_BIN) tests/unit/*.t
 
+# Unit tests (no root), then root integration tests that start real contexts.
 check: deps
 	$(MAKE) all $(UNIT_BIN)
-	@tests/run $(UNIT_BIN) tests/root/*.t
+	@tests/run $(UNIT_BIN) tests/unit/*.t tests/root/*.t
 
 # --- demo: the README's main job -----------------------------------------------------------
 
 DEMO_PREFIX ?= /var/tmp/vctx-demo
-DEMO = VCTX_PREFIX=$(DEMO_PREFIX) VCTX_TEMPLATE_DIR=$(CURDIR)/templates ./vctx/vctx
+DEMO = VCTX_PREFIX=$(DEMO_PREFIX) VCTX_TEMPLATE_DIR=$(CURDIR)/templates \
+       VCTX_CGROUP_PARENT=vctx-demo ./vctx/vctx
 demo: deps
 	$(MAKE) all
 	@$(DEMO) template list | grep -q '^busybox ' || $(DEMO) template build busybox --from busybox
@@ -102,6 +104,7 @@ demo: deps
 demo-clean:
 	-@$(DEMO) destroy --force demo 2>/dev/null
 	-@$(DEMO) template remove busybox 2>/dev/null
+	-@rmdir /sys/fs/cgroup/*/vctx-demo /sys/fs/cgroup/vctx-demo 2>/dev/null
 	rm -rf $(DEMO_PREFIX)
 
 # --- benchmarks ----------------------------------------------------------------------------

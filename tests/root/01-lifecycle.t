@@ -2,7 +2,7 @@
 # Lifecycle core: create, start, exec, enter, list, stop, destroy of busybox contexts, seen
 # from inside and outside; bad input; locking; recovery after a killed supervisor.
 . "$(dirname "$0")/lib.sh"
-plan 52
+plan 55
 
 A=$(ctx web); B=$(ctx db)
 ETC=$VCTX_PREFIX/etc/vctx
@@ -72,6 +72,21 @@ fails_with "an unknown key at create is refused" "unknown key 'memroy'" vx creat
 is "$(ls "$ETC")" "$(printf '%s.conf\n%s.conf' "$B" "$A" | sort)" "bad creates wrote no config"
 fails_with "starting a running context is refused" "$A is already running" vx start "$A"
 
+# Concurrent creates never share an id range.
+for i in 1 2 3 4 5 6; do vx create "$(ctx c$i)" --template busybox & done; wait
+is "$(cat "$ETC"/c[0-9]-*.conf | sed -n 's/^id-base = //p' | sort -u | wc -l)" 6 \
+	"six concurrent creates got six different id ranges"
+for i in 1 2 3 4 5 6; do vx destroy "$(ctx c$i)"; done
+
+# A child step that fails comes back as a precise message, and leaves nothing.
+C=$(ctx broken)
+vx create "$C" --template busybox init=/sbin/no-such-init
+fails_with "a failing child step is reported precisely" \
+	"cannot start $C: cannot execute init /sbin/no-such-init: No such file or directory" vx start "$C"
+ok $([ ! -e "$VCTX_PREFIX/run/vctx/$C" ] && [ -z "$(find /sys/fs/cgroup -path "*$VCTX_CGROUP_PARENT/$C*")" ] &&
+	echo 0 || echo 1) "the failed start left no run files and no cgroup"
+vx destroy "$C"
+
 # Locking: a held command lock means busy; --wait waits for it.
 mkfifo "$T_TMP/held" "$T_TMP/release"
 flock "$VCTX_PREFIX/run/vctx/$B.lock" sh -c "echo > '$T_TMP/held'; cat '$T_TMP/release' > /dev/null" &
@@ -93,6 +108,9 @@ sed -i '/memroy/d' "$ETC/$A.conf"
 # A killed supervisor: the context runs on, list says so, stop cleans up.
 vx start "$A"
 kill -9 "$(sed -n 's/^supervisor=//p' "$VCTX_PREFIX/run/vctx/$A/state")"
+# The kernel drops the supervisor's lock when it is dead: waiting for the lock is waiting
+# for the death.
+flock "$VCTX_PREFIX/run/vctx/$A/supervisor.lock" true
 like "$(vx status "$A")" "state: +running \(no supervisor\)" "a killed supervisor is noticed"
 fails_with "start refuses and says how to recover" "running without its supervisor" vx start "$A"
 vx stop "$A"; ok $? "stop stops the orphaned context and cleans up"

@@ -147,7 +147,7 @@ static void template_conf(void **state)
 	assert_non_null(strstr(err.msg, "tc:1: unknown key 'colour'"));
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parses),	      cmocka_unit_test(errors),
@@ -156,5 +156,11 @@ int main(void)
 		cmocka_unit_test(template_conf),
 	};
 
+	/* --keys: the table, for the man page check (tests/unit/man.t). */
+	if (argc == 2 && strcmp(argv[1], "--keys") == 0) {
+		for (unsigned i = 0; i < vx_nkeys; i++)
+			printf("%s\n", vx_keys[i].name);
+		return 0;
+	}
 	RUN(tests);
 }
