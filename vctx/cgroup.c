@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "limitmap.h"
 #include "paths.h"
 #include "util.h"
 
@@ -291,6 +292,180 @@ static int fill_dirs(struct vx_cgroup *cg, const char *name, struct vx_err *err)
 	return 0;
 }
 
+/* --- limits -------------------------------------------------------------------------------- */
+
+static bool v2_limits(void)
+{
+	return host.layout == VX_CG_V2;
+}
+
+/* Where a controller's files for cgroup 'path' are; "" if the host lacks the controller. */
+static void ctrl_dir(const char *ctrl, const char *path, char *buf, size_t len)
+{
+	char *mp = NULL;
+
+	buf[0] = '\0';
+	if (v2_limits()) {
+		if (v2_has(ctrl))
+			snprintf(buf, len, "%s/%s", host.v2mnt, path);
+		return;
+	}
+	if (cgroup_get_subsys_mount_point(ctrl, &mp) == 0 && mp)
+		snprintf(buf, len, "%s/%s", mp, path);
+	free(mp);
+}
+
+/* A limit the host cannot enforce is an error, never a silent no-op. */
+static int check_setting(const char *path, const struct cg_setting *s, struct vx_err *err)
+{
+	char dir[VX_CG_PATH], file[VX_CG_PATH + 64];
+
+	ctrl_dir(s->ctrl, path, dir, sizeof(dir));
+	if (!dir[0])
+		return vx_fail(err, ENOTSUP, "limit '%s' needs the %s controller, which this host "
+			       "does not offer (cgroup %s)", s->key, s->ctrl,
+			       cg_layout_name(host.layout));
+	snprintf(file, sizeof(file), "%s/%s", dir, s->file);
+	if (access(file, F_OK) < 0)
+		return vx_fail(err, ENOTSUP, "limit '%s' needs %s of the %s controller, which this "
+			       "host does not offer%s", s->key, s->file, s->ctrl,
+			       strcmp(s->ctrl, "blkio") == 0 || strcmp(s->ctrl, "io") == 0
+				       ? " (it needs an I/O scheduler with weights, such as BFQ)"
+			       : strstr(s->file, "swap") ? " (swap accounting is off)" : "");
+	return 0;
+}
+
+static int write_setting(const char *path, const struct cg_setting *s, struct vx_err *err)
+{
+	struct cgroup *cg = cgroup_new_cgroup(path);
+	struct cgroup_controller *c = cg ? cgroup_add_controller(cg, s->ctrl) : NULL;
+	int r;
+
+	if (!c || cgroup_add_value_string(c, s->file, s->value)) {
+		cgroup_free(&cg);
+		return vx_fail(err, ENOMEM, "libcgroup: out of memory");
+	}
+	r = cgroup_modify_cgroup(cg);
+	cgroup_free(&cg);
+	if (r) {
+		errno = r == ECGOTHER ? cgroup_get_last_errno() : EIO;
+		return vx_failsys(err, "cannot set %s to %s (%s)", s->key, s->value, s->file);
+	}
+	return 0;
+}
+
+static int apply(const char *path, const struct cg_setting *s, unsigned n, struct vx_err *err)
+{
+	bool retry[16] = { false };
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		if (check_setting(path, &s[i], err) < 0)
+			return -1;
+	/* v1 wants memory.limit <= memory.memsw.limit after every single write: whichever of
+	 * the two fails first is written again after the other. */
+	for (i = 0; i < n; i++)
+		if (write_setting(path, &s[i], NULL) < 0)
+			retry[i] = true;
+	for (i = 0; i < n; i++)
+		if (retry[i] && write_setting(path, &s[i], err) < 0)
+			return -1;
+	return 0;
+}
+
+int cg_set_limits(const char *path, const struct vx_conf *conf, const char *key,
+		  struct vx_err *err)
+{
+	struct cg_setting s[16];
+	int n;
+
+	detect();
+	if (libcg_init(err) < 0)
+		return -1;
+	n = key ? limits_translate_key(conf, v2_limits(), key, s, 16)
+		: limits_translate(conf, v2_limits(), s, 16);
+	return apply(path, s, n, err);
+}
+
+/* First line (or all lines, joined) of a cgroup file through libcgroup. */
+static int read_value(const char *ctrl, const char *path, const char *file, char *buf,
+		      size_t len)
+{
+	void *h = NULL;
+	char line[256];
+	size_t n = 0;
+	int r;
+
+	buf[0] = '\0';
+	r = cgroup_read_value_begin(ctrl, path, (char *)file, &h, line, sizeof(line));
+	while (r == 0 && n + strlen(line) + 1 < len) {
+		n += snprintf(buf + n, len - n, "%s", line);
+		r = cgroup_read_value_next(&h, line, sizeof(line));
+	}
+	if (h)
+		cgroup_read_value_end(&h);
+	return buf[0] ? 0 : -1;
+}
+
+static uint64_t num(const char *s)
+{
+	return strncmp(s, "max", 3) == 0 ? 0 : strtoull(s, NULL, 10);
+}
+
+/* "key value" lines: the value of key, or 0. */
+static uint64_t field(const char *text, const char *key)
+{
+	size_t n = strlen(key);
+	const char *p = text;
+
+	while ((p = strstr(p, key))) {
+		if ((p == text || p[-1] == '\n') && p[n] == ' ')
+			return strtoull(p + n + 1, NULL, 10);
+		p += n;
+	}
+	return 0;
+}
+
+int cg_stats(const char *path, struct cg_stats *st, struct vx_err *err)
+{
+	bool v2;
+	char b[2048];
+
+	memset(st, 0, sizeof(*st));
+	detect();
+	if (libcg_init(err) < 0)
+		return -1;
+	v2 = v2_limits();
+	if (read_value("memory", path, v2 ? "memory.current" : "memory.usage_in_bytes", b,
+		       sizeof(b)) == 0) {
+		st->have_mem = true;
+		st->mem_current = num(b);
+		if (read_value("memory", path, v2 ? "memory.peak" : "memory.max_usage_in_bytes", b,
+			       sizeof(b)) == 0)
+			st->mem_peak = num(b);
+		if (read_value("memory", path, v2 ? "memory.max" : "memory.limit_in_bytes", b,
+			       sizeof(b)) == 0)
+			st->mem_limit = num(b) >= (1ull << 62) ? 0 : num(b);
+		if (read_value("memory", path, v2 ? "memory.events" : "memory.oom_control", b,
+			       sizeof(b)) == 0)
+			st->oom_kills = field(b, "oom_kill");
+	}
+	if (read_value("pids", path, "pids.current", b, sizeof(b)) == 0) {
+		st->have_pids = true;
+		st->pids_current = num(b);
+		if (read_value("pids", path, "pids.max", b, sizeof(b)) == 0)
+			st->pids_limit = num(b);
+	}
+	if (v2 && read_value("cpu", path, "cpu.stat", b, sizeof(b)) == 0) {
+		st->have_cpu = true;
+		st->cpu_usec = field(b, "usage_usec");
+	} else if (!v2 && read_value("cpuacct", path, "cpuacct.usage", b, sizeof(b)) == 0) {
+		st->have_cpu = true;
+		st->cpu_usec = num(b) / 1000;
+	}
+	return 0;
+}
+
 int cg_create(const char *name, const struct vx_conf *conf, struct vx_cgroup *cg,
 	      struct vx_err *err)
 {
@@ -318,6 +493,8 @@ int cg_create(const char *name, const struct vx_conf *conf, struct vx_cgroup *cg
 		vx_fail(err, EIO, "cannot create cgroup %s: %s", cg->path, cgroup_strerror(r));
 		goto fail;
 	}
+	if (cg_set_limits(cg->path, conf, NULL, err) < 0)
+		goto fail;
 	if (host.layout == VX_CG_HYBRID && hybrid_v2_dir(cg, err) < 0)
 		goto fail;
 	if (cg->v2dir[0] && conf->userns &&

@@ -63,6 +63,23 @@ int cg_join_self(struct vx_cgroup *cg, struct vx_err *err);
 /* Close the fds (parent, after the clone). */
 void cg_close(struct vx_cgroup *cg);
 
+/* Apply the config's limits to a running context's cgroup (path PARENT/NAME).  With key,
+ * only that key's.  Checked first: a limit the host cannot enforce is an error naming the
+ * key and the controller, and nothing is written. */
+int cg_set_limits(const char *path, const struct vx_conf *conf, const char *key,
+		  struct vx_err *err);
+
+struct cg_stats {
+	bool have_mem, have_pids, have_cpu;
+	uint64_t mem_current, mem_peak, mem_limit;	/* limit 0: none */
+	uint64_t pids_current, pids_limit;		/* limit 0: none */
+	uint64_t cpu_usec;
+	uint64_t oom_kills;
+};
+
+/* Usage against limits, for `vctx status`. */
+int cg_stats(const char *path, struct cg_stats *st, struct vx_err *err);
+
 /* Remove the cgroup PARENT/NAME (and any subtree the guest made) from every hierarchy.
  * Idempotent: directories that are already gone are fine. */
 int cg_destroy(const char *path, struct vx_err *err);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cgroup.h"
 #include "cmd.h"
 #include "ctx.h"
 #include "state.h"
@@ -17,6 +18,7 @@ struct info {
 	bool conf_ok;
 	char conf_error[VX_ERR_MSG];
 	uint64_t uptime;
+	struct cg_stats use;
 };
 
 static void gather(const char *name, struct info *in)
@@ -31,6 +33,8 @@ static void gather(const char *name, struct info *in)
 	state_probe(name, &in->st, &err);
 	if (in->st.state == VX_RUNNING && in->st.started && now_realtime() >= in->st.started)
 		in->uptime = now_realtime() - in->st.started;
+	if (in->st.state != VX_STOPPED && in->st.cgroup[0])
+		cg_stats(in->st.cgroup, &in->use, &err);
 }
 
 static void release(struct info *in)
@@ -53,9 +57,37 @@ static void json_info(const struct info *in)
 	json_str(stdout, in->conf_ok ? in->conf.hostname : "");
 	printf(",\"id_base\":%llu", in->conf_ok ? (unsigned long long)in->conf.id_base : 0ULL);
 	printf(",\"uptime\":%llu", (unsigned long long)in->uptime);
+	printf(",\"memory\":{\"current\":%llu,\"peak\":%llu,\"limit\":%llu}",
+	       (unsigned long long)in->use.mem_current, (unsigned long long)in->use.mem_peak,
+	       (unsigned long long)in->use.mem_limit);
+	printf(",\"pids\":{\"current\":%llu,\"limit\":%llu}",
+	       (unsigned long long)in->use.pids_current, (unsigned long long)in->use.pids_limit);
+	printf(",\"cpu_usec\":%llu,\"oom_kills\":%llu", (unsigned long long)in->use.cpu_usec,
+	       (unsigned long long)in->use.oom_kills);
 	printf(",\"config_error\":");
 	json_str(stdout, in->conf_error);
 	printf("}");
+}
+
+static void print_use(const struct cg_stats *u)
+{
+	char cur[16], peak[16], lim[16] = "no limit";
+
+	if (u->have_mem) {
+		fmt_size(cur, sizeof(cur), u->mem_current);
+		fmt_size(peak, sizeof(peak), u->mem_peak);
+		if (u->mem_limit)
+			fmt_size(lim, sizeof(lim), u->mem_limit);
+		printf("memory:     %s of %s (peak %s)\n", cur, lim, peak);
+		printf("oom-kills:  %llu\n", (unsigned long long)u->oom_kills);
+	}
+	if (u->have_pids && u->pids_limit)
+		printf("pids:       %llu of %llu\n", (unsigned long long)u->pids_current,
+		       (unsigned long long)u->pids_limit);
+	else if (u->have_pids)
+		printf("pids:       %llu (no limit)\n", (unsigned long long)u->pids_current);
+	if (u->have_cpu)
+		printf("cpu-time:   %.2fs\n", u->cpu_usec / 1e6);
 }
 
 static int get_json(int argc, char **argv, const char *cmd, bool *json)
@@ -152,6 +184,7 @@ int cmd_status(int argc, char **argv)
 			printf("supervisor: %d\n", (int)in.st.supervisor);
 			printf("uptime:     %s\n", up);
 			printf("cgroup:     %s\n", in.st.cgroup);
+			print_use(&in.use);
 		}
 	}
 	release(&in);

@@ -36,6 +36,7 @@ int cmd_start(int argc, char **argv);
 int cmd_stop(int argc, char **argv);
 int cmd_restart(int argc, char **argv);
 int cmd_destroy(int argc, char **argv);
+int cmd_set(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
 int cmd_enter(int argc, char **argv);
 int cmd_list(int argc, char **argv);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "conf.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "ini.h"
 #include "util.h"
@@ -97,6 +99,133 @@ static int p_list(const struct vx_key *k, const char *v, void *dst, struct vx_er
 	return 0;
 }
 
+/* "max" or a size (bytes), at least k->min. */
+static int p_limit_size(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
+{
+	struct vx_limit *l = dst;
+
+	memset(l, 0, sizeof(*l));
+	l->set = true;
+	if (strcmp(v, "max") == 0) {
+		l->max = true;
+		return 0;
+	}
+	if (parse_size(v, &l->v, err) < 0)
+		return -1;
+	if (l->v < k->min)
+		return vx_fail(err, ERANGE, "%s is too small (at least %lluK)", v,
+			       (unsigned long long)k->min >> 10);
+	return 0;
+}
+
+/* "max" or a number in [k->min, k->max]. */
+static int p_limit_u64(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
+{
+	struct vx_limit *l = dst;
+
+	memset(l, 0, sizeof(*l));
+	l->set = true;
+	if (strcmp(v, "max") == 0) {
+		l->max = true;
+		return 0;
+	}
+	return parse_u64(v, k->min, k->max, &l->v, err);
+}
+
+/* A number with up to six decimals, scaled by 10^6 ("1.5" -> 1500000). */
+static int decimal_micro(const char *s, const char *end, uint64_t *out)
+{
+	uint64_t whole = 0, frac = 0, scale = 1000000;
+	const char *p = s;
+
+	if (p == end || !isdigit((unsigned char)*p))
+		return -1;
+	for (; p < end && isdigit((unsigned char)*p); p++) {
+		whole = whole * 10 + (*p - '0');
+		if (whole > 1000000)
+			return -1;
+	}
+	if (p < end && *p == '.') {
+		if (++p == end)
+			return -1;
+		for (; p < end && isdigit((unsigned char)*p) && scale > 1; p++) {
+			scale /= 10;
+			frac += (*p - '0') * scale;
+		}
+	}
+	if (p != end)
+		return -1;
+	*out = whole * 1000000 + frac;
+	return 0;
+}
+
+/* cpu-max: "max", "50%" (of one CPU) or "1.5" (CPUs); stored in millionths of a CPU. */
+static int p_cpu_max(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
+{
+	struct vx_limit *l = dst;
+	size_t n = strlen(v);
+	uint64_t x;
+
+	(void)k;
+	memset(l, 0, sizeof(*l));
+	l->set = true;
+	if (strcmp(v, "max") == 0) {
+		l->max = true;
+		return 0;
+	}
+	if (n && v[n - 1] == '%') {
+		if (decimal_micro(v, v + n - 1, &x) < 0)
+			goto bad;
+		x /= 100;
+	} else if (decimal_micro(v, v + n, &x) < 0) {
+		goto bad;
+	}
+	/* The kernel's smallest quota is 1 ms per 100 ms period. */
+	if (x < 10000)
+		return vx_fail(err, ERANGE, "%s is below the smallest CPU share (1%%)", v);
+	l->v = x;
+	return 0;
+bad:
+	return vx_fail(err, EINVAL, "invalid CPU amount '%s': use e.g. 50%% or 1.5 (CPUs)", v);
+}
+
+/* A cpuset list: "0-3,5". */
+static int p_cpus(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
+{
+	const char *p = v;
+
+	(void)k;
+	if (strlen(v) >= sizeof(((struct vx_conf *)0)->cpus))
+		return vx_fail(err, EINVAL, "CPU list too long");
+	while (*p) {
+		unsigned long a, b;
+		char *end;
+
+		if (!isdigit((unsigned char)*p))
+			goto bad;
+		a = b = strtoul(p, &end, 10);
+		p = end;
+		if (*p == '-') {
+			if (!isdigit((unsigned char)p[1]))
+				goto bad;
+			b = strtoul(p + 1, &end, 10);
+			p = end;
+		}
+		if (b < a || b > 4095)
+			goto bad;
+		if (*p == ',' && p[1])
+			p++;
+		else if (*p)
+			goto bad;
+	}
+	if (!*v)
+		goto bad;
+	strcpy(dst, v);
+	return 0;
+bad:
+	return vx_fail(err, EINVAL, "invalid CPU list '%s': use e.g. 0-3,5", v);
+}
+
 const struct vx_key vx_keys[] = {
 	{ "context", "template", p_name, F(template), NULL, 0, 0, VX_KEY_REQUIRED,
 	  "template the root file system comes from" },
@@ -115,6 +244,21 @@ const struct vx_key vx_keys[] = {
 	  "first host uid/gid of the context's 65536 (allocated by create)" },
 	{ "context", "userns", p_bool, F(userns), "yes", 0, 0, 0,
 	  "run in a user namespace (no: root inside is root on the host)" },
+
+	{ "limits", "memory", p_limit_size, F(memory), NULL, 4 << 20, 0, VX_KEY_LIVE,
+	  "memory the context may use (RAM), or max" },
+	{ "limits", "memory-swap", p_limit_size, F(memory_swap), NULL, 0, 0, VX_KEY_LIVE,
+	  "swap the context may use on top of memory, or max" },
+	{ "limits", "cpu-weight", p_limit_u64, F(cpu_weight), NULL, 1, 10000, VX_KEY_LIVE,
+	  "share of CPU time under contention, 1 to 10000 (100 is the default share)" },
+	{ "limits", "cpu-max", p_cpu_max, F(cpu_max), NULL, 0, 0, VX_KEY_LIVE,
+	  "CPU time cap: 50% of one CPU, 1.5 CPUs, or max" },
+	{ "limits", "cpus", p_cpus, F(cpus), NULL, 0, 0, VX_KEY_LIVE,
+	  "the CPUs the context may run on, e.g. 0-3,5" },
+	{ "limits", "pids", p_limit_u64, F(pids), "4096", 1, 4194304, VX_KEY_LIVE,
+	  "how many processes and threads the context may have, or max" },
+	{ "limits", "io-weight", p_limit_u64, F(io_weight), NULL, 1, 10000, VX_KEY_LIVE,
+	  "share of disk time under contention, 1 to 10000 (100 is the default share)" },
 };
 const unsigned vx_nkeys = ARRAY_SIZE(vx_keys);
 
@@ -220,6 +364,20 @@ int conf_load_file(const char *path, const char *name, struct vx_conf *conf, str
 	return conf_parse(path, text, name, conf, err);
 }
 
+int conf_check_value(const char *key, const char *value, struct vx_err *err)
+{
+	const struct vx_key *k = conf_key(key);
+	struct vx_conf scratch;
+	int r;
+
+	if (!k)
+		return vx_fail(err, EINVAL, "unknown key '%s' (see vctx.conf(5))", key);
+	memset(&scratch, 0, sizeof(scratch));
+	r = k->parse(k, value, FIELD(&scratch, k), err);
+	conf_free(&scratch);
+	return r < 0 ? vx_prefix(err, "%s", key) : 0;
+}
+
 void conf_free(struct vx_conf *conf)
 {
 	unsigned i;
@@ -236,8 +394,21 @@ void conf_free(struct vx_conf *conf)
 	}
 }
 
+static unsigned online_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 0 ? (unsigned)n : 1;
+}
+
 int conf_validate(const struct vx_conf *conf, struct vx_err *err)
 {
+	if (conf->cpu_max.set && !conf->cpu_max.max &&
+	    conf->cpu_max.v > (uint64_t)online_cpus() * 1000000)
+		return vx_fail(err, ERANGE, "cpu-max %.2f CPUs is more than the %u this host has",
+			       conf->cpu_max.v / 1e6, online_cpus());
+	if (conf->memory_swap.set && !conf->memory.set)
+		return vx_fail(err, EINVAL, "memory-swap needs a memory limit too");
 	if (conf->id_base && conf->id_base % VX_IDS_PER_CONTEXT)
 		return vx_fail(err, EINVAL, "id-base %llu is not a multiple of %u",
 			       (unsigned long long)conf->id_base, VX_IDS_PER_CONTEXT);

@@ -117,6 +117,8 @@ int conf_parse(const char *file, const char *text, const char *name, struct vx_c
 	       struct vx_err *err);
 /* Read and parse NAME.conf from the path. */
 int conf_load_file(const char *path, const char *name, struct vx_conf *conf, struct vx_err *err);
+/* Check one value the way the config file would be checked ("memory: invalid size ..."). */
+int conf_check_value(const char *key, const char *value, struct vx_err *err);
 void conf_free(struct vx_conf *conf);
 
 /* Checks that concern several keys at once (mode and addresses, ...). */

@@ -13,8 +13,10 @@
 #include <sys/wait.h>
 
 #include "cfgedit.h"
+#include "cgroup.h"
 #include "ctl.h"
 #include "idrange.h"
+#include "limitmap.h"
 #include "lock.h"
 #include "paths.h"
 #include "state.h"
@@ -115,9 +117,18 @@ static char *apply_settings(char *text, int nset, char **set, bool add, struct v
 			vx_fail(err, EINVAL, "%s: value may not contain a newline", key);
 			goto fail;
 		}
-		next = (k->flags & VX_KEY_REPEAT) && add
-			       ? cfg_add(text, k->section, key, eq + 1, err)
-			       : cfg_set(text, k->section, key, eq + 1, err);
+		if (eq[1] && conf_check_value(key, eq + 1, err) < 0)
+			goto fail;
+		if (eq[1] == '\0') {
+			unsigned removed;
+
+			/* KEY= removes the key: back to its default. */
+			next = cfg_del(text, k->section, key, NULL, &removed, err);
+		} else if ((k->flags & VX_KEY_REPEAT) && add) {
+			next = cfg_add(text, k->section, key, eq + 1, err);
+		} else {
+			next = cfg_set(text, k->section, key, eq + 1, err);
+		}
 		free(text);
 		text = next;
 	}
@@ -204,27 +215,115 @@ fail:
 	return -1;
 }
 
-int ctx_edit_conf(const char *name, int nset, char **set, bool add, struct vx_conf *out,
-		  struct vx_err *err)
+/* The new config text with the settings applied, checked by parsing it into 'out'. */
+static char *edited_conf(const char *name, int nset, char **set, struct vx_conf *out,
+			 struct vx_err *err)
 {
 	char path[PATH_MAX];
 	char *text;
 
-	if (path_conf(path, sizeof(path), name) < 0)
-		return vx_failsys(err, "config path");
+	if (path_conf(path, sizeof(path), name) < 0) {
+		vx_failsys(err, "config path");
+		return NULL;
+	}
 	text = read_text(path, 1 << 20, err);
-	if (!text)
-		return -1;
-	text = apply_settings(text, nset, set, add, err);
-	if (!text)
-		return -1;
-	if (conf_parse(path, text, name, out, err) < 0 ||
-	    write_atomic(path, text, strlen(text), 0600, false, err) < 0) {
+	if (text)
+		text = apply_settings(text, nset, set, false, err);
+	if (text && conf_parse(path, text, name, out, err) < 0) {
 		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+static void key_of(const char *setting, char *key, size_t len)
+{
+	snprintf(key, len, "%.*s", (int)strcspn(setting, "="), setting);
+}
+
+/* Apply the live keys to a running context; on failure put back what was applied. */
+static int set_live(const char *name, const char *cgroup, const struct vx_conf *old,
+		    const struct vx_conf *new, int nset, char **set, unsigned *deferred,
+		    struct vx_err *err)
+{
+	char key[64];
+	int i, j;
+
+	*deferred = 0;
+	for (i = 0; i < nset; i++) {
+		const struct vx_key *k;
+
+		key_of(set[i], key, sizeof(key));
+		k = conf_key(key);
+		if (!(k->flags & VX_KEY_LIVE)) {
+			(*deferred)++;
+			continue;
+		}
+		if (cg_set_limits(cgroup, new, key, err) == 0)
+			continue;
+		vx_prefix(err, "%s", name);
+		for (j = 0; j < i; j++) {
+			key_of(set[j], key, sizeof(key));
+			if (conf_key(key)->flags & VX_KEY_LIVE)
+				cg_set_limits(cgroup, old, key, NULL);
+		}
 		return -1;
 	}
-	free(text);
 	return 0;
+}
+
+int ctx_set(const char *name, int nset, char **set, bool save, bool wait, unsigned *deferred,
+	    struct vx_err *err)
+{
+	char path[PATH_MAX];
+	_cleanup_close_ int lock = -1;
+	_cleanup_free_ char *text = NULL;
+	struct vx_conf old, new;
+	struct vx_runstate st;
+	bool running;
+	int r = -1;
+
+	*deferred = 0;
+	if (ctx_load(name, &old, err) < 0)
+		return -1;
+	lock = ctx_lock(name, wait, err);
+	if (lock < 0) {
+		conf_free(&old);
+		return -1;
+	}
+	text = edited_conf(name, nset, set, &new, err);
+	if (!text) {
+		conf_free(&old);
+		return -1;
+	}
+	if (state_probe(name, &st, err) < 0)
+		goto out;
+	running = st.init_alive && st.state != VX_STOPPED;
+	/* Limits reset to their defaults (KEY=) are made neutral in the kernel too, and a
+	 * rollback to an unset limit means its neutral value. */
+	limits_neutral(&new);
+	limits_neutral(&old);
+	if (!running && !save) {
+		vx_fail(err, ESRCH, "%s is not running: --no-save would change nothing", name);
+		goto out;
+	}
+	if (running && set_live(name, st.cgroup, &old, &new, nset, set, deferred, err) < 0)
+		goto out;
+	if (!running)
+		*deferred = 0;
+	if (save && (path_conf(path, sizeof(path), name) < 0 ||
+		     write_atomic(path, text, strlen(text), 0600, false, err) < 0)) {
+		/* The file could not be written: take the live change back too. */
+		if (running)
+			cg_set_limits(st.cgroup, &old, NULL, NULL);
+		goto out;
+	}
+	r = 0;
+out:
+	state_free(&st);
+	conf_free(&old);
+	conf_free(&new);
+	return r;
 }
 
 /* --- start --------------------------------------------------------------------------------- */

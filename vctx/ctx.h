@@ -34,8 +34,11 @@ int ctx_stop(const char *name, uint64_t timeout_ms, bool kill, bool wait, struct
 /* destroy: config, upper layer, state, logs.  force stops a running context first. */
 int ctx_destroy(const char *name, bool force, bool wait, struct vx_err *err);
 
-/* Change settings in NAME.conf (comments kept); returns the new text's parse in 'out'. */
-int ctx_edit_conf(const char *name, int nset, char **set, bool add, struct vx_conf *out,
-		  struct vx_err *err);
+/* set: change KEY=VALUE settings (KEY= resets a key to its default).  The whole new config
+ * is checked first; a running context gets live keys (limits) at once, with the old values
+ * put back if any fails; then NAME.conf is rewritten with its comments (unless !save).
+ * *deferred counts keys that wait for the next start. */
+int ctx_set(const char *name, int nset, char **set, bool save, bool wait, unsigned *deferred,
+	    struct vx_err *err);
 
 #endif

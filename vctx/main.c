@@ -20,6 +20,8 @@ const struct vx_cmd vx_cmds[] = {
 	  cmd_restart },
 	{ "destroy", "[--force] [--wait] NAME", "remove a context: config, storage, logs",
 	  cmd_destroy },
+	{ "set", "[--no-save] [--wait] NAME KEY=VALUE ...",
+	  "change settings; limits apply to a running context at once", cmd_set },
 	{ "exec", "[-t] [--cwd DIR] NAME -- COMMAND [ARG ...]",
 	  "run a command inside a running context", cmd_exec },
 	{ "enter", "NAME", "a root login shell inside a running context", cmd_enter },

@@ -151,3 +151,26 @@ t_wait_file() {
 t_wait_console() {
 	t_wait_file "$VCTX_PREFIX/var/log/vctx/$1/console.log" "$2" "${3:-30}"
 }
+
+# t_probe NAME: copy the static probe into a running context as /probe.
+t_probe() {
+	vx exec "$1" -- sh -c 'cat > /probe && chmod 755 /probe' < "$PROBE"
+}
+
+# t_json NAME FIELD: a number from `vctx status --json` ("memory.peak" style paths work
+# for one level of nesting).
+t_json() {
+	_j=$(vx status --json "$1")
+	case $2 in
+	*.*) printf '%s\n' "$_j" | sed -n "s/.*\"${2%%.*}\":{[^}]*\"${2#*.}\":\([0-9]*\).*/\1/p" ;;
+	*) printf '%s\n' "$_j" | sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p" ;;
+	esac
+}
+
+# t_cgfile NAME FILE: a context's cgroup file on the host, whichever hierarchy has it.
+t_cgfile() {
+	for _d in /sys/fs/cgroup/*/"$VCTX_CGROUP_PARENT/$1" /sys/fs/cgroup/"$VCTX_CGROUP_PARENT/$1"; do
+		[ -f "$_d/$2" ] && { cat "$_d/$2"; return 0; }
+	done
+	return 1
+}
