@@ -27,7 +27,7 @@ LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 DEB_BUILD = gcc make pkg-config libmnl-dev libcgroup-dev libseccomp-dev libcap-ng-dev \
 	    libcmocka-dev libc6-dev
 DEB_RUN   = busybox-static iproute2 util-linux mandoc
-DEB_TEST  = tmux debootstrap openssh-client xz-utils zstd e2fsprogs perl
+DEB_TEST  = tmux debootstrap openssh-client xz-utils zstd e2fsprogs perl curl
 DEB_BENCH = crun lxc systemd-container bubblewrap
 
 # The pure code, shared by vctx, vnet and the unit tests.
@@ -49,7 +49,7 @@ all: vctx/vctx vnet/vnet tests/probe
 vctx/vctx: $(VCTX_OBJ) $(CORE_OBJ) $(VNET_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-vnet/vnet: vnet/main.o $(VNET_OBJ) $(CORE_OBJ)
+vnet/vnet: vnet/main.o $(filter-out vctx/main.o vctx/cmd-%.o,$(VCTX_OBJ)) $(CORE_OBJ) $(VNET_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The probe runs inside contexts whose root has no libc: link it statically.

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "err.h"
+#include "util.h"
 
 struct vx_cmd {
 	const char *name;
@@ -28,8 +29,6 @@ int cmd_fail(const struct vx_err *err);
 /* Print "vctx: usage: vctx CMD ARGS" for the named command and return EXIT_USAGE. */
 int cmd_usage(const char *name);
 
-/* JSON string (quoted, escaped). */
-void json_str(FILE *f, const char *s);
 
 int cmd_create(int argc, char **argv);
 int cmd_start(int argc, char **argv);

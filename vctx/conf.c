@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "ini.h"
+#include "vnet.h"
 #include "util.h"
 
 #define F(field) offsetof(struct vx_conf, field)
@@ -226,6 +227,60 @@ bad:
 	return vx_fail(err, EINVAL, "invalid CPU list '%s': use e.g. 0-3,5", v);
 }
 
+static int p_mode(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
+{
+	static const char *modes[] = { "routed", "bridge", "macvlan", "none" };
+	unsigned i;
+
+	(void)k;
+	for (i = 0; i < ARRAY_SIZE(modes); i++)
+		if (strcmp(v, modes[i]) == 0) {
+			strcpy(dst, v);
+			return 0;
+		}
+	return vx_fail(err, EINVAL, "invalid mode '%s': use routed, bridge, macvlan or none", v);
+}
+
+/* A network interface name as the kernel accepts it. */
+static int p_ifname(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
+{
+	size_t n = strlen(v), i;
+
+	(void)k;
+	if (n == 0 || n > 15 || strcmp(v, ".") == 0 || strcmp(v, "..") == 0)
+		goto bad;
+	for (i = 0; i < n; i++)
+		if (!isgraph((unsigned char)v[i]) || v[i] == '/' || v[i] == ':')
+			goto bad;
+	strcpy(dst, v);
+	return 0;
+bad:
+	return vx_fail(err, EINVAL, "invalid interface name '%s'", v);
+}
+
+/* Addresses are kept in canonical form ("2001:db8::a/64"), so equal ones compare equal. */
+static int p_addr_common(const struct vx_key *k, const char *v, void *dst, bool prefix,
+			 struct vx_err *err)
+{
+	struct vnet_addr a;
+	char canon[64];
+
+	if (vnet_parse_addr(v, prefix, &a, err) < 0)
+		return -1;
+	vnet_fmt_addr(&a, prefix, canon, sizeof(canon));
+	return p_list(k, canon, dst, err);
+}
+
+static int p_addr(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
+{
+	return p_addr_common(k, v, dst, true, err);
+}
+
+static int p_host(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
+{
+	return p_addr_common(k, v, dst, false, err);
+}
+
 const struct vx_key vx_keys[] = {
 	{ "context", "template", p_name, F(template), NULL, 0, 0, VX_KEY_REQUIRED,
 	  "template the root file system comes from" },
@@ -259,6 +314,20 @@ const struct vx_key vx_keys[] = {
 	  "how many processes and threads the context may have, or max" },
 	{ "limits", "io-weight", p_limit_u64, F(io_weight), NULL, 1, 10000, VX_KEY_LIVE,
 	  "share of disk time under contention, 1 to 10000 (100 is the default share)" },
+
+	{ "network", "mode", p_mode, F(net_mode), NULL, 0, 0, 0,
+	  "routed, bridge, macvlan or none (default: routed with addresses, else none)" },
+	{ "network", "link", p_ifname, F(net_link), NULL, 0, 0, 0,
+	  "the host's uplink (default: the interface of the host's default route)" },
+	{ "network", "address", p_addr, F(address), NULL, 0, 0, VX_KEY_REPEAT,
+	  "an address of the context with its prefix length; repeatable" },
+	{ "network", "bridge", p_ifname, F(net_bridge), NULL, 0, 0, 0,
+	  "the bridge the context joins (bridge mode)" },
+	{ "network", "gateway", p_host, F(gateway), NULL, 0, 0, VX_KEY_REPEAT,
+	  "default gateway, one per address family (bridge and macvlan modes)" },
+	{ "network", "mtu", p_u64, F(mtu), NULL, 68, 65535, 0, "MTU of the context's link" },
+	{ "network", "nameserver", p_host, F(nameserver), NULL, 0, 0, VX_KEY_REPEAT,
+	  "a name server written into the context's /etc/resolv.conf at start; repeatable" },
 };
 const unsigned vx_nkeys = ARRAY_SIZE(vx_keys);
 
@@ -401,8 +470,54 @@ static unsigned online_cpus(void)
 	return n > 0 ? (unsigned)n : 1;
 }
 
+/* Host part of a canonical address ("192.0.2.1/24" -> "192.0.2.1"). */
+static void host_part(const char *a, char *buf, size_t len)
+{
+	snprintf(buf, len, "%.*s", (int)strcspn(a, "/"), a);
+}
+
+static int validate_network(const struct vx_conf *c, struct vx_err *err)
+{
+	const char *mode = conf_net_mode(c);
+	unsigned i, j, v4 = 0, v6 = 0;
+
+	if (strcmp(mode, "none") == 0 && c->address.n)
+		return vx_fail(err, EINVAL, "mode none cannot have addresses");
+	if (strcmp(mode, "bridge") == 0 && !c->net_bridge[0])
+		return vx_fail(err, EINVAL, "mode bridge needs 'bridge' (the bridge to join)");
+	if (strcmp(mode, "bridge") != 0 && c->net_bridge[0])
+		return vx_fail(err, EINVAL, "'bridge' is only for mode bridge");
+	if (strcmp(mode, "routed") == 0 && c->gateway.n)
+		return vx_fail(err, EINVAL, "routed contexts route through the host: 'gateway' is "
+			       "for the bridge and macvlan modes");
+	for (i = 0; i < c->address.n; i++) {
+		char a[64], b[64];
+
+		host_part(c->address.v[i], a, sizeof(a));
+		for (j = 0; j < i; j++) {
+			host_part(c->address.v[j], b, sizeof(b));
+			if (strcmp(a, b) == 0)
+				return vx_fail(err, EEXIST, "address %s is given twice", a);
+		}
+	}
+	for (i = 0; i < c->gateway.n; i++)
+		strchr(c->gateway.v[i], ':') ? v6++ : v4++;
+	if (v4 > 1 || v6 > 1)
+		return vx_fail(err, EINVAL, "one gateway per address family");
+	return 0;
+}
+
+const char *conf_net_mode(const struct vx_conf *c)
+{
+	if (c->net_mode[0])
+		return c->net_mode;
+	return c->address.n ? "routed" : "none";
+}
+
 int conf_validate(const struct vx_conf *conf, struct vx_err *err)
 {
+	if (validate_network(conf, err) < 0)
+		return -1;
 	if (conf->cpu_max.set && !conf->cpu_max.max &&
 	    conf->cpu_max.v > (uint64_t)online_cpus() * 1000000)
 		return vx_fail(err, ERANGE, "cpu-max %.2f CPUs is more than the %u this host has",

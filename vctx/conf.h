@@ -121,6 +121,9 @@ int conf_load_file(const char *path, const char *name, struct vx_conf *conf, str
 int conf_check_value(const char *key, const char *value, struct vx_err *err);
 void conf_free(struct vx_conf *conf);
 
+/* The network mode, derived when the config does not name one. */
+const char *conf_net_mode(const struct vx_conf *c);
+
 /* Checks that concern several keys at once (mode and addresses, ...). */
 int conf_validate(const struct vx_conf *conf, struct vx_err *err);
 

@@ -23,6 +23,7 @@
 #include "sys.h"
 #include "template.h"
 #include "util.h"
+#include "vnet.h"
 
 int ctx_load(const char *name, struct vx_conf *conf, struct vx_err *err)
 {
@@ -138,6 +139,19 @@ fail:
 	return NULL;
 }
 
+/* An address may belong to one context only. */
+static int check_addresses(const char *name, const struct vx_conf *conf, struct vx_err *err)
+{
+	char owner[VX_NAME_MAX + 1];
+	unsigned i;
+
+	for (i = 0; i < conf->address.n; i++)
+		if (vnet_owner(conf->address.v[i], name, owner, sizeof(owner)))
+			return vx_fail(err, EADDRINUSE, "address %s belongs to context %s",
+				       conf->address.v[i], owner);
+	return 0;
+}
+
 /* --- create -------------------------------------------------------------------------------- */
 
 static int make_storage(const char *name, const struct vx_conf *conf, struct vx_err *err)
@@ -201,6 +215,10 @@ int ctx_create(const char *name, const char *tpl, int nset, char **set, struct v
 	/* Everything is checked by reading the config back before anything is written. */
 	if (!text || conf_parse(path, text, name, &conf, err) < 0)
 		goto fail;
+	if (check_addresses(name, &conf, err) < 0) {
+		conf_free(&conf);
+		goto fail;
+	}
 	if (make_storage(name, &conf, err) < 0 ||
 	    write_atomic(path, text, strlen(text), 0600, true, err) < 0) {
 		rm_rf(dir, NULL);
@@ -296,6 +314,8 @@ int ctx_set(const char *name, int nset, char **set, bool save, bool wait, unsign
 		conf_free(&old);
 		return -1;
 	}
+	if (check_addresses(name, &new, err) < 0)
+		goto out;
 	if (state_probe(name, &st, err) < 0)
 		goto out;
 	running = st.init_alive && st.state != VX_STOPPED;
@@ -370,7 +390,7 @@ int ctx_start(const char *name, bool wait, struct start_result *res, struct vx_e
 		goto out;
 	r = settle(name, &st, err);
 	state_free(&st);
-	if (r < 0)
+	if (r < 0 || (r = vnet_check(name, &conf, err)) < 0)
 		goto out;
 	r = -1;
 	if (pipe2(pfd, O_CLOEXEC) < 0) {
@@ -530,4 +550,105 @@ int ctx_destroy(const char *name, bool force, bool wait, struct vx_err *err)
 	rm_rf(log, NULL);
 	ctx_lock_remove(name);
 	return 0;
+}
+
+/* --- addresses (vnet add/del) -------------------------------------------------------------- */
+
+static int addr_persist(const char *name, const char *canon, bool add, struct vx_err *err)
+{
+	char path[PATH_MAX];
+	_cleanup_free_ char *text = NULL, *next = NULL;
+	struct vx_conf conf;
+	unsigned removed = 0;
+
+	if (path_conf(path, sizeof(path), name) < 0)
+		return vx_failsys(err, "config path");
+	text = read_text(path, 1 << 20, err);
+	if (!text)
+		return -1;
+	next = add ? cfg_add(text, "network", "address", canon, err)
+		   : cfg_del(text, "network", "address", canon, &removed, err);
+	if (!next || conf_parse(path, next, name, &conf, err) < 0)
+		return -1;
+	conf_free(&conf);
+	return write_atomic(path, next, strlen(next), 0600, false, err);
+}
+
+int ctx_addr(const char *name, const char *addr, bool add, bool wait, struct vx_err *err)
+{
+	_cleanup_close_ int lock = -1, fd = -1;
+	struct vx_runstate st = { 0 };
+	struct vx_conf conf;
+	struct vnet_addr a;
+	char canon[64], req[96], ans[VX_ERR_MSG + 16], owner[VX_NAME_MAX + 1], *have = NULL;
+	unsigned i;
+	int r = -1;
+
+	if (vnet_parse_addr(addr, true, &a, err) < 0)
+		return -1;
+	vnet_fmt_addr(&a, true, canon, sizeof(canon));
+	if (ctx_load(name, &conf, err) < 0)
+		return -1;
+	lock = ctx_lock(name, wait, err);
+	if (lock < 0)
+		goto out;
+	for (i = 0; i < conf.address.n; i++)
+		if (vnet_same_host(conf.address.v[i], canon))
+			have = conf.address.v[i];
+	if (add && have) {
+		vx_fail(err, EEXIST, "%s already has address %s", name, have);
+		goto out;
+	}
+	if (!add && !have) {
+		vx_fail(err, ENOENT, "%s does not have address %s", name, canon);
+		goto out;
+	}
+	if (!add)
+		snprintf(canon, sizeof(canon), "%s", have);
+	if (add && vnet_owner(canon, name, owner, sizeof(owner))) {
+		vx_fail(err, EADDRINUSE, "address %s belongs to context %s", canon, owner);
+		goto out;
+	}
+	if (add) {
+		/* The whole network as it would be, checked against the host first. */
+		struct vx_conf probe = conf;
+
+		probe.address.v[probe.address.n] = canon;
+		probe.address.n++;
+		r = vnet_check(name, &probe, err);
+		probe.address.n--;
+		if (r < 0)
+			goto out;
+		r = -1;
+	}
+	if (state_probe(name, &st, err) < 0)
+		goto out;
+	if (st.init_alive && !st.supervised) {
+		vx_fail(err, ESRCH, "%s runs without its supervisor: restart it first", name);
+		goto out;
+	}
+	if (st.supervised) {
+		snprintf(req, sizeof(req), "addr-%s %s", add ? "add" : "del", canon);
+		fd = ctl_request(name, req, ans, sizeof(ans), err);
+		if (fd < 0)
+			goto out;
+		if (strncmp(ans, "ok", 2) != 0) {
+			vx_fail(err, EIO, "%s: %s", name, strncmp(ans, "error ", 6) == 0 ? ans + 6 : ans);
+			goto out;
+		}
+	}
+	if (addr_persist(name, canon, add, err) < 0) {
+		/* Saving failed: take the live change back. */
+		if (st.supervised) {
+			close(fd);
+			snprintf(req, sizeof(req), "addr-%s %s", add ? "del" : "add", canon);
+			fd = ctl_request(name, req, ans, sizeof(ans), NULL);
+		}
+		goto out;
+	}
+	r = 0;
+out:
+	state_free(&st);
+	conf_free(&conf);
+	return r;
 }

@@ -41,4 +41,8 @@ int ctx_destroy(const char *name, bool force, bool wait, struct vx_err *err);
 int ctx_set(const char *name, int nset, char **set, bool save, bool wait, unsigned *deferred,
 	    struct vx_err *err);
 
+/* vnet add/del: change one address; live through the supervisor when the context runs,
+ * then in NAME.conf.  Conflicts are refused before anything changes. */
+int ctx_addr(const char *name, const char *addr, bool add, bool wait, struct vx_err *err);
+
 #endif

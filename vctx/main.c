@@ -58,22 +58,6 @@ int cmd_fail(const struct vx_err *err)
 	return 1;
 }
 
-void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = *s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = { { "prefix", required_argument, NULL, 'p' },

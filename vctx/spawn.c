@@ -168,6 +168,19 @@ static void child_etc_hostname(const char *hostname)
 		write_full(fd, "\n", 1);
 }
 
+/* The name servers of the config, when it names any; otherwise the guest's own file stays. */
+static void child_resolv_conf(const struct vx_conf *conf)
+{
+	_cleanup_close_ int fd = -1;
+	unsigned i;
+
+	if (!conf->nameserver.n)
+		return;
+	fd = open("/etc/resolv.conf", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	for (i = 0; fd >= 0 && i < conf->nameserver.n; i++)
+		dprintf(fd, "nameserver %s\n", conf->nameserver.v[i]);
+}
+
 static int child_console(struct vx_err *err)
 {
 	int fd;
@@ -243,6 +256,7 @@ static void __attribute__((noreturn)) child_main(struct vx_spawn *sp)
 		goto fail;
 	}
 	child_etc_hostname(conf->hostname);
+	child_resolv_conf(conf);
 	if (child_console(&err) < 0)
 		goto fail;
 	/* Capabilities go before seccomp, which is loaded last so that nothing the tenant

@@ -217,7 +217,7 @@ static int start_init(struct sup *s, struct vx_err *err)
 		return -1;
 	phase(sp, PH_MAPS, &t);
 	/* The child joins its cgroups meanwhile. */
-	if (vnet_setup(s->name, s->conf, sp->pidfd, &s->st, err) < 0)
+	if (vnet_setup(s->name, s->conf, sp->pid, &s->st, err) < 0)
 		return -1;
 	record_state(s, VX_STARTING);
 	phase(sp, PH_NETWORK, &t);
@@ -330,6 +330,25 @@ static void attach_console(struct sup *s, int fd)
 	ep_add(s, fd, T_VIEWER, EPOLLIN);
 }
 
+/* vnet add/del: the supervisor owns the host side, so it makes the change and records it. */
+static void addr_change(struct sup *s, int fd, bool add, const char *addr)
+{
+	struct vx_err err = { 0 };
+	char ans[VX_ERR_MSG + 16];
+	int r;
+
+	r = add ? vnet_addr_add(s->conf, s->sp.pid, &s->st, addr, &err)
+		: vnet_addr_del(s->conf, s->sp.pid, &s->st, addr, &err);
+	if (r == 0) {
+		record_state(s, s->st.state);
+		slog("%s address %s", add ? "added" : "removed", addr);
+	}
+	snprintf(ans, sizeof(ans), r == 0 ? "ok\n" : "error %s\n", err.msg);
+	write_full(fd, ans, strlen(ans));
+	epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
+	close(fd);
+}
+
 static void on_client(struct sup *s, int fd)
 {
 	char req[128], ans[64];
@@ -351,6 +370,8 @@ static void on_client(struct sup *s, int fd)
 		begin_stop(s, 0, true);
 	} else if (strcmp(req, "console") == 0) {
 		attach_console(s, fd);
+	} else if (strncmp(req, "addr-add ", 9) == 0 || strncmp(req, "addr-del ", 9) == 0) {
+		addr_change(s, fd, req[5] == 'a', req + 9);
 	} else {
 		snprintf(ans, sizeof(ans), strcmp(req, "ping") == 0 ? "ok %s\n" : "error\n",
 			 state_str(s->st.state));

@@ -79,6 +79,9 @@ char *strstrip(char *s);
 void fmt_duration(char *buf, size_t len, uint64_t seconds);
 void fmt_size(char *buf, size_t len, uint64_t bytes);
 
+/* A JSON string: quoted, with quotes, backslashes and control characters escaped. */
+void json_str(FILE *f, const char *s);
+
 /* Start time of a process in clock ticks since boot (field 22 of /proc/PID/stat); 0 if
  * the process does not exist.  Used with the pid to tell a process from a reused pid. */
 uint64_t proc_start_time(pid_t pid);

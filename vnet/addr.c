@@ -48,3 +48,14 @@ void vnet_fmt_addr(const struct vnet_addr *a, bool with_prefix, char *buf, size_
 	else
 		snprintf(buf, len, "%s", host);
 }
+
+bool vnet_same_host(const char *a, const char *b)
+{
+	struct vnet_addr x, y;
+
+	if (vnet_parse_addr(a, strchr(a, '/') != NULL, &x, NULL) < 0 ||
+	    vnet_parse_addr(b, strchr(b, '/') != NULL, &y, NULL) < 0)
+		return false;
+	return x.family == y.family &&
+	       memcmp(x.a.raw, y.a.raw, x.family == AF_INET ? 4 : 16) == 0;
+}

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <linux/if.h>
 #include <linux/if_link.h>
+#include <linux/fib_rules.h>
 #include <linux/neighbour.h>
 #include <linux/veth.h>
 #include <sched.h>
@@ -292,6 +293,39 @@ struct nlmsghdr *nlmsg_neigh_proxy(char *buf, int cmd, int ifindex, const struct
 	nd->ndm_state = NUD_PERMANENT;
 	nd->ndm_flags = NTF_PROXY;
 	mnl_attr_put(nlh, NDA_DST, alen(a), a->a.raw);
+	return nlh;
+}
+
+struct nlmsghdr *nlmsg_rule(char *buf, int cmd, int family, const char *iif,
+			    const struct vnet_addr *src, uint32_t prio, bool blackhole)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct fib_rule_hdr *frh;
+
+	nlh->nlmsg_type = cmd;
+	if (cmd == RTM_NEWRULE)
+		nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+	frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
+	frh->family = family;
+	frh->action = blackhole ? FR_ACT_BLACKHOLE : FR_ACT_TO_TBL;
+	frh->table = blackhole ? RT_TABLE_UNSPEC : RT_TABLE_MAIN;
+	if (src) {
+		frh->src_len = src->prefix;
+		mnl_attr_put(nlh, FRA_SRC, alen(src), src->a.raw);
+	}
+	mnl_attr_put_strz(nlh, FRA_IFNAME, iif);
+	mnl_attr_put_u32(nlh, FRA_PRIORITY, prio);
+	return nlh;
+}
+
+struct nlmsghdr *nlmsg_dump(char *buf, int type, int family)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct rtgenmsg *g;
+
+	nlh->nlmsg_type = type;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->rtgen_family = family;
 	return nlh;
 }
 

@@ -61,6 +61,13 @@ struct nlmsghdr *nlmsg_route(char *buf, int cmd, const struct vnet_addr *dst, in
 /* Proxy neighbour entry (proxy ARP / proxy NDP) for addr on ifindex. */
 struct nlmsghdr *nlmsg_neigh_proxy(char *buf, int cmd, int ifindex, const struct vnet_addr *a);
 
+/* A policy routing rule for packets arriving on iif: with src (may be NULL) look up the
+ * main table, or (blackhole) drop them. */
+struct nlmsghdr *nlmsg_rule(char *buf, int cmd, int family, const char *iif,
+			    const struct vnet_addr *src, uint32_t prio, bool blackhole);
+/* Dump requests. */
+struct nlmsghdr *nlmsg_dump(char *buf, int type, int family);
+
 /* ifindex of a link by name in the socket's namespace; 0 if there is none. */
 int nl_ifindex(struct nl *nl, const char *name, struct vx_err *err);
 

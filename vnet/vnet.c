@@ -1,43 +1,854 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "vnet.h"
 
+#include <dirent.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/fib_rules.h>
+#include <linux/if.h>
+#include <linux/if_link.h>
+#include <linux/neighbour.h>
+#include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "ini.h"
+#include "paths.h"
 #include "util.h"
 
-/* Loopback comes up in every context, whatever its network mode. */
-static int lo_up(struct nl *ctx, struct vx_err *err)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+/* Policy rule priorities for IPv6 source checking: before the main table (32766). */
+#define RULE_ALLOW 30000
+#define RULE_DROP 30001
 
-	if (nl_talk(ctx, nlmsg_link_up(buf, 1), err) < 0)
-		return vx_prefix(err, "cannot bring up lo");
+/* The link-local gateway the host end of a routed context's veth answers on (IPv6). */
+static const char *const V6_GW = "fe80::1";
+
+struct net {
+	const char *name;
+	const struct vx_conf *conf;
+	struct vx_runstate *st;
+	struct nl host, ctx;	/* sockets in the host's and in the context's namespace */
+	int ctxns;		/* the context's network namespace */
+	char hostif[16];
+	bool v4, v6;		/* does the context have addresses of the family */
+};
+
+/* --- names --------------------------------------------------------------------------------- */
+
+void vnet_ifname(const char *name, char buf[16])
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+	const char *p;
+
+	if (strlen(name) <= 12) {
+		snprintf(buf, 16, "vx-%s", name);
+		return;
+	}
+	for (p = name; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	snprintf(buf, 16, "vx-%.5s-%06x", name, h & 0xffffff);
+}
+
+/* --- sysctls ------------------------------------------------------------------------------- */
+
+/* /proc/sys/net shows the network namespace of whoever opens it. */
+static int sysctl_set(const char *path, const char *value, struct vx_err *err)
+{
+	char full[256];
+
+	snprintf(full, sizeof(full), "/proc/sys/net/%s", path);
+	if (write_file_at(AT_FDCWD, full, value) < 0)
+		return vx_failsys(err, "cannot set %s to %s", full, value);
 	return 0;
 }
 
-int vnet_setup(const char *name, const struct vx_conf *conf, int pidfd, struct vx_runstate *st,
-	       struct vx_err *err)
+static int sysctl_get(const char *path, char *buf, size_t len)
 {
-	struct nl ctx;
+	char full[256];
+
+	snprintf(full, sizeof(full), "/proc/sys/net/%s", path);
+	if (read_file_at(AT_FDCWD, full, buf, len) < 0)
+		return -1;
+	strstrip(buf);
+	return 0;
+}
+
+static int sysctl_in(int netns, const char *path, const char *value, struct vx_err *err)
+{
+	_cleanup_close_ int own = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	int r;
 
-	(void)name;
-	(void)conf;
-	(void)st;
-	if (nl_open(&ctx, pidfd, err) < 0)
-		return -1;
-	r = lo_up(&ctx, err);
-	nl_close(&ctx);
+	if (own < 0 || setns(netns, CLONE_NEWNET) < 0)
+		return vx_failsys(err, "cannot enter the context's network namespace");
+	r = sysctl_set(path, value, err);
+	if (setns(own, CLONE_NEWNET) < 0)
+		return vx_failsys(err, "cannot return to the host's network namespace");
 	return r;
+}
+
+/* --- small netlink helpers ---------------------------------------------------------------- */
+
+static int talk(struct nl *nl, struct nlmsghdr *nlh, struct vx_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int talk(struct nl *nl, struct nlmsghdr *nlh, struct vx_err *err, const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+
+	if (nl_talk(nl, nlh, err) == 0)
+		return 0;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	return vx_prefix(err, "%s", what);
+}
+
+struct default_dev {
+	int ifindex;
+};
+
+static int route_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	struct default_dev *d = data;
+	const struct nlattr *a;
+
+	if (rtm->rtm_dst_len != 0 || rtm->rtm_table != RT_TABLE_MAIN || d->ifindex)
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, nlh, sizeof(*rtm))
+		if (mnl_attr_get_type(a) == RTA_OIF)
+			d->ifindex = mnl_attr_get_u32(a);
+	return MNL_CB_OK;
+}
+
+struct link_name {
+	int ifindex;
+	char name[16];
+	char kind[16];
+};
+
+static int link_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+	struct link_name *l = data;
+	const struct nlattr *a, *b;
+
+	if (ifi->ifi_index != l->ifindex && l->ifindex)
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, nlh, sizeof(*ifi)) {
+		if (mnl_attr_get_type(a) == IFLA_IFNAME && !l->ifindex)
+			continue;
+		if (mnl_attr_get_type(a) == IFLA_IFNAME)
+			snprintf(l->name, sizeof(l->name), "%s", mnl_attr_get_str(a));
+		if (mnl_attr_get_type(a) == IFLA_LINKINFO)
+			mnl_attr_for_each_nested(b, a)
+				if (mnl_attr_get_type(b) == IFLA_INFO_KIND)
+					snprintf(l->kind, sizeof(l->kind), "%s", mnl_attr_get_str(b));
+	}
+	return MNL_CB_OK;
+}
+
+static int ifname_of(struct nl *nl, int ifindex, struct link_name *l, struct vx_err *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+
+	memset(l, 0, sizeof(*l));
+	l->ifindex = ifindex;
+	return nl_dump(nl, nlmsg_dump(buf, RTM_GETLINK, AF_UNSPEC), link_cb, l, err);
+}
+
+int vnet_uplink(const struct vx_conf *conf, char out[16], struct vx_err *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct default_dev d = { 0 };
+	struct link_name l;
+	struct nl nl;
+	int r;
+
+	if (conf->net_link[0]) {
+		snprintf(out, 16, "%s", conf->net_link);
+		return 0;
+	}
+	if (nl_open(&nl, -1, err) < 0)
+		return -1;
+	r = nl_dump(&nl, nlmsg_dump(buf, RTM_GETROUTE, AF_INET), route_cb, &d, err);
+	if (r == 0 && !d.ifindex)
+		r = vx_fail(err, ENOENT, "no 'link' is set and the host has no default route to "
+			    "take the uplink from");
+	if (r == 0)
+		r = ifname_of(&nl, d.ifindex, &l, err);
+	nl_close(&nl);
+	if (r == 0)
+		snprintf(out, 16, "%s", l.name);
+	return r;
+}
+
+/* --- ownership of addresses ---------------------------------------------------------------- */
+
+struct owner_scan {
+	const char *addr;
+	bool found;
+};
+
+static int owner_line(const struct ini_line *l, void *user, struct vx_err *err)
+{
+	struct owner_scan *s = user;
+
+	(void)err;
+	if (l->type == INI_KEY && strcmp(l->section, "network") == 0 &&
+	    strcmp(l->key, "address") == 0 && vnet_same_host(l->value, s->addr))
+		s->found = true;
+	return 0;
+}
+
+const char *vnet_owner(const char *addr, const char *self, char *buf, size_t len)
+{
+	DIR *d = opendir(vx_paths.etc);
+	struct dirent *de;
+	const char *r = NULL;
+
+	while (d && !r && (de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+		char path[PATH_MAX];
+		_cleanup_free_ char *text = NULL;
+		struct owner_scan s = { .addr = addr };
+
+		if (n < 6 || strcmp(de->d_name + n - 5, ".conf") != 0)
+			continue;
+		if ((self && strlen(self) == n - 5 && strncmp(de->d_name, self, n - 5) == 0) ||
+		    xsnprintf(path, sizeof(path), "%s/%s", vx_paths.etc, de->d_name) < 0)
+			continue;
+		text = read_text(path, 1 << 20, NULL);
+		if (text && ini_scan(path, text, owner_line, &s, NULL) == 0 && s.found) {
+			snprintf(buf, len, "%.*s", (int)(n - 5), de->d_name);
+			r = buf;
+		}
+	}
+	if (d)
+		closedir(d);
+	return r;
+}
+
+struct host_addrs {
+	const char *addr;
+	bool found;
+	char ifname[16];
+	int ifindex;
+};
+
+static int addr_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	struct host_addrs *h = data;
+	struct vnet_addr want;
+	const struct nlattr *a;
+
+	if (vnet_parse_addr(h->addr, strchr(h->addr, '/') != NULL, &want, NULL) < 0 ||
+	    ifa->ifa_family != want.family)
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, nlh, sizeof(*ifa)) {
+		int t = mnl_attr_get_type(a);
+
+		if ((t == IFA_LOCAL || (t == IFA_ADDRESS && want.family == AF_INET6)) &&
+		    mnl_attr_get_payload_len(a) == (want.family == AF_INET ? 4u : 16u) &&
+		    memcmp(mnl_attr_get_payload(a), want.a.raw, mnl_attr_get_payload_len(a)) == 0) {
+			h->found = true;
+			h->ifindex = ifa->ifa_index;
+		}
+	}
+	return MNL_CB_OK;
+}
+
+/* Is the address configured on one of the host's own interfaces? */
+static int host_has(struct nl *nl, const char *addr, struct host_addrs *h, struct vx_err *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct link_name l;
+
+	memset(h, 0, sizeof(*h));
+	h->addr = addr;
+	if (nl_dump(nl, nlmsg_dump(buf, RTM_GETADDR, AF_UNSPEC), addr_cb, h, err) < 0)
+		return -1;
+	if (h->found && ifname_of(nl, h->ifindex, &l, NULL) == 0)
+		snprintf(h->ifname, sizeof(h->ifname), "%s", l.name);
+	return 0;
+}
+
+static int check_one(struct nl *nl, const char *name, const char *addr, struct vx_err *err)
+{
+	struct host_addrs h;
+	char owner[VX_NAME_MAX + 1];
+
+	if (vnet_owner(addr, name, owner, sizeof(owner)))
+		return vx_fail(err, EADDRINUSE, "address %s belongs to context %s", addr, owner);
+	if (host_has(nl, addr, &h, err) < 0)
+		return -1;
+	if (h.found)
+		return vx_fail(err, EADDRINUSE, "address %s is configured on the host (%s)", addr,
+			       h.ifname);
+	return 0;
+}
+
+static int need_link(struct nl *nl, const char *ifname, const char *what, const char *kind,
+		     struct vx_err *err)
+{
+	int idx = nl_ifindex(nl, ifname, err);
+	struct link_name l;
+
+	if (idx < 0)
+		return -1;
+	if (idx == 0)
+		return vx_fail(err, ENODEV, "%s %s does not exist", what, ifname);
+	if (kind && (ifname_of(nl, idx, &l, err) < 0 || strcmp(l.kind, kind) != 0))
+		return vx_fail(err, EINVAL, "%s %s is not a %s", what, ifname, kind);
+	return idx;
+}
+
+int vnet_check(const char *name, const struct vx_conf *conf, struct vx_err *err)
+{
+	const char *mode = conf_net_mode(conf);
+	char uplink[16], rp[16];
+	struct nl nl;
+	unsigned i;
+	int r = 0;
+
+	if (strcmp(mode, "none") == 0)
+		return 0;
+	if (nl_open(&nl, -1, err) < 0)
+		return -1;
+	if (strcmp(mode, "bridge") == 0) {
+		r = need_link(&nl, conf->net_bridge, "bridge", "bridge", err);
+	} else {
+		r = vnet_uplink(conf, uplink, err);
+		if (r == 0)
+			r = need_link(&nl, uplink, "uplink", NULL, err);
+	}
+	for (i = 0; r >= 0 && i < conf->address.n; i++)
+		r = check_one(&nl, name, conf->address.v[i], err);
+	nl_close(&nl);
+	if (r < 0)
+		return -1;
+	/* The effective reverse-path filter is the larger of "all" and the interface's: a
+	 * host set to loose (2) would let a context send from its neighbour's address. */
+	if (strcmp(mode, "routed") == 0 && sysctl_get("ipv4/conf/all/rp_filter", rp, sizeof(rp)) == 0 &&
+	    strcmp(rp, "2") == 0)
+		return vx_fail(err, EPERM, "net.ipv4.conf.all.rp_filter is 2 (loose), which would "
+			       "let routed contexts use each other's addresses; set it to 0 or 1");
+	return 0;
+}
+
+/* --- routed mode ------------------------------------------------------------------------- */
+
+static int add_host_side_addr(struct net *n, int hostidx, int upidx, const struct vnet_addr *a,
+			      const char *text, struct vx_err *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct vnet_addr host = *a;
+
+	host.prefix = a->family == AF_INET ? 32 : 128;
+	/* Recorded before it exists: teardown tolerates what never came to be. */
+	if (n->st->proxies.n < VX_LIST_MAX && !(n->st->proxies.v[n->st->proxies.n] = strdup(text)))
+		return vx_fail(err, ENOMEM, "out of memory");
+	n->st->proxies.n++;
+	if (talk(&n->host, nlmsg_route(buf, RTM_NEWROUTE, &host, hostidx, NULL), err,
+		 "cannot route %s to %s", text, n->hostif) < 0 ||
+	    talk(&n->host, nlmsg_neigh_proxy(buf, RTM_NEWNEIGH, upidx, &host), err,
+		 "cannot add a proxy neighbour entry for %s on %s", text, n->st->uplink) < 0)
+		return -1;
+	if (a->family == AF_INET6 &&
+	    talk(&n->host, nlmsg_rule(buf, RTM_NEWRULE, AF_INET6, n->hostif, &host, RULE_ALLOW,
+				      false), err, "cannot allow %s from %s", text, n->hostif) < 0)
+		return -1;
+	return 0;
+}
+
+static int add_ctx_addr(struct net *n, int idx, const struct vnet_addr *a, bool prefixroute,
+			const char *text, struct vx_err *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nlmsg_addr(buf, RTM_NEWADDR, idx, a);
+
+	/* Routed: the address shows its prefix like an alias on the LAN would, but the prefix
+	 * is not on-link: everything goes through the host. */
+	if (!prefixroute)
+		mnl_attr_put_u32(nlh, IFA_FLAGS, IFA_F_NODAD | IFA_F_NOPREFIXROUTE);
+	return talk(&n->ctx, nlh, err, "cannot add address %s to eth0", text);
+}
+
+static int host_sysctls(struct net *n, struct vx_err *err)
+{
+	/* Answer the context's ARP for everything (it has no on-link prefix), drop anything
+	 * it sends from an address that routes elsewhere, and forward for it. */
+	static const char *const v4[][2] = { { "proxy_arp", "1" }, { "rp_filter", "1" },
+					     { "forwarding", "1" } };
+	char path[160], v[16];
+	unsigned i;
+
+	for (i = 0; i < ARRAY_SIZE(v4); i++) {
+		snprintf(path, sizeof(path), "ipv4/conf/%s/%s", n->hostif, v4[i][0]);
+		if (sysctl_set(path, v4[i][1], err) < 0)
+			return -1;
+	}
+	snprintf(path, sizeof(path), "ipv4/conf/%s/forwarding", n->st->uplink);
+	if (sysctl_set(path, "1", err) < 0)
+		return -1;
+	if (!n->v6)
+		return 0;
+	snprintf(path, sizeof(path), "ipv6/conf/%s/accept_dad", n->hostif);
+	if (sysctl_set(path, "0", err) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "ipv6/conf/%s/proxy_ndp", n->st->uplink);
+	if (sysctl_set(path, "1", err) < 0)
+		return -1;
+	/* IPv6 forwarding is host-wide.  Turning it on makes every interface ignore router
+	 * advertisements unless accept_ra is 2: keep the uplink's own autoconfiguration. */
+	snprintf(path, sizeof(path), "ipv6/conf/%s/accept_ra", n->st->uplink);
+	if (sysctl_get(path, v, sizeof(v)) == 0 && strcmp(v, "1") == 0 &&
+	    sysctl_set(path, "2", err) < 0)
+		return -1;
+	return sysctl_set("ipv6/conf/all/forwarding", "1", err);
+}
+
+static int make_veth(struct net *n, unsigned mtu, struct vx_err *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	int idx;
+
+	if (nl_talk(&n->host, nlmsg_veth(buf, n->hostif, "eth0", n->ctxns, mtu), err) == 0)
+		return 0;
+	if (err->code != EEXIST)
+		return vx_prefix(err, "cannot create the veth pair %s/eth0", n->hostif);
+	/* A previous run's pair whose namespace the kernel has not freed yet. */
+	idx = nl_ifindex(&n->host, n->hostif, err);
+	if (idx > 0 && nl_talk(&n->host, nlmsg_link_del(buf, idx), err) < 0)
+		return vx_prefix(err, "cannot remove the stale link %s", n->hostif);
+	return talk(&n->host, nlmsg_veth(buf, n->hostif, "eth0", n->ctxns, mtu), err,
+		    "cannot create the veth pair %s/eth0", n->hostif);
+}
+
+static int ctx_default_routes(struct net *n, int idx, bool routed, struct vx_err *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct vnet_addr any4 = { .family = AF_INET }, any6 = { .family = AF_INET6 }, gw;
+	unsigned i;
+
+	if (routed) {
+		if (n->v4 && talk(&n->ctx, nlmsg_route(buf, RTM_NEWROUTE, &any4, idx, NULL), err,
+				  "cannot add the default route") < 0)
+			return -1;
+		vnet_parse_addr(V6_GW, false, &gw, NULL);
+		if (n->v6 && talk(&n->ctx, nlmsg_route(buf, RTM_NEWROUTE, &any6, idx, &gw), err,
+				  "cannot add the IPv6 default route") < 0)
+			return -1;
+		return 0;
+	}
+	for (i = 0; i < n->conf->gateway.n; i++) {
+		vnet_parse_addr(n->conf->gateway.v[i], false, &gw, NULL);
+		if (talk(&n->ctx, nlmsg_route(buf, RTM_NEWROUTE, gw.family == AF_INET ? &any4 : &any6,
+					      idx, &gw), err, "cannot add the default route via %s",
+			 n->conf->gateway.v[i]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Inside: eth0 up with the addresses and default routes. */
+static int ctx_side(struct net *n, bool routed, struct vx_err *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct vnet_addr a;
+	unsigned i;
+	int idx;
+
+	if (n->v6 && sysctl_in(n->ctxns, "ipv6/conf/eth0/accept_dad", "0", err) < 0)
+		return -1;
+	idx = nl_ifindex(&n->ctx, "eth0", err);
+	if (idx <= 0)
+		return idx < 0 ? -1 : vx_fail(err, ENODEV, "eth0 did not appear in the context");
+	if (talk(&n->ctx, nlmsg_link_up(buf, idx), err, "cannot bring up eth0") < 0)
+		return -1;
+	for (i = 0; i < n->conf->address.n; i++) {
+		vnet_parse_addr(n->conf->address.v[i], true, &a, NULL);
+		if (add_ctx_addr(n, idx, &a, !routed, n->conf->address.v[i], err) < 0)
+			return -1;
+	}
+	return ctx_default_routes(n, idx, routed, err);
+}
+
+static int routed_setup(struct net *n, struct vx_err *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct vnet_addr a, gw;
+	int hostidx, upidx;
+	unsigned i;
+
+	if (vnet_uplink(n->conf, n->st->uplink, err) < 0)
+		return -1;
+	upidx = need_link(&n->host, n->st->uplink, "uplink", NULL, err);
+	if (upidx < 0 || make_veth(n, n->conf->mtu, err) < 0)
+		return -1;
+	snprintf(n->st->netdev, sizeof(n->st->netdev), "%s", n->hostif);
+	hostidx = nl_ifindex(&n->host, n->hostif, err);
+	if (hostidx <= 0 || host_sysctls(n, err) < 0 ||
+	    talk(&n->host, nlmsg_link_up(buf, hostidx), err, "cannot bring up %s", n->hostif) < 0)
+		return -1;
+	if (n->v6) {
+		vnet_parse_addr(V6_GW, false, &gw, NULL);
+		gw.prefix = 64;
+		if (talk(&n->host, nlmsg_addr(buf, RTM_NEWADDR, hostidx, &gw), err,
+			 "cannot add %s to %s", V6_GW, n->hostif) < 0 ||
+		    talk(&n->host, nlmsg_rule(buf, RTM_NEWRULE, AF_INET6, n->hostif, NULL, RULE_DROP,
+					      true), err, "cannot add the source check for %s",
+			 n->hostif) < 0)
+			return -1;
+	}
+	for (i = 0; i < n->conf->address.n; i++) {
+		vnet_parse_addr(n->conf->address.v[i], true, &a, NULL);
+		if (add_host_side_addr(n, hostidx, upidx, &a, n->conf->address.v[i], err) < 0)
+			return -1;
+	}
+	return ctx_side(n, true, err);
+}
+
+static int bridge_setup(struct net *n, struct vx_err *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	int br, idx;
+
+	br = need_link(&n->host, n->conf->net_bridge, "bridge", "bridge", err);
+	if (br < 0 || make_veth(n, n->conf->mtu, err) < 0)
+		return -1;
+	snprintf(n->st->netdev, sizeof(n->st->netdev), "%s", n->hostif);
+	idx = nl_ifindex(&n->host, n->hostif, err);
+	if (idx <= 0 || talk(&n->host, nlmsg_link_set(buf, idx, NULL, br, true), err,
+			     "cannot add %s to bridge %s", n->hostif, n->conf->net_bridge) < 0)
+		return -1;
+	return ctx_side(n, false, err);
+}
+
+static int macvlan_setup(struct net *n, struct vx_err *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	int up;
+
+	if (vnet_uplink(n->conf, n->st->uplink, err) < 0)
+		return -1;
+	up = need_link(&n->host, n->st->uplink, "uplink", NULL, err);
+	/* Made in the host's namespace on the uplink and moved into the context's as eth0;
+	 * it goes away with that namespace. */
+	if (up < 0 || talk(&n->host, nlmsg_macvlan(buf, "eth0", up, n->ctxns, n->conf->mtu), err,
+			   "cannot create a macvlan on %s", n->st->uplink) < 0)
+		return -1;
+	return ctx_side(n, false, err);
+}
+
+static int lo_up(struct net *n, struct vx_err *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+
+	return talk(&n->ctx, nlmsg_link_up(buf, 1), err, "cannot bring up lo");
+}
+
+static void families(struct net *n)
+{
+	unsigned i;
+
+	for (i = 0; i < n->conf->address.n; i++) {
+		if (strchr(n->conf->address.v[i], ':'))
+			n->v6 = true;
+		else
+			n->v4 = true;
+	}
+}
+
+int vnet_setup(const char *name, const struct vx_conf *conf, pid_t pid, struct vx_runstate *st,
+	       struct vx_err *err)
+{
+	struct net n = { .name = name, .conf = conf, .st = st };
+	const char *mode = conf_net_mode(conf);
+	char path[64];
+	int r;
+
+	vnet_ifname(name, n.hostif);
+	families(&n);
+	/* init is the supervisor's unreaped child: its pid cannot have been reused. */
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	n.ctxns = open(path, O_RDONLY | O_CLOEXEC);
+	if (n.ctxns < 0)
+		return vx_failsys(err, "cannot open %s", path);
+	r = nl_open(&n.ctx, n.ctxns, err);
+	if (r == 0)
+		r = lo_up(&n, err);
+	if (r == 0 && strcmp(mode, "none") != 0) {
+		r = nl_open(&n.host, -1, err);
+		if (r == 0 && strcmp(mode, "routed") == 0)
+			r = routed_setup(&n, err);
+		else if (r == 0 && strcmp(mode, "bridge") == 0)
+			r = bridge_setup(&n, err);
+		else if (r == 0)
+			r = macvlan_setup(&n, err);
+		nl_close(&n.host);
+	}
+	/* No reference to the namespace may outlive the setup: the kernel frees the veth
+	 * pair with it when the context stops. */
+	close(n.ctxns);
+	nl_close(&n.ctx);
+	return r;
+}
+
+/* --- teardown ------------------------------------------------------------------------------- */
+
+struct rule_scan {
+	const char *ifname;
+	unsigned n;
+	struct {
+		uint32_t prio;
+		struct vnet_addr src;
+		bool has_src;
+		bool blackhole;
+	} r[VX_LIST_MAX + 1];
+};
+
+static int rule_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct fib_rule_hdr *frh = mnl_nlmsg_get_payload(nlh);
+	struct rule_scan *s = data;
+	const struct nlattr *a;
+	bool ours = false;
+
+	if (s->n >= VX_LIST_MAX + 1)
+		return MNL_CB_OK;
+	memset(&s->r[s->n], 0, sizeof(s->r[0]));
+	mnl_attr_for_each(a, nlh, sizeof(*frh)) {
+		switch (mnl_attr_get_type(a)) {
+		case FRA_IFNAME:
+			ours = strcmp(mnl_attr_get_str(a), s->ifname) == 0;
+			break;
+		case FRA_PRIORITY:
+			s->r[s->n].prio = mnl_attr_get_u32(a);
+			break;
+		case FRA_SRC:
+			s->r[s->n].has_src = true;
+			s->r[s->n].src.family = frh->family;
+			s->r[s->n].src.prefix = frh->src_len;
+			memcpy(s->r[s->n].src.a.raw, mnl_attr_get_payload(a),
+			       mnl_attr_get_payload_len(a) > 16 ? 16 : mnl_attr_get_payload_len(a));
+			break;
+		}
+	}
+	if (ours && (s->r[s->n].prio == RULE_ALLOW || s->r[s->n].prio == RULE_DROP)) {
+		s->r[s->n].blackhole = frh->action == FR_ACT_BLACKHOLE;
+		s->n++;
+	}
+	return MNL_CB_OK;
+}
+
+static int del_rules(struct nl *nl, const char *ifname, struct vx_err *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct rule_scan *s = calloc(1, sizeof(*s));
+	unsigned i;
+	int r = 0;
+
+	if (!s)
+		return vx_fail(err, ENOMEM, "out of memory");
+	s->ifname = ifname;
+	if (nl_dump(nl, nlmsg_dump(buf, RTM_GETRULE, AF_INET6), rule_cb, s, err) < 0) {
+		free(s);
+		return -1;
+	}
+	for (i = 0; i < s->n; i++)
+		if (nl_talk(nl, nlmsg_rule(buf, RTM_DELRULE, AF_INET6, ifname,
+					   s->r[i].has_src ? &s->r[i].src : NULL, s->r[i].prio,
+					   s->r[i].blackhole), err) < 0 && err->code != ENOENT)
+			r = vx_prefix(err, "cannot remove a source check rule of %s", ifname);
+	free(s);
+	return r;
+}
+
+static int del_proxy(struct nl *nl, int upidx, const char *text, struct vx_err *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct vnet_addr a;
+
+	if (vnet_parse_addr(text, true, &a, NULL) < 0)
+		return 0;
+	a.prefix = a.family == AF_INET ? 32 : 128;
+	if (nl_talk(nl, nlmsg_neigh_proxy(buf, RTM_DELNEIGH, upidx, &a), err) < 0 &&
+	    err->code != ENOENT)
+		return vx_prefix(err, "cannot remove the proxy entry for %s", text);
+	return 0;
 }
 
 int vnet_teardown(const struct vx_runstate *st, struct vx_err *err)
 {
-	(void)st;
-	(void)err;
+	struct vx_err e;
+	struct nl nl;
+	unsigned i;
+	int upidx = 0, r = 0;
+
+	if (!st->netdev[0] && !st->proxies.n)
+		return 0;
+	if (!err)
+		err = &e;
+	if (nl_open(&nl, -1, err) < 0)
+		return -1;
+	if (st->uplink[0])
+		upidx = nl_ifindex(&nl, st->uplink, err);
+	for (i = 0; upidx > 0 && i < st->proxies.n; i++)
+		if (del_proxy(&nl, upidx, st->proxies.v[i], err) < 0)
+			r = -1;
+	if (st->netdev[0] && del_rules(&nl, st->netdev, err) < 0)
+		r = -1;
+	nl_close(&nl);
+	return r;
+}
+
+/* --- live changes ---------------------------------------------------------------------------- */
+
+static int live_open(struct net *n, const struct vx_conf *conf, pid_t pid,
+		     struct vx_runstate *st, struct vx_err *err)
+{
+	char path[64];
+
+	memset(n, 0, sizeof(*n));
+	n->conf = conf;
+	n->st = st;
+	snprintf(n->hostif, sizeof(n->hostif), "%s", st->netdev);
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	n->ctxns = open(path, O_RDONLY | O_CLOEXEC);
+	if (n->ctxns < 0)
+		return vx_failsys(err, "cannot open %s", path);
+	if (nl_open(&n->ctx, n->ctxns, err) < 0)
+		goto fail;
+	if (nl_open(&n->host, -1, err) < 0) {
+		nl_close(&n->ctx);
+		goto fail;
+	}
 	return 0;
+fail:
+	close(n->ctxns);
+	return -1;
+}
+
+static void live_close(struct net *n)
+{
+	nl_close(&n->ctx);
+	nl_close(&n->host);
+	close(n->ctxns);
+}
+
+static bool first_v6(const struct vx_runstate *st)
+{
+	unsigned i;
+
+	for (i = 0; i < st->proxies.n; i++)
+		if (strchr(st->proxies.v[i], ':'))
+			return false;
+	return true;
+}
+
+/* The first IPv6 address of a routed context that had none brings the link-local gateway,
+ * the source check and the default route with it. */
+static int v6_gateway(struct net *n, int hostidx, int ctxidx, struct vx_err *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct vnet_addr gw, any6 = { .family = AF_INET6 };
+
+	n->v6 = true;
+	vnet_parse_addr(V6_GW, false, &gw, NULL);
+	gw.prefix = 64;
+	if (host_sysctls(n, err) < 0 ||
+	    talk(&n->host, nlmsg_addr(buf, RTM_NEWADDR, hostidx, &gw), err, "cannot add %s to %s",
+		 V6_GW, n->hostif) < 0 ||
+	    talk(&n->host, nlmsg_rule(buf, RTM_NEWRULE, AF_INET6, n->hostif, NULL, RULE_DROP, true),
+		 err, "cannot add the source check") < 0)
+		return -1;
+	gw.prefix = 128;
+	return talk(&n->ctx, nlmsg_route(buf, RTM_NEWROUTE, &any6, ctxidx, &gw), err,
+		    "cannot add the IPv6 default route");
+}
+
+int vnet_addr_add(const struct vx_conf *conf, pid_t pid, struct vx_runstate *st,
+		  const char *text, struct vx_err *err)
+{
+	bool routed = strcmp(conf_net_mode(conf), "routed") == 0;
+	struct vnet_addr a;
+	struct net n;
+	int idx, r = -1;
+
+	if (vnet_parse_addr(text, true, &a, err) < 0 || live_open(&n, conf, pid, st, err) < 0)
+		return -1;
+	idx = nl_ifindex(&n.ctx, "eth0", err);
+	if (idx <= 0) {
+		if (idx == 0)
+			vx_fail(err, ENODEV, "the context has no eth0 (network mode none?)");
+		goto out;
+	}
+	if (routed) {
+		int hostidx = nl_ifindex(&n.host, st->netdev, err);
+		int upidx = nl_ifindex(&n.host, st->uplink, err);
+
+		if (hostidx <= 0 || upidx <= 0) {
+			vx_fail(err, ENODEV, "the context's host link or uplink is gone");
+			goto out;
+		}
+		if (a.family == AF_INET6 && first_v6(st) &&
+		    v6_gateway(&n, hostidx, idx, err) < 0)
+			goto out;
+		if (add_host_side_addr(&n, hostidx, upidx, &a, text, err) < 0)
+			goto out;
+	}
+	r = add_ctx_addr(&n, idx, &a, !routed, text, err);
+out:
+	live_close(&n);
+	return r;
+}
+
+int vnet_addr_del(const struct vx_conf *conf, pid_t pid, struct vx_runstate *st,
+		  const char *text, struct vx_err *err)
+{
+	bool routed = strcmp(conf_net_mode(conf), "routed") == 0;
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct vnet_addr a, host;
+	struct net n;
+	unsigned i;
+	int idx, r = -1;
+
+	if (vnet_parse_addr(text, true, &a, err) < 0 || live_open(&n, conf, pid, st, err) < 0)
+		return -1;
+	idx = nl_ifindex(&n.ctx, "eth0", err);
+	if (idx > 0 && nl_talk(&n.ctx, nlmsg_addr(buf, RTM_DELADDR, idx, &a), err) < 0 &&
+	    err->code != EADDRNOTAVAIL) {
+		vx_prefix(err, "cannot remove %s from eth0", text);
+		goto out;
+	}
+	if (routed) {
+		int upidx = nl_ifindex(&n.host, st->uplink, err);
+
+		host = a;
+		host.prefix = a.family == AF_INET ? 32 : 128;
+		if (upidx > 0 && del_proxy(&n.host, upidx, text, err) < 0)
+			goto out;
+		/* The host route goes with its link later anyway; remove it now. */
+		nl_talk(&n.host, nlmsg_route(buf, RTM_DELROUTE, &host,
+					     nl_ifindex(&n.host, st->netdev, NULL), NULL), NULL);
+		if (a.family == AF_INET6)
+			nl_talk(&n.host, nlmsg_rule(buf, RTM_DELRULE, AF_INET6, st->netdev, &host,
+						    RULE_ALLOW, false), NULL);
+		for (i = 0; i < st->proxies.n; i++) {
+			if (!vnet_same_host(st->proxies.v[i], text))
+				continue;
+			free(st->proxies.v[i]);
+			st->proxies.v[i] = st->proxies.v[--st->proxies.n];
+			break;
+		}
+	}
+	r = 0;
+out:
+	live_close(&n);
+	return r;
 }

@@ -3,6 +3,14 @@
  * vnet.h — a context's network: its addresses ("IP aliases"), the links that carry them, and
  * the host-side routes and proxy neighbour entries that make them reachable from the LAN.
  * See design.md "Network" and vnet(8).
+ *
+ * routed (default, like OpenVZ's venet): a veth pair; the context's addresses on its eth0
+ *   (without prefix routes, so everything goes through the host), a /32 or /128 route per
+ *   address to the host end, a proxy ARP/NDP entry on the uplink for exactly those
+ *   addresses, and source checking on the host end: strict reverse-path filtering for IPv4,
+ *   policy rules that drop anything else for IPv6.
+ * bridge: the host end of the veth pair joins an existing bridge.
+ * macvlan: a macvlan child of the uplink becomes the context's eth0.
  */
 #ifndef VNET_H
 #define VNET_H
@@ -15,16 +23,38 @@
 #include "nl.h"
 #include "state.h"
 
-/* addr.c: "192.0.2.10/24", "2001:db8::10/64", a bare address (host prefix) for gateways. */
+/* addr.c: "192.0.2.10/24", "2001:db8::10/64"; without want_prefix a bare address. */
 int vnet_parse_addr(const char *s, bool want_prefix, struct vnet_addr *a, struct vx_err *err);
 void vnet_fmt_addr(const struct vnet_addr *a, bool with_prefix, char *buf, size_t len);
+bool vnet_same_host(const char *a, const char *b);
+
+/* The host end's name: "vx-NAME", or "vx-" + 5 characters + "-" + hash for long names. */
+void vnet_ifname(const char *name, char buf[16]);
+
+/* The uplink a context uses: its 'link', or the interface of the host's default route. */
+int vnet_uplink(const struct vx_conf *conf, char buf[16], struct vx_err *err);
+
+/* Is an address (host part) owned by a context other than 'self'?  Its name, or NULL. */
+const char *vnet_owner(const char *addr, const char *self, char *buf, size_t len);
+
+/* Refuse before anything changes: a missing uplink or bridge, an address another context
+ * owns or the host has. */
+int vnet_check(const char *name, const struct vx_conf *conf, struct vx_err *err);
 
 /* Set up the context's network from the supervisor, once init's namespaces exist.  What the
- * host side now holds is recorded in st (for teardown after a crash). */
-int vnet_setup(const char *name, const struct vx_conf *conf, int pidfd, struct vx_runstate *st,
+ * host side holds is recorded in st as it is made (for teardown after a crash). */
+int vnet_setup(const char *name, const struct vx_conf *conf, pid_t pid, struct vx_runstate *st,
 	       struct vx_err *err);
 
-/* Remove every host-side object st records.  Idempotent; safe with nothing set up. */
+/* Remove every host-side object st records.  Idempotent; safe with nothing set up.  The
+ * veth pair is left to the kernel, which frees it with the context's network namespace:
+ * deleting it here would cost tens of milliseconds on every stop. */
 int vnet_teardown(const struct vx_runstate *st, struct vx_err *err);
+
+/* Add or remove one address of a running context (supervisor side). */
+int vnet_addr_add(const struct vx_conf *conf, pid_t pid, struct vx_runstate *st,
+		  const char *addr, struct vx_err *err);
+int vnet_addr_del(const struct vx_conf *conf, pid_t pid, struct vx_runstate *st,
+		  const char *addr, struct vx_err *err);
 
 #endif

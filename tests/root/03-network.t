@@ -1,0 +1,114 @@
+#!/bin/sh
+# vnet: routed contexts reachable from a LAN host over IPv4 and IPv6 through proxy ARP/NDP,
+# confined to their own addresses; bridge and macvlan modes; live add/del; clean teardown.
+# Everything runs in two network namespaces this test makes: a "host" with an uplink, and a
+# "LAN host" at the other end of it.  Documentation addresses only.
+. "$(dirname "$0")/lib.sh"
+command -v curl >/dev/null || { echo "1..0 # SKIP curl is not installed"; t_abort; exit 0; }
+plan 43
+
+HN=vxh$$; LN=vxl$$
+T_EXTRA_CLEANUP="ip netns del $HN 2>/dev/null; ip netns del $LN 2>/dev/null"
+ip netns add $HN && ip netns add $LN
+ip link add up0 netns $HN type veth peer name lan0 netns $LN
+ip -n $HN addr add 192.0.2.2/24 dev up0 && ip -n $HN addr add 2001:db8::2/64 dev up0 nodad
+ip -n $LN addr add 192.0.2.1/24 dev lan0 && ip -n $LN addr add 2001:db8::1/64 dev lan0 nodad
+ip -n $HN link set up0 up && ip -n $LN link set lan0 up && ip -n $LN link set lo up
+ok $? "a host and a LAN host in network namespaces of the test"
+H() { nsenter --net=/run/netns/$HN "$@"; }
+LAN() { ip netns exec $LN "$@"; }
+
+A=$(ctx na); B=$(ctx nb)
+t_build_busybox
+H "$VCTX" create "$A" --template busybox link=up0 address=192.0.2.10/24 address=2001:db8::10/64 \
+	nameserver=192.0.2.53 &&
+H "$VCTX" create "$B" --template busybox link=up0 address=192.0.2.11/24 address=2001:db8::11/64
+ok $? "two routed contexts with IPv4 and IPv6 addresses"
+H "$VCTX" start "$A" && H "$VCTX" start "$B"; ok $? "they start"
+is "$(vx exec "$A" -- ip -o addr show eth0 | awk '{print $4}' | grep -v ^fe80 | sort | tr '\n' ' ')" \
+	"192.0.2.10/24 2001:db8::10/64 " "the addresses sit on the context's eth0"
+is "$(vx exec "$A" -- cat /etc/resolv.conf)" "nameserver 192.0.2.53" "resolv.conf names the name server"
+like "$(H "$VNET" list)" "up0:$A +192\.0\.2\.10/24 +routed +running" "vnet list shows them as aliases of the uplink"
+
+for c in "$A" "$B"; do
+	vx exec "$c" -- sh -c "mkdir -p /www && echo $c > /www/index.html && httpd -p 8080 -h /www"
+done
+is "$(LAN curl -s -m 5 http://192.0.2.10:8080/)" "$A" "the LAN host reaches a service in $A over IPv4"
+is "$(LAN curl -s -m 5 http://[2001:db8::10]:8080/)" "$A" "and over IPv6"
+is "$(LAN curl -s -m 5 http://192.0.2.11:8080/)" "$B" "and $B on its own address"
+is "$(LAN curl -s -m 5 http://[2001:db8::11]:8080/)" "$B" "over IPv6 too"
+like "$(LAN ip neigh show 192.0.2.10)" "lladdr" "ARP for the context's address was answered by proxy"
+like "$(LAN ip -6 neigh show 2001:db8::10)" "lladdr" "and NDP"
+like "$(ip -n $HN route show 192.0.2.10)" "dev vx-" "the host routes the address to the context's link"
+
+# Confinement: A can neither bind nor send from B's addresses.
+t_probe "$A"
+like "$(vx exec "$A" -- /probe udp-send 192.0.2.11 192.0.2.1 9999 1)" "Cannot assign requested address" \
+	"A cannot bind B's IPv4 address"
+like "$(vx exec "$A" -- /probe udp-send 2001:db8::11 2001:db8::1 9999 1)" "Cannot assign requested address" \
+	"nor its IPv6 address"
+mkfifo "$T_TMP/count"
+LAN "$PROBE" udp-count 9999 > "$T_TMP/count" & CNT=$!
+exec 7< "$T_TMP/count"; read -r READY <&7
+is "$READY" "ready" "a counter listens on the LAN host"
+vx exec "$A" -- /probe udp-send --freebind 192.0.2.11 192.0.2.1 9999 20 > /dev/null
+vx exec "$A" -- /probe udp-send --freebind 2001:db8::11 2001:db8::1 9999 20 > /dev/null
+vx exec "$A" -- ip addr add 192.0.2.11/32 dev eth0
+like "$(vx exec "$A" -- /probe udp-send 192.0.2.11 192.0.2.1 9999 20)" "^sent 20" \
+	"with B's address added to its own eth0, A sends from it"
+vx exec "$A" -- /probe udp-send 192.0.2.10 192.0.2.1 9999 7 > /dev/null
+vx exec "$A" -- /probe udp-send 2001:db8::10 2001:db8::1 9999 5 > /dev/null
+LAN "$PROBE" udp-end 192.0.2.1 9999; wait $CNT
+COUNTS=$(cat <&7); exec 7<&-
+is "$(printf '%s\n' "$COUNTS" | grep -c '\(192.0.2.11\|2001:db8::11\) ')" 0 \
+	"no packet with B's source address reached the LAN host"
+is "$(printf '%s\n' "$COUNTS" | sort | tr '\n' ' ')" "2001:db8::10 5 ::ffff:192.0.2.10 7 " \
+	"while A's own packets all arrived"
+vx exec "$A" -- ip addr del 192.0.2.11/32 dev eth0
+
+# Live changes, persisted.
+H "$VNET" add "$A" 192.0.2.20/24 && H "$VNET" add "$A" 2001:db8::20/64; ok $? "vnet add on the running context"
+is "$(LAN curl -s -m 5 http://192.0.2.20:8080/)" "$A" "the new IPv4 address answers at once"
+is "$(LAN curl -s -m 5 http://[2001:db8::20]:8080/)" "$A" "so does the IPv6 one"
+like "$(cat "$VCTX_PREFIX/etc/vctx/$A.conf")" "address = 2001:db8::20/64" "and they are in the config"
+H "$VNET" del "$A" 192.0.2.20/24; ok $? "vnet del"
+is "$(ip -n $HN neigh show proxy 192.0.2.20)$(vx exec "$A" -- ip -o addr show | grep -c 192.0.2.20)" "0" \
+	"the address is gone inside and from the host's proxy entries"
+ok $(grep -q 192.0.2.20 "$VCTX_PREFIX/etc/vctx/$A.conf" && echo 1 || echo 0) "and from the config"
+
+# Refused before anything changes.
+fails_with "an address of another context is refused" "belongs to context $B" H "$VNET" add "$A" 192.0.2.11/24
+fails_with "an address of the host is refused" "configured on the host \(up0\)" H "$VNET" add "$A" 192.0.2.2/24
+fails_with "a malformed address is refused" "invalid address '192.0.2.300/24'" H "$VNET" add "$A" 192.0.2.300/24
+fails_with "create with another context's address is refused" "belongs to context $A" \
+	vx create "$(ctx nc)" --template busybox address=192.0.2.10/24
+C=$(ctx nd)
+vx create "$C" --template busybox link=nosuch0 address=198.51.100.7/24
+fails_with "a missing uplink is refused at start" "uplink nosuch0 does not exist" H "$VCTX" start "$C"
+vx set "$C" link= mode=bridge bridge=nobr0 gateway=198.51.100.1
+fails_with "a missing bridge is refused at start" "bridge nobr0 does not exist" H "$VCTX" start "$C"
+like "$(vx status "$C")" "state: +stopped" "and nothing started"
+
+# bridge and macvlan.
+ip -n $HN link add br0 type bridge && ip -n $HN addr add 198.51.100.1/24 dev br0 && ip -n $HN link set br0 up
+vx set "$C" bridge=br0 && H "$VCTX" start "$C"; ok $? "a bridged context joins br0"
+like "$(H busybox ping -c1 -W5 198.51.100.7)" "1 packets received" "the host reaches it over the bridge"
+D=$(ctx ne)
+vx create "$D" --template busybox mode=macvlan link=up0 address=192.0.2.30/24 gateway=192.0.2.1 &&
+	H "$VCTX" start "$D"; ok $? "a macvlan context on the uplink"
+vx exec "$D" -- sh -c "mkdir -p /www && echo $D > /www/index.html && httpd -p 8080 -h /www"
+is "$(LAN curl -s -m 5 http://192.0.2.30:8080/)" "$D" "the LAN host reaches it directly"
+
+# Stop: the host keeps nothing of the contexts.  The veth pairs go with the contexts'
+# network namespaces, which the kernel frees after stop returns: wait for that event.
+ip -n $HN monitor link > "$T_TMP/mon" & MON=$!
+H "$VCTX" stop --kill "$A" && H "$VCTX" stop --kill "$B" && vx stop --kill "$C" && vx stop --kill "$D"
+ok $? "stop all four"
+is "$(ip -n $HN neigh show proxy | wc -l)" 0 "no proxy entry is left"
+is "$(ip -n $HN -6 rule | grep -c vx-)" 0 "no source-check rule is left"
+t_wait_file "$T_TMP/mon" "Deleted.*vx-$(echo "$B" | cut -c1-12)" 10
+t_wait_file "$T_TMP/mon" "Deleted.*vx-$(echo "$A" | cut -c1-12)" 10
+kill $MON
+is "$(ip -n $HN -o link | grep -c 'vx-')" 0 "no link of the contexts is left"
+is "$(ip -n $HN route | grep -c 'vx-')$(ip -n $HN -6 route | grep -c 'vx-')" "00" "no route either"
+t_done
