@@ -10,9 +10,26 @@
  *   probe udp-count PORT    say "ready", then count datagrams per source address until one
  *                           says "END"; print "SRC N" lines
  *   probe udp-end DST PORT  send the "END" datagram
+ *   probe escape            try the known ways out of a context; one line per route:
+ *                           "ROUTE: blocked (ERRNO)", "ROUTE: OPEN", or for the controls
+ *                           (which must work for the others to mean anything) "ROUTE: ok"
+ *   probe exe-trap          CVE-2019-5736: set a trap for the runtime's binary (see below),
+ *                           say "ready", and once it runs inside try to overwrite it
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <dirent.h>
+#include <sys/file.h>
+#include <sys/inotify.h>
+#include <sys/mount.h>
+#include <sys/personality.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/time.h>
+#include <time.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <signal.h>
@@ -182,8 +199,203 @@ static int udp_end(const char *dst, const char *port)
 	return 0;
 }
 
+/* Report one attempt: r < 0 with errno is "blocked", anything else is "OPEN". */
+static void report(const char *route, long r)
+{
+	if (r < 0)
+		printf("%s: blocked (%s)\n", route, strerrorname_np(errno));
+	else
+		printf("%s: OPEN\n", route);
+}
+
+static void control(const char *route, long r)
+{
+	if (r < 0)
+		printf("%s: FAILED (%s)\n", route, strerrorname_np(errno));
+	else
+		printf("%s: ok\n", route);
+}
+
+static long write_to(const char *path)
+{
+	int fd = open(path, O_WRONLY);
+	long r;
+
+	if (fd < 0)
+		return -1;
+	r = write(fd, "1", 1);
+	close(fd);
+	return r;
+}
+
+/* In a nested user, mount and pid namespace: can a fresh procfs be mounted there? */
+static long nested_proc(void)
+{
+	int st;
+	pid_t pid;
+
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		mkdir("/tmp/nested-proc", 0700);
+		if (mount("proc", "/tmp/nested-proc", "proc", 0, NULL) == 0)
+			_exit(0);
+		_exit(errno);
+	}
+	waitpid(pid, &st, 0);
+	if (WIFEXITED(st) && WEXITSTATUS(st)) {
+		errno = WEXITSTATUS(st);
+		return -1;
+	}
+	return 0;
+}
+
+static int escape(void)
+{
+	struct timeval tv = { 0 };
+	struct timespec ts = { 0 };
+	char handle[128] = { 0 };
+	const char *masks[] = { "/proc/kcore", "/proc/timer_list", "/proc/keys", "/proc/kmsg" };
+	unsigned i;
+
+	/* Controls: if these fail, the "blocked" lines below mean nothing. */
+	mkdir("/tmp/probe-t", 0700);
+	control("control-mount-tmpfs", mount("tmpfs", "/tmp/probe-t", "tmpfs", 0, NULL));
+	umount("/tmp/probe-t");
+	control("control-getpid", syscall(SYS_getpid));
+
+	report("init_module", syscall(SYS_init_module, NULL, 0, ""));
+	report("finit_module", syscall(SYS_finit_module, -1, "", 0));
+	report("delete_module", syscall(SYS_delete_module, "ext4", 0));
+	report("kexec_load", syscall(SYS_kexec_load, 0, 0, NULL, 0));
+	report("open_by_handle_at", syscall(SYS_open_by_handle_at, AT_FDCWD, handle, O_RDONLY));
+	report("settimeofday", settimeofday(&tv, NULL));
+	report("clock_settime", clock_settime(CLOCK_REALTIME, &ts));
+	report("swapon", syscall(SYS_swapon, "/tmp/swap", 0));
+	report("iopl", syscall(SYS_iopl, 3));
+	report("bpf", syscall(SYS_bpf, 0, NULL, 0));
+	report("perf_event_open", syscall(SYS_perf_event_open, NULL, 0, -1, -1, 0));
+	report("personality-page-zero", personality(0x0100000) == -1 ? -1 : 0);
+	report("raw-socket", socket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
+	report("packet-socket", socket(AF_PACKET, SOCK_RAW, 0));
+	report("mknod-block-device", mknod("/tmp/probe-vda", S_IFBLK | 0600, makedev(254, 0)));
+	mkdir("/tmp/probe-p", 0700);
+	report("mount-fresh-proc", mount("proc", "/tmp/probe-p", "proc", 0, NULL));
+	report("mount-fresh-sysfs", mount("sysfs", "/tmp/probe-p", "sysfs", 0, NULL));
+	for (i = 0; i < sizeof(masks) / sizeof(masks[0]); i++) {
+		if (access(masks[i], F_OK) == 0) {
+			report("umount-proc-mask", umount2(masks[i], MNT_DETACH));
+			break;
+		}
+	}
+	report("umount-proc-sys", umount2("/proc/sys", MNT_DETACH));
+	report("write-proc-sys", write_to("/proc/sys/vm/drop_caches"));
+	report("write-sysfs", write_to("/sys/kernel/mm/transparent_hugepage/enabled"));
+	mkdir("/tmp/probe-cg", 0700);
+	if (mount("cgroup", "/tmp/probe-cg", "cgroup", 0, "memory") == 0) {
+		report("cgroup-release-agent", write_to("/tmp/probe-cg/release_agent"));
+		umount("/tmp/probe-cg");
+	} else {
+		report("cgroup-release-agent", -1);
+	}
+	report("nested-userns-fresh-proc", nested_proc());
+	return 0;
+}
+
+/*
+ * The trap: /tmp/evil is "#!/proc/self/exe --prefix /tmp/trap stop --wait x".  When the
+ * runtime execs it (vctx exec NAME -- /tmp/evil), the kernel runs /proc/self/exe of the
+ * runtime's own process, the host's vctx binary, inside the context.  That vctx waits for
+ * the lock /tmp/trap/run/vctx/x.lock, which the trap holds: the host binary stays in a
+ * process of the context while the trap tries to write it, first through /proc/PID/exe
+ * and then, after the process has gone, through an O_PATH fd kept from it.
+ */
+static int find_trapped(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	int pid = -1;
+
+	while (d && (de = readdir(d)) && pid < 0) {
+		char path[300], cmd[512];
+		int fd;
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "/proc/%s/cmdline", de->d_name);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		n = read(fd, cmd, sizeof(cmd) - 1);
+		close(fd);
+		for (ssize_t i = 0; i < n; i++)
+			if (!cmd[i])
+				cmd[i] = ' ';
+		if (n > 0 && (cmd[n] = 0, strstr(cmd, "--prefix /tmp/trap")))
+			pid = atoi(de->d_name);
+	}
+	if (d)
+		closedir(d);
+	return pid;
+}
+
+static int exe_trap(void)
+{
+	const char *conf = "[context]\ntemplate = x\nid-base = 1048576\n";
+	char path[64], fdpath[64];
+	int lock, in, fd, pid;
+	struct inotify_event ev[4];
+
+	mkdir("/tmp/trap", 0755);
+	mkdir("/tmp/trap/etc", 0755);
+	mkdir("/tmp/trap/etc/vctx", 0755);
+	mkdir("/tmp/trap/run", 0755);
+	mkdir("/tmp/trap/run/vctx", 0755);
+	fd = open("/tmp/trap/etc/vctx/x.conf", O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || write(fd, conf, strlen(conf)) < 0)
+		return 1;
+	close(fd);
+	fd = open("/tmp/evil", O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	if (fd < 0 || dprintf(fd, "#!/proc/self/exe --prefix /tmp/trap stop --wait x\n") < 0)
+		return 1;
+	close(fd);
+	lock = open("/tmp/trap/run/vctx/x.lock", O_RDWR | O_CREAT, 0600);
+	in = inotify_init1(0);
+	if (lock < 0 || in < 0 || flock(lock, LOCK_EX) < 0 ||
+	    inotify_add_watch(in, "/tmp/trap/run/vctx/x.lock", IN_OPEN) < 0)
+		return 1;
+	printf("ready\n");
+	fflush(stdout);
+	/* The host binary opens the lock file: it is running inside now. */
+	if (read(in, ev, sizeof(ev)) <= 0 || (pid = find_trapped()) < 0) {
+		printf("runtime-seen: no\n");
+		return 1;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/exe", pid);
+	printf("runtime-seen: yes\n");
+	report("exe-write-while-running", open(path, O_WRONLY));
+	fd = open(path, O_PATH);
+	if (fd < 0) {
+		printf("exe-opath: blocked (%s)\n", strerrorname_np(errno));
+	} else {
+		int st;
+
+		/* Let it go and wait until it is gone: the binary is no longer busy. */
+		flock(lock, LOCK_UN);
+		while (kill(pid, 0) == 0)
+			waitpid(-1, &st, WNOHANG) , sched_yield();
+		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+		report("exe-write-after-exit", open(fdpath, O_WRONLY));
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 2 && strcmp(argv[1], "escape") == 0)
+		return escape();
+	if (argc == 2 && strcmp(argv[1], "exe-trap") == 0)
+		return exe_trap();
 	if (argc >= 2 && strcmp(argv[1], "udp-send") == 0)
 		return udp_send(argc - 2, argv + 2);
 	if (argc == 3 && strcmp(argv[1], "udp-count") == 0)

@@ -373,6 +373,34 @@ static int apply(const char *path, const struct cg_setting *s, unsigned n, struc
 	return 0;
 }
 
+/* The devices a context may use, as a v1 device cgroup allow-list: the standard nodes of its
+ * /dev and ptys (its console is a pty of the host's).  No block device at all. */
+static const char *const dev_allow[] = {
+	"c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm", "c 1:9 rwm",
+	"c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm",
+};
+
+static int v1_devices(const char *path, struct vx_err *err)
+{
+	struct cg_setting s = { .key = "devices", .ctrl = "devices", .file = "devices.deny" };
+	char *mp = NULL;
+	unsigned i;
+
+	if (v2_limits() || cgroup_get_subsys_mount_point("devices", &mp) || !mp)
+		return 0;
+	free(mp);
+	snprintf(s.value, sizeof(s.value), "a");
+	if (write_setting(path, &s, err) < 0)
+		return -1;
+	s.file = "devices.allow";
+	for (i = 0; i < ARRAY_SIZE(dev_allow); i++) {
+		snprintf(s.value, sizeof(s.value), "%s", dev_allow[i]);
+		if (write_setting(path, &s, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int cg_set_limits(const char *path, const struct vx_conf *conf, const char *key,
 		  struct vx_err *err)
 {
@@ -493,7 +521,7 @@ int cg_create(const char *name, const struct vx_conf *conf, struct vx_cgroup *cg
 		vx_fail(err, EIO, "cannot create cgroup %s: %s", cg->path, cgroup_strerror(r));
 		goto fail;
 	}
-	if (cg_set_limits(cg->path, conf, NULL, err) < 0)
+	if (cg_set_limits(cg->path, conf, NULL, err) < 0 || v1_devices(cg->path, err) < 0)
 		goto fail;
 	if (host.layout == VX_CG_HYBRID && hybrid_v2_dir(cg, err) < 0)
 		goto fail;

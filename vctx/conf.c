@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <cap-ng.h>
 #include <unistd.h>
 
 #include "ini.h"
@@ -281,6 +282,43 @@ static int p_host(const struct vx_key *k, const char *v, void *dst, struct vx_er
 	return p_addr_common(k, v, dst, false, err);
 }
 
+/* Capability names, "net_raw sys_time" or "CAP_NET_RAW,CAP_SYS_TIME", into a bit mask. */
+static int p_caps(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
+{
+	char buf[1024], *w, *save = NULL;
+	uint64_t mask = 0;
+
+	(void)k;
+	if (strlen(v) >= sizeof(buf))
+		return vx_fail(err, EINVAL, "capability list too long");
+	strcpy(buf, v);
+	for (w = strtok_r(buf, " ,\t", &save); w; w = strtok_r(NULL, " ,\t", &save)) {
+		char *p;
+		int cap;
+
+		for (p = w; *p; p++)
+			*p = tolower((unsigned char)*p);
+		if (strncmp(w, "cap_", 4) == 0)
+			w += 4;
+		cap = capng_name_to_capability(w);
+		if (cap < 0 || cap >= 64)
+			return vx_fail(err, EINVAL, "unknown capability '%s'", w);
+		mask |= 1ull << cap;
+	}
+	*(uint64_t *)dst = mask;
+	return 0;
+}
+
+/* default, none, or the absolute path of a list of system calls to refuse. */
+static int p_seccomp(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
+{
+	(void)k;
+	if (strcmp(v, "default") != 0 && strcmp(v, "none") != 0 && parse_abspath(v, err) < 0)
+		return vx_prefix(err, "use default, none or an absolute path");
+	strcpy(dst, v);
+	return 0;
+}
+
 const struct vx_key vx_keys[] = {
 	{ "context", "template", p_name, F(template), NULL, 0, 0, VX_KEY_REQUIRED,
 	  "template the root file system comes from" },
@@ -328,6 +366,13 @@ const struct vx_key vx_keys[] = {
 	{ "network", "mtu", p_u64, F(mtu), NULL, 68, 65535, 0, "MTU of the context's link" },
 	{ "network", "nameserver", p_host, F(nameserver), NULL, 0, 0, VX_KEY_REPEAT,
 	  "a name server written into the context's /etc/resolv.conf at start; repeatable" },
+
+	{ "security", "cap-drop", p_caps, F(cap_drop), NULL, 0, 0, 0,
+	  "capabilities to take away on top of the default policy" },
+	{ "security", "cap-keep", p_caps, F(cap_keep), NULL, 0, 0, 0,
+	  "capabilities of the default drop list to keep (e.g. net_raw)" },
+	{ "security", "seccomp", p_seccomp, F(seccomp), "default", 0, 0, 0,
+	  "system call filter: default, none, or a file listing calls to refuse" },
 };
 const unsigned vx_nkeys = ARRAY_SIZE(vx_keys);
 

@@ -64,8 +64,8 @@ struct vx_conf {
 	struct vx_list nameserver;
 
 	/* [security] */
-	struct vx_list cap_drop;
-	struct vx_list cap_keep;
+	uint64_t cap_drop;		/* bit N: capability N (on top of the default policy) */
+	uint64_t cap_keep;		/* bit N: keep capability N (out of the default policy) */
 	char seccomp[PATH_MAX];		/* default, none, or an absolute path */
 
 	/* [boot] */

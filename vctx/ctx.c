@@ -19,6 +19,7 @@
 #include "limitmap.h"
 #include "lock.h"
 #include "paths.h"
+#include "sysfilter.h"
 #include "state.h"
 #include "sys.h"
 #include "template.h"
@@ -369,6 +370,7 @@ int ctx_start(const char *name, bool wait, struct start_result *res, struct vx_e
 	struct vx_runstate st;
 	struct vx_template t;
 	struct vx_conf conf;
+	struct vx_bpf bpf = { 0 };
 	struct stat sb;
 	char upper[PATH_MAX];
 	int pfd[2], status, r = -1;
@@ -390,7 +392,8 @@ int ctx_start(const char *name, bool wait, struct start_result *res, struct vx_e
 		goto out;
 	r = settle(name, &st, err);
 	state_free(&st);
-	if (r < 0 || (r = vnet_check(name, &conf, err)) < 0)
+	if (r < 0 || (r = vnet_check(name, &conf, err)) < 0 ||
+	    (r = seccomp_build(&conf, &bpf, err)) < 0)
 		goto out;
 	r = -1;
 	if (pipe2(pfd, O_CLOEXEC) < 0) {
@@ -404,7 +407,7 @@ int ctx_start(const char *name, bool wait, struct start_result *res, struct vx_e
 		goto out;
 	}
 	if (pid == 0) {
-		struct sup_args a = { .name = name, .conf = &conf, .tpl = &t,
+		struct sup_args a = { .name = name, .conf = &conf, .tpl = &t, .bpf = &bpf,
 				      .result_fd = pfd[1], .lock_fd = lock };
 
 		close(pfd[0]);
@@ -428,6 +431,7 @@ int ctx_start(const char *name, bool wait, struct start_result *res, struct vx_e
 		;
 	vx_prefix(err, "cannot start %s", name);
 out:
+	seccomp_free(&bpf);
 	conf_free(&conf);
 	return r;
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "nsenter.h"
 
+#include <limits.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -19,7 +21,9 @@
 #include "cgroup.h"
 #include "conf.h"
 #include "ctx.h"
-#include "seccomp.h"
+#include "paths.h"
+#include "sysfilter.h"
+#include "spawn.h"
 #include "state.h"
 #include "sys.h"
 #include "tty.h"
@@ -95,8 +99,8 @@ static void set_env(bool tty, const char *home, const char *shell)
 }
 
 static void __attribute__((noreturn))
-child(const struct vx_conf *conf, int pidfd, struct vx_cgroup *cg, const struct vx_exec *x,
-      int sock)
+child(const struct vx_conf *conf, const struct vx_bpf *bpf, int pidfd, struct vx_cgroup *cg,
+      const struct vx_exec *x, int sock)
 {
 	int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP;
 	char shell[256], home[256], login[260];
@@ -133,7 +137,7 @@ child(const struct vx_conf *conf, int pidfd, struct vx_cgroup *cg, const struct 
 		goto fail;
 	}
 	set_env(x->tty, home, shell);
-	if (caps_apply(conf, &err) < 0 || seccomp_apply(conf, &err) < 0)
+	if (spawn_policy(conf, bpf, &err) < 0)
 		goto fail;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
@@ -202,8 +206,8 @@ static int running_init(const char *name, struct vx_runstate *st, struct vx_err 
 	return pidfd;
 }
 
-static int run(const struct vx_conf *conf, int pidfd, struct vx_cgroup *cg,
-	       const struct vx_exec *x, struct vx_err *err)
+static int run(const struct vx_conf *conf, const struct vx_bpf *bpf, int pidfd,
+	       struct vx_cgroup *cg, const struct vx_exec *x, struct vx_err *err)
 {
 	struct vx_clone_args args = { .flags = CLONE_PIDFD, .exit_signal = SIGCHLD };
 	_cleanup_close_ int cpidfd = -1, master = -1;
@@ -227,7 +231,7 @@ static int run(const struct vx_conf *conf, int pidfd, struct vx_cgroup *cg,
 		return vx_failsys(err, "clone3");
 	if (pid == 0) {
 		close(sv[0]);
-		child(conf, pidfd, cg, x, sv[1]);
+		child(conf, bpf, pidfd, cg, x, sv[1]);
 	}
 	cg_close(cg);
 	if (x->tty) {
@@ -254,13 +258,22 @@ int ctx_exec(const char *name, const struct vx_exec *x, struct vx_err *err)
 	struct vx_runstate st;
 	struct vx_cgroup cg;
 	struct vx_conf conf;
+	struct vx_bpf bpf = { 0 };
+	char path[PATH_MAX];
 	int pidfd, r = -1;
 
 	if (ctx_load(name, &conf, err) < 0)
 		return -1;
 	pidfd = running_init(name, &st, err);
+	/* Exactly the filter init got, as the supervisor saved it. */
+	if (pidfd >= 0 && (path_rundir(path, sizeof(path), name, "seccomp.bpf") < 0 ||
+			   seccomp_load_file(path, &bpf, err) < 0)) {
+		close(pidfd);
+		pidfd = -1;
+	}
 	if (pidfd >= 0 && cg_open_join(st.cgv2, &st.cgv1, &cg, err) == 0)
-		r = run(&conf, pidfd, &cg, x, err);
+		r = run(&conf, &bpf, pidfd, &cg, x, err);
+	seccomp_free(&bpf);
 	if (pidfd >= 0)
 		close(pidfd);
 	state_free(&st);

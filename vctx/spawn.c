@@ -14,10 +14,12 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <linux/capability.h>
+#include <linux/keyctl.h>
 #include <termios.h>
 
 #include "caps.h"
-#include "seccomp.h"
+#include "sysfilter.h"
 #include "sys.h"
 #include "util.h"
 
@@ -259,14 +261,25 @@ static void __attribute__((noreturn)) child_main(struct vx_spawn *sp)
 	child_resolv_conf(conf);
 	if (child_console(&err) < 0)
 		goto fail;
-	/* Capabilities go before seccomp, which is loaded last so that nothing the tenant
-	 * can run is ever without it (see caps.c and seccomp.c for the order). */
-	if (caps_apply(conf, &err) < 0 || seccomp_apply(conf, &err) < 0)
+	if (spawn_policy(conf, &sp->bpf, &err) < 0)
 		goto fail;
 	child_exec(sp, &err);
 fail:
 	sync_send(fd, SYNC_ERROR, &err);
 	_exit(1);
+}
+
+int spawn_policy(const struct vx_conf *conf, const struct vx_bpf *bpf, struct vx_err *err)
+{
+	/* Kernel keyrings are not all namespaced: nothing inherited from the host. */
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS)
+		return vx_failsys(err, "cannot make a session keyring");
+	/* The filter goes last, so that nothing the tenant runs is ever without it; loading
+	 * it needs CAP_SYS_ADMIN (no no_new_privs), so a context without that capability
+	 * gets the filter first. */
+	if (caps_dropped(conf) & (1ull << CAP_SYS_ADMIN))
+		return seccomp_apply(bpf, err) < 0 ? -1 : caps_apply(conf, err);
+	return caps_apply(conf, err) < 0 ? -1 : seccomp_apply(bpf, err);
 }
 
 /* --- the parent --------------------------------------------------------------------------- */

@@ -29,6 +29,7 @@
 #include "cgroup.h"
 #include "conf.h"
 #include "err.h"
+#include "sysfilter.h"
 #include "template.h"
 
 enum vx_phase {
@@ -55,6 +56,7 @@ struct vx_spawn {
 	char logsock[PATH_MAX];		/* host path of the /dev/log socket, "" if none */
 
 	struct vx_cgroup cg;
+	struct vx_bpf bpf;		/* the seccomp filter (len 0: none) */
 
 	pid_t pid;			/* init, as the host sees it */
 	int pidfd;
@@ -80,6 +82,11 @@ int spawn_rootfs(struct vx_spawn *sp, struct vx_err *err);
 int spawn_finish(struct vx_spawn *sp, struct vx_err *err);
 /* Kill and reap the child after a failed start. */
 void spawn_abort(struct vx_spawn *sp);
+
+/* The policy every process entering the context gets, init and exec alike: a session
+ * keyring of its own, then capabilities and seccomp in the order that keeps the filter
+ * last when the context still has CAP_SYS_ADMIN to load it with. */
+int spawn_policy(const struct vx_conf *conf, const struct vx_bpf *bpf, struct vx_err *err);
 
 /* rootfs.c: run by the mount helper, in M0, in the context's pid/net/ipc/cgroup
  * namespaces with the host's credentials. */

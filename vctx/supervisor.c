@@ -196,11 +196,15 @@ static int start_init(struct sup *s, struct vx_err *err)
 {
 	struct vx_spawn *sp = &s->sp;
 	uint64_t t = now_ns();
+	char path[PATH_MAX];
 
 	s->st.supervisor = getpid();
 	s->st.id_base = s->conf->id_base;
 	s->st.userns = s->conf->userns;
 	snprintf(s->st.template, sizeof(s->st.template), "%s", s->conf->template);
+	if (path_rundir(path, sizeof(path), s->name, "seccomp.bpf") < 0 ||
+	    (sp->bpf.len && seccomp_save(path, &sp->bpf, err) < 0))
+		return vx_failsys(err, "cannot keep the seccomp filter");
 	if (cg_create(s->name, s->conf, &sp->cg, err) < 0)
 		return -1;
 	snprintf(s->st.cgroup, sizeof(s->st.cgroup), "%s", sp->cg.path);
@@ -505,6 +509,7 @@ void sup_main(const struct sup_args *a)
 	s.sp.name = a->name;
 	snprintf(s.sp.init, sizeof(s.sp.init), "%s", a->conf->init[0] ? a->conf->init : a->tpl->init);
 	s.stop_signal = a->conf->stop_signal ? a->conf->stop_signal : a->tpl->stop_signal;
+	s.sp.bpf = *a->bpf;
 	if (path_tpldir(s.sp.tpl_rootfs, sizeof(s.sp.tpl_rootfs), a->conf->template, "rootfs") < 0 ||
 	    path_ctxdir(s.sp.upper, sizeof(s.sp.upper), a->name, "upper") < 0 ||
 	    path_ctxdir(s.sp.work, sizeof(s.sp.work), a->name, "work") < 0) {

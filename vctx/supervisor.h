@@ -30,6 +30,7 @@ struct sup_args {
 	const char *name;
 	const struct vx_conf *conf;
 	const struct vx_template *tpl;
+	const struct vx_bpf *bpf;	/* the seccomp filter, built before anything changed */
 	int result_fd;		/* write end of the pipe `vctx start` reads */
 	int lock_fd;		/* the command lock, held until the context is up */
 };

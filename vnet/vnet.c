@@ -549,7 +549,11 @@ static int lo_up(struct net *n, struct vx_err *err)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 
-	return talk(&n->ctx, nlmsg_link_up(buf, 1), err, "cannot bring up lo");
+	if (talk(&n->ctx, nlmsg_link_up(buf, 1), err, "cannot bring up lo") < 0)
+		return -1;
+	/* Without raw sockets (net_raw is dropped by default) ping works through ICMP
+	 * datagram sockets, which this opens to every group of the context. */
+	return sysctl_in(n->ctxns, "ipv4/ping_group_range", "0 2147483647", err);
 }
 
 static void families(struct net *n)

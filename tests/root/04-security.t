@@ -1,0 +1,109 @@
+#!/bin/sh
+# Root inside is not root outside: capability bounding set, seccomp, masked /proc and /sys,
+# locked mounts, no host devices, no leaked descriptors; each known way out is tried.
+. "$(dirname "$0")/lib.sh"
+plan 51
+
+A=$(ctx sec)
+t_build_busybox
+vx create "$A" --template busybox && vx start "$A" && t_probe "$A"; ok $? "a context with the default policy"
+
+# The policy, read from inside.
+ST=$(vx exec "$A" -- cat /proc/1/status)
+# Everything but: net_raw(13) sys_module(16) sys_rawio(17) sys_pacct(20) sys_time(25)
+# audit_control(30) and 32-40 (mac_override ... checkpoint_restore).
+is "$(printf '%s\n' "$ST" | sed -n 's/^CapBnd:\t//p')" "00000000bdecdfff" "init's bounding set is the default policy"
+is "$(printf '%s\n' "$ST" | sed -n 's/^CapEff:\t//p')" "00000000bdecdfff" "its effective set too"
+is "$(printf '%s\n' "$ST" | sed -n 's/^Seccomp:\t//p')" "2" "init runs under a seccomp filter"
+is "$(printf '%s\n' "$ST" | sed -n 's/^NoNewPrivs:\t//p')" "0" "without no_new_privs (setuid programs work)"
+EX=$(vx exec "$A" -- cat /proc/self/status)
+is "$(printf '%s\n' "$EX" | sed -n 's/^CapBnd:\t//p') $(printf '%s\n' "$EX" | sed -n 's/^Seccomp:\t//p')" \
+	"00000000bdecdfff 2" "vctx exec gets the same bounding set and filter"
+is "$(vx exec "$A" -- ls /proc/1/fd | tr '\n' ' ')" "0 1 2 " "init holds no descriptor but its console"
+is "$(vx exec "$A" -- sh -c 'for f in 0 1 2; do readlink /proc/1/fd/$f; done' | sort -u)" "/dev/console" \
+	"and those are the console"
+is "$(vx exec "$A" -- ls /dev | tr '\n' ' ')" \
+	"console fd full mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero " \
+	"/dev holds only the standard nodes"
+is "$(vx exec "$A" -- sh -c 'cat /proc/keys /proc/timer_list 2>&1 | wc -c')" "0" "/proc/keys and /proc/timer_list read empty"
+like "$(vx exec "$A" -- grep ' /proc/sys ' /proc/self/mountinfo)" " /proc/sys ro," "/proc/sys is read-only"
+like "$(vx exec "$A" -- grep ' /proc/sys/net ' /proc/self/mountinfo)" " /proc/sys/net rw," "but /proc/sys/net is the context's own"
+like "$(vx exec "$A" -- grep ' /sys ' /proc/self/mountinfo)" " /sys ro," "/sys is read-only"
+like "$(vx exec "$A" -- grep ' /sys/firmware ' /proc/self/mountinfo)" "tmpfs vctx-mask ro" "/sys/firmware is masked"
+
+# Every known way out, tried by the probe; the controls prove the probe itself works.
+OUT=$(vx exec "$A" -- /probe escape)
+expect() { like "$OUT" "^$1: $2$" "$3"; }
+expect control-mount-tmpfs ok "control: the probe can mount a tmpfs"
+expect control-getpid ok "control: the probe can make system calls"
+expect init_module "blocked \(EPERM\)" "loading a module is refused"
+expect finit_module "blocked \(EPERM\)" "finit_module too"
+expect delete_module "blocked \(EPERM\)" "removing a module too"
+expect kexec_load "blocked \(EPERM\)" "kexec is refused"
+expect open_by_handle_at "blocked \(EPERM\)" "open_by_handle_at (shocker) is refused"
+expect settimeofday "blocked \(EPERM\)" "the host's clock cannot be set"
+expect clock_settime "blocked \(EPERM\)" "neither with clock_settime"
+expect swapon "blocked \(EPERM\)" "swapon is refused"
+expect iopl "blocked \(EPERM\)" "I/O ports are out of reach"
+expect bpf "blocked \(EPERM\)" "bpf is refused"
+expect perf_event_open "blocked \(EPERM\)" "perf_event_open is refused"
+expect personality-page-zero "blocked \(EPERM\)" "personality(MMAP_PAGE_ZERO) is refused"
+expect raw-socket "blocked \(EPERM\)" "raw sockets are refused by default"
+expect packet-socket "blocked \(EPERM\)" "packet sockets too"
+expect mknod-block-device "blocked \(EPERM\)" "no block device can be made (the host's disks stay out of reach)"
+expect mount-fresh-proc "blocked \(EPERM\)" "a fresh procfs cannot be mounted around the masks"
+expect mount-fresh-sysfs "blocked \(EPERM\)" "nor a fresh sysfs"
+expect umount-proc-mask "blocked \(EINVAL\)" "a mask cannot be unmounted (the kernel locked it)"
+expect umount-proc-sys "blocked \(EINVAL\)" "nor read-only /proc/sys"
+expect write-proc-sys "blocked \((EACCES|EROFS)\)" "the host's /proc/sys cannot be written"
+expect write-sysfs "blocked \((EACCES|EROFS)\)" "nor sysfs"
+expect cgroup-release-agent "blocked \((ENOENT|EACCES|EPERM)\)" "no cgroup v1 release_agent is reachable"
+expect nested-userns-fresh-proc "blocked \(EPERM\)" "a nested user namespace does not bring the power back"
+
+# CVE-2019-5736: a script whose interpreter is /proc/self/exe, run by vctx exec, would run the
+# host's vctx binary inside the context.  Either the kernel refuses to load it, or the trap
+# catches it running and every attempt to write it fails.
+SUM=$(md5sum < "$VCTX")
+mkfifo "$T_TMP/trap"
+vx exec "$A" -- /probe exe-trap > "$T_TMP/trap" & TRAP=$!
+exec 7< "$T_TMP/trap"; read -r READY <&7
+EVIL=$(vx exec "$A" -- /tmp/evil 2>&1); RC=$?
+if [ $RC -ne 0 ] && printf '%s\n' "$EVIL" | grep -q "cannot execute /tmp/evil: No such file or directory"; then
+	ok 0 "the kernel refuses to run the host's binary inside through /proc/self/exe"
+	vx exec "$A" -- killall probe
+	wait $TRAP
+	is "$(cat <&7)" "" "so the trap never saw it"
+else
+	T=$(cat <&7); wait $TRAP
+	like "$T" "runtime-seen: yes" "the trap caught the host's binary running inside"
+	like "$T" "exe-write-after-exit: blocked \((EACCES|EPERM)\)" "and could not write it"
+fi
+exec 7<&-
+is "$(md5sum < "$VCTX")" "$SUM" "the host's vctx binary is unchanged"
+
+# Opting in and out.
+B=$(ctx raw)
+vx create "$B" --template busybox cap-keep=net_raw && vx start "$B"
+like "$(vx exec "$B" -- ping -c1 -W2 127.0.0.1)" "1 packets received" "cap-keep=net_raw gives raw sockets (busybox ping)"
+vx set "$B" cap-keep= seccomp=none cap-drop=sys_ptrace >/dev/null && vx restart "$B"
+is "$(vx exec "$B" -- sed -n 's/^Seccomp:\t//p' /proc/1/status)" "0" "seccomp=none loads no filter"
+is "$(vx exec "$B" -- sed -n 's/^CapBnd:\t//p' /proc/1/status)" "00000000bde4dfff" "cap-drop takes more away (sys_ptrace)"
+printf '# refuse making directories\nmkdir\nmkdirat\n' > "$T_TMP/deny.list"
+vx set "$B" seccomp="$T_TMP/deny.list" cap-drop= >/dev/null && vx restart "$B"
+like "$(vx exec "$B" -- mkdir /tmp/x 2>&1)" "Operation not permitted" "an admin's list of calls is enforced"
+printf 'mkdir\nno_such_call\n' > "$T_TMP/bad.list"
+vx set "$B" seccomp="$T_TMP/bad.list" >/dev/null
+vx stop --kill "$B"
+fails_with "a bad entry in the list is refused with file:line" "bad.list:2: unknown system call 'no_such_call'" vx start "$B"
+fails_with "an unknown capability is refused" "unknown capability 'sys_teleport'" vx set "$B" cap-drop=sys_teleport
+
+C=$(ctx nouser)
+vx create "$C" --template busybox userns=no && vx start "$C"
+is "$(vx exec "$C" -- cat /proc/self/uid_map | awk '{print $1, $2, $3}')" "0 0 4294967295" \
+	"userns=no runs root as the host's root (documented with a warning)"
+# Without a user namespace the host's own bounding set is the start (the default drops are
+# net_raw, sys_module, sys_rawio, sys_pacct, sys_time, audit_control and capabilities 32-40).
+HOST=$(sed -n 's/^CapBnd:\t//p' /proc/self/status)
+is "$(vx exec "$C" -- sed -n 's/^CapBnd:\t//p' /proc/1/status)" \
+	"$(printf '%016x' $((0x$HOST & ~0x1ff42132000)))" "it still gets the capability policy"
+t_done

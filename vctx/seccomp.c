@@ -1,9 +1,0 @@
-// SPDX-License-Identifier: GPL-2.0-or-later
-#include "seccomp.h"
-
-int seccomp_apply(const struct vx_conf *conf, struct vx_err *err)
-{
-	(void)conf;
-	(void)err;
-	return 0;
-}
