@@ -56,6 +56,57 @@ vx_console_getty() {
 	esac
 }
 
+# SSH host keys are not part of a template: each context makes its own at its first start.
+vx_ssh_keygen() {
+	[ -x "$R/usr/bin/ssh-keygen" ] || return 0
+	case "$1" in
+	systemd)
+		cat >"$R/etc/systemd/system/vctx-ssh-keygen.service" <<'EOT'
+[Unit]
+Description=Make this context's SSH host keys (vctx)
+Before=ssh.service
+ConditionPathExists=!/etc/ssh/ssh_host_ed25519_key
+
+[Service]
+Type=oneshot
+ExecStart=/usr/bin/ssh-keygen -A
+
+[Install]
+WantedBy=multi-user.target
+EOT
+		mkdir -p "$R/etc/systemd/system/multi-user.target.wants"
+		ln -sf ../vctx-ssh-keygen.service \
+			"$R/etc/systemd/system/multi-user.target.wants/vctx-ssh-keygen.service"
+		;;
+	sysvinit)
+		cat >"$R/etc/init.d/vctx-ssh-keygen" <<'EOT'
+#!/bin/sh
+### BEGIN INIT INFO
+# Provides:          vctx-ssh-keygen
+# Required-Start:    $local_fs
+# Required-Stop:
+# X-Start-Before:    ssh
+# Default-Start:     2 3 4 5
+# Default-Stop:
+# Short-Description: Make this context's SSH host keys (vctx)
+### END INIT INFO
+[ "$1" = start ] || exit 0
+[ -e /etc/ssh/ssh_host_ed25519_key ] || /usr/bin/ssh-keygen -A
+EOT
+		chmod 755 "$R/etc/init.d/vctx-ssh-keygen"
+		for l in 2 3 4 5; do
+			ln -sf ../init.d/vctx-ssh-keygen "$R/etc/rc$l.d/S01vctx-ssh-keygen"
+		done
+		;;
+	*)
+		mkdir -p "$R/etc/init.d/rc.d"
+		printf '#!/bin/sh\n[ -e /etc/ssh/ssh_host_ed25519_key ] || ssh-keygen -A\n' \
+			>"$R/etc/init.d/rc.d/00-ssh-keygen"
+		chmod 755 "$R/etc/init.d/rc.d/00-ssh-keygen"
+		;;
+	esac
+}
+
 # vx_finish DISTRIBUTION RELEASE INIT-FLAVOUR INIT-PATH STOP-SIGNAL
 # Every builder ends here, so every template is finished the same way.
 vx_finish() {
@@ -74,6 +125,7 @@ vx_finish() {
 		: >"$R/etc/resolv.conf"
 	fi
 	vx_console_getty "$_init"
+	vx_ssh_keygen "$_init"
 	mkdir -p "$R/proc" "$R/sys" "$R/dev" "$R/run" "$R/tmp"
 	chmod 1777 "$R/tmp"
 	cat >"$VCTX_TEMPLATE_CONF" <<EOT

@@ -13,11 +13,17 @@
  *   probe escape            try the known ways out of a context; one line per route:
  *                           "ROUTE: blocked (ERRNO)", "ROUTE: OPEN", or for the controls
  *                           (which must work for the others to mean anything) "ROUTE: ok"
+ *   probe waitfor FILE TEXT SECONDS
+ *                           wait (inotify, no polling) until FILE contains TEXT, in a line
+ *                           or not; a TEXT with '*' is a glob matched line by line (the
+ *                           unterminated last line too); exit 0, or 1 after SECONDS
  *   probe exe-trap          CVE-2019-5736: set a trap for the runtime's binary (see below),
  *                           say "ready", and once it runs inside try to overwrite it
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fnmatch.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <dirent.h>
@@ -277,6 +283,9 @@ static int escape(void)
 	report("bpf", syscall(SYS_bpf, 0, NULL, 0));
 	report("perf_event_open", syscall(SYS_perf_event_open, NULL, 0, -1, -1, 0));
 	report("personality-page-zero", personality(0x0100000) == -1 ? -1 : 0);
+	control("control-personality-query", personality(0xffffffff) == -1 ? -1 : 0);
+	control("control-personality-linux32", personality(PER_LINUX32) == -1 ? -1 : 0);
+	personality(PER_LINUX);
 	report("raw-socket", socket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
 	report("packet-socket", socket(AF_PACKET, SOCK_RAW, 0));
 	report("mknod-block-device", mknod("/tmp/probe-vda", S_IFBLK | 0600, makedev(254, 0)));
@@ -390,8 +399,65 @@ static int exe_trap(void)
 	return 0;
 }
 
+static int contains(const char *file, const char *text)
+{
+	static char buf[1 << 20];
+	int fd = open(file, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	if (!strchr(text, '*'))
+		return memmem(buf, n, text, strlen(text)) != NULL;
+	/* A glob: matched against each line, the unterminated last one too. */
+	for (char *line = buf, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = 0;
+		if (fnmatch(text, line, 0) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int waitfor(const char *file, const char *text, int seconds)
+{
+	char dir[512], *slash;
+	int in = inotify_init1(IN_CLOEXEC);
+	time_t end = time(NULL) + seconds;
+
+	snprintf(dir, sizeof(dir), "%s", file);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = 0;
+	/* Watch the directory: the file may not exist yet, or be replaced. */
+	if (in < 0 || inotify_add_watch(in, slash ? dir : ".", IN_MODIFY | IN_CREATE |
+					IN_MOVED_TO | IN_CLOSE_WRITE) < 0)
+		return 2;
+	for (;;) {
+		struct pollfd p = { .fd = in, .events = POLLIN };
+		char ev[4096];
+		time_t left;
+
+		if (contains(file, text))
+			return 0;
+		left = end - time(NULL);
+		if (left <= 0 || poll(&p, 1, left * 1000) <= 0)
+			return contains(file, text) ? 0 : 1;
+		if (read(in, ev, sizeof(ev)) < 0)
+			return 2;
+	}
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 5 && strcmp(argv[1], "waitfor") == 0)
+		return waitfor(argv[2], argv[3], atoi(argv[4]));
 	if (argc == 2 && strcmp(argv[1], "escape") == 0)
 		return escape();
 	if (argc == 2 && strcmp(argv[1], "exe-trap") == 0)

@@ -2,6 +2,7 @@
 #include "sysfilter.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
@@ -28,7 +29,6 @@
 #ifndef IPV6_TRANSPARENT
 #define IPV6_TRANSPARENT 75
 #endif
-#define MMAP_PAGE_ZERO 0x0100000
 
 /* Refused outright: kernel and machine state that is not namespaced, and interfaces with a
  * long record of kernel bugs that no guest needs. */
@@ -69,10 +69,6 @@ static int deny_args(scmp_filter_ctx ctx, bool net_raw, struct vx_err *err)
 			      SCMP_A1(SCMP_CMP_EQ, SOL_IP), SCMP_A2(SCMP_CMP_EQ, IP_TRANSPARENT));
 	r |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(setsockopt), 2,
 			      SCMP_A1(SCMP_CMP_EQ, SOL_IPV6), SCMP_A2(SCMP_CMP_EQ, IPV6_TRANSPARENT));
-	/* personality: nothing that maps page zero (which also refuses the 0xffffffff
-	 * query: one masked comparison per argument is all libseccomp allows). */
-	r |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(personality), 1,
-			      SCMP_A0(SCMP_CMP_MASKED_EQ, MMAP_PAGE_ZERO, MMAP_PAGE_ZERO));
 	if (!net_raw) {
 		/* Raw and packet sockets, unless the context keeps net_raw. */
 		r |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 1,
@@ -108,7 +104,41 @@ static int deny_file(scmp_filter_ctx ctx, const char *path, struct vx_err *err)
 	return 0;
 }
 
-/* Capture libseccomp's BPF into memory. */
+/*
+ * personality() is allowed for the harmless values only: 0, PER_LINUX32, UNAME26 and both,
+ * and 0xffffffff, which only asks for the current one (systemd's LockPersonality= asks).
+ * That takes comparing one argument with several values, which libseccomp 2.5 cannot do;
+ * these instructions go in front of its program.  BPF jumps are relative and forward, so
+ * libseccomp's program is unchanged behind them.
+ */
+#define ARG0_LO (offsetof(struct seccomp_data, args[0]))
+#define ARG0_HI (offsetof(struct seccomp_data, args[0]) + 4)
+#define AUDIT_ARCH_X86_64_ 0xc000003e
+#define AUDIT_ARCH_I386_ 0x40000003
+
+/* Jump offsets count from the next instruction. */
+static const struct sock_filter personality_prefix[] = {
+	/*  0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+	/*  1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64_, 0, 2),	/* -> 2, 4 */
+	/*  2 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	/*  3 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 135, 3, 13),		/* -> 7, 17 */
+	/*  4 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_I386_, 0, 12),	/* -> 5, 17 */
+	/*  5 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	/*  6 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 136, 0, 10),		/* -> 7, 17 */
+	/*  7 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG0_HI),
+	/*  8 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 6),			/* -> 9, 15 */
+	/*  9 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG0_LO),
+	/* 10 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0xffffffff, 5, 0),	/* -> 16 */
+	/* 11 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x0, 4, 0),		/* -> 16 */
+	/* 12 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x8, 3, 0),		/* -> 16 */
+	/* 13 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x20000, 2, 0),		/* -> 16 */
+	/* 14 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x20008, 1, 0),		/* -> 16, 15 */
+	/* 15 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+	/* 16 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	/* 17: libseccomp's program follows */
+};
+
+/* Capture libseccomp's BPF into memory, after the personality check. */
 static int export(scmp_filter_ctx ctx, struct vx_bpf *out, struct vx_err *err)
 {
 	_cleanup_close_ int fd = memfd_create("vctx-seccomp", MFD_CLOEXEC);
@@ -117,13 +147,14 @@ static int export(scmp_filter_ctx ctx, struct vx_bpf *out, struct vx_err *err)
 	if (fd < 0 || seccomp_export_bpf(ctx, fd) < 0 || fstat(fd, &st) < 0)
 		return vx_fail(err, EIO, "cannot export the seccomp filter");
 	if (st.st_size == 0 || st.st_size % sizeof(struct sock_filter) ||
-	    st.st_size / sizeof(struct sock_filter) > BPF_MAXINSNS)
+	    st.st_size / sizeof(struct sock_filter) + ARRAY_SIZE(personality_prefix) > BPF_MAXINSNS)
 		return vx_fail(err, E2BIG, "the seccomp filter is too large");
-	out->insns = malloc(st.st_size);
+	out->insns = malloc(sizeof(personality_prefix) + st.st_size);
 	if (!out->insns)
 		return vx_fail(err, ENOMEM, "out of memory");
-	out->len = st.st_size / sizeof(struct sock_filter);
-	if (pread(fd, out->insns, st.st_size, 0) != st.st_size) {
+	memcpy(out->insns, personality_prefix, sizeof(personality_prefix));
+	out->len = ARRAY_SIZE(personality_prefix) + st.st_size / sizeof(struct sock_filter);
+	if (pread(fd, out->insns + ARRAY_SIZE(personality_prefix), st.st_size, 0) != st.st_size) {
 		seccomp_free(out);
 		return vx_failsys(err, "cannot read the seccomp filter");
 	}

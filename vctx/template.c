@@ -218,6 +218,14 @@ static int build_lock(const char *name, struct vx_err *err)
 	return take_fd(&fd);
 }
 
+static void unlink_build_lock(const char *name)
+{
+	char path[PATH_MAX];
+
+	if (xsnprintf(path, sizeof(path), "%s/.%s.lock", vx_paths.templates, name) == 0)
+		unlink(path);
+}
+
 void template_clean_stale(void)
 {
 	DIR *d = opendir(vx_paths.templates);
@@ -239,6 +247,9 @@ void template_clean_stale(void)
 			continue;	/* a build is running */
 		if (xsnprintf(path, sizeof(path), "%s/%s", vx_paths.templates, de->d_name) == 0)
 			rm_rf(path, NULL);
+		/* Holding the lock, its file can go too: nothing of the build is left. */
+		if (xsnprintf(path, sizeof(path), "%s/.%s.lock", vx_paths.templates, name) == 0)
+			unlink(path);
 	}
 	closedir(d);
 }
@@ -415,9 +426,11 @@ int template_build(const char *name, const char *source, int argc, char **argv,
 	if (run_builder(builder, name, staging, argc, argv, err) < 0 ||
 	    finish_build(name, staging, err) < 0)
 		goto fail;
+	unlink_build_lock(name);
 	return 0;
 fail:
 	rm_rf(staging, NULL);
+	unlink_build_lock(name);
 	return -1;
 }
 

@@ -141,11 +141,10 @@ t_abort() {
 trap t_abort EXIT
 trap 'exit 1' INT TERM
 
-# t_wait_file FILE PATTERN [SECONDS]: wait (without sleeping) until FILE shows PATTERN.
-# tail -F follows the file through inotify; the reader kills it once the pattern came.
+# t_wait_file FILE TEXT [SECONDS]: wait (inotify, no sleeping) until FILE holds TEXT, in a
+# complete line or not (a login prompt ends without a newline).
 t_wait_file() {
-	timeout "${3:-30}" sh -c 'tail -n +1 -F "$1" 2>/dev/null |
-		{ grep -q -m1 -E -- "$2"; r=$?; pkill -P $$ -x tail; exit $r; }' sh "$1" "$2"
+	"$PROBE" waitfor "$1" "$2" "${3:-30}"
 }
 
 t_wait_console() {
@@ -173,4 +172,27 @@ t_cgfile() {
 		[ -f "$_d/$2" ] && { cat "$_d/$2"; return 0; }
 	done
 	return 1
+}
+
+# t_debian NAME INIT [PACKAGES]: a Debian template.  Built with debootstrap unless a cached
+# tree from an earlier run is at hand (VCTX_TEST_CACHE; VCTX_TEST_NO_CACHE=1 ignores it), in
+# which case it is imported through the tarball builder.  A fresh build is cached.
+T_CACHE=${VCTX_TEST_CACHE:-/var/cache/vctx-tests}
+t_debian() {
+	_c="$T_CACHE/debian-$2.tar"
+	if [ -z "${VCTX_TEST_NO_CACHE:-}" ] && [ -f "$_c" ]; then
+		vx template build "$1" --from tarball --file "$_c" >/dev/null 2>&1
+		return
+	fi
+	vx template build "$1" --from debian --init "$2" ${3:+--include "$3"} >/dev/null 2>&1 ||
+		return 1
+	mkdir -p "$T_CACHE" &&
+		tar -C "$VCTX_PREFIX/var/lib/vctx/templates/$1/rootfs" --numeric-owner --xattrs \
+			-cf "$_c.tmp" . && mv "$_c.tmp" "$_c"
+}
+
+# t_wait_systemd NAME: until the guest's systemd has finished booting; prints its state.
+t_wait_systemd() {
+	t_wait_console "$1" "login: " 120 &&
+		vx exec "$1" -- timeout 60 systemctl is-system-running --wait
 }

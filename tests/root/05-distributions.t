@@ -1,0 +1,71 @@
+#!/bin/sh
+# Many distributions on one kernel: Debian with systemd, Debian with sysvinit, busybox and a
+# tarball import, each booting its own init, side by side, and stopping cleanly.
+. "$(dirname "$0")/lib.sh"
+plan 31
+
+t_build_busybox; ok $? "busybox template"
+t_debian deb-systemd systemd openssh-server,iputils-ping,iproute2,procps; ok $? "Debian minbase template with systemd"
+t_debian deb-sysv sysvinit iproute2,procps; ok $? "Debian minbase template with sysvinit"
+like "$(vx template list)" "deb-systemd +debian +bookworm +systemd" "template list shows distribution, release and init"
+mkdir -p "$T_TMP/bb" && tar -C "$VCTX_PREFIX/var/lib/vctx/templates/busybox/rootfs" -cf - . |
+	zstd -q -o "$T_TMP/bb.tar.zst"
+vx template build imported --from tarball --file "$T_TMP/bb.tar.zst"; ok $? "a template from a zstd tarball"
+like "$(vx template list)" "imported +[a-z]+ +[a-z0-9.]+ +busybox" "its init flavour was recognised"
+
+S=$(ctx sd); V=$(ctx sv); B=$(ctx bb); I=$(ctx im)
+vx create "$S" --template deb-systemd && vx create "$V" --template deb-sysv &&
+	vx create "$B" --template busybox && vx create "$I" --template imported; ok $? "four contexts"
+vx start "$S" && vx start "$V" && vx start "$B" && vx start "$I"; ok $? "all four start"
+
+is "$(t_wait_systemd "$S")" "running" "systemd reaches running"
+is "$(vx exec "$S" -- systemctl --failed --no-legend --plain | wc -l)" "0" "with no failed unit"
+is "$(vx exec "$S" -- cat /proc/1/comm)" "systemd" "systemd is pid 1"
+like "$(vx exec "$S" -- systemctl is-active systemd-journald systemd-logind dbus ssh | tr '\n' ' ')" \
+	"^active active active active $" "journald, logind, dbus and sshd run"
+like "$(vx exec "$S" -- ls /etc/ssh)" "ssh_host_ed25519_key" "the context made its own SSH host keys"
+t_wait_console "$V" "login: " 60; ok $? "sysvinit shows a login prompt on the console"
+is "$(vx exec "$V" -- runlevel)" "N 2" "and reached its runlevel"
+t_wait_console "$B" "login: " 30; ok $? "busybox init runs its inittab (a getty on the console)"
+t_wait_console "$I" "login: " 30; ok $? "so does the imported one"
+
+# Side by side, each its own distribution.
+is "$(vx exec "$S" -- sh -c '. /etc/os-release; echo $ID $VERSION_CODENAME')" "debian bookworm" "$S is Debian"
+is "$(vx exec "$B" -- sh -c 'test -e /etc/os-release && echo yes || echo no')" "no" "$B is busybox"
+like "$(vx list)" "$S +running.*" "all four run at once"
+is "$(vx list | grep -c ' running ')" "4" "four running"
+is "$(vx exec "$S" -- hostname)$(vx exec "$V" -- hostname)" "$S$V" "each with its own host name"
+is "$(vx exec "$S" -- cat /etc/hostname)" "$S" "written into /etc/hostname at start"
+
+# A clean stop with each init's own signal: init exits on its own, nothing is killed.
+for c in "$S" "$V" "$B"; do
+	vx stop --timeout 60 "$c"
+	like "$(grep -E 'init (exited|was killed)' "$VCTX_PREFIX/var/log/vctx/$c/vctx.log" | tail -n 1)" \
+		"init (exited with status|was killed by signal (2|1|15))" "$c shut down by itself"
+done
+
+# Bad templates.
+mkdir -p "$VCTX_PREFIX/var/lib/vctx/templates/half/rootfs"
+fails_with "a half-built template is refused" "template 'half' is incomplete" vx create "$(ctx x)" --template half
+fails_with "a missing template is refused" "template 'nope' does not exist" vx create "$(ctx x)" --template nope
+
+# A build killed mid-way leaves nothing: its builder dies with it, its staging goes.
+mkdir -p "$T_TMP/builders" && cp "$T_TOP/templates/lib.sh" "$T_TMP/builders/"
+mkfifo "$T_TMP/started"
+cat > "$T_TMP/builders/slow" <<EOT
+#!/bin/sh
+. "\$VCTX_TEMPLATE_DIR/lib.sh"
+echo data > "\$R/file"
+echo started > "$T_TMP/started"
+exec sleep 1000
+EOT
+chmod 755 "$T_TMP/builders/slow"
+VCTX_TEMPLATE_DIR="$T_TMP/builders" "$VCTX" template build slowt --from slow & BUILD=$!
+read -r _ < "$T_TMP/started"
+kill -9 $BUILD; wait $BUILD 2>/dev/null
+vx template list > /dev/null
+ok $([ ! -e "$VCTX_PREFIX/var/lib/vctx/templates/slowt" ] &&
+	[ -z "$(ls -A "$VCTX_PREFIX/var/lib/vctx/templates" | grep slowt)" ] && echo 0 || echo 1) \
+	"a killed build leaves no template and no staging directory"
+ok $(pgrep -f "sleep 1000" >/dev/null && echo 1 || echo 0) "and none of its processes"
+t_done
