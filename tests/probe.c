@@ -17,6 +17,11 @@
  *                           wait (inotify, no polling) until FILE contains TEXT, in a line
  *                           or not; a TEXT with '*' is a glob matched line by line (the
  *                           unterminated last line too); exit 0, or 1 after SECONDS
+ *   probe unix-listen PATH OUT
+ *                           bind a datagram socket at PATH (a stand-in for the host's
+ *                           /dev/log) and append every message to OUT as a line
+ *   probe syslog-flood N TAG
+ *                           send N messages to /dev/log as fast as it takes them
  *   probe exe-trap          CVE-2019-5736: set a trap for the runtime's binary (see below),
  *                           say "ready", and once it runs inside try to overwrite it
  */
@@ -38,6 +43,7 @@
 #include <time.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -399,6 +405,48 @@ static int exe_trap(void)
 	return 0;
 }
 
+static int unix_listen(const char *path, const char *out)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_DGRAM, 0), o;
+	char buf[8192];
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	unlink(path);
+	o = open(out, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	if (fd < 0 || o < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return 1;
+	printf("ready\n");
+	fflush(stdout);
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof(buf) - 1, 0);
+
+		if (n < 0)
+			return 1;
+		buf[n++] = '\n';
+		if (write(o, buf, n) < 0)
+			return 1;
+	}
+}
+
+static int syslog_flood(int n, const char *tag)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = "/dev/log" };
+	int fd = socket(AF_UNIX, SOCK_DGRAM, 0), i, sent = 0;
+	char msg[128];
+
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return 1;
+	for (i = 0; i < n; i++) {
+		int len = snprintf(msg, sizeof(msg), "<13>%s: flood %d", tag, i);
+
+		if (send(fd, msg, len, 0) == len)
+			sent++;
+	}
+	printf("sent %d\n", sent);
+	return 0;
+}
+
 static int contains(const char *file, const char *text)
 {
 	static char buf[1 << 20];
@@ -456,6 +504,10 @@ static int waitfor(const char *file, const char *text, int seconds)
 
 int main(int argc, char **argv)
 {
+	if (argc == 4 && strcmp(argv[1], "unix-listen") == 0)
+		return unix_listen(argv[2], argv[3]);
+	if (argc == 4 && strcmp(argv[1], "syslog-flood") == 0)
+		return syslog_flood(atoi(argv[2]), argv[3]);
 	if (argc == 5 && strcmp(argv[1], "waitfor") == 0)
 		return waitfor(argv[2], argv[3], atoi(argv[4]));
 	if (argc == 2 && strcmp(argv[1], "escape") == 0)

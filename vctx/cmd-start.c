@@ -3,23 +3,26 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "attach.h"
 #include "cmd.h"
 #include "ctx.h"
 #include "util.h"
 
 int cmd_start(int argc, char **argv)
 {
-	static const struct option opts[] = { { "wait", no_argument, NULL, 'w' },
+	static const struct option opts[] = { { "foreground", no_argument, NULL, 'F' },
+					      { "wait", no_argument, NULL, 'w' },
 					      { "timing", no_argument, NULL, 'T' },
 					      { NULL, 0, NULL, 0 } };
 	struct start_result res;
-	bool wait = false, timing = false;
+	bool wait = false, timing = false, fg = false;
 	struct vx_err err;
 	uint64_t t0 = now_ns();
 	int o, i;
 
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "F", opts, NULL)) != -1) {
 		switch (o) {
+		case 'F': fg = true; break;
 		case 'w': wait = true; break;
 		case 'T': timing = true; break;
 		default: return cmd_usage("start");
@@ -39,5 +42,7 @@ int cmd_start(int argc, char **argv)
 		printf("%-10s %8.3f ms\n", "other", (now_ns() - t0 - sum) / 1e6);
 		printf("%-10s %8.3f ms\n", "total", (now_ns() - t0) / 1e6);
 	}
+	if (fg && console_attach(argv[optind], NULL, &err) < 0)
+		return cmd_fail(&err);
 	return 0;
 }

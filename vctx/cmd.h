@@ -38,6 +38,8 @@ int cmd_destroy(int argc, char **argv);
 int cmd_set(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
 int cmd_enter(int argc, char **argv);
+int cmd_console(int argc, char **argv);
+int cmd_logs(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_template(int argc, char **argv);

@@ -319,6 +319,27 @@ static int p_seccomp(const struct vx_key *k, const char *v, void *dst, struct vx
 	return 0;
 }
 
+static int p_syslog(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
+{
+	(void)k;
+	if (strcmp(v, "host") != 0 && strcmp(v, "guest") != 0)
+		return vx_fail(err, EINVAL, "invalid syslog '%s': use host or guest", v);
+	strcpy(dst, v);
+	return 0;
+}
+
+/* The console's detach keys: "^a q" (a control key, then a plain one). */
+static int p_escape(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
+{
+	(void)k;
+	if (strlen(v) != 4 || v[0] != '^' || !isalpha((unsigned char)v[1]) || v[2] != ' ' ||
+	    !isgraph((unsigned char)v[3]))
+		return vx_fail(err, EINVAL, "invalid console-escape '%s': use a control key and "
+			       "another key, as ^a q", v);
+	strcpy(dst, v);
+	return 0;
+}
+
 const struct vx_key vx_keys[] = {
 	{ "context", "template", p_name, F(template), NULL, 0, 0, VX_KEY_REQUIRED,
 	  "template the root file system comes from" },
@@ -366,6 +387,17 @@ const struct vx_key vx_keys[] = {
 	{ "network", "mtu", p_u64, F(mtu), NULL, 68, 65535, 0, "MTU of the context's link" },
 	{ "network", "nameserver", p_host, F(nameserver), NULL, 0, 0, VX_KEY_REPEAT,
 	  "a name server written into the context's /etc/resolv.conf at start; repeatable" },
+
+	{ "log", "syslog", p_syslog, F(syslog), "host", 0, 0, 0,
+	  "who serves the context's /dev/log: host (relayed, stamped) or guest (its own)" },
+	{ "log", "log-rate", p_u64, F(log_rate), "200", 1, 1000000, 0,
+	  "syslog messages a second the context may send before they are dropped" },
+	{ "log", "log-burst", p_u64, F(log_burst), "1000", 1, 1000000, 0,
+	  "syslog messages the context may send at once above the rate" },
+	{ "log", "log-size", p_limit_size, F(log_size), "4M", 4096, 0, 0,
+	  "size of the context's syslog file before it is rotated" },
+	{ "log", "console-escape", p_escape, F(console_escape), "^a q", 0, 0, 0,
+	  "the keys that detach from the console" },
 
 	{ "security", "cap-drop", p_caps, F(cap_drop), NULL, 0, 0, 0,
 	  "capabilities to take away on top of the default policy" },

@@ -79,7 +79,7 @@ struct vx_conf {
 	char syslog[8];			/* host or guest */
 	uint64_t log_rate;		/* messages per second */
 	uint64_t log_burst;
-	uint64_t log_size;		/* bytes before rotation */
+	struct vx_limit log_size;	/* bytes before rotation ("max": never) */
 	char console_escape[8];		/* "^a" style */
 
 	/* [storage] */

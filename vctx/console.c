@@ -75,6 +75,38 @@ void console_log(struct vx_console *c, const char *buf, size_t len)
 		c->logsize += len;
 }
 
+static void ring_add(struct vx_console *c, const char *buf, size_t n)
+{
+	if (n >= sizeof(c->ring)) {
+		memcpy(c->ring, buf + n - sizeof(c->ring), sizeof(c->ring));
+		c->ring_len = sizeof(c->ring);
+		return;
+	}
+	if (c->ring_len + n > sizeof(c->ring)) {
+		size_t drop = c->ring_len + n - sizeof(c->ring);
+
+		memmove(c->ring, c->ring + drop, c->ring_len - drop);
+		c->ring_len -= drop;
+	}
+	memcpy(c->ring + c->ring_len, buf, n);
+	c->ring_len += n;
+}
+
+void console_replay(struct vx_console *c)
+{
+	const char *p = c->ring;
+	size_t n = c->ring_len;
+	const char *nl = memchr(p, '\n', n);
+
+	/* From a line's start, so the viewer sees whole lines and the current prompt. */
+	if (nl && n == sizeof(c->ring)) {
+		n -= nl + 1 - p;
+		p = nl + 1;
+	}
+	if (c->viewer >= 0 && n)
+		send(c->viewer, p, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
 void console_pump(struct vx_console *c)
 {
 	char buf[4096];
@@ -82,6 +114,7 @@ void console_pump(struct vx_console *c)
 
 	while ((n = read(c->master, buf, sizeof(buf))) > 0) {
 		console_log(c, buf, n);
+		ring_add(c, buf, n);
 		/* A slow viewer loses output rather than stall the context's console. */
 		if (c->viewer >= 0 && send(c->viewer, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 &&
 		    errno != EAGAIN) {

@@ -22,6 +22,8 @@ struct vx_console {
 	char logpath[PATH_MAX];
 	uint64_t logsize, logmax;
 	int viewer;		/* attached client socket, -1 if none */
+	char ring[2048];	/* the latest output, replayed to a viewer that attaches */
+	size_t ring_len;
 };
 
 void console_init(struct vx_console *c);
@@ -32,6 +34,8 @@ int console_log_open(struct vx_console *c, const char *path, uint64_t max, struc
 void console_log(struct vx_console *c, const char *buf, size_t len);
 /* The master is readable: drain it into the log and to the viewer. */
 void console_pump(struct vx_console *c);
+/* A viewer attached: hand it the latest output first. */
+void console_replay(struct vx_console *c);
 void console_close(struct vx_console *c);
 
 #endif

@@ -73,8 +73,15 @@ int ctl_request(const char *name, const char *req, char *ans, size_t anslen,
 		return vx_failsys(err, "socket");
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		return vx_failsys(err, "cannot reach the supervisor of %s", name);
-	if (write_full(fd, req, strlen(req)) < 0 || write_full(fd, "\n", 1) < 0)
-		return vx_failsys(err, "cannot talk to the supervisor of %s", name);
+	{
+		char line[256];
+		int len = snprintf(line, sizeof(line), "%s\n", req);
+
+		/* One message: the supervisor answers as soon as it has read a request. */
+		if (len < 0 || (size_t)len >= sizeof(line) ||
+		    send(fd, line, len, MSG_NOSIGNAL) != len)
+			return vx_failsys(err, "cannot talk to the supervisor of %s", name);
+	}
 	/* One line; byte by byte so nothing after it (console data) is swallowed. */
 	while (n + 1 < anslen) {
 		ssize_t r = read(fd, ans + n, 1);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* main.c — vctx: global options, the command table, usage. */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,8 @@
 const struct vx_cmd vx_cmds[] = {
 	{ "create", "NAME --template TEMPLATE [KEY=VALUE ...]",
 	  "write a context's config from a template; copies nothing", cmd_create },
-	{ "start", "[--wait] [--timing] NAME", "start a context", cmd_start },
+	{ "start", "[-F] [--wait] [--timing] NAME",
+	  "start a context (-F: attached to its console, in the foreground)", cmd_start },
 	{ "stop", "[--timeout SECONDS] [--kill] [--wait] NAME", "stop a context", cmd_stop },
 	{ "restart", "[--timeout SECONDS] [--wait] NAME", "stop a context if it runs, start it",
 	  cmd_restart },
@@ -25,6 +27,8 @@ const struct vx_cmd vx_cmds[] = {
 	{ "exec", "[-t] [--cwd DIR] NAME -- COMMAND [ARG ...]",
 	  "run a command inside a running context", cmd_exec },
 	{ "enter", "NAME", "a root login shell inside a running context", cmd_enter },
+	{ "console", "[--escape KEYS] NAME", "attach to a running context's console", cmd_console },
+	{ "logs", "[-f] [--console] NAME", "a context's syslog (or console) log", cmd_logs },
 	{ "list", "[--json]", "every context with its state", cmd_list },
 	{ "status", "[--json] NAME", "one context in detail", cmd_status },
 	{ "template", "build NAME --from SOURCE [OPTIONS] | list [--json] | remove NAME",
@@ -69,6 +73,8 @@ int main(int argc, char **argv)
 	struct vx_err err;
 	int o;
 
+	/* A closed socket or pipe is an error to report, not a reason to die. */
+	signal(SIGPIPE, SIG_IGN);
 	/* '+': stop at the command name; its options are its own. */
 	while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (o) {

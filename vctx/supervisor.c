@@ -21,6 +21,7 @@
 #include "console.h"
 #include "ctl.h"
 #include "lock.h"
+#include "logrelay.h"
 #include "paths.h"
 #include "state.h"
 #include "sys.h"
@@ -29,7 +30,8 @@
 
 #define MAX_CLIENTS 32
 
-enum tag { T_PIDFD = 1, T_SIGNAL, T_LISTEN, T_CLIENT, T_TIMER, T_CONSOLE, T_VIEWER };
+enum tag { T_PIDFD = 1, T_SIGNAL, T_LISTEN, T_CLIENT, T_TIMER, T_CONSOLE, T_VIEWER, T_LOG,
+	   T_LOGTIMER };
 
 struct sup {
 	const struct sup_args *a;
@@ -37,8 +39,9 @@ struct sup {
 	const struct vx_conf *conf;
 	struct vx_spawn sp;
 	struct vx_console con;
+	struct vx_logrelay log;
 	struct vx_runstate st;
-	int epfd, sigfd, lfd, timerfd, lockfd;
+	int epfd, sigfd, lfd, timerfd, logtimer, lockfd;
 	int waiters[MAX_CLIENTS];	/* clients to answer once the context is down */
 	unsigned nwaiters;
 	bool stopping, done;
@@ -166,6 +169,16 @@ static int sup_endpoints(struct sup *s, struct vx_err *err)
 	s->lfd = ctl_listen(s->name, err);
 	if (s->lfd < 0)
 		return -1;
+	/* The context's /dev/log, unless its own syslog daemon serves it. */
+	if (strcmp(s->conf->syslog, "host") == 0) {
+		if (logrelay_open(&s->log, s->name, s->conf, err) < 0)
+			return vx_prefix(err, "/dev/log");
+		snprintf(s->sp.logsock, sizeof(s->sp.logsock), "%s", s->log.path);
+		s->logtimer = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+		if (s->logtimer < 0 || ep_add(s, s->log.fd, T_LOG, EPOLLIN) < 0 ||
+		    ep_add(s, s->logtimer, T_LOGTIMER, EPOLLIN) < 0)
+			return vx_failsys(err, "epoll");
+	}
 	if (ep_add(s, s->sigfd, T_SIGNAL, EPOLLIN) < 0 || ep_add(s, s->lfd, T_LISTEN, EPOLLIN) < 0 ||
 	    ep_add(s, s->timerfd, T_TIMER, EPOLLIN) < 0 ||
 	    ep_add(s, s->con.master, T_CONSOLE, EPOLLIN) < 0)
@@ -332,6 +345,7 @@ static void attach_console(struct sup *s, int fd)
 	epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
 	s->con.viewer = fd;
 	ep_add(s, fd, T_VIEWER, EPOLLIN);
+	console_replay(&s->con);
 }
 
 /* vnet add/del: the supervisor owns the host side, so it makes the change and records it. */
@@ -399,6 +413,17 @@ static void on_viewer(struct sup *s)
 	write_full(s->con.master, buf, n);
 }
 
+/* Relay /dev/log; while a flood is being cut, report the drops once a second. */
+static void on_log(struct sup *s)
+{
+	struct itimerspec its = { .it_value.tv_sec = 1 }, cur;
+
+	logrelay_pump(&s->log);
+	if (s->log.dropped && timerfd_gettime(s->logtimer, &cur) == 0 &&
+	    !cur.it_value.tv_sec && !cur.it_value.tv_nsec)
+		timerfd_settime(s->logtimer, 0, &its, NULL);
+}
+
 /* init is gone: everything in its pid namespace went with it. */
 static void on_init_exit(struct sup *s)
 {
@@ -444,6 +469,11 @@ static void loop(struct sup *s)
 					begin_stop(s, 0, true);
 				break;
 			case T_CONSOLE: console_pump(&s->con); break;
+			case T_LOG: on_log(s); break;
+			case T_LOGTIMER:
+				if (read(s->logtimer, &exp, sizeof(exp)) == sizeof(exp))
+					logrelay_report_drops(&s->log);
+				break;
 			case T_VIEWER: on_viewer(s); break;
 			}
 		}
@@ -488,6 +518,7 @@ static void __attribute__((noreturn)) sup_exit(struct sup *s, int code)
 	struct vx_err err;
 
 	console_close(&s->con);
+	logrelay_close(&s->log);
 	if (s->lfd >= 0)
 		close(s->lfd);
 	if (sup_cleanup(s->name, &s->st, &err) < 0)
@@ -499,11 +530,13 @@ static void __attribute__((noreturn)) sup_exit(struct sup *s, int code)
 
 void sup_main(const struct sup_args *a)
 {
-	struct sup s = { .a = a, .name = a->name, .conf = a->conf, .lfd = -1, .lockfd = -1 };
+	struct sup s = { .a = a, .name = a->name, .conf = a->conf, .lfd = -1, .lockfd = -1,
+			 .logtimer = -1 };
 	struct vx_err err = { 0 };
 
 	spawn_init(&s.sp);
 	console_init(&s.con);
+	logrelay_init(&s.log);
 	s.sp.conf = a->conf;
 	s.sp.tpl = a->tpl;
 	s.sp.name = a->name;

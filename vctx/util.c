@@ -3,9 +3,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <ftw.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -296,4 +298,52 @@ void json_str(FILE *f, const char *s)
 			fputc(c, f);
 	}
 	fputc('"', f);
+}
+
+static int copy_out(int fd)
+{
+	char buf[8192];
+	ssize_t n;
+
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if (write_full(1, buf, n) < 0)
+			return -1;
+	return 0;
+}
+
+int follow_file(const char *path, bool follow, struct vx_err *err)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), in = -1;
+	char dir[PATH_MAX], *slash;
+	struct stat a, b;
+
+	if (fd < 0 && (!follow || errno != ENOENT))
+		return errno == ENOENT ? 0 : vx_failsys(err, "cannot read %s", path);
+	if (fd >= 0 && copy_out(fd) < 0)
+		return vx_failsys(err, "write");
+	if (!follow)
+		return 0;
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	in = inotify_init1(IN_CLOEXEC);
+	if (in < 0 || inotify_add_watch(in, dir, IN_MODIFY | IN_CREATE | IN_MOVED_TO) < 0)
+		return vx_failsys(err, "cannot watch %s", dir);
+	for (;;) {
+		char ev[4096];
+
+		if (read(in, ev, sizeof(ev)) < 0 && errno != EINTR)
+			return vx_failsys(err, "inotify");
+		/* Rotated: what is left of the old file, then the new one. */
+		if (fd < 0 || (fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_ino != b.st_ino)) {
+			if (fd >= 0) {
+				copy_out(fd);
+				close(fd);
+			}
+			fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		}
+		if (fd >= 0 && copy_out(fd) < 0)
+			return vx_failsys(err, "write");
+	}
 }

@@ -23,8 +23,8 @@ is "$(vx exec "$A" -- ls /proc/1/fd | tr '\n' ' ')" "0 1 2 " "init holds no desc
 is "$(vx exec "$A" -- sh -c 'for f in 0 1 2; do readlink /proc/1/fd/$f; done' | sort -u)" "/dev/console" \
 	"and those are the console"
 is "$(vx exec "$A" -- ls /dev | tr '\n' ' ')" \
-	"console fd full mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero " \
-	"/dev holds only the standard nodes"
+	"console fd full log mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero " \
+	"/dev holds only the standard nodes (and /dev/log)"
 is "$(vx exec "$A" -- sh -c 'cat /proc/keys /proc/timer_list 2>&1 | wc -c')" "0" "/proc/keys and /proc/timer_list read empty"
 like "$(vx exec "$A" -- grep ' /proc/sys ' /proc/self/mountinfo)" " /proc/sys ro," "/proc/sys is read-only"
 like "$(vx exec "$A" -- grep ' /proc/sys/net ' /proc/self/mountinfo)" " /proc/sys/net rw," "but /proc/sys/net is the context's own"

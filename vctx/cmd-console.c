@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* vctx console [--escape "^a q"] NAME
+ * (also the attaching half of `vctx start -F`) */
+#include <getopt.h>
+
+#include "attach.h"
+#include "cmd.h"
+
+int cmd_console(int argc, char **argv)
+{
+	static const struct option opts[] = { { "escape", required_argument, NULL, 'e' },
+					      { NULL, 0, NULL, 0 } };
+	const char *escape = NULL;
+	struct vx_err err;
+	int o;
+
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (o != 'e')
+			return cmd_usage("console");
+		escape = optarg;
+	}
+	if (optind != argc - 1)
+		return cmd_usage("console");
+	if (console_attach(argv[optind], escape, &err) < 0)
+		return cmd_fail(&err);
+	return 0;
+}

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* vctx logs [-f] [--console] NAME */
+#include <getopt.h>
+#include <stdbool.h>
+
+#include "cmd.h"
+#include "ctx.h"
+#include "paths.h"
+#include "util.h"
+
+int cmd_logs(int argc, char **argv)
+{
+	static const struct option opts[] = { { "follow", no_argument, NULL, 'f' },
+					      { "console", no_argument, NULL, 'c' },
+					      { NULL, 0, NULL, 0 } };
+	bool follow = false, console = false;
+	char path[PATH_MAX];
+	struct vx_conf conf;
+	struct vx_err err;
+	int o;
+
+	while ((o = getopt_long(argc, argv, "f", opts, NULL)) != -1) {
+		switch (o) {
+		case 'f': follow = true; break;
+		case 'c': console = true; break;
+		default: return cmd_usage("logs");
+		}
+	}
+	if (optind != argc - 1)
+		return cmd_usage("logs");
+	if (ctx_load(argv[optind], &conf, &err) < 0)
+		return cmd_fail(&err);
+	conf_free(&conf);
+	if (path_logdir(path, sizeof(path), argv[optind], console ? "console.log" : "syslog") < 0)
+		return 1;
+	if (follow_file(path, follow, &err) < 0)
+		return cmd_fail(&err);
+	return 0;
+}
