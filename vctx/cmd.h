@@ -41,6 +41,7 @@ int cmd_enter(int argc, char **argv);
 int cmd_console(int argc, char **argv);
 int cmd_logs(int argc, char **argv);
 int cmd_list(int argc, char **argv);
+int cmd_autostart(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_template(int argc, char **argv);
 

@@ -340,6 +340,34 @@ static int p_escape(const struct vx_key *k, const char *v, void *dst, struct vx_
 	return 0;
 }
 
+/* Context names separated by blanks or commas ("db cache"). */
+static int p_names(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
+{
+	char buf[1024], *w, *save = NULL;
+	struct vx_list *l = dst;
+
+	if (strlen(v) >= sizeof(buf))
+		return vx_fail(err, EINVAL, "list too long");
+	strcpy(buf, v);
+	for (w = strtok_r(buf, " ,\t", &save); w; w = strtok_r(NULL, " ,\t", &save))
+		if (parse_name(w, "context", err) < 0 || p_list(k, w, dst, err) < 0)
+			return -1;
+	return l->n ? 0 : vx_fail(err, EINVAL, "empty list");
+}
+
+/* started, notify, or tcp:PORT. */
+static int p_ready(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
+{
+	uint64_t port;
+
+	(void)k;
+	if (strcmp(v, "started") != 0 && strcmp(v, "notify") != 0 &&
+	    (strncmp(v, "tcp:", 4) != 0 || parse_u64(v + 4, 1, 65535, &port, NULL) < 0))
+		return vx_fail(err, EINVAL, "invalid ready '%s': use started, notify or tcp:PORT", v);
+	strcpy(dst, v);
+	return 0;
+}
+
 const struct vx_key vx_keys[] = {
 	{ "context", "template", p_name, F(template), NULL, 0, 0, VX_KEY_REQUIRED,
 	  "template the root file system comes from" },
@@ -387,6 +415,17 @@ const struct vx_key vx_keys[] = {
 	{ "network", "mtu", p_u64, F(mtu), NULL, 68, 65535, 0, "MTU of the context's link" },
 	{ "network", "nameserver", p_host, F(nameserver), NULL, 0, 0, VX_KEY_REPEAT,
 	  "a name server written into the context's /etc/resolv.conf at start; repeatable" },
+
+	{ "boot", "onboot", p_bool, F(onboot), "no", 0, 0, 0,
+	  "start the context with 'vctx autostart' (at boot)" },
+	{ "boot", "boot-order", p_u64, F(boot_order), "100", 0, 1000000, 0,
+	  "lower starts first among contexts that are ready to start" },
+	{ "boot", "after", p_names, F(after), NULL, 0, 0, 0,
+	  "contexts that must be up before this one starts" },
+	{ "boot", "group", p_name, F(group), NULL, 0, 0, 0,
+	  "a group 'vctx autostart --group' selects" },
+	{ "boot", "ready", p_ready, F(ready), "started", 0, 0, 0,
+	  "when the context counts as up: started, notify (READY=1) or tcp:PORT" },
 
 	{ "log", "syslog", p_syslog, F(syslog), "host", 0, 0, 0,
 	  "who serves the context's /dev/log: host (relayed, stamped) or guest (its own)" },
@@ -532,7 +571,8 @@ void conf_free(struct vx_conf *conf)
 		const struct vx_key *k = &vx_keys[i];
 		struct vx_list *l;
 
-		if (k->parse != p_list)
+		if (k->parse != p_list && k->parse != p_names && k->parse != p_addr &&
+		    k->parse != p_host)
 			continue;
 		l = (struct vx_list *)FIELD(conf, k);
 		while (l->n)

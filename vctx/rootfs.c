@@ -201,18 +201,20 @@ static const struct {
 	{ "stderr", "/proc/self/fd/2" },
 };
 
-static int bind_file(int dev, const char *name, const char *src, uid_t uid, struct vx_err *err)
+/* Bind the host file src on a new file name in the directory dirfd (shown as shown). */
+static int bind_file(int dirfd, const char *shown, const char *name, const char *src, uid_t uid,
+		     struct vx_err *err)
 {
-	_cleanup_close_ int fd = openat(dev, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	_cleanup_close_ int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	char p[32], q[PATH_MAX + 32];
 
 	if (fd < 0 || fchown(fd, uid, uid) < 0)
-		return vx_failsys(err, "cannot create /dev/%s", name);
+		return vx_failsys(err, "cannot create %s/%s", shown, name);
 	close(fd);
-	fd = openat(dev, name, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+	fd = openat(dirfd, name, O_PATH | O_CLOEXEC | O_NOFOLLOW);
 	snprintf(q, sizeof(q), "%s", src);
 	if (fd < 0 || mount(q, fdpath(p, fd), NULL, MS_BIND, NULL) < 0)
-		return vx_failsys(err, "cannot bind %s on /dev/%s", src, name);
+		return vx_failsys(err, "cannot bind %s on %s/%s", src, shown, name);
 	return 0;
 }
 
@@ -253,9 +255,9 @@ static int setup_dev(const struct vx_spawn *sp, int root, struct vx_err *err)
 	    mount_at(root, "dev/mqueue", "mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		     NULL, err) < 0)
 		return -1;
-	if (bind_file(dev, "console", sp->console, uid, err) < 0)
+	if (bind_file(dev, "/dev", "console", sp->console, uid, err) < 0)
 		return -1;
-	if (sp->logsock[0] && bind_file(dev, "log", sp->logsock, uid, err) < 0)
+	if (sp->logsock[0] && bind_file(dev, "/dev", "log", sp->logsock, uid, err) < 0)
 		return -1;
 	return 0;
 }
@@ -317,6 +319,27 @@ static int setup_sys(const struct vx_spawn *sp, int root, struct vx_err *err)
 	return 0;
 }
 
+/* ready = notify: /run as a tmpfs of ours (a guest systemd leaves a mounted /run alone) with
+ * the supervisor's notify socket at /run/host/notify. */
+static int setup_notify(const struct vx_spawn *sp, int root, struct vx_err *err)
+{
+	uid_t uid = sp->conf->userns ? sp->conf->id_base : 0;
+	_cleanup_close_ int host = -1;
+	char opts[96];
+
+	snprintf(opts, sizeof(opts), "mode=755,size=20%%,uid=%u,gid=%u", uid, uid);
+	if (mount_at(root, "run", "vctx-run", "tmpfs", MS_NOSUID | MS_NODEV, opts, err) < 0)
+		return -1;
+	host = open_dir(root, "run/host", err);
+	if (host < 0)
+		return -1;
+	close(host);
+	host = vx_openat2(root, "run/host", O_RDONLY | O_DIRECTORY | O_CLOEXEC, RES);
+	if (host < 0)
+		return vx_failsys(err, "cannot open /run/host");
+	return bind_file(host, "/run/host", "notify", sp->notifysock, uid, err);
+}
+
 int rootfs_setup(const struct vx_spawn *sp, struct vx_err *err)
 {
 	_cleanup_close_ int root = -1;
@@ -328,6 +351,8 @@ int rootfs_setup(const struct vx_spawn *sp, struct vx_err *err)
 		return vx_failsys(err, "cannot open %s", sp->stage);
 	if (setup_dev(sp, root, err) < 0 || setup_proc(root, err) < 0 ||
 	    setup_sys(sp, root, err) < 0)
+		return -1;
+	if (sp->notifysock[0] && setup_notify(sp, root, err) < 0)
 		return -1;
 	return 0;
 }

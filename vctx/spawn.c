@@ -204,7 +204,8 @@ static int child_console(struct vx_err *err)
 static int child_exec(const struct vx_spawn *sp, struct vx_err *err)
 {
 	char *envp[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-			 "TERM=linux", "HOME=/", "container=vctx", NULL };
+			 "TERM=linux", "HOME=/", "container=vctx",
+			 sp->notifysock[0] ? "NOTIFY_SOCKET=/run/host/notify" : NULL, NULL };
 	char buf[PATH_MAX], *argv[64], *save = NULL, *w;
 	unsigned argc = 0;
 	sigset_t none;

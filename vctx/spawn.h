@@ -54,6 +54,7 @@ struct vx_spawn {
 	char lower[PATH_MAX];		/* where M0 attaches the idmapped template */
 	char console[PATH_MAX];		/* host path of the console pty's slave */
 	char logsock[PATH_MAX];		/* host path of the /dev/log socket, "" if none */
+	char notifysock[PATH_MAX];	/* host path of the notify socket, "" if none */
 
 	struct vx_cgroup cg;
 	struct vx_bpf bpf;		/* the seccomp filter (len 0: none) */

@@ -23,6 +23,7 @@
 #include "lock.h"
 #include "logrelay.h"
 #include "paths.h"
+#include "ready.h"
 #include "state.h"
 #include "sys.h"
 #include "util.h"
@@ -31,7 +32,7 @@
 #define MAX_CLIENTS 32
 
 enum tag { T_PIDFD = 1, T_SIGNAL, T_LISTEN, T_CLIENT, T_TIMER, T_CONSOLE, T_VIEWER, T_LOG,
-	   T_LOGTIMER };
+	   T_LOGTIMER, T_NOTIFY, T_READYTIMER, T_PROBE };
 
 struct sup {
 	const struct sup_args *a;
@@ -40,10 +41,13 @@ struct sup {
 	struct vx_spawn sp;
 	struct vx_console con;
 	struct vx_logrelay log;
+	struct vx_ready ready;
 	struct vx_runstate st;
 	int epfd, sigfd, lfd, timerfd, logtimer, lockfd;
 	int waiters[MAX_CLIENTS];	/* clients to answer once the context is down */
 	unsigned nwaiters;
+	int readers[MAX_CLIENTS];	/* clients to answer once the context is up */
+	unsigned nreaders;
 	bool stopping, done;
 	int stop_signal;
 	siginfo_t exit_info;
@@ -74,6 +78,20 @@ static int ep_add(struct sup *s, int fd, enum tag tag, uint32_t events)
 }
 
 /* --- set-up of the supervisor itself ------------------------------------------------------- */
+
+/* The supervisor outlives its caller: it must not hold the caller's descriptors (a pipe a
+ * parent waits on for EOF, a socket, a file the caller wants closed).  Keep the two it was
+ * given and stdio. */
+static void close_others(int a, int b)
+{
+	int lo = a < b ? a : b, hi = a < b ? b : a;
+
+	if (lo > 3)
+		close_range(3, lo - 1, 0);
+	if (hi > lo + 1)
+		close_range(lo + 1, hi - 1, 0);
+	close_range(hi + 1, ~0U, 0);
+}
 
 /* Detach from the caller's session and terminal; stderr goes to the supervisor's log. */
 static int sup_detach(struct sup *s, struct vx_err *err)
@@ -169,6 +187,15 @@ static int sup_endpoints(struct sup *s, struct vx_err *err)
 	s->lfd = ctl_listen(s->name, err);
 	if (s->lfd < 0)
 		return -1;
+	if (ready_open(&s->ready, s->name, s->conf, err) < 0)
+		return -1;
+	if (s->ready.notify >= 0) {
+		snprintf(s->sp.notifysock, sizeof(s->sp.notifysock), "%s", s->ready.path);
+		if (ep_add(s, s->ready.notify, T_NOTIFY, EPOLLIN) < 0)
+			return vx_failsys(err, "epoll");
+	}
+	if (s->ready.timer >= 0 && ep_add(s, s->ready.timer, T_READYTIMER, EPOLLIN) < 0)
+		return vx_failsys(err, "epoll");
 	/* The context's /dev/log, unless its own syslog daemon serves it. */
 	if (strcmp(s->conf->syslog, "host") == 0) {
 		if (logrelay_open(&s->log, s->name, s->conf, err) < 0)
@@ -253,15 +280,38 @@ static int start_init(struct sup *s, struct vx_err *err)
 	record_state(s, VX_RUNNING);
 	if (ep_add(s, sp->pidfd, T_PIDFD, EPOLLIN) < 0)
 		return vx_failsys(err, "epoll");
+	ready_begin(&s->ready, sp->pid);
 	slog("started %s: init %s is pid %d", s->name, sp->init, (int)sp->pid);
 	return 0;
 }
 
 /* Undo start_init (init is dead or was never exec'd). */
+/* Answer everyone waiting for the context to be up (or to learn it never will be). */
+static void answer_readers(struct sup *s, const char *ans)
+{
+	unsigned i;
+
+	for (i = 0; i < s->nreaders; i++) {
+		write_full(s->readers[i], ans, strlen(ans));
+		close(s->readers[i]);
+	}
+	s->nreaders = 0;
+}
+
+static void check_ready(struct sup *s)
+{
+	if (s->ready.up && s->nreaders) {
+		slog("%s is up", s->name);
+		answer_readers(s, "ok\n");
+	}
+}
+
 static void stop_init(struct sup *s)
 {
 	struct vx_err err;
 
+	ready_reset(&s->ready);
+	answer_readers(s, "error the context stopped before it was up\n");
 	spawn_abort(&s->sp);
 	umount2(s->sp.stage, MNT_DETACH);
 	umount2(s->sp.lower, MNT_DETACH);
@@ -383,6 +433,14 @@ static void on_client(struct sup *s, int fd)
 	if (sscanf(req, "stop %llu", &ms) == 1) {
 		add_waiter(s, fd);
 		begin_stop(s, ms, false);
+	} else if (strcmp(req, "ready") == 0) {
+		epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
+		if (s->nreaders < MAX_CLIENTS)
+			s->readers[s->nreaders++] = fd;
+		else
+			close(fd);
+		if (s->ready.up)
+			answer_readers(s, "ok\n");
 	} else if (strcmp(req, "kill") == 0) {
 		add_waiter(s, fd);
 		begin_stop(s, 0, true);
@@ -470,6 +528,21 @@ static void loop(struct sup *s)
 				break;
 			case T_CONSOLE: console_pump(&s->con); break;
 			case T_LOG: on_log(s); break;
+			case T_NOTIFY:
+				ready_on_notify(&s->ready);
+				check_ready(s);
+				break;
+			case T_READYTIMER:
+				fd = ready_on_timer(&s->ready);
+				if (fd >= 0)
+					ep_add(s, fd, T_PROBE, EPOLLOUT);
+				check_ready(s);
+				break;
+			case T_PROBE:
+				epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
+				ready_on_probe(&s->ready);
+				check_ready(s);
+				break;
 			case T_LOGTIMER:
 				if (read(s->logtimer, &exp, sizeof(exp)) == sizeof(exp))
 					logrelay_report_drops(&s->log);
@@ -519,6 +592,7 @@ static void __attribute__((noreturn)) sup_exit(struct sup *s, int code)
 
 	console_close(&s->con);
 	logrelay_close(&s->log);
+	ready_close(&s->ready);
 	if (s->lfd >= 0)
 		close(s->lfd);
 	if (sup_cleanup(s->name, &s->st, &err) < 0)
@@ -534,9 +608,11 @@ void sup_main(const struct sup_args *a)
 			 .logtimer = -1 };
 	struct vx_err err = { 0 };
 
+	close_others(a->result_fd, a->lock_fd);
 	spawn_init(&s.sp);
 	console_init(&s.con);
 	logrelay_init(&s.log);
+	ready_init(&s.ready);
 	s.sp.conf = a->conf;
 	s.sp.tpl = a->tpl;
 	s.sp.name = a->name;

@@ -2,7 +2,7 @@
 # Many distributions on one kernel: Debian with systemd, Debian with sysvinit, busybox and a
 # tarball import, each booting its own init, side by side, and stopping cleanly.
 . "$(dirname "$0")/lib.sh"
-plan 31
+plan 33
 
 t_build_busybox; ok $? "busybox template"
 t_debian deb-systemd systemd openssh-server,iputils-ping,iproute2,procps; ok $? "Debian minbase template with systemd"
@@ -43,6 +43,12 @@ for c in "$S" "$V" "$B"; do
 	like "$(grep -E 'init (exited|was killed)' "$VCTX_PREFIX/var/log/vctx/$c/vctx.log" | tail -n 1)" \
 		"init (exited with status|was killed by signal (2|1|15))" "$c shut down by itself"
 done
+
+# ready = notify: autostart counts systemd up when it says READY=1, i.e. when boot finished.
+vx set "$S" onboot=yes ready=notify group=n >/dev/null
+like "$(vx autostart --group n)" "$S +up" "autostart brings systemd up, gated on its READY=1"
+is "$(vx exec "$S" -- systemctl is-system-running)" "running" "systemd had finished booting when it counted as up"
+vx stop --timeout 60 "$S"
 
 # Bad templates.
 mkdir -p "$VCTX_PREFIX/var/lib/vctx/templates/half/rootfs"

@@ -1,0 +1,142 @@
+#!/bin/sh
+# vctx autostart: 20 busybox contexts with boot orders and dependencies start in parallel,
+# each after what it depends on is up; tcp readiness gates dependents; a failure skips its
+# dependents and nothing else; a cycle starts nothing; --stop goes dependents first.
+. "$(dirname "$0")/lib.sh"
+
+plan 26
+
+t_build_busybox
+LIB="$VCTX_PREFIX/var/lib/vctx"
+OUT="$T_TMP/autostart.out"
+
+# name [KEY=VALUE ...]
+mk() {
+	_n=$(ctx "$1")
+	shift
+	vx create "$_n" --template busybox onboot=yes "$@" >/dev/null
+}
+
+# The dependency graph (child: what it is after).  db is ready when its port 8080 accepts,
+# and its rc script holds the web server back until the test opens the gate.
+mk base boot-order=10
+mk db "after=$(ctx base)" ready=tcp:8080
+mk app1 "after=$(ctx db)"
+mk app2 "after=$(ctx db)" boot-order=5
+mk app3 "after=$(ctx db) $(ctx base)"
+mk web "after=$(ctx app1) $(ctx app2)"
+mk front "after=$(ctx web)" boot-order=1
+mk m1 boot-order=50
+mk m2 "after=$(ctx m1)"
+mk m3 "after=$(ctx m2)"
+for i in 01 02 03 04 05 06 07 08 09 10; do
+	mk "u$i" boot-order=$((200 + ${i#0}))
+done
+EDGES="db:base app1:db app2:db app3:db app3:base web:app1 web:app2 front:web m2:m1 m3:m2"
+ALL="base db app1 app2 app3 web front m1 m2 m3 u01 u02 u03 u04 u05 u06 u07 u08 u09 u10"
+
+DB="$LIB/contexts/$(ctx db)/upper"
+mkdir -p "$DB/etc/init.d/rc.d"
+cat >"$DB/etc/init.d/rc.d/gate" <<'EOF'
+#!/bin/sh
+mkfifo /gate && echo waiting >/waiting
+( read -r go </gate; mkdir -p /www; echo db >/www/index.html; httpd -p 8080 -h /www ) &
+EOF
+chmod 755 "$DB/etc/init.d/rc.d/gate"
+
+# t NAME EVENT: the time of NAME's EVENT (starting, up, stopping, down) in $OUT.
+t() {
+	awk -v n="$(ctx "$1")" -v e="$2" '$2 == n && $3 == e { gsub(/[+s]/, "", $1); print $1 }' "$OUT"
+}
+
+# after_all FIRST_EVENT SECOND_EVENT PAIRS: every "a:b" pair has a's FIRST_EVENT no earlier
+# than b's SECOND_EVENT; prints the pairs that break it.
+check_pairs() {
+	for p in $3; do
+		_a=$(t "${p%%:*}" "$1") _b=$(t "${p#*:}" "$2")
+		awk -v a="${_a:-x}" -v b="${_b:-x}" 'BEGIN { exit !(a != "x" && b != "x" && a + 0 >= b + 0) }' ||
+			printf '%s(%s %s) before %s(%s %s); ' "${p%%:*}" "$1" "${_a:-never}" "${p#*:}" "$2" "${_b:-never}"
+	done
+}
+
+# --- the plan -------------------------------------------------------------------------------
+vx autostart --dry-run >"$OUT"
+ok $? "--dry-run prints the plan"
+plan_pos() { grep -n " $(ctx "$1") " "$OUT" | cut -d: -f1; }
+bad=""
+for p in $EDGES; do
+	[ "$(plan_pos "${p%%:*}")" -gt "$(plan_pos "${p#*:}")" ] || bad="$bad $p"
+done
+is "$bad" "" "the plan puts every context after what it depends on"
+like "$(head -n 1 "$OUT")" "^ +1\. $(ctx base) +order 10" "the plan starts with the lowest boot order"
+is "$(vx list | grep -c ' running ')" 0 "--dry-run starts nothing"
+
+# --- start: gated on db's port ---------------------------------------------------------------
+"$VCTX" autostart -j 4 >"$OUT" 2>&1 &
+AS=$!
+T_EXTRA_CLEANUP="kill $AS 2>/dev/null"
+t_wait_file "$DB/waiting" waiting 60
+ok $? "db's init is up and holds its port closed"
+# Everything that does not depend on db comes up meanwhile; wait for the last of them.
+t_wait_file "$OUT" "$(printf '%-24s up' "$(ctx u10)")" 60
+ok $? "unrelated contexts come up while db is not ready"
+like "$(grep -c -E "^ +[+][0-9.]+s ($(ctx app1)|$(ctx app2)|$(ctx app3)|$(ctx web)|$(ctx front)) " "$OUT")" '^0$' \
+	"nothing that depends on db has started"
+is "$(t db up)" "" "db is not counted up while its port is closed"
+vx exec "$(ctx db)" -- sh -c 'echo go >/gate'
+wait $AS
+rc=$?
+T_EXTRA_CLEANUP=""
+is "$rc" 0 "autostart succeeds once db accepts"
+diag "$(tail -n 1 "$OUT")"
+like "$(tail -n 1 "$OUT")" "^autostart: 20 up, 0 failed, 0 skipped in [0-9.]+s$" "the summary counts 20 up"
+is "$(vx list | grep -c ' running ')" 20 "all 20 contexts run"
+is "$(check_pairs starting up "$EDGES")" "" "each context started after everything it depends on was up"
+# Parallel: several contexts were starting before the first one was up.
+is "$(awk '$3 == "up" { exit } $3 == "starting" { n++ } END { print (n >= 2) }' "$OUT")" 1 \
+	"unrelated contexts start in parallel"
+is "$(vx exec "$(ctx db)" -- wget -q -O - http://127.0.0.1:8080/)" db "db serves on the port it was gated on"
+
+# --- running again: nothing to do -----------------------------------------------------------
+vx autostart -j 4 >"$OUT" 2>&1
+like "$?:$(tail -n 1 "$OUT")" "^0:autostart: 20 up, 0 failed" "autostart over running contexts is a no-op that succeeds"
+
+# --- stop: dependents first ------------------------------------------------------------------
+vx autostart --stop -j 4 >"$OUT" 2>&1
+like "$?:$(tail -n 1 "$OUT")" "^0:autostart --stop: 20 stopped, 0 failed, 0 skipped" "--stop stops all 20"
+is "$(check_pairs stopping down "$(for p in $EDGES; do printf '%s:%s ' "${p#*:}" "${p%%:*}"; done)")" "" \
+	"each context was stopped only after everything depending on it was down"
+is "$(vx list | grep -c ' running ')" 0 "nothing runs after --stop"
+
+# --- failures: reported, dependents skipped, the rest starts ---------------------------------
+for n in $ALL; do vx set "$(ctx "$n")" onboot=no >/dev/null; done
+mk broken group=f init=/no/such/init
+mk needs-broken group=f "after=$(ctx broken)"
+mk slow group=f ready=tcp:9 start-timeout=1
+mk needs-slow group=f "after=$(ctx slow)"
+mk fine group=f
+vx autostart --group f >"$OUT" 2>&1
+rc=$?
+ok $([ $rc -ne 0 ] && echo 0 || echo 1) "autostart exits non-zero when something failed"
+like "$(grep " $(ctx broken) " "$OUT")" "FAILED: .*no/such/init" "the failed start is reported with its reason"
+like "$(grep " $(ctx slow) " "$OUT" | tail -n 1)" "FAILED: not up within its start-timeout \(1s\)" \
+	"a context that is not ready in time fails"
+like "$(grep " $(ctx needs-broken) " "$OUT")$(grep " $(ctx needs-slow) " "$OUT")" \
+	"skipped: depends on $(ctx broken), which failed.*skipped: depends on $(ctx slow), which failed" \
+	"their dependents are skipped, saying why"
+like "$(tail -n 1 "$OUT"):$(vx list | grep "^$(ctx fine) ")" "1 up, 2 failed, 2 skipped.*: *$(ctx fine) +running" \
+	"the unrelated context runs"
+vx stop --kill "$(ctx slow)" >/dev/null 2>&1
+vx stop --kill "$(ctx fine)" >/dev/null 2>&1
+
+# --- a cycle is reported before anything starts ----------------------------------------------
+mk cx group=c "after=$(ctx cz)"
+mk cy group=c "after=$(ctx cx)"
+mk cz group=c "after=$(ctx cy)"
+mk cfree group=c
+fails_with "a dependency cycle is refused, naming its members" \
+	"dependency cycle: ($(ctx cx)|$(ctx cy)|$(ctx cz)) -> .* -> .* -> .*nothing was started" \
+	vx autostart --group c
+is "$(vx list | grep -c ' running ')" 0 "nothing started because of the cycle"
+
+t_done
