@@ -121,6 +121,28 @@ size_t logrelay_format(const char *name, const char *msg, size_t len, time_t now
 	return n < outlen ? n : outlen - 1;
 }
 
+static int host_connect(struct vx_logrelay *r)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+	memcpy(sa.sun_path, r->hostpath, strlen(r->hostpath) + 1);
+	return connect(r->hostfd, (struct sockaddr *)&sa, sizeof(sa));
+}
+
+/* 0: sent (or lost for good: the host's logger is gone); -1: its queue is full, try later. */
+static int host_send(struct vx_logrelay *r, const char *line, size_t len)
+{
+	if (send(r->hostfd, line, len, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0)
+		return 0;
+	if (errno == EAGAIN)
+		return -1;
+	/* The host's syslog was restarted: its socket is a new one. */
+	if ((errno == ECONNREFUSED || errno == ENOTCONN) && host_connect(r) == 0 &&
+	    send(r->hostfd, line, len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 && errno == EAGAIN)
+		return -1;
+	return 0;
+}
+
 int logrelay_open(struct vx_logrelay *r, const char *name, const struct vx_conf *conf,
 		  struct vx_err *err)
 {
@@ -161,6 +183,11 @@ int logrelay_open(struct vx_logrelay *r, const char *name, const struct vx_conf 
 	    strlen(host) < sizeof(r->hostpath)) {
 		snprintf(r->hostpath, sizeof(r->hostpath), "%s", host);
 		r->hostfd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		/* Connected, so that EPOLLOUT tells when the host's queue has room. */
+		if (r->hostfd >= 0 && host_connect(r) < 0) {
+			close(r->hostfd);
+			r->hostfd = -1;
+		}
 	}
 	return 0;
 }
@@ -195,16 +222,40 @@ static void to_file(struct vx_logrelay *r, const char *line, size_t len)
 	}
 }
 
+#define NBACKLOG (sizeof(((struct vx_logrelay *)0)->backlog) / sizeof(char *))
+
+bool logrelay_flush(struct vx_logrelay *r)
+{
+	while (r->bn) {
+		unsigned i = r->bhead;
+
+		if (host_send(r, r->backlog[i], r->blen[i]) < 0)
+			return true;
+		free(r->backlog[i]);
+		r->backlog[i] = NULL;
+		r->bhead = (i + 1) % NBACKLOG;
+		r->bn--;
+	}
+	return false;
+}
+
+/* Never wait for the host's logger: what it cannot take now waits in the backlog, in order;
+ * a full backlog costs the message (the file still has it). */
 static void to_host(struct vx_logrelay *r, const char *line, size_t len)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	unsigned i;
 
-	if (r->hostfd < 0)
+	if (r->hostfd < 0 || ((!r->bn || !logrelay_flush(r)) && host_send(r, line, len) == 0))
 		return;
-	memcpy(sa.sun_path, r->hostpath, strlen(r->hostpath) + 1);
-	/* Never wait for the host's logger: a full queue costs the message, not the loop. */
-	sendto(r->hostfd, line, len, MSG_DONTWAIT | MSG_NOSIGNAL, (struct sockaddr *)&sa,
-	       sizeof(sa));
+	if (r->bn == NBACKLOG)
+		return;
+	i = (r->bhead + r->bn) % NBACKLOG;
+	r->backlog[i] = malloc(len);
+	if (!r->backlog[i])
+		return;
+	memcpy(r->backlog[i], line, len);
+	r->blen[i] = len;
+	r->bn++;
 }
 
 static void emit(struct vx_logrelay *r, const char *msg, size_t len)
@@ -272,8 +323,15 @@ void logrelay_close(struct vx_logrelay *r)
 		close(r->fd);
 		unlink(r->path);
 	}
-	if (r->hostfd >= 0)
+	if (r->hostfd >= 0) {
+		logrelay_flush(r);
 		close(r->hostfd);
+	}
+	while (r->bn) {
+		free(r->backlog[r->bhead]);
+		r->bhead = (r->bhead + 1) % NBACKLOG;
+		r->bn--;
+	}
 	if (r->filefd >= 0)
 		close(r->filefd);
 	logrelay_init(r);

@@ -10,12 +10,18 @@
  *     (the host name field for daemons that read it, the tag for those that do not);
  *   - to PREFIX/var/log/vctx/NAME/syslog, size-capped with one older file kept.
  * A context that floods is cut to log-rate messages a second with bursts of log-burst; the
- * number dropped is logged once a second while it lasts, and when the relay closes.  Kernel facility messages are re-labelled as user messages.
+ * number dropped is logged once a second while it lasts, and when the relay closes.  Kernel
+ * facility messages are re-labelled as user messages.
+ *
+ * The host's syslog may be slow (a datagram queue holds 10 messages by default): what it
+ * cannot take now waits in a short per-context backlog, sent in order when it can; the
+ * supervisor is never blocked, and a flooding neighbour fills only its own backlog.
  */
 #ifndef VX_LOGRELAY_H
 #define VX_LOGRELAY_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -36,6 +42,9 @@ struct vx_logrelay {
 	uint64_t last_ns;
 	uint64_t dropped;	/* since the last report */
 	uint64_t dropped_total, relayed_total;
+	char *backlog[64];	/* lines the host could not take yet, oldest at bhead */
+	size_t blen[64];
+	unsigned bhead, bn;
 };
 
 void logrelay_init(struct vx_logrelay *r);
@@ -45,6 +54,9 @@ int logrelay_open(struct vx_logrelay *r, const char *name, const struct vx_conf 
 void logrelay_pump(struct vx_logrelay *r);
 /* Log how many messages were dropped since the last report, if any. */
 void logrelay_report_drops(struct vx_logrelay *r);
+/* The host's socket is writable: send what waits.  True while something still waits (watch
+ * hostfd for EPOLLOUT then). */
+bool logrelay_flush(struct vx_logrelay *r);
 void logrelay_close(struct vx_logrelay *r);
 
 /* Pure, for the unit tests: turn one message a client sent into the line the host gets

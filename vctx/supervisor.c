@@ -32,7 +32,7 @@
 #define MAX_CLIENTS 32
 
 enum tag { T_PIDFD = 1, T_SIGNAL, T_LISTEN, T_CLIENT, T_TIMER, T_CONSOLE, T_VIEWER, T_LOG,
-	   T_LOGTIMER, T_NOTIFY, T_READYTIMER, T_PROBE };
+	   T_LOGTIMER, T_LOGHOST, T_NOTIFY, T_READYTIMER, T_PROBE };
 
 struct sup {
 	const struct sup_args *a;
@@ -44,6 +44,7 @@ struct sup {
 	struct vx_ready ready;
 	struct vx_runstate st;
 	int epfd, sigfd, lfd, timerfd, logtimer, lockfd;
+	bool loghost_armed;	/* watching the host's syslog socket for room */
 	int waiters[MAX_CLIENTS];	/* clients to answer once the context is down */
 	unsigned nwaiters;
 	int readers[MAX_CLIENTS];	/* clients to answer once the context is up */
@@ -472,6 +473,20 @@ static void on_viewer(struct sup *s)
 }
 
 /* Relay /dev/log; while a flood is being cut, report the drops once a second. */
+/* Watch the host's syslog socket for room exactly while lines wait for it. */
+static void sync_loghost(struct sup *s)
+{
+	bool want = s->log.bn > 0;
+
+	if (want == s->loghost_armed)
+		return;
+	if (want)
+		ep_add(s, s->log.hostfd, T_LOGHOST, EPOLLOUT);
+	else
+		epoll_ctl(s->epfd, EPOLL_CTL_DEL, s->log.hostfd, NULL);
+	s->loghost_armed = want;
+}
+
 static void on_log(struct sup *s)
 {
 	struct itimerspec its = { .it_value.tv_sec = 1 }, cur;
@@ -480,6 +495,7 @@ static void on_log(struct sup *s)
 	if (s->log.dropped && timerfd_gettime(s->logtimer, &cur) == 0 &&
 	    !cur.it_value.tv_sec && !cur.it_value.tv_nsec)
 		timerfd_settime(s->logtimer, 0, &its, NULL);
+	sync_loghost(s);
 }
 
 /* init is gone: everything in its pid namespace went with it. */
@@ -546,6 +562,11 @@ static void loop(struct sup *s)
 			case T_LOGTIMER:
 				if (read(s->logtimer, &exp, sizeof(exp)) == sizeof(exp))
 					logrelay_report_drops(&s->log);
+				sync_loghost(s);
+				break;
+			case T_LOGHOST:
+				logrelay_flush(&s->log);
+				sync_loghost(s);
 				break;
 			case T_VIEWER: on_viewer(s); break;
 			}

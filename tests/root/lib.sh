@@ -95,8 +95,8 @@ t_leaks() {
 			find "$d" -mindepth 1 -type d | sed 's/^/cgroup: /'
 		done
 	for p in /proc/[0-9]*; do
-		if tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF -- "$VCTX_PREFIX"; then
-			echo "process: ${p#/proc/} $(tr '\0' ' ' <"$p/cmdline")"
+		if tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -qF -- "$VCTX_PREFIX"; then
+			echo "process: ${p#/proc/} $(tr '\0' ' ' 2>/dev/null <"$p/cmdline")"
 		fi
 	done
 	ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1 |
