@@ -19,7 +19,7 @@ int cmd_autostart(int argc, char **argv)
 	uint64_t jobs;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "j:", opts, NULL)) != -1) {
+	while ((c = cmd_getopt(argc, argv, "j:", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': stop = true; break;
 		case 'g':

@@ -14,7 +14,7 @@ int cmd_console(int argc, char **argv)
 	struct vx_err err;
 	int o;
 
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((o = cmd_getopt(argc, argv, "", opts, NULL)) != -1) {
 		if (o != 'e')
 			return cmd_usage("console");
 		escape = optarg;

@@ -13,7 +13,7 @@ int cmd_create(int argc, char **argv)
 	struct vx_err err;
 	int o;
 
-	while ((o = getopt_long(argc, argv, "+t:", opts, NULL)) != -1) {
+	while ((o = cmd_getopt(argc, argv, "+t:", opts, NULL)) != -1) {
 		if (o != 't')
 			return cmd_usage("create");
 		tpl = optarg;
@@ -24,7 +24,7 @@ int cmd_create(int argc, char **argv)
 	{
 		const char *name = argv[optind++];
 
-		while ((o = getopt_long(argc, argv, "t:", opts, NULL)) != -1) {
+		while ((o = cmd_getopt(argc, argv, "t:", opts, NULL)) != -1) {
 			if (o != 't')
 				return cmd_usage("create");
 			tpl = optarg;

@@ -14,7 +14,7 @@ int cmd_destroy(int argc, char **argv)
 	struct vx_err err;
 	int o;
 
-	while ((o = getopt_long(argc, argv, "f", opts, NULL)) != -1) {
+	while ((o = cmd_getopt(argc, argv, "f", opts, NULL)) != -1) {
 		switch (o) {
 		case 'f': force = true; break;
 		case 'w': wait = true; break;

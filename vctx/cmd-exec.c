@@ -18,7 +18,7 @@ int cmd_exec(int argc, char **argv)
 	const char *name;
 	int o, r;
 
-	while ((o = getopt_long(argc, argv, "+t", opts, NULL)) != -1) {
+	while ((o = cmd_getopt(argc, argv, "+t", opts, NULL)) != -1) {
 		switch (o) {
 		case 't': x.tty = true; break;
 		case 'C':

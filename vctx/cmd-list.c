@@ -96,7 +96,7 @@ static int get_json(int argc, char **argv, const char *cmd, bool *json)
 					      { NULL, 0, NULL, 0 } };
 	int o;
 
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((o = cmd_getopt(argc, argv, "", opts, NULL)) != -1) {
 		if (o != 'j')
 			return cmd_usage(cmd);
 		*json = true;

@@ -19,7 +19,7 @@ int cmd_logs(int argc, char **argv)
 	struct vx_err err;
 	int o;
 
-	while ((o = getopt_long(argc, argv, "f", opts, NULL)) != -1) {
+	while ((o = cmd_getopt(argc, argv, "f", opts, NULL)) != -1) {
 		switch (o) {
 		case 'f': follow = true; break;
 		case 'c': console = true; break;

@@ -16,7 +16,7 @@ int cmd_set(int argc, char **argv)
 	struct vx_err err;
 	int o;
 
-	while ((o = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((o = cmd_getopt(argc, argv, "+", opts, NULL)) != -1) {
 		switch (o) {
 		case 'n': save = false; break;
 		case 'w': wait = true; break;

@@ -20,7 +20,7 @@ int cmd_start(int argc, char **argv)
 	uint64_t t0 = now_ns();
 	int o, i;
 
-	while ((o = getopt_long(argc, argv, "F", opts, NULL)) != -1) {
+	while ((o = cmd_getopt(argc, argv, "F", opts, NULL)) != -1) {
 		switch (o) {
 		case 'F': fg = true; break;
 		case 'w': wait = true; break;

@@ -20,7 +20,7 @@ static int stop_opts(const char *cmd, int argc, char **argv, uint64_t *timeout, 
 	int o;
 
 	*timeout = VX_TIMEOUT_CONFIG;
-	while ((o = getopt_long(argc, argv, "t:", opts, NULL)) != -1) {
+	while ((o = cmd_getopt(argc, argv, "t:", opts, NULL)) != -1) {
 		switch (o) {
 		case 't':
 			if (parse_duration(optarg, timeout, &err) < 0)

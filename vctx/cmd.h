@@ -7,6 +7,7 @@
 #ifndef VX_CMD_H
 #define VX_CMD_H
 
+#include <getopt.h>
 #include <stdio.h>
 
 #include "err.h"
@@ -28,6 +29,11 @@ extern const struct vx_cmd vx_cmds[];
 int cmd_fail(const struct vx_err *err);
 /* Print "vctx: usage: vctx CMD ARGS" for the named command and return EXIT_USAGE. */
 int cmd_usage(const char *name);
+
+/* getopt_long for the commands: quiet, and it remembers a bad option (or one missing its
+ * value), so that cmd_usage names it in its one line. */
+int cmd_getopt(int argc, char *const *argv, const char *shortopts, const struct option *longopts,
+	       int *idx);
 
 
 int cmd_create(int argc, char **argv);

@@ -49,13 +49,39 @@ static void usage(FILE *f)
 	fprintf(f, "\nSee vctx(8) and vctx.conf(5).\n");
 }
 
+static char bad_opt[64];
+
+int cmd_getopt(int argc, char *const *argv, const char *shortopts, const struct option *longopts,
+	       int *idx)
+{
+	int r;
+
+	opterr = 0;
+	r = getopt_long(argc, argv, shortopts, longopts, idx);
+	if (r == '?') {
+		const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : NULL;
+
+		if (arg && arg[0] == '-' && arg[1] == '-')
+			snprintf(bad_opt, sizeof(bad_opt), "%.*s", (int)strcspn(arg, "="), arg);
+		else
+			snprintf(bad_opt, sizeof(bad_opt), "-%c", optopt ? optopt : '?');
+	}
+	return r;
+}
+
 int cmd_usage(const char *name)
 {
 	const struct vx_cmd *c;
 
-	for (c = vx_cmds; c->name; c++)
-		if (strcmp(c->name, name) == 0)
+	for (c = vx_cmds; c->name; c++) {
+		if (strcmp(c->name, name) != 0)
+			continue;
+		if (bad_opt[0])
+			fprintf(stderr, "vctx: unknown option or missing value: %s; usage: vctx %s %s\n",
+				bad_opt, c->name, c->args);
+		else
 			fprintf(stderr, "vctx: usage: vctx %s %s\n", c->name, c->args);
+	}
 	return EXIT_USAGE;
 }
 
