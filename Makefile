@@ -123,6 +123,11 @@ install: all
 	for t in debian tarball host lib.sh; do \
 		[ ! -f templates/$$t ] || install -m 755 templates/$$t $(DESTDIR)$(DATADIR)/templates/; \
 	done
+	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/init.d
+	sed 's|@SBINDIR@|$(SBINDIR)|g' vctx/init/vctx.service.in > $(DESTDIR)$(UNITDIR)/vctx.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/vctx.service
+	sed 's|@SBINDIR@|$(SBINDIR)|g' vctx/init/vctx.init.in > $(DESTDIR)$(SYSCONFDIR)/init.d/vctx
+	chmod 755 $(DESTDIR)$(SYSCONFDIR)/init.d/vctx
 	install -m 644 man/vctx.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 man/vctx.8 $(DESTDIR)$(MANDIR)/man8/
 	for m in man/vnet.8 man/vctx-templates.7; do \

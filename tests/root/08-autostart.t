@@ -4,7 +4,7 @@
 # dependents and nothing else; a cycle starts nothing; --stop goes dependents first.
 . "$(dirname "$0")/lib.sh"
 
-plan 26
+plan 32
 
 t_build_busybox
 LIB="$VCTX_PREFIX/var/lib/vctx"
@@ -138,5 +138,31 @@ fails_with "a dependency cycle is refused, naming its members" \
 	"dependency cycle: ($(ctx cx)|$(ctx cy)|$(ctx cz)) -> .* -> .* -> .*nothing was started" \
 	vx autostart --group c
 is "$(vx list | grep -c ' running ')" 0 "nothing started because of the cycle"
+
+# --- what make install puts in place for boot -----------------------------------------------
+for n in broken needs-broken slow needs-slow fine cx cy cz cfree; do
+	vx set "$(ctx "$n")" onboot=no >/dev/null
+done
+vx set "$(ctx m1)" onboot=yes >/dev/null && vx set "$(ctx m2)" onboot=yes >/dev/null
+INST="$T_TMP/inst"
+make -s -C "$T_TOP" install DESTDIR="$INST" PREFIX=/usr >/dev/null
+ok $? "make install"
+UNIT="$INST/lib/systemd/system/vctx.service"
+like "$(grep -E '^(Type|RemainAfterExit|After|Wants|ExecStart|ExecStop|TimeoutStopSec)=' "$UNIT" | tr '\n' ' ')" \
+	"^Wants=network-online.target After=network-online.target.* Type=oneshot RemainAfterExit=yes ExecStart=-/usr/sbin/vctx autostart ExecStop=/usr/sbin/vctx autostart --stop TimeoutStopSec=30min $" \
+	"vctx.service: oneshot, remains after exit, after network-online, runs the two commands"
+if command -v systemd-analyze >/dev/null; then
+	sed "s|/usr/sbin/vctx|$INST/usr/sbin/vctx|" "$UNIT" >"$T_TMP/vctx-$$.service"
+	is "$(systemd-analyze verify --man=no "$T_TMP/vctx-$$.service" 2>&1)" "" "systemd-analyze verify finds nothing wrong with it"
+else
+	ok 0 "# SKIP systemd-analyze is not installed"
+fi
+INIT="$INST/etc/init.d/vctx"
+like "$(sed -n '/^### BEGIN INIT INFO/,/^### END INIT INFO/p' "$INIT" | grep -cE '^# (Provides|Required-Start|Required-Stop|Default-Start|Default-Stop|Short-Description):')" \
+	"^6$" "the SysV script has its LSB header"
+VCTX="$INST/usr/sbin/vctx" "$INIT" start >"$OUT" 2>&1
+like "$?:$(vx list | grep -c ' running ')" "^0:2$" "/etc/init.d/vctx start brings the onboot contexts up"
+VCTX="$INST/usr/sbin/vctx" "$INIT" stop >"$OUT" 2>&1
+like "$?:$(vx list | grep -c ' running ')" "^0:0$" "/etc/init.d/vctx stop brings everything down"
 
 t_done
