@@ -292,6 +292,44 @@ static int fill_dirs(struct vx_cgroup *cg, const char *name, struct vx_err *err)
 	return 0;
 }
 
+/* --- what the host has (vctx check) ------------------------------------------------------ */
+
+void cg_summary(char *buf, size_t len)
+{
+	size_t off;
+	unsigned i;
+
+	detect();
+	off = snprintf(buf, len, "%s", cg_layout_name(host.layout));
+	if (host.nv1 && off < len) {
+		off += snprintf(buf + off, len - off, "; v1:");
+		for (i = 0; i < host.nv1 && off < len; i++)
+			off += snprintf(buf + off, len - off, " %s", host.v1[i].ctrl);
+	}
+	if (host.v2mnt[0] && off < len)
+		snprintf(buf + off, len - off, "; cgroup2 at %s with %s", host.v2mnt,
+			 host.v2ctrls[0] ? host.v2ctrls : "no controllers");
+}
+
+bool cg_controller(const char *ctrl, char *where, size_t len)
+{
+	const char *v1 = strcmp(ctrl, "io") == 0 ? "blkio" : ctrl;
+	char *mp = NULL;
+	bool r = false;
+
+	detect();
+	if (host.layout == VX_CG_V2) {
+		snprintf(where, len, "cgroup2 %s", host.v2mnt);
+		return v2_has(ctrl);
+	}
+	if (libcg_init(NULL) == 0 && cgroup_get_subsys_mount_point(v1, &mp) == 0 && mp) {
+		snprintf(where, len, "v1 %s", mp);
+		r = true;
+	}
+	free(mp);
+	return r;
+}
+
 /* --- limits -------------------------------------------------------------------------------- */
 
 static bool v2_limits(void)

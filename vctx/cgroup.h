@@ -18,6 +18,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "conf.h"
@@ -44,6 +45,11 @@ const char *cg_layout_name(enum vx_cg_layout l);
 
 /* Detect the host's layout. */
 enum vx_cg_layout cg_layout(void);
+
+/* For vctx check: the layout with its hierarchies and controllers, in words; whether a
+ * controller (by its v2 name) is where limits will look for it, and there. */
+void cg_summary(char *buf, size_t len);
+bool cg_controller(const char *ctrl, char *where, size_t len);
 
 void cg_init(struct vx_cgroup *cg);
 

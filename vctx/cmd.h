@@ -48,6 +48,7 @@ int cmd_console(int argc, char **argv);
 int cmd_logs(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_autostart(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_template(int argc, char **argv);
 

@@ -33,6 +33,7 @@ const struct vx_cmd vx_cmds[] = {
 	{ "autostart", "[--stop] [--group GROUP] [-j N] [--dry-run]",
 	  "start every onboot context in dependency order, in parallel (--stop: stop all)",
 	  cmd_autostart },
+	{ "check", "[--json]", "probe the running kernel for every feature vctx uses", cmd_check },
 	{ "status", "[--json] NAME", "one context in detail", cmd_status },
 	{ "template", "build NAME --from SOURCE [OPTIONS] | list [--json] | remove NAME",
 	  "build, list and remove templates", cmd_template },

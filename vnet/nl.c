@@ -201,6 +201,20 @@ struct nlmsghdr *nlmsg_veth(char *buf, const char *host, const char *peer, int p
 	return nlh;
 }
 
+struct nlmsghdr *nlmsg_link_kind(char *buf, const char *name, const char *kind, int link)
+{
+	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
+	struct nlattr *linkinfo;
+
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	if (link)
+		mnl_attr_put_u32(nlh, IFLA_LINK, link);
+	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, kind);
+	mnl_attr_nest_end(nlh, linkinfo);
+	return nlh;
+}
+
 struct nlmsghdr *nlmsg_macvlan(char *buf, const char *name, int link, int netns_fd,
 			       unsigned mtu)
 {

@@ -54,6 +54,8 @@ struct nlmsghdr *nlmsg_macvlan(char *buf, const char *name, int link, int netns_
 struct nlmsghdr *nlmsg_link_set(char *buf, int ifindex, const char *newname, int master,
 				bool up);
 struct nlmsghdr *nlmsg_link_del(char *buf, int ifindex);
+/* A new link of a kind that needs no data (bridge, dummy); link: its lower device or 0. */
+struct nlmsghdr *nlmsg_link_kind(char *buf, const char *name, const char *kind, int link);
 struct nlmsghdr *nlmsg_addr(char *buf, int cmd, int ifindex, const struct vnet_addr *a);
 /* Route to dst/prefix: via gw (may be NULL) and/or out of ifindex (0 = any). */
 struct nlmsghdr *nlmsg_route(char *buf, int cmd, const struct vnet_addr *dst, int ifindex,
