@@ -26,7 +26,7 @@ LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # Debian packages each goal needs; `make deps` installs the missing ones.
 DEB_BUILD = gcc make pkg-config libmnl-dev libcgroup-dev libseccomp-dev libcap-ng-dev \
 	    libcmocka-dev libc6-dev
-DEB_RUN   = busybox-static iproute2 util-linux mandoc
+DEB_RUN   = busybox-static iproute2 util-linux mandoc e2fsprogs
 DEB_TEST  = tmux debootstrap openssh-client xz-utils zstd e2fsprogs perl curl
 DEB_BENCH = crun lxc systemd-container bubblewrap
 

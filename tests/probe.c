@@ -17,6 +17,9 @@
  *                           wait (inotify, no polling) until FILE contains TEXT, in a line
  *                           or not; a TEXT with '*' is a glob matched line by line (the
  *                           unterminated last line too); exit 0, or 1 after SECONDS
+ *   probe waitpath DIR PREFIX SECONDS
+ *                           wait (inotify) until DIR has an entry whose name starts with
+ *                           PREFIX; exit 0, or 1 after SECONDS
  *   probe unix-listen PATH OUT
  *                           bind a datagram socket at PATH (a stand-in for the host's
  *                           /dev/log) and append every message to OUT as a line
@@ -502,8 +505,46 @@ static int waitfor(const char *file, const char *text, int seconds)
 	}
 }
 
+/* An entry of dir whose name starts with prefix exists. */
+static int has_entry(const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int found = 0;
+
+	while (d && !found && (de = readdir(d)))
+		found = strncmp(de->d_name, prefix, strlen(prefix)) == 0;
+	if (d)
+		closedir(d);
+	return found;
+}
+
+static int waitpath(const char *dir, const char *prefix, int seconds)
+{
+	int in = inotify_init1(IN_CLOEXEC);
+	time_t end = time(NULL) + seconds;
+
+	if (in < 0 || inotify_add_watch(in, dir, IN_CREATE | IN_MOVED_TO) < 0)
+		return 2;
+	for (;;) {
+		struct pollfd p = { .fd = in, .events = POLLIN };
+		char ev[4096];
+		time_t left;
+
+		if (has_entry(dir, prefix))
+			return 0;
+		left = end - time(NULL);
+		if (left <= 0 || poll(&p, 1, left * 1000) <= 0)
+			return has_entry(dir, prefix) ? 0 : 1;
+		if (read(in, ev, sizeof(ev)) < 0)
+			return 2;
+	}
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 5 && strcmp(argv[1], "waitpath") == 0)
+		return waitpath(argv[2], argv[3], atoi(argv[4]));
 	if (argc == 4 && strcmp(argv[1], "unix-listen") == 0)
 		return unix_listen(argv[2], argv[3]);
 	if (argc == 4 && strcmp(argv[1], "syslog-flood") == 0)

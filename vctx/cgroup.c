@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <libcgroup.h>
 #include <stdio.h>
@@ -328,6 +329,55 @@ bool cg_controller(const char *ctrl, char *where, size_t len)
 	}
 	free(mp);
 	return r;
+}
+
+/* --- freezing ------------------------------------------------------------------------------ */
+
+/* Wait until 'file' holds 'want' (cgroup.events is pollable; freezer.state is re-read). */
+static int wait_contains(const char *file, const char *want, struct vx_err *err)
+{
+	uint64_t end = now_ns() + 5000000000ull;
+	char buf[512];
+
+	for (;;) {
+		_cleanup_close_ int fd = open(file, O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+		struct pollfd p = { .fd = fd, .events = POLLPRI };
+
+		if (n < 0)
+			return vx_failsys(err, "cannot read %s", file);
+		buf[n] = '\0';
+		if (strstr(buf, want))
+			return 0;
+		if (now_ns() > end)
+			return vx_fail(err, ETIMEDOUT, "%s: not '%s' after 5 seconds", file, want);
+		poll(&p, 1, 10);
+	}
+}
+
+int cg_freeze(const char *v2dir, const char *path, bool freeze, struct vx_err *err)
+{
+	char file[PATH_MAX + 64], *mp = NULL;
+	struct stat st;
+
+	detect();
+	/* The cgroup2 freezer (5.2) needs no controller, so it also serves hybrid hosts. */
+	if (v2dir && v2dir[0] && snprintf(file, sizeof(file), "%s/cgroup.freeze", v2dir) > 0 &&
+	    stat(file, &st) == 0) {
+		if (write_file_at(AT_FDCWD, file, freeze ? "1" : "0") < 0)
+			return vx_failsys(err, "cannot write %s", file);
+		snprintf(file, sizeof(file), "%s/cgroup.events", v2dir);
+		return wait_contains(file, freeze ? "frozen 1" : "frozen 0", err);
+	}
+	if (libcg_init(err) < 0)
+		return -1;
+	if (cgroup_get_subsys_mount_point("freezer", &mp) || !mp)
+		return vx_fail(err, ENOTSUP, "the host has no cgroup freezer");
+	snprintf(file, sizeof(file), "%s/%s/freezer.state", mp, path);
+	free(mp);
+	if (write_file_at(AT_FDCWD, file, freeze ? "FROZEN" : "THAWED") < 0)
+		return vx_failsys(err, "cannot write %s", file);
+	return wait_contains(file, freeze ? "FROZEN" : "THAWED", err);
 }
 
 /* --- limits -------------------------------------------------------------------------------- */

@@ -49,6 +49,10 @@ enum vx_cg_layout cg_layout(void);
 /* For vctx check: the layout with its hierarchies and controllers, in words; whether a
  * controller (by its v2 name) is where limits will look for it, and there. */
 void cg_summary(char *buf, size_t len);
+
+/* Freeze (or thaw) every process of a context and wait until it is so: the cgroup2 freezer
+ * on v2dir when there is one, else the v1 freezer on path. */
+int cg_freeze(const char *v2dir, const char *path, bool freeze, struct vx_err *err);
 bool cg_controller(const char *ctrl, char *where, size_t len);
 
 void cg_init(struct vx_cgroup *cg);

@@ -355,6 +355,65 @@ static int p_names(const struct vx_key *k, const char *v, void *dst, struct vx_e
 	return l->n ? 0 : vx_fail(err, EINVAL, "empty list");
 }
 
+/* A size; unlike limits, "max" means nothing here (leave the key out for no quota). */
+static int p_disk(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
+{
+	if (strcmp(v, "max") == 0)
+		return vx_fail(err, EINVAL, "invalid disk 'max': give a size like 8G, or leave it "
+			       "unset for no quota");
+	return p_limit_size(k, v, dst, err);
+}
+
+/* An absolute path without "." or ".." components, doubled or trailing slashes. */
+static bool clean_path(const char *p, size_t n)
+{
+	size_t i, start = 1;
+
+	if (n < 2 || p[0] != '/' || p[n - 1] == '/')
+		return n == 1 && p[0] == '/';
+	for (i = 1; i <= n; i++) {
+		if (i < n && p[i] != '/')
+			continue;
+		if (i == start || (i - start == 1 && p[start] == '.') ||
+		    (i - start == 2 && p[start] == '.' && p[start + 1] == '.'))
+			return false;
+		start = i + 1;
+	}
+	return true;
+}
+
+/* HOSTPATH:CTXPATH[:ro|rw]; the host side is checked again when the context starts. */
+static int p_bind(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
+{
+	const char *c1 = strchr(v, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	size_t hl = c1 ? (size_t)(c1 - v) : 0, cl = c1 ? (c2 ? (size_t)(c2 - c1 - 1) : strlen(c1 + 1)) : 0;
+
+	if (!c1 || (c2 && strcmp(c2 + 1, "ro") != 0 && strcmp(c2 + 1, "rw") != 0))
+		return vx_fail(err, EINVAL, "invalid bind '%s': use HOSTPATH:CTXPATH[:ro|rw]", v);
+	if (!clean_path(v, hl) || hl == 1)
+		return vx_fail(err, EINVAL, "invalid bind '%s': the host path must be absolute, "
+			       "without '.' or '..', and not /", v);
+	if (!clean_path(c1 + 1, cl) || cl == 1)
+		return vx_fail(err, EINVAL, "invalid bind '%s': the path inside must be absolute, "
+			       "without '.' or '..', and not /", v);
+	if (hl >= PATH_MAX / 2 || cl >= PATH_MAX / 2)
+		return vx_fail(err, ENAMETOOLONG, "invalid bind '%s': path too long", v);
+	{
+		static const char *const kernel[] = { "/proc", "/sys", "/dev" };
+		unsigned i;
+
+		for (i = 0; i < 3; i++) {
+			size_t n = strlen(kernel[i]);
+
+			if (strncmp(c1 + 1, kernel[i], n) == 0 && (c1[1 + n] == '/' || c1[1 + n] == ':' ||
+								   c1[1 + n] == '\0'))
+				return vx_fail(err, EINVAL, "invalid bind '%s': %s inside is vctx's",
+					       v, kernel[i]);
+		}
+	}
+	return p_list(k, v, dst, err);
+}
+
 /* started, notify, or tcp:PORT. */
 static int p_ready(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
 {
@@ -426,6 +485,11 @@ const struct vx_key vx_keys[] = {
 	  "a group 'vctx autostart --group' selects" },
 	{ "boot", "ready", p_ready, F(ready), "started", 0, 0, 0,
 	  "when the context counts as up: started, notify (READY=1) or tcp:PORT" },
+
+	{ "storage", "disk", p_disk, F(disk), NULL, 16 << 20, 0, 0,
+	  "size of the context's own file system (a sparse image), e.g. 8G; unset: no quota" },
+	{ "storage", "bind", p_bind, F(bind), NULL, 0, 0, VX_KEY_REPEAT,
+	  "HOSTPATH:CTXPATH[:ro|rw] a host directory or file mounted inside; repeatable" },
 
 	{ "log", "syslog", p_syslog, F(syslog), "host", 0, 0, 0,
 	  "who serves the context's /dev/log: host (relayed, stamped) or guest (its own)" },
@@ -572,7 +636,7 @@ void conf_free(struct vx_conf *conf)
 		struct vx_list *l;
 
 		if (k->parse != p_list && k->parse != p_names && k->parse != p_addr &&
-		    k->parse != p_host)
+		    k->parse != p_host && k->parse != p_bind)
 			continue;
 		l = (struct vx_list *)FIELD(conf, k);
 		while (l->n)

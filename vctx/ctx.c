@@ -21,6 +21,7 @@
 #include "paths.h"
 #include "sysfilter.h"
 #include "state.h"
+#include "storage.h"
 #include "sys.h"
 #include "template.h"
 #include "util.h"
@@ -155,26 +156,6 @@ static int check_addresses(const char *name, const struct vx_conf *conf, struct 
 
 /* --- create -------------------------------------------------------------------------------- */
 
-static int make_storage(const char *name, const struct vx_conf *conf, struct vx_err *err)
-{
-	char dir[PATH_MAX], upper[PATH_MAX], work[PATH_MAX];
-	uid_t owner = conf->userns ? conf->id_base : 0;
-
-	if (path_ctxdir(dir, sizeof(dir), name, NULL) < 0 ||
-	    path_ctxdir(upper, sizeof(upper), name, "upper") < 0 ||
-	    path_ctxdir(work, sizeof(work), name, "work") < 0)
-		return vx_failsys(err, "context path");
-	/* A directory without a config is what a killed create leaves: start over. */
-	if (rm_rf(dir, err) < 0)
-		return -1;
-	if (mkdir(dir, 0700) < 0 || mkdir(upper, 0755) < 0 || mkdir(work, 0700) < 0)
-		return vx_failsys(err, "cannot create %s", upper);
-	/* The upper layer's root is the context's "/": its root owns it. */
-	if (chown(upper, owner, owner) < 0)
-		return vx_failsys(err, "cannot chown %s", upper);
-	return 0;
-}
-
 int ctx_create(const char *name, const char *tpl, int nset, char **set, struct vx_err *err)
 {
 	char path[PATH_MAX], base_s[32], dir[PATH_MAX];
@@ -220,7 +201,11 @@ int ctx_create(const char *name, const char *tpl, int nset, char **set, struct v
 		conf_free(&conf);
 		goto fail;
 	}
-	if (make_storage(name, &conf, err) < 0 ||
+	if (storage_check_binds(&conf, err) < 0) {
+		conf_free(&conf);
+		goto fail;
+	}
+	if (storage_create(name, &conf, err) < 0 ||
 	    write_atomic(path, text, strlen(text), 0600, true, err) < 0) {
 		rm_rf(dir, NULL);
 		conf_free(&conf);
@@ -298,7 +283,7 @@ int ctx_set(const char *name, int nset, char **set, bool save, bool wait, unsign
 	_cleanup_close_ int lock = -1;
 	_cleanup_free_ char *text = NULL;
 	struct vx_conf old, new;
-	struct vx_runstate st;
+	struct vx_runstate st = { 0 };
 	bool running;
 	int r = -1;
 
@@ -315,11 +300,24 @@ int ctx_set(const char *name, int nset, char **set, bool save, bool wait, unsign
 		conf_free(&old);
 		return -1;
 	}
-	if (check_addresses(name, &new, err) < 0)
+	if (check_addresses(name, &new, err) < 0 || storage_check_binds(&new, err) < 0)
 		goto out;
 	if (state_probe(name, &st, err) < 0)
 		goto out;
 	running = st.init_alive && st.state != VX_STOPPED;
+	if (old.disk.set != new.disk.set || old.disk.v != new.disk.v) {
+		if (running || st.supervised) {
+			vx_fail(err, EBUSY, "disk: stop %s first: its image grows while it is stopped",
+				name);
+			goto out;
+		}
+		if (!save) {
+			vx_fail(err, EINVAL, "disk: --no-save cannot apply to the image");
+			goto out;
+		}
+		if (storage_resize(name, &old, &new, err) < 0)
+			goto out;
+	}
 	/* Limits reset to their defaults (KEY=) are made neutral in the kernel too, and a
 	 * rollback to an unset limit means its neutral value. */
 	limits_neutral(&new);
@@ -381,7 +379,8 @@ int ctx_start(const char *name, bool wait, struct start_result *res, struct vx_e
 	if (ctx_load(name, &conf, err) < 0)
 		return -1;
 	if (template_load(conf.template, &t, err) < 0 ||
-	    path_ctxdir(upper, sizeof(upper), name, "upper") < 0 || paths_mkdirs(err) < 0)
+	    path_ctxdir(upper, sizeof(upper), name, conf.disk.set ? "disk.img" : "upper") < 0 ||
+	    paths_mkdirs(err) < 0)
 		goto out;
 	if (stat(upper, &sb) < 0) {
 		vx_failsys(err, "the storage of %s is missing (%s)", name, upper);
@@ -654,5 +653,72 @@ int ctx_addr(const char *name, const char *addr, bool add, bool wait, struct vx_
 out:
 	state_free(&st);
 	conf_free(&conf);
+	return r;
+}
+
+/* --- a new context from a prepared layer (clone, import) ------------------------------------ */
+
+int ctx_adopt(const char *name, const char *conftext, int nset, char **set, const char *tmp,
+	      uint64_t old_base, struct vx_err *err)
+{
+	char path[PATH_MAX], dir[PATH_MAX], sub[PATH_MAX], base_s[32];
+	_cleanup_close_ int lock = -1, idlock = -1;
+	struct vx_conf conf;
+	struct vx_template t;
+	uint64_t base;
+	char *text = strdup(conftext), *next;
+	int r = -1;
+
+	if (!text)
+		return vx_fail(err, ENOMEM, "out of memory");
+	lock = ctx_lock(name, false, err);
+	if (lock < 0)
+		goto out;
+	if (path_conf(path, sizeof(path), name) < 0 || path_ctxdir(dir, sizeof(dir), name, NULL) < 0) {
+		vx_failsys(err, "path");
+		goto out;
+	}
+	if (access(path, F_OK) == 0) {
+		vx_fail(err, EEXIST, "context '%s' already exists", name);
+		goto out;
+	}
+	text = apply_settings(text, nset, set, false, err);
+	if (!text)
+		goto out;
+	idlock = idrange_allocate(&base, err);
+	if (idlock < 0)
+		goto out;
+	snprintf(base_s, sizeof(base_s), "%llu", (unsigned long long)base);
+	next = cfg_set(text, "context", "id-base", base_s, err);
+	free(text);
+	text = next;
+	if (!text || conf_parse(path, text, name, &conf, err) < 0)
+		goto out;
+	if (template_load(conf.template, &t, err) < 0 || check_addresses(name, &conf, err) < 0 ||
+	    storage_check_binds(&conf, err) < 0)
+		goto out_conf;
+	/* The files move to the new id range; then the directory becomes the context's. */
+	if (storage_shift(tmp, conf.userns ? old_base : 0, conf.userns ? base : 0, err) < 0)
+		goto out_conf;
+	snprintf(sub, sizeof(sub), "%s/%s", tmp, conf.disk.set ? "disk" : "work");
+	if (mkdir(sub, 0700) < 0 && errno != EEXIST) {
+		vx_failsys(err, "cannot create %s", sub);
+		goto out_conf;
+	}
+	if (rm_rf(dir, err) < 0)
+		goto out_conf;
+	if (rename(tmp, dir) < 0) {
+		vx_failsys(err, "cannot move %s to %s", tmp, dir);
+		goto out_conf;
+	}
+	if (write_atomic(path, text, strlen(text), 0600, true, err) < 0) {
+		rm_rf(dir, NULL);
+		goto out_conf;
+	}
+	r = 0;
+out_conf:
+	conf_free(&conf);
+out:
+	free(text);
 	return r;
 }

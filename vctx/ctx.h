@@ -45,4 +45,11 @@ int ctx_set(const char *name, int nset, char **set, bool save, bool wait, unsign
  * then in NAME.conf.  Conflicts are refused before anything changes. */
 int ctx_addr(const char *name, const char *addr, bool add, bool wait, struct vx_err *err);
 
+/* Make context 'name' from a prepared directory tmp (holding upper/ or disk.img, in the
+ * contexts directory) and a config text: KEY=VALUE settings applied, a new id range (files
+ * shifted from old_base), addresses and binds checked; tmp becomes the context's directory
+ * and the config is written last.  On failure tmp is left for the caller to remove. */
+int ctx_adopt(const char *name, const char *conftext, int nset, char **set, const char *tmp,
+	      uint64_t old_base, struct vx_err *err);
+
 #endif

@@ -20,6 +20,7 @@
 #include <sys/sysmacros.h>
 
 #include "spawn.h"
+#include "storage.h"
 #include "sys.h"
 #include "util.h"
 
@@ -340,6 +341,116 @@ static int setup_notify(const struct vx_spawn *sp, int root, struct vx_err *err)
 	return bind_file(host, "/run/host", "notify", sp->notifysock, uid, err);
 }
 
+/* mkdir -p of rel below root, each new directory owned by the context's root; returns an
+ * O_PATH fd of the last one. */
+static int make_dirs(int root, const char *rel, uid_t uid, struct vx_err *err)
+{
+	char part[PATH_MAX];
+	const char *p = rel;
+	int fd = -1;
+
+	for (;;) {
+		const char *slash = strchr(p, '/');
+
+		snprintf(part, sizeof(part), "%.*s", slash ? (int)(slash - rel) : (int)strlen(rel), rel);
+		if (fd >= 0)
+			close(fd);
+		fd = vx_openat2(root, part, O_PATH | O_DIRECTORY | O_CLOEXEC, RES);
+		if (fd < 0 && errno == ENOENT) {
+			fd = open_dir(root, part, err);
+			if (fd < 0)
+				return -1;
+			if (fchownat(fd, "", uid, uid, AT_EMPTY_PATH) < 0) {
+				close(fd);
+				return vx_failsys(err, "cannot chown /%s", part);
+			}
+		} else if (fd < 0) {
+			return vx_failsys(err, "/%s in the context is not a directory", part);
+		}
+		if (!slash)
+			return fd;
+		p = slash + 1;
+	}
+}
+
+/* The mount point of a bind: a directory, or for a file an empty file, made if missing. */
+static int bind_target(int root, const char *rel, bool dir, uid_t uid, struct vx_err *err)
+{
+	char parent[PATH_MAX];
+	const char *slash = strrchr(rel, '/');
+	_cleanup_close_ int pfd = -1;
+	int fd;
+
+	if (dir)
+		return make_dirs(root, rel, uid, err);
+	snprintf(parent, sizeof(parent), "%.*s", slash ? (int)(slash - rel) : 0, rel);
+	pfd = parent[0] ? make_dirs(root, parent, uid, err) : vx_openat2(root, ".", O_PATH |
+									   O_DIRECTORY |
+									   O_CLOEXEC, RES);
+	if (pfd < 0)
+		return -1;
+	fd = vx_openat2(root, rel, O_PATH | O_CLOEXEC, RES);
+	if (fd < 0 && errno == ENOENT) {
+		/* An O_PATH directory serves as openat's base; O_NOFOLLOW and O_EXCL make sure
+		 * nothing the tenant put there is opened instead. */
+		int nf = openat(pfd, slash ? slash + 1 : rel,
+				O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (nf >= 0)
+			close(nf);
+		fd = vx_openat2(root, rel, O_PATH | O_CLOEXEC, RES);
+	}
+	if (fd < 0)
+		return vx_failsys(err, "cannot make /%s in the context", rel);
+	return fd;
+}
+
+/* bind = HOST:CTX[:ro|rw]: a clone of the host tree (not its submounts), idmapped through
+ * the context's user namespace, nosuid and nodev, read-only when asked; made outside the
+ * context's user namespace, so root inside cannot make a read-only one writable. */
+static int setup_binds(const struct vx_spawn *sp, int root, struct vx_err *err)
+{
+	uid_t uid = sp->conf->userns ? sp->conf->id_base : 0;
+	unsigned i;
+
+	for (i = 0; i < sp->conf->bind.n; i++) {
+		const char *spec = sp->conf->bind.v[i];
+		struct vx_mount_attr attr = { .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
+		_cleanup_close_ int host = -1, tree = -1, target = -1, userns = -1;
+		char ctx[PATH_MAX], path[64];
+		struct stat st;
+		bool ro;
+
+		host = storage_bind_open(spec, ctx, sizeof(ctx), &ro, err);
+		if (host < 0 || fstat(host, &st) < 0)
+			return host < 0 ? -1 : vx_failsys(err, "bind %s", spec);
+		if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+			return vx_fail(err, EINVAL, "bind %s: only directories and files", spec);
+		tree = vx_open_tree(host, "", AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		if (tree < 0)
+			return vx_failsys(err, "bind %s: cannot clone the host tree", spec);
+		if (ro)
+			attr.attr_set |= MOUNT_ATTR_RDONLY;
+		if (sp->conf->userns) {
+			snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)sp->pid);
+			userns = open(path, O_RDONLY | O_CLOEXEC);
+			if (userns < 0)
+				return vx_failsys(err, "cannot open %s", path);
+			attr.attr_set |= MOUNT_ATTR_IDMAP;
+			attr.userns_fd = userns;
+		}
+		if (vx_mount_setattr(tree, "", AT_EMPTY_PATH, &attr) < 0)
+			return vx_failsys(err, "bind %s: cannot make an idmapped mount of it (does "
+					  "its file system support idmapped mounts?)", spec);
+		target = bind_target(root, ctx + 1, S_ISDIR(st.st_mode), uid, err);
+		if (target < 0)
+			return vx_prefix(err, "bind %s", spec);
+		if (vx_move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH |
+			MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			return vx_failsys(err, "bind %s: cannot mount it on %s", spec, ctx);
+	}
+	return 0;
+}
+
 int rootfs_setup(const struct vx_spawn *sp, struct vx_err *err)
 {
 	_cleanup_close_ int root = -1;
@@ -349,6 +460,8 @@ int rootfs_setup(const struct vx_spawn *sp, struct vx_err *err)
 	root = open(sp->stage, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		return vx_failsys(err, "cannot open %s", sp->stage);
+	if (setup_binds(sp, root, err) < 0)
+		return -1;
 	if (setup_dev(sp, root, err) < 0 || setup_proc(root, err) < 0 ||
 	    setup_sys(sp, root, err) < 0)
 		return -1;

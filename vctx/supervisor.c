@@ -3,11 +3,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/fs.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/epoll.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -25,6 +27,7 @@
 #include "paths.h"
 #include "ready.h"
 #include "state.h"
+#include "storage.h"
 #include "sys.h"
 #include "util.h"
 #include "vnet.h"
@@ -32,7 +35,7 @@
 #define MAX_CLIENTS 32
 
 enum tag { T_PIDFD = 1, T_SIGNAL, T_LISTEN, T_CLIENT, T_TIMER, T_CONSOLE, T_VIEWER, T_LOG,
-	   T_LOGTIMER, T_LOGHOST, T_NOTIFY, T_READYTIMER, T_PROBE };
+	   T_LOGTIMER, T_LOGHOST, T_FREEZER, T_NOTIFY, T_READYTIMER, T_PROBE };
 
 struct sup {
 	const struct sup_args *a;
@@ -42,6 +45,9 @@ struct sup {
 	struct vx_console con;
 	struct vx_logrelay log;
 	struct vx_ready ready;
+	struct vx_disk disk;
+	int freezer;		/* the client that froze the context, -1: not frozen */
+	int fsfreeze;		/* the disk's mount, frozen (FIFREEZE), -1: none */
 	struct vx_runstate st;
 	int epfd, sigfd, lfd, timerfd, logtimer, lockfd;
 	bool loghost_armed;	/* watching the host's syslog socket for room */
@@ -253,6 +259,8 @@ static int start_init(struct sup *s, struct vx_err *err)
 	for (s->st.cgv1.n = 0; s->st.cgv1.n < sp->cg.nv1; s->st.cgv1.n++)
 		s->st.cgv1.v[s->st.cgv1.n] = strdup(sp->cg.v1dir[s->st.cgv1.n]);
 	record_state(s, VX_STARTING);
+	if (storage_attach(s->name, s->conf, &s->disk, sp->upper, sp->work, err) < 0)
+		return -1;
 	phase(sp, PH_CGROUP, &t);
 
 	if (spawn_clone(sp, err) < 0)
@@ -286,7 +294,8 @@ static int start_init(struct sup *s, struct vx_err *err)
 	return 0;
 }
 
-/* Undo start_init (init is dead or was never exec'd). */
+static void thaw(struct sup *s);
+
 /* Answer everyone waiting for the context to be up (or to learn it never will be). */
 static void answer_readers(struct sup *s, const char *ans)
 {
@@ -307,15 +316,18 @@ static void check_ready(struct sup *s)
 	}
 }
 
+/* Undo start_init (init is dead or was never exec'd). */
 static void stop_init(struct sup *s)
 {
 	struct vx_err err;
 
+	thaw(s);
 	ready_reset(&s->ready);
 	answer_readers(s, "error the context stopped before it was up\n");
 	spawn_abort(&s->sp);
 	umount2(s->sp.stage, MNT_DETACH);
 	umount2(s->sp.lower, MNT_DETACH);
+	storage_detach(&s->disk);
 	if (vnet_teardown(&s->st, &err) < 0)
 		slog("%s", err.msg);
 	if (cg_destroy(s->st.cgroup, &err) < 0)
@@ -344,6 +356,8 @@ static void begin_stop(struct sup *s, uint64_t timeout_ms, bool kill)
 	struct itimerspec its = { 0 };
 	char sig[32];
 
+	/* A frozen context could not act on its stop signal. */
+	thaw(s);
 	if (s->done)
 		return;
 	if (kill || timeout_ms == 0) {
@@ -418,6 +432,69 @@ static void addr_change(struct sup *s, int fd, bool add, const char *addr)
 	close(fd);
 }
 
+/* Thaw what freeze() froze and let its client go. */
+static void thaw(struct sup *s)
+{
+	struct vx_err err;
+
+	if (s->freezer < 0)
+		return;
+	if (s->fsfreeze >= 0) {
+		ioctl(s->fsfreeze, FITHAW, 0);
+		close(s->fsfreeze);
+		s->fsfreeze = -1;
+	}
+	if (cg_freeze(s->st.cgv2, s->st.cgroup, false, &err) < 0)
+		slog("cannot thaw %s: %s", s->name, err.msg);
+	else
+		slog("%s thawed", s->name);
+	epoll_ctl(s->epfd, EPOLL_CTL_DEL, s->freezer, NULL);
+	close(s->freezer);
+	s->freezer = -1;
+}
+
+/* "freeze": every process of the context stops (and its disk's file system is synced and
+ * frozen) until the client says "thaw" or goes away; a killed snapshot never leaves the
+ * context frozen. */
+static void freeze(struct sup *s, int fd)
+{
+	struct vx_err err;
+	char ans[VX_ERR_MSG + 16];
+
+	epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
+	if (s->freezer >= 0 || s->st.state != VX_RUNNING) {
+		snprintf(ans, sizeof(ans), "error %s is %s\n", s->name,
+			 s->freezer >= 0 ? "frozen by another command" : state_str(s->st.state));
+		goto fail;
+	}
+	if (cg_freeze(s->st.cgv2, s->st.cgroup, true, &err) < 0) {
+		cg_freeze(s->st.cgv2, s->st.cgroup, false, NULL);
+		snprintf(ans, sizeof(ans), "error %s\n", err.msg);
+		goto fail;
+	}
+	s->freezer = fd;
+	if (s->disk.mounted) {
+		s->fsfreeze = open(s->disk.mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (s->fsfreeze < 0 || ioctl(s->fsfreeze, FIFREEZE, 0) < 0) {
+			snprintf(ans, sizeof(ans), "error cannot freeze the disk of %s: %s\n",
+				 s->name, strerror(errno));
+			if (s->fsfreeze >= 0)
+				close(s->fsfreeze);
+			s->fsfreeze = -1;
+			s->freezer = -1;
+			cg_freeze(s->st.cgv2, s->st.cgroup, false, NULL);
+			goto fail;
+		}
+	}
+	ep_add(s, fd, T_FREEZER, EPOLLIN);
+	slog("%s frozen", s->name);
+	write_full(fd, "ok\n", 3);
+	return;
+fail:
+	write_full(fd, ans, strlen(ans));
+	close(fd);
+}
+
 static void on_client(struct sup *s, int fd)
 {
 	char req[128], ans[64];
@@ -447,6 +524,8 @@ static void on_client(struct sup *s, int fd)
 		begin_stop(s, 0, true);
 	} else if (strcmp(req, "console") == 0) {
 		attach_console(s, fd);
+	} else if (strcmp(req, "freeze") == 0) {
+		freeze(s, fd);
 	} else if (strncmp(req, "addr-add ", 9) == 0 || strncmp(req, "addr-del ", 9) == 0) {
 		addr_change(s, fd, req[5] == 'a', req + 9);
 	} else {
@@ -472,7 +551,6 @@ static void on_viewer(struct sup *s)
 	write_full(s->con.master, buf, n);
 }
 
-/* Relay /dev/log; while a flood is being cut, report the drops once a second. */
 /* Watch the host's syslog socket for room exactly while lines wait for it. */
 static void sync_loghost(struct sup *s)
 {
@@ -487,6 +565,7 @@ static void sync_loghost(struct sup *s)
 	s->loghost_armed = want;
 }
 
+/* Relay /dev/log; while a flood is being cut, report the drops once a second. */
 static void on_log(struct sup *s)
 {
 	struct itimerspec its = { .it_value.tv_sec = 1 }, cur;
@@ -564,6 +643,7 @@ static void loop(struct sup *s)
 					logrelay_report_drops(&s->log);
 				sync_loghost(s);
 				break;
+			case T_FREEZER: thaw(s); break;
 			case T_LOGHOST:
 				logrelay_flush(&s->log);
 				sync_loghost(s);
@@ -634,6 +714,8 @@ void sup_main(const struct sup_args *a)
 	console_init(&s.con);
 	logrelay_init(&s.log);
 	ready_init(&s.ready);
+	storage_init(&s.disk);
+	s.freezer = s.fsfreeze = -1;
 	s.sp.conf = a->conf;
 	s.sp.tpl = a->tpl;
 	s.sp.name = a->name;

@@ -5,10 +5,13 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 
 int xsnprintf(char *buf, size_t len, const char *fmt, ...)
@@ -207,6 +210,61 @@ int rm_rf(const char *path, struct vx_err *err)
 	if (nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0)
 		return vx_failsys(err, "cannot remove %s", path);
 	return 0;
+}
+
+int run_prog(char *const argv[], int maxok, struct vx_err *err)
+{
+	char out[4096], *last, *nl;
+	int fds[2], status;
+	ssize_t n = 0, k;
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return vx_failsys(err, "pipe");
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return vx_failsys(err, "fork");
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+		/* It dies with us: a killed command leaves no copy running on. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() == 1)
+			_exit(127);
+
+		dup2(null, 0);
+		dup2(fds[1], 1);
+		dup2(fds[1], 2);
+		execvp(argv[0], argv);
+		dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(fds[1]);
+	/* Keep the tail: the last line is what explains a failure. */
+	while ((k = read(fds[0], out + n, sizeof(out) - 1 - n)) > 0 || (k < 0 && errno == EINTR)) {
+		if (k < 0)
+			continue;
+		n += k;
+		if (n == (ssize_t)sizeof(out) - 1) {
+			memmove(out, out + n / 2, n - n / 2);
+			n -= n / 2;
+		}
+	}
+	close(fds[0]);
+	out[n] = '\0';
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) <= maxok)
+		return 0;
+	while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == ' '))
+		out[--n] = '\0';
+	nl = strrchr(out, '\n');
+	last = nl ? nl + 1 : out;
+	return vx_fail(err, EIO, "%s failed%s%s", argv[0], *last ? ": " : "", last);
 }
 
 uint64_t now_ns(void)

@@ -69,6 +69,10 @@ int mkdir_p(const char *path, mode_t mode);
 int rm_rf(const char *path, struct vx_err *err);
 
 /* Monotonic and wall clocks. */
+/* Run a program (argv[0] looked up in PATH) with stdin from /dev/null; an exit status above
+ * maxok is a failure whose error is the program's last line ("mkfs.ext4 failed: ..."). */
+int run_prog(char *const argv[], int maxok, struct vx_err *err);
+
 uint64_t now_ns(void);
 uint64_t now_realtime(void);
 

@@ -1,0 +1,179 @@
+#!/bin/sh
+# Storage: a disk quota on a sparse image, shared host directories, snapshots, clones, export
+# and import, and what a killed command leaves behind.
+. "$(dirname "$0")/lib.sh"
+
+plan 67
+
+t_build_busybox
+LIB="$VCTX_PREFIX/var/lib/vctx"
+P2="$VCTX_PREFIX/other"		# a second "host": its own prefix
+v2() { VCTX_PREFIX="$P2" VCTX_CGROUP_PARENT="vctx-t$$-2" "$VCTX" "$@"; }
+T_EXTRA_CLEANUP='for n in $(v2 list 2>/dev/null | awk "NR > 1 { print \$1 }"); do v2 destroy --force "$n"; done >/dev/null 2>&1; v2 template remove busybox >/dev/null 2>&1; rmdir /sys/fs/cgroup/*/vctx-t$$-2 /sys/fs/cgroup/vctx-t$$-2 2>/dev/null'
+kb() { df -k --output="$1" "$2" | tail -n 1 | tr -d ' '; }
+alloc_kb() { echo $(($(stat -c '%b * %B' "$1") / 1024)); }
+
+# --- a disk quota ----------------------------------------------------------------------------
+Q=$(ctx q)
+vx create "$Q" --template busybox disk=64M
+ok $? "create with disk=64M"
+IMG="$LIB/contexts/$Q/disk.img"
+is "$(stat -c %s "$IMG")" $((64 << 20)) "the image is 64M long"
+like "$(alloc_kb "$IMG")" "^[0-9]{1,4}$" "and sparse: it takes $(alloc_kb "$IMG")K"
+vx start "$Q"
+ok $? "it starts"
+size=$(vx exec "$Q" -- df -k / | awk 'NR == 2 { print $2 }')
+ok $([ "$size" -gt 57000 ] && [ "$size" -le 65536 ] && echo 0 || echo 1) "df / inside shows the limit (${size}K of 65536K)"
+HOST_BEFORE=$(kb avail "$LIB")
+vx exec "$Q" -- dd if=/dev/zero of=/data bs=1M count=20 2>/dev/null
+out=$(vx exec "$Q" -- dd if=/dev/zero of=/fill bs=1M count=100 2>&1)
+rc=$?
+like "$rc:$out" "^[1-9][0-9]*:.*No space left on device" "writing past it is ENOSPC inside"
+used=$(alloc_kb "$IMG")
+ok $([ "$used" -le $((66 << 10)) ] && echo 0 || echo 1) "the image holds at most its size on the host (${used}K)"
+HOST_AFTER=$(kb avail "$LIB")
+ok $([ $((HOST_BEFORE - HOST_AFTER)) -le $((used + 8192)) ] && echo 0 || echo 1) \
+	"host free space moved by what was written, no more ($((HOST_BEFORE - HOST_AFTER))K)"
+vx exec "$Q" -- rm /fill
+is "$(losetup -a | grep -c "$IMG")" 1 "one loop device backs it while it runs"
+grep -qF "$LIB/contexts/$Q/disk" /proc/self/mountinfo
+ok $((!$?)) "and its mount is not in the host's mount table"
+fails_with "the disk does not grow while the context runs" "stop .* first" vx set "$Q" disk=128M
+vx stop --kill "$Q"
+is "$(losetup -a | grep -c "$IMG")" 0 "stopping detaches the loop device"
+fails_with "a disk never shrinks" "smaller than the image .*can only grow" vx set "$Q" disk=32M
+vx set "$Q" disk=128M
+ok $? "set disk=128M grows it while stopped"
+vx start "$Q"
+size=$(vx exec "$Q" -- df -k / | awk 'NR == 2 { print $2 }')
+ok $([ "$size" -gt 120000 ] && [ "$size" -le 131072 ] && echo 0 || echo 1) "df shows the new size (${size}K)"
+is "$(vx exec "$Q" -- stat -c %s /data)" $((20 << 20)) "and the files are still there"
+fails_with "a bad size is refused" "12Q" vx create "$(ctx x)" --template busybox disk=12Q
+fails_with "disk=max is refused" "invalid disk 'max'" vx create "$(ctx x)" --template busybox disk=max
+ok $([ ! -e "$LIB/contexts/$(ctx x)" ] && echo 0 || echo 1) "a refused create leaves nothing"
+
+# --- shared host directories -----------------------------------------------------------------
+SH="$T_TMP/share"; RO="$T_TMP/ro"
+mkdir -p "$SH" "$RO" && echo shared >"$SH/f" && chown 1000:1000 "$SH/f" && echo ro >"$RO/g"
+B=$(ctx b)
+vx create "$B" --template busybox "bind=$SH:/srv/rw" "bind=$RO:/srv/ro:ro" "bind=$SH/f:/etc/shared"
+ok $? "create with three binds"
+vx start "$B"
+ok $? "it starts"
+is "$(vx exec "$B" -- stat -c %u:%g /srv/rw/f)" "1000:1000" "a host file owned by 1000 reads as 1000 inside"
+vx exec "$B" -- sh -c 'echo new >/srv/rw/new'
+is "$(stat -c %u "$SH/new")" 0 "a file root makes inside is root's on the host"
+is "$(vx exec "$B" -- cat /etc/shared)" shared "a single file can be bound"
+like "$(vx exec "$B" -- sh -c 'echo x >/srv/ro/x' 2>&1)" "Read-only file system" "ro is enforced"
+like "$(vx exec "$B" -- mount -o remount,rw /srv/ro 2>&1; vx exec "$B" -- sh -c 'echo x >/srv/ro/x' 2>&1)" \
+	"Read-only file system" "root inside cannot remount it writable"
+ln -s "$SH" "$T_TMP/link"
+fails_with "a host path through a symlink is refused" "symlink" \
+	vx create "$(ctx x)" --template busybox "bind=$T_TMP/link:/x"
+fails_with "another context's storage is refused" "vctx's own storage" \
+	vx create "$(ctx x)" --template busybox "bind=$LIB/contexts/$Q:/x"
+fails_with "a missing host path is refused" "No such file" \
+	vx create "$(ctx x)" --template busybox "bind=$T_TMP/nope:/x"
+fails_with "a bind over /proc is refused" "/proc inside is vctx's" \
+	vx create "$(ctx x)" --template busybox "bind=$SH:/proc/sys"
+vx stop --kill "$B"
+# The tenant plants a symlink where the bind goes: the start fails, nothing is mounted outside.
+rm -rf "$LIB/contexts/$B/upper/srv" && ln -s /etc "$LIB/contexts/$B/upper/srv"
+like "$(vx start "$B" 2>&1)" "cannot start .*/srv" "a symlink planted at a bind's mount point makes the start fail"
+ok $([ ! -e /etc/rw ] && ! grep -q " /etc/rw " /proc/self/mountinfo && echo 0 || echo 1) \
+	"and nothing was made or mounted on the host"
+
+# --- snapshots -------------------------------------------------------------------------------
+S=$(ctx s)
+vx create "$S" --template busybox && vx start "$S" &&
+	vx exec "$S" -- sh -c 'echo one >/root/a; mkdir /home/u; chown 1000:1000 /home/u; rm /bin/vi'
+ok $? "a context with a file, a user's directory and a deleted template file"
+vx snapshot "$S" s1
+ok $? "snapshot of the running context"
+is "$(timeout 10 "$VCTX" exec "$S" -- echo alive)" alive "it runs on, thawed"
+like "$(vx snapshot list "$S")" "^s1 +[0-9-]+ [0-9:]+ +[0-9.]+[KM]" "snapshot list shows it"
+vx exec "$S" -- sh -c 'echo two >/root/a; touch /root/b; touch /bin/vi'
+fails_with "restore refuses a running context" "is running: stop it first" vx restore "$S" s1
+vx stop --kill "$S" && vx restore "$S" s1 && vx start "$S"
+ok $? "restore once stopped"
+is "$(vx exec "$S" -- sh -c 'cat /root/a; ls /root; ls /bin/vi 2>/dev/null; stat -c %u /home/u' | tr '\n' ' ')" \
+	"one a 1000 " "the change is gone, the deletion and the owner are back"
+fails_with "a snapshot name is checked" "invalid snapshot name" vx snapshot "$S" ../x
+fails_with "an existing snapshot is not overwritten" "already exists" vx snapshot "$S" s1
+vx snapshot delete "$S" s1
+is "$(vx snapshot list "$S" | wc -l)" 1 "snapshot delete removes it"
+fails_with "restoring a missing snapshot fails" "has no snapshot s1" vx restore "$S" s1
+vx exec "$Q" -- sh -c 'echo before >/mark'
+vx snapshot "$Q" q1 && vx exec "$Q" -- sh -c 'echo after >/mark' && vx stop --kill "$Q" &&
+	vx restore "$Q" q1 && vx start "$Q"
+is "$(vx exec "$Q" -- cat /mark)" before "a disk context's snapshot restores too"
+
+# --- clone -----------------------------------------------------------------------------------
+S2=$(ctx s2)
+vx clone "$S" "$S2"
+ok $? "clone a running context"
+vx start "$S2"
+is "$(vx exec "$S2" -- sh -c 'hostname; cat /root/a; stat -c %u /home/u' | tr '\n' ' ')" "$S2 one 1000 " \
+	"the clone has the files, the owners and a name of its own"
+b1=$(sed -n 's/^id-base = //p' "$VCTX_PREFIX/etc/vctx/$S.conf")
+b2=$(sed -n 's/^id-base = //p' "$VCTX_PREFIX/etc/vctx/$S2.conf")
+ok $([ "$b1" != "$b2" ] && echo 0 || echo 1) "with its own id range ($b2, not $b1)"
+is "$(stat -c %u "$LIB/contexts/$S2/upper/home/u")" $((b2 + 1000)) "its files moved to that range"
+vx exec "$S2" -- sh -c 'echo clone >/root/a'
+is "$(vx exec "$S" -- cat /root/a)" one "it is independent of its source"
+Q2=$(ctx q2)
+vx clone "$Q" "$Q2" && vx start "$Q2"
+is "$(vx exec "$Q2" -- cat /mark)" before "a disk context clones with its image"
+fails_with "clone onto an existing name fails" "already exists" vx clone "$S" "$S2"
+
+# --- export and import -----------------------------------------------------------------------
+vx export "$S" "$T_TMP/s.tar.zst"
+ok $? "export to a .tar.zst"
+I=$(ctx imp)
+fails_with "import without the template is refused" "template 'busybox' does not exist here" \
+	v2 import --name "$I" "$T_TMP/s.tar.zst"
+is "$(v2 list | wc -l)" 1 "and leaves nothing"
+vx export --with-template "$S" "$T_TMP/st.tar"
+v2 import --name "$I" "$T_TMP/st.tar"
+ok $? "import with the template into another prefix"
+v2 start "$I"
+is "$(v2 exec "$I" -- sh -c 'cat /root/a; stat -c %u /home/u' | tr '\n' ' ')" "one 1000 " "it starts and has its files"
+v2 stop --kill "$I"
+touch "$P2/var/lib/vctx/templates/busybox/rootfs/changed"
+fails_with "a template that differs is refused" "template 'busybox' here differs" \
+	v2 import --name "$(ctx imp2)" "$T_TMP/s.tar.zst"
+fails_with "an export never overwrites" "already exists" vx export "$S" "$T_TMP/s.tar.zst"
+
+# --- interrupted ---------------------------------------------------------------------------
+vx exec "$Q" -- dd if=/dev/urandom of=/big bs=1M count=60 2>/dev/null
+sum=$(vx exec "$Q" -- md5sum /big)
+"$VCTX" snapshot "$Q" k1 & P=$!
+"$PROBE" waitpath "$LIB/contexts/$Q/snapshots" .tmp-k1 20; kill -9 $P; wait $P 2>/dev/null
+is "$(timeout 10 "$VCTX" exec "$Q" -- md5sum /big)" "$sum" "a killed snapshot leaves the context running, thawed, with its files"
+vx snapshot "$Q" k2
+is "$(ls -a "$LIB/contexts/$Q/snapshots" | grep -c '^\.tmp-')" 0 "the next snapshot removes what it left"
+"$VCTX" clone "$Q" "$(ctx k3)" & P=$!
+"$PROBE" waitpath "$LIB/contexts" ".tmp-$P-" 20; kill -9 $P; wait $P 2>/dev/null
+vx list | grep -q "^$(ctx k3) "
+ok $((!$?)) "a killed clone makes no context"
+vx clone "$Q" "$(ctx k4)"
+is "$(ls -a "$LIB/contexts" | grep -c '^\.tmp-')" 0 "the next clone removes what it left"
+vx stop --kill "$Q"
+"$VCTX" restore "$Q" k2 & P=$!
+"$PROBE" waitpath "$LIB/contexts/$Q" .tmp-restore 20; kill -9 $P; wait $P 2>/dev/null
+vx start "$Q"
+is "$(vx exec "$Q" -- md5sum /big)" "$sum" "after a killed restore the context starts with its files"
+"$VCTX" export "$Q" "$T_TMP/q.tar" & P=$!
+"$PROBE" waitpath "$T_TMP" ".tmp-vctx-" 20; kill -9 $P; wait $P 2>/dev/null
+is "$(timeout 10 "$VCTX" exec "$Q" -- md5sum /big)" "$sum" "a killed export leaves the context running with its files"
+rm -f "$T_TMP"/.tmp-vctx-*
+vx export "$Q" "$T_TMP/q.tar"
+"$VCTX" import --name "$(ctx k5)" "$T_TMP/q.tar" & P=$!
+"$PROBE" waitpath "$LIB/contexts" ".tmp-$P-" 20; kill -9 $P; wait $P 2>/dev/null
+vx list | grep -q "^$(ctx k5) "
+ok $((!$?)) "a killed import makes no context"
+vx import --name "$(ctx k6)" "$T_TMP/q.tar" && vx start "$(ctx k6)"
+is "$(vx exec "$(ctx k6)" -- md5sum /big):$(ls -a "$LIB/contexts" | grep -c '^\.tmp-')" "$sum:0" \
+	"the next import works and removes what the killed one left"
+vx stop --kill "$Q" >/dev/null 2>&1
+t_done

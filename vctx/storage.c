@@ -1,0 +1,534 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "storage.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <linux/fs.h>
+#include <linux/loop.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "paths.h"
+#include "sys.h"
+#include "util.h"
+
+#define IMAGE "disk.img"
+
+static uid_t owner_of(const struct vx_conf *conf)
+{
+	return conf->userns ? conf->id_base : 0;
+}
+
+/* --- create ---------------------------------------------------------------------------------- */
+
+static int make_image(const char *img, uint64_t size, struct vx_err *err)
+{
+	/* 4K blocks and an inode per 16K whatever the size (mke2fs would make a small image
+	 * of 1K blocks and spend an eighth of it on inode tables); nothing reserved for root:
+	 * df inside shows nearly all of it. */
+	char *mkfs[] = { "mkfs.ext4", "-q", "-F", "-T", "default", "-i", "16384", "-m", "0", "-E",
+			 "lazy_itable_init=1,lazy_journal_init=1", (char *)img, NULL };
+	int fd = open(img, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+	if (fd < 0)
+		return vx_failsys(err, "cannot create %s", img);
+	/* Sparse: the image takes only what is written. */
+	if (ftruncate(fd, size) < 0) {
+		close(fd);
+		return vx_failsys(err, "cannot size %s", img);
+	}
+	close(fd);
+	return run_prog(mkfs, 0, err);
+}
+
+int storage_create(const char *name, const struct vx_conf *conf, struct vx_err *err)
+{
+	char dir[PATH_MAX], upper[PATH_MAX], work[PATH_MAX], img[PATH_MAX], mnt[PATH_MAX];
+	uid_t owner = owner_of(conf);
+
+	if (path_ctxdir(dir, sizeof(dir), name, NULL) < 0 ||
+	    path_ctxdir(upper, sizeof(upper), name, "upper") < 0 ||
+	    path_ctxdir(work, sizeof(work), name, "work") < 0 ||
+	    path_ctxdir(img, sizeof(img), name, IMAGE) < 0 ||
+	    path_ctxdir(mnt, sizeof(mnt), name, "disk") < 0)
+		return vx_failsys(err, "context path");
+	/* A directory without a config is what a killed create leaves: start over. */
+	if (rm_rf(dir, err) < 0)
+		return -1;
+	if (mkdir(dir, 0700) < 0)
+		return vx_failsys(err, "cannot create %s", dir);
+	if (conf->disk.set) {
+		if (mkdir(mnt, 0700) < 0)
+			return vx_failsys(err, "cannot create %s", mnt);
+		return make_image(img, conf->disk.v, err);
+	}
+	if (mkdir(upper, 0755) < 0 || mkdir(work, 0700) < 0)
+		return vx_failsys(err, "cannot create %s", upper);
+	/* The upper layer's root is the context's "/": its root owns it. */
+	if (chown(upper, owner, owner) < 0)
+		return vx_failsys(err, "cannot chown %s", upper);
+	return 0;
+}
+
+/* --- attach ---------------------------------------------------------------------------------- */
+
+void storage_init(struct vx_disk *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->loopfd = -1;
+}
+
+/* A free loop device configured on the image, autoclear: it goes away with its last user. */
+static int loop_attach(const char *img, int imgfd, char *dev, size_t len, struct vx_err *err)
+{
+	_cleanup_close_ int ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
+	struct loop_config cfg;
+	int tries, n, fd;
+
+	if (ctl < 0)
+		return vx_failsys(err, "cannot open /dev/loop-control");
+	for (tries = 0; tries < 64; tries++) {
+		n = ioctl(ctl, LOOP_CTL_GET_FREE);
+		if (n < 0)
+			return vx_failsys(err, "no free loop device");
+		snprintf(dev, len, "/dev/loop%d", n);
+		fd = open(dev, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			return vx_failsys(err, "cannot open %s", dev);
+		memset(&cfg, 0, sizeof(cfg));
+		cfg.fd = imgfd;
+		cfg.info.lo_flags = LO_FLAGS_AUTOCLEAR;
+		snprintf((char *)cfg.info.lo_file_name, sizeof(cfg.info.lo_file_name), "%s", img);
+		if (ioctl(fd, LOOP_CONFIGURE, &cfg) == 0)
+			return fd;
+		close(fd);
+		/* Another process took it between GET_FREE and CONFIGURE: the next one. */
+		if (errno != EBUSY)
+			return vx_failsys(err, "cannot attach %s to %s", img, dev);
+	}
+	return vx_fail(err, EBUSY, "cannot find a free loop device for %s", img);
+}
+
+static int mount_image(const char *img, const char *mnt, struct vx_disk *d, struct vx_err *err)
+{
+	_cleanup_close_ int imgfd = open(img, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	char dev[32];
+	struct stat st;
+
+	if (imgfd < 0 || fstat(imgfd, &st) < 0)
+		return vx_failsys(err, "cannot open the disk image %s", img);
+	if (!S_ISREG(st.st_mode))
+		return vx_fail(err, EINVAL, "%s is not a disk image", img);
+	d->loopfd = loop_attach(img, imgfd, dev, sizeof(dev), err);
+	if (d->loopfd < 0)
+		return -1;
+	if (mount(dev, mnt, "ext4", MS_NOSUID | MS_NODEV, "errors=remount-ro") < 0) {
+		vx_failsys(err, "cannot mount the disk image %s", img);
+		storage_detach(d);
+		return -1;
+	}
+	snprintf(d->mnt, sizeof(d->mnt), "%s", mnt);
+	d->mounted = true;
+	return 0;
+}
+
+/* A directory in the image's root, made if missing (a fresh image has none). */
+static int layer_dir(const char *mnt, const char *sub, mode_t mode, uid_t owner, char *out,
+		     struct vx_err *err)
+{
+	if (xsnprintf(out, PATH_MAX, "%s/%s", mnt, sub) < 0)
+		return vx_fail(err, ENAMETOOLONG, "path too long");
+	if (mkdir(out, mode) == 0) {
+		if (chown(out, owner, owner) < 0)
+			return vx_failsys(err, "cannot chown %s", out);
+	} else if (errno != EEXIST) {
+		return vx_failsys(err, "cannot create %s", out);
+	}
+	return 0;
+}
+
+int storage_attach(const char *name, const struct vx_conf *conf, struct vx_disk *d,
+		   char *upper, char *work, struct vx_err *err)
+{
+	char img[PATH_MAX], mnt[PATH_MAX];
+	struct stat st;
+
+	if (path_ctxdir(img, sizeof(img), name, IMAGE) < 0 ||
+	    path_ctxdir(mnt, sizeof(mnt), name, "disk") < 0)
+		return vx_failsys(err, "context path");
+	if (!conf->disk.set) {
+		if (lstat(img, &st) == 0)
+			return vx_fail(err, EINVAL, "%s has a disk image but no 'disk' in its config",
+				       name);
+		if (path_ctxdir(upper, PATH_MAX, name, "upper") < 0 ||
+		    path_ctxdir(work, PATH_MAX, name, "work") < 0)
+			return vx_failsys(err, "context path");
+		return 0;
+	}
+	if (mkdir(mnt, 0700) < 0 && errno != EEXIST)
+		return vx_failsys(err, "cannot create %s", mnt);
+	if (mount_image(img, mnt, d, err) < 0)
+		return -1;
+	if (layer_dir(mnt, "upper", 0755, owner_of(conf), upper, err) < 0 ||
+	    layer_dir(mnt, "work", 0700, 0, work, err) < 0) {
+		storage_detach(d);
+		return -1;
+	}
+	return 0;
+}
+
+void storage_detach(struct vx_disk *d)
+{
+	if (d->mounted && umount2(d->mnt, 0) < 0)
+		umount2(d->mnt, MNT_DETACH);
+	d->mounted = false;
+	if (d->loopfd >= 0) {
+		ioctl(d->loopfd, LOOP_CLR_FD, 0);
+		close(d->loopfd);
+	}
+	d->loopfd = -1;
+}
+
+/* --- resize ---------------------------------------------------------------------------------- */
+
+uint64_t storage_image_size(const char *name)
+{
+	char img[PATH_MAX];
+	struct stat st;
+
+	if (path_ctxdir(img, sizeof(img), name, IMAGE) < 0 || lstat(img, &st) < 0 ||
+	    !S_ISREG(st.st_mode))
+		return 0;
+	return st.st_size;
+}
+
+int storage_resize(const char *name, const struct vx_conf *old, const struct vx_conf *new,
+		   struct vx_err *err)
+{
+	char img[PATH_MAX], a[32], b[32], size[32];
+	char *fsck[] = { "e2fsck", "-f", "-p", img, NULL };
+	char *resize[] = { "resize2fs", img, size, NULL };
+	uint64_t cur = storage_image_size(name);
+	int fd;
+
+	if (!old->disk.set && !new->disk.set)
+		return 0;
+	if (!cur != !new->disk.set)
+		return vx_fail(err, EINVAL, "disk: %s the disk image of an existing context is not "
+			       "supported (clone or import into a new context instead)",
+			       new->disk.set ? "adding" : "removing");
+	if (new->disk.v == cur)
+		return 0;
+	fmt_size(a, sizeof(a), new->disk.v);
+	fmt_size(b, sizeof(b), cur);
+	if (new->disk.v < cur)
+		return vx_fail(err, EINVAL, "disk: %s is smaller than the image (%s): it can only grow",
+			       a, b);
+	if (path_ctxdir(img, sizeof(img), name, IMAGE) < 0)
+		return vx_failsys(err, "context path");
+	/* resize2fs wants whole file system blocks. */
+	snprintf(size, sizeof(size), "%lluK", (unsigned long long)(new->disk.v >> 12) << 2);
+	fd = open(img, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 || ftruncate(fd, (off_t)(new->disk.v >> 12) << 12) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return vx_failsys(err, "cannot grow %s", img);
+	}
+	close(fd);
+	/* e2fsck -p exits 1 when it fixed something harmless. */
+	if (run_prog(fsck, 1, err) < 0 || run_prog(resize, 0, err) < 0)
+		return vx_prefix(err, "disk: cannot grow the image of %s", name);
+	return 0;
+}
+
+/* --- binds ----------------------------------------------------------------------------------- */
+
+/* Is a inside b (or b itself)? */
+static bool path_within(const char *a, const char *b)
+{
+	size_t n = strlen(b);
+
+	while (n > 1 && b[n - 1] == '/')
+		n--;
+	return strncmp(a, b, n) == 0 && (a[n] == '/' || a[n] == '\0');
+}
+
+int storage_bind_open(const char *spec, char *ctxpath, size_t len, bool *ro, struct vx_err *err)
+{
+	const char *c1 = strchr(spec, ':'), *c2 = strchr(c1 + 1, ':');
+	const char *const own[] = { vx_paths.contexts, vx_paths.templates, vx_paths.run,
+				    vx_paths.etc };
+	char host[PATH_MAX];
+	unsigned i;
+	int fd;
+
+	snprintf(host, sizeof(host), "%.*s", (int)(c1 - spec), spec);
+	snprintf(ctxpath, len, "%.*s", c2 ? (int)(c2 - c1 - 1) : (int)strlen(c1 + 1), c1 + 1);
+	*ro = c2 && strcmp(c2 + 1, "ro") == 0;
+	/* vctx's own storage is never shared, nor anything that holds it. */
+	for (i = 0; i < ARRAY_SIZE(own); i++)
+		if (path_within(host, own[i]) || path_within(own[i], host))
+			return vx_fail(err, EPERM, "bind %s: %s holds vctx's own storage (%s)", spec,
+				       host, own[i]);
+	fd = vx_openat2(AT_FDCWD, host, O_PATH | O_CLOEXEC,
+			RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+	if (fd < 0 && errno == ELOOP)
+		return vx_fail(err, ELOOP, "bind %s: %s has a symlink in it; give the real path",
+			       spec, host);
+	if (fd < 0)
+		return vx_failsys(err, "bind %s: %s", spec, host);
+	return fd;
+}
+
+int storage_check_binds(const struct vx_conf *conf, struct vx_err *err)
+{
+	char ctx[PATH_MAX];
+	unsigned i;
+	bool ro;
+
+	for (i = 0; i < conf->bind.n; i++) {
+		int fd = storage_bind_open(conf->bind.v[i], ctx, sizeof(ctx), &ro, err);
+
+		if (fd < 0)
+			return -1;
+		close(fd);
+	}
+	return 0;
+}
+
+/* --- leftovers ------------------------------------------------------------------------------- */
+
+static void sweep_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char path[PATH_MAX];
+
+	if (!d)
+		return;
+	while ((de = readdir(d)))
+		if (strncmp(de->d_name, ".tmp-", 5) == 0 &&
+		    xsnprintf(path, sizeof(path), "%s/%s", dir, de->d_name) == 0)
+			rm_rf(path, NULL);
+	closedir(d);
+}
+
+void storage_sweep_new(void)
+{
+	DIR *d = opendir(vx_paths.contexts);
+	struct dirent *de;
+	char path[PATH_MAX];
+	int pid;
+
+	while (d && (de = readdir(d)))
+		if (sscanf(de->d_name, ".tmp-%d-", &pid) == 1 && pid > 0 &&
+		    kill(pid, 0) < 0 && errno == ESRCH &&
+		    xsnprintf(path, sizeof(path), "%s/%s", vx_paths.contexts, de->d_name) == 0)
+			rm_rf(path, NULL);
+	if (d)
+		closedir(d);
+}
+
+void storage_sweep(const char *name)
+{
+	char dir[PATH_MAX];
+
+	if (path_ctxdir(dir, sizeof(dir), name, NULL) == 0)
+		sweep_dir(dir);
+	if (path_ctxdir(dir, sizeof(dir), name, "snapshots") == 0)
+		sweep_dir(dir);
+}
+
+/* --- copies ---------------------------------------------------------------------------------- */
+
+/* Data only where the source has data: holes stay holes; a reflink when the file system can. */
+static int copy_sparse(const char *src, const char *dst, struct vx_err *err)
+{
+	_cleanup_close_ int in = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), out = -1;
+	struct stat st;
+	off_t off = 0;
+
+	if (in < 0 || fstat(in, &st) < 0)
+		return vx_failsys(err, "cannot read %s", src);
+	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (out < 0)
+		return vx_failsys(err, "cannot create %s", dst);
+	if (ioctl(out, FICLONE, in) == 0)
+		return 0;
+	if (ftruncate(out, st.st_size) < 0)
+		return vx_failsys(err, "cannot size %s", dst);
+	while (off < st.st_size) {
+		off_t data = lseek(in, off, SEEK_DATA), hole, o;
+
+		if (data < 0 && errno == ENXIO)
+			break;
+		hole = data < 0 ? -1 : lseek(in, data, SEEK_HOLE);
+		if (data < 0 || hole < 0)
+			return vx_failsys(err, "cannot read %s", src);
+		o = data;
+		while (data < hole) {
+			ssize_t n = copy_file_range(in, &data, out, &o, hole - data, 0);
+
+			if (n <= 0)
+				return vx_failsys(err, "cannot copy %s", src);
+		}
+		off = hole;
+	}
+	if (fsync(out) < 0)
+		return vx_failsys(err, "cannot write %s", dst);
+	return 0;
+}
+
+int storage_copy_layer(const char *src_dir, const char *dst_dir, struct vx_err *err)
+{
+	char src[PATH_MAX], dst[PATH_MAX];
+	struct stat st;
+
+	if (xsnprintf(src, sizeof(src), "%s/%s", src_dir, IMAGE) < 0 ||
+	    xsnprintf(dst, sizeof(dst), "%s/%s", dst_dir, IMAGE) < 0)
+		return vx_fail(err, ENAMETOOLONG, "path too long");
+	if (lstat(src, &st) == 0)
+		return copy_sparse(src, dst, err);
+	if (xsnprintf(src, sizeof(src), "%s/upper", src_dir) < 0)
+		return vx_fail(err, ENAMETOOLONG, "path too long");
+	{
+		/* Owners, modes, times, xattrs (overlayfs' whiteouts and opaque markers are
+		 * device nodes and trusted.* xattrs), hard links, holes; never a symlink followed. */
+		char *cp[] = { "cp", "-a", "--sparse=always", "--reflink=auto", src,
+			       (char *)dst_dir, NULL };
+
+		return run_prog(cp, 0, err);
+	}
+}
+
+/* --- shifting owners ------------------------------------------------------------------------- */
+
+static uint64_t shift_from, shift_to;
+static int shift_errno;
+
+#define VFS_CAP_V3 0x03000000
+
+static uint32_t shifted(uint32_t id)
+{
+	return id >= shift_from && id < shift_from + 65536 ? id - shift_from + shift_to : id;
+}
+
+static int shift_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	unsigned char cap[64];
+	ssize_t caplen = -1;
+	uid_t u = shifted(st->st_uid);
+	gid_t g = shifted(st->st_gid);
+
+	(void)flag;
+	(void)ftw;
+	if (u == st->st_uid && g == st->st_gid)
+		return 0;
+	/* chown drops set-id bits and file capabilities: keep them, with a v3 capability's
+	 * root id moved along. */
+	if (S_ISREG(st->st_mode))
+		caplen = lgetxattr(path, "security.capability", cap, sizeof(cap));
+	if (lchown(path, u, g) < 0) {
+		shift_errno = errno;
+		return -1;
+	}
+	if (!S_ISLNK(st->st_mode) && chmod(path, st->st_mode & 07777) < 0) {
+		shift_errno = errno;
+		return -1;
+	}
+	if (caplen >= 24) {
+		uint32_t magic, root;
+
+		memcpy(&magic, cap, 4);
+		if ((magic & 0xff000000) == VFS_CAP_V3) {
+			memcpy(&root, cap + 20, 4);
+			root = shifted(root);
+			memcpy(cap + 20, &root, 4);
+		}
+		lsetxattr(path, "security.capability", cap, caplen, 0);
+	}
+	return 0;
+}
+
+static int shift_tree(const char *dir, uint64_t from, uint64_t to, struct vx_err *err)
+{
+	shift_from = from;
+	shift_to = to;
+	shift_errno = 0;
+	/* FTW_PHYS: a tenant's symlink is chowned itself, never followed. */
+	if (nftw(dir, shift_one, 16, FTW_PHYS | FTW_MOUNT) != 0) {
+		errno = shift_errno ? shift_errno : errno;
+		return vx_failsys(err, "cannot move the owners of %s to the new id range", dir);
+	}
+	return 0;
+}
+
+int storage_shift(const char *dir, uint64_t from, uint64_t to, struct vx_err *err)
+{
+	char img[PATH_MAX], mnt[PATH_MAX], upper[PATH_MAX];
+	struct vx_disk d;
+	struct stat st;
+	int fds[2], status;
+	pid_t pid;
+
+	if (from == to)
+		return 0;
+	if (xsnprintf(img, sizeof(img), "%s/%s", dir, IMAGE) < 0 ||
+	    xsnprintf(mnt, sizeof(mnt), "%s/.tmp-shift", dir) < 0 ||
+	    xsnprintf(upper, sizeof(upper), "%s/upper", dir) < 0)
+		return vx_fail(err, ENAMETOOLONG, "path too long");
+	if (lstat(img, &st) < 0)
+		return shift_tree(upper, from, to, err);
+	/* The image is mounted in a mount namespace of a child's own, private before the
+	 * first mount: the host never sees it. */
+	if (mkdir(mnt, 0700) < 0 && errno != EEXIST)
+		return vx_failsys(err, "cannot create %s", mnt);
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return vx_failsys(err, "pipe");
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		struct vx_err e = { 0 };
+		int r = -1;
+
+		close(fds[0]);
+		storage_init(&d);
+		if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+			vx_failsys(&e, "private mount namespace");
+		else if (mount_image(img, mnt, &d, &e) == 0)
+			r = shift_tree(mnt, from, to, &e);
+		storage_detach(&d);
+		if (r < 0)
+			write_full(fds[1], e.msg, strlen(e.msg));
+		_exit(r < 0 ? 1 : 0);
+	}
+	close(fds[1]);
+	if (pid < 0) {
+		close(fds[0]);
+		return vx_failsys(err, "fork");
+	}
+	{
+		char msg[VX_ERR_MSG] = "";
+		ssize_t n = read_full(fds[0], msg, sizeof(msg) - 1);
+
+		close(fds[0]);
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		rmdir(mnt);
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+			msg[n > 0 ? n : 0] = '\0';
+			return vx_fail(err, EIO, "%s", msg[0] ? msg : "cannot shift the image's owners");
+		}
+	}
+	return 0;
+}
