@@ -41,7 +41,9 @@ int cmd_autostart(int argc, char **argv)
 	if (!o.jobs) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 
-		o.jobs = n > 0 ? n : 1;
+		/* Starting is work for the CPUs; stopping is mostly waiting for each init to
+		 * shut down (busybox takes 2 s), so many go at once. */
+		o.jobs = stop ? 64 : (n > 0 ? n : 1);
 	}
 	r = stop ? boot_stop(&o, &err) : boot_start(&o, &err);
 	if (r < 0)

@@ -40,7 +40,7 @@ int state_write(const char *name, const struct vx_runstate *st, struct vx_err *e
 		n += snprintf(buf + n, sizeof(buf) - n, "proxy=%s\n", st->proxies.v[i]);
 	if (n >= sizeof(buf))
 		return vx_fail(err, E2BIG, "state record too large");
-	return write_atomic(path, buf, n, 0600, false, err);
+	return write_volatile(path, buf, n, 0600, err);
 }
 
 int state_remove(const char *name)

@@ -202,8 +202,7 @@ out:
 
 int seccomp_save(const char *path, const struct vx_bpf *b, struct vx_err *err)
 {
-	return write_atomic(path, (const char *)b->insns, b->len * sizeof(*b->insns), 0600, false,
-			    err);
+	return write_volatile(path, (const char *)b->insns, b->len * sizeof(*b->insns), 0600, err);
 }
 
 int seccomp_load_file(const char *path, struct vx_bpf *out, struct vx_err *err)

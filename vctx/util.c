@@ -126,8 +126,8 @@ int write_file_at(int dirfd, const char *path, const char *s)
 	return 0;
 }
 
-int write_atomic(const char *path, const char *data, size_t len, mode_t mode, bool noreplace,
-		 struct vx_err *err)
+static int replace_file(const char *path, const char *data, size_t len, mode_t mode,
+			bool noreplace, bool sync, struct vx_err *err)
 {
 	char tmp[4096];
 	_cleanup_close_ int fd = -1;
@@ -137,7 +137,7 @@ int write_atomic(const char *path, const char *data, size_t len, mode_t mode, bo
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0)
 		return vx_failsys(err, "cannot create %s", tmp);
-	if (write_full(fd, data, len) < 0 || fsync(fd) < 0) {
+	if (write_full(fd, data, len) < 0 || (sync && fsync(fd) < 0)) {
 		vx_failsys(err, "cannot write %s", tmp);
 		unlink(tmp);
 		return -1;
@@ -158,6 +158,18 @@ int write_atomic(const char *path, const char *data, size_t len, mode_t mode, bo
 		return -1;
 	}
 	return 0;
+}
+
+int write_atomic(const char *path, const char *data, size_t len, mode_t mode, bool noreplace,
+		 struct vx_err *err)
+{
+	return replace_file(path, data, len, mode, noreplace, true, err);
+}
+
+int write_volatile(const char *path, const char *data, size_t len, mode_t mode,
+		   struct vx_err *err)
+{
+	return replace_file(path, data, len, mode, false, false, err);
 }
 
 int mkdir_p(const char *path, mode_t mode)

@@ -61,6 +61,10 @@ int write_file_at(int dirfd, const char *path, const char *s);
  * With 'noreplace' an existing path is an error (EEXIST) and is left alone. */
 int write_atomic(const char *path, const char *data, size_t len, mode_t mode, bool noreplace,
 		 struct vx_err *err);
+/* The same without fsync, for what lives in the run directory (gone at a reboot anyway):
+ * atomic against a crash of the process, not of the machine. */
+int write_volatile(const char *path, const char *data, size_t len, mode_t mode,
+		   struct vx_err *err);
 
 /* mkdir -p with the given mode for each component that is created. */
 int mkdir_p(const char *path, mode_t mode);

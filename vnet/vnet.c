@@ -342,20 +342,39 @@ int vnet_check(const char *name, const struct vx_conf *conf, struct vx_err *err)
 
 /* --- routed mode ------------------------------------------------------------------------- */
 
+/* The previous run's link (the other of vx-/vy-) may still be being freed, with its route to
+ * the same address: remove that route, and only that one (nobody else's is replaced). */
+static int drop_stale_route(struct net *n, const struct vnet_addr *host)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE], old[16];
+	int idx;
+
+	snprintf(old, sizeof(old), "%s", n->hostif);
+	old[1] = old[1] == 'x' ? 'y' : 'x';
+	idx = nl_ifindex(&n->host, old, NULL);
+	if (idx <= 0)
+		return -1;
+	return nl_talk(&n->host, nlmsg_route(buf, RTM_DELROUTE, host, idx, NULL), NULL);
+}
+
 static int add_host_side_addr(struct net *n, int hostidx, int upidx, const struct vnet_addr *a,
 			      const char *text, struct vx_err *err)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct vnet_addr host = *a;
+	int r;
 
 	host.prefix = a->family == AF_INET ? 32 : 128;
 	/* Recorded before it exists: teardown tolerates what never came to be. */
 	if (n->st->proxies.n < VX_LIST_MAX && !(n->st->proxies.v[n->st->proxies.n] = strdup(text)))
 		return vx_fail(err, ENOMEM, "out of memory");
 	n->st->proxies.n++;
-	if (talk(&n->host, nlmsg_route(buf, RTM_NEWROUTE, &host, hostidx, NULL), err,
-		 "cannot route %s to %s", text, n->hostif) < 0 ||
-	    talk(&n->host, nlmsg_neigh_proxy(buf, RTM_NEWNEIGH, upidx, &host), err,
+	r = nl_talk(&n->host, nlmsg_route(buf, RTM_NEWROUTE, &host, hostidx, NULL), err);
+	if (r < 0 && err->code == EEXIST && drop_stale_route(n, &host) == 0)
+		r = nl_talk(&n->host, nlmsg_route(buf, RTM_NEWROUTE, &host, hostidx, NULL), err);
+	if (r < 0)
+		return vx_prefix(err, "cannot route %s to %s", text, n->hostif);
+	if (talk(&n->host, nlmsg_neigh_proxy(buf, RTM_NEWNEIGH, upidx, &host), err,
 		 "cannot add a proxy neighbour entry for %s on %s", text, n->st->uplink) < 0)
 		return -1;
 	if (a->family == AF_INET6 &&
@@ -421,7 +440,14 @@ static int make_veth(struct net *n, unsigned mtu, struct vx_err *err)
 		return 0;
 	if (err->code != EEXIST)
 		return vx_prefix(err, "cannot create the veth pair %s/eth0", n->hostif);
-	/* A previous run's pair whose namespace the kernel has not freed yet. */
+	/* A previous run's pair whose namespace the kernel has not freed yet.  Deleting it
+	 * waits for several RCU grace periods (~35 ms here): take the other name ("vy-")
+	 * instead, and delete only when both are still there. */
+	n->hostif[1] = n->hostif[1] == 'x' ? 'y' : 'x';
+	if (nl_talk(&n->host, nlmsg_veth(buf, n->hostif, "eth0", n->ctxns, mtu), err) == 0)
+		return 0;
+	if (err->code != EEXIST)
+		return vx_prefix(err, "cannot create the veth pair %s/eth0", n->hostif);
 	idx = nl_ifindex(&n->host, n->hostif, err);
 	if (idx > 0 && nl_talk(&n->host, nlmsg_link_del(buf, idx), err) < 0)
 		return vx_prefix(err, "cannot remove the stale link %s", n->hostif);

@@ -28,7 +28,9 @@ int vnet_parse_addr(const char *s, bool want_prefix, struct vnet_addr *a, struct
 void vnet_fmt_addr(const struct vnet_addr *a, bool with_prefix, char *buf, size_t len);
 bool vnet_same_host(const char *a, const char *b);
 
-/* The host end's name: "vx-NAME", or "vx-" + 5 characters + "-" + hash for long names. */
+/* The host end's name: "vx-NAME", or "vx-" + 5 characters + "-" + hash for long names.  While
+ * the previous run's link is still being freed by the kernel, the start takes "vy-..." instead
+ * (the name in use is in the context's state). */
 void vnet_ifname(const char *name, char buf[16]);
 
 /* The uplink a context uses: its 'link', or the interface of the host's default route. */

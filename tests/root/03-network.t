@@ -105,10 +105,10 @@ ip -n $HN monitor link > "$T_TMP/mon" & MON=$!
 H "$VCTX" stop --kill "$A" && H "$VCTX" stop --kill "$B" && vx stop --kill "$C" && vx stop --kill "$D"
 ok $? "stop all four"
 is "$(ip -n $HN neigh show proxy | wc -l)" 0 "no proxy entry is left"
-is "$(ip -n $HN -6 rule | grep -c vx-)" 0 "no source-check rule is left"
+is "$(ip -n $HN -6 rule | grep -cE 'v[xy]-')" 0 "no source-check rule is left"
 t_wait_file "$T_TMP/mon" "Deleted*vx-$(echo "$B" | cut -c1-12)@*" 10
 t_wait_file "$T_TMP/mon" "Deleted*vx-$(echo "$A" | cut -c1-12)@*" 10
 kill $MON
-is "$(ip -n $HN -o link | grep -c 'vx-')" 0 "no link of the contexts is left"
-is "$(ip -n $HN route | grep -c 'vx-')$(ip -n $HN -6 route | grep -c 'vx-')" "00" "no route either"
+is "$(ip -n $HN -o link | grep -cE 'v[xy]-')" 0 "no link of the contexts is left"
+is "$(ip -n $HN route | grep -cE 'v[xy]-')$(ip -n $HN -6 route | grep -cE 'v[xy]-')" "00" "no route either"
 t_done
