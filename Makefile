@@ -57,6 +57,9 @@ vnet/vnet: vnet/main.o $(filter-out vctx/main.o vctx/cmd-%.o,$(VCTX_OBJ)) $(CORE
 tests/probe: tests/probe.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -static -o $@ $<
 
+bench/floor: bench/floor.c $(CORE_OBJ) $(VNET_OBJ)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-format-truncation -o $@ $^ $(LDLIBS)
+
 tests/unit/test-%: tests/unit/test-%.c $(CORE_OBJ) $(VNET_OBJ)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit -o $@ $^ $(LDLIBS) -lcmocka
 
@@ -66,7 +69,7 @@ tests/unit/test-%: tests/unit/test-%.c $(CORE_OBJ) $(VNET_OBJ)
 # --- set-up --------------------------------------------------------------------------------
 
 deps:
-	@missing=""; for p in $(DEB_BUILD) $(DEB_RUN) $(DEB_TEST); do \
+	@missing=""; for p in $(DEB_BUILD) $(DEB_RUN) $(DEB_TEST) $(DEPS_EXTRA); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || \
 			missing="$$missing $$p"; \
 	done; \
@@ -110,7 +113,9 @@ demo-clean:
 
 # --- benchmarks ----------------------------------------------------------------------------
 
-bench: deps all
+bench:
+	@$(MAKE) -s deps DEPS_EXTRA="$(DEB_BENCH)"
+	@$(MAKE) -s all bench/floor
 	@bench/run
 
 # --- install -------------------------------------------------------------------------------
@@ -147,6 +152,6 @@ lint-man:
 	mandoc -Tlint -W warning man/*.[0-9]
 
 clean:
-	rm -f vctx/*.o vnet/*.o vctx/vctx vnet/vnet tests/probe $(UNIT_BIN)
+	rm -f vctx/*.o vnet/*.o vctx/vctx vnet/vnet tests/probe bench/floor $(UNIT_BIN)
 
 .PHONY: all deps unit check demo demo-clean bench install style lint-man clean

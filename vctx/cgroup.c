@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "limitmap.h"
 #include "paths.h"
@@ -625,6 +626,64 @@ fail:
 	cg_close(cg);
 	cg_destroy(cg->path, NULL);
 	return -1;
+}
+
+int cg_create_forked(const char *name, const struct vx_conf *conf, struct vx_cgroup *cg,
+		     struct vx_err *err)
+{
+	struct {
+		int ok;
+		struct vx_err err;
+		struct vx_cgroup cg;
+	} *res = malloc(sizeof(*res));
+	int fds[2], status, r = -1;
+	ssize_t n;
+	pid_t pid;
+
+	if (!res)
+		return vx_fail(err, ENOMEM, "out of memory");
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		free(res);
+		return vx_failsys(err, "pipe");
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		memset(res, 0, sizeof(*res));
+		res->ok = cg_create(name, conf, &res->cg, &res->err) == 0;
+		write_full(fds[1], res, sizeof(*res));
+		_exit(0);
+	}
+	close(fds[1]);
+	if (pid < 0) {
+		close(fds[0]);
+		free(res);
+		return vx_failsys(err, "fork");
+	}
+	n = read_full(fds[0], res, sizeof(*res));
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (n != (ssize_t)sizeof(*res)) {
+		vx_fail(err, EIO, "the cgroup helper died");
+	} else if (!res->ok) {
+		*err = res->err;
+	} else {
+		/* The directories exist; open the join fds here (the helper's went with it). */
+		struct vx_list v1 = { .n = res->cg.nv1 };
+		unsigned i;
+
+		for (i = 0; i < v1.n; i++)
+			v1.v[i] = res->cg.v1dir[i];
+		r = cg_open_join(res->cg.v2dir, &v1, cg, err);
+		snprintf(cg->path, sizeof(cg->path), "%s", res->cg.path);
+		cg->layout = res->cg.layout;
+		if (r < 0)
+			cg_destroy(res->cg.path, NULL);
+	}
+	free(res);
+	return r;
 }
 
 int cg_open_join(const char *v2dir, const struct vx_list *v1dirs, struct vx_cgroup *cg,

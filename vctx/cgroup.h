@@ -63,6 +63,11 @@ void cg_init(struct vx_cgroup *cg);
 int cg_create(const char *name, const struct vx_conf *conf, struct vx_cgroup *cg,
 	      struct vx_err *err);
 
+/* cg_create in a short-lived child: libcgroup's tables (some 800 KB once it is initialised)
+ * never become part of the long-lived supervisor.  The join fds are opened here. */
+int cg_create_forked(const char *name, const struct vx_conf *conf, struct vx_cgroup *cg,
+		     struct vx_err *err);
+
 /* Open the join fds of an existing cgroup (for exec/enter), from the recorded directories. */
 int cg_open_join(const char *v2dir, const struct vx_list *v1dirs, struct vx_cgroup *cg,
 		 struct vx_err *err);
