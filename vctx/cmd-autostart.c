@@ -15,7 +15,7 @@ int cmd_autostart(int argc, char **argv)
 					      { NULL, 0, NULL, 0 } };
 	struct boot_opts o = { .jobs = 0 };
 	bool stop = false;
-	struct vx_err err;
+	struct vx_err err = { 0 };
 	uint64_t jobs;
 	int c, r;
 

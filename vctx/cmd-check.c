@@ -9,7 +9,7 @@ int cmd_check(int argc, char **argv)
 {
 	static const struct option opts[] = { { "json", no_argument, NULL, 'j' },
 					      { NULL, 0, NULL, 0 } };
-	struct vx_err err;
+	struct vx_err err = { 0 };
 	bool json = false;
 	int c, r;
 

@@ -9,7 +9,7 @@
 
 int cmd_clone(int argc, char **argv)
 {
-	struct vx_err err;
+	struct vx_err err = { 0 };
 
 	if (cmd_getopt(argc, argv, "+", NULL, NULL) != -1 || argc - optind < 2)
 		return cmd_usage("clone");
@@ -24,7 +24,7 @@ int cmd_export(int argc, char **argv)
 	static const struct option opts[] = { { "with-template", no_argument, NULL, 't' },
 					      { NULL, 0, NULL, 0 } };
 	bool with_template = false;
-	struct vx_err err;
+	struct vx_err err = { 0 };
 	int o;
 
 	while ((o = cmd_getopt(argc, argv, "", opts, NULL)) != -1) {
@@ -44,7 +44,7 @@ int cmd_import(int argc, char **argv)
 	static const struct option opts[] = { { "name", required_argument, NULL, 'n' },
 					      { NULL, 0, NULL, 0 } };
 	const char *name = NULL;
-	struct vx_err err;
+	struct vx_err err = { 0 };
 	int o;
 
 	while ((o = cmd_getopt(argc, argv, "", opts, NULL)) != -1) {

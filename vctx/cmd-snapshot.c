@@ -15,7 +15,7 @@ int cmd_snapshot(int argc, char **argv)
 {
 	bool wait = false, json = false;
 	const char *sub = "create";
-	struct vx_err err;
+	struct vx_err err = { 0 };
 	int o, n, r;
 
 	/* The subcommand comes first; options may follow it. */
@@ -46,7 +46,7 @@ int cmd_snapshot(int argc, char **argv)
 
 int cmd_restore(int argc, char **argv)
 {
-	struct vx_err err;
+	struct vx_err err = { 0 };
 	bool wait = false;
 	int o;
 

@@ -40,11 +40,6 @@ int ctx_load(const char *name, struct vx_conf *conf, struct vx_err *err)
 	return conf_load_file(path, name, conf, err);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int ctx_names(char ***names, struct vx_err *err)
 {
 	DIR *d = opendir(vx_paths.etc);
@@ -76,7 +71,7 @@ int ctx_names(char ***names, struct vx_err *err)
 	}
 	closedir(d);
 	if (n)
-		qsort(v, n, sizeof(*v), cmp_str);
+		qsort(v, n, sizeof(*v), strcmp_ptr);
 	*names = v;
 	return n;
 }

@@ -139,8 +139,11 @@ int snap_create(const char *name, const char *snap, bool wait, struct vx_err *er
 		goto out;
 	thaw_ctx(&frozen);
 	/* The config as it was, for the record (restore leaves the current one). */
-	if (xsnprintf(conf_from, sizeof(conf_from), "%s/vctx.conf", tmp) < 0 ||
-	    copy_text(conf_to, conf_from, err) < 0)
+	if (xsnprintf(conf_from, sizeof(conf_from), "%s/vctx.conf", tmp) < 0) {
+		vx_fail(err, ENAMETOOLONG, "path too long");
+		goto out;
+	}
+	if (copy_text(conf_to, conf_from, err) < 0)
 		goto out;
 	if (rename(tmp, final) < 0) {
 		vx_failsys(err, "cannot rename %s", tmp);
@@ -175,11 +178,6 @@ static uint64_t disk_usage(const char *path)
 	return du_total;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int snap_list(const char *name, bool json, struct vx_err *err)
 {
 	char dir[PATH_MAX], path[PATH_MAX + 300], when[32], size[32];
@@ -202,7 +200,7 @@ int snap_list(const char *name, bool json, struct vx_err *err)
 			n++;
 	if (d)
 		closedir(d);
-	qsort(v, n, sizeof(*v), cmp_str);
+	qsort(v, n, sizeof(*v), strcmp_ptr);
 	if (json)
 		printf("[");
 	else
@@ -291,9 +289,9 @@ int snap_restore(const char *name, const char *snap, bool wait, struct vx_err *e
 	if (lstat(a, &st) < 0)
 		return vx_fail(err, EINVAL, "snapshot %s of %s has no %s (was 'disk' changed since?)",
 			       snap, name, layer);
-	if (mkdir(tmp, 0700) < 0 || storage_copy_layer(src, tmp, err) < 0) {
-		if (!err->msg[0] || errno == EEXIST)
-			vx_failsys(err, "cannot create %s", tmp);
+	if (mkdir(tmp, 0700) < 0)
+		return vx_failsys(err, "cannot create %s", tmp);
+	if (storage_copy_layer(src, tmp, err) < 0) {
 		rm_rf(tmp, NULL);
 		return vx_prefix(err, "cannot restore %s", name);
 	}
@@ -422,7 +420,7 @@ int template_checksum(const char *tpl, char *buf, size_t len, struct vx_err *err
 	sum_skip = strlen(root);
 	r = nftw(root, sum_one, 32, FTW_PHYS | FTW_MOUNT);
 	if (r == 0)
-		qsort(sum_lines, sum_n, sizeof(char *), cmp_str);
+		qsort(sum_lines, sum_n, sizeof(char *), strcmp_ptr);
 	for (i = 0; i < sum_n; i++) {
 		const unsigned char *p = (const unsigned char *)sum_lines[i];
 

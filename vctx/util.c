@@ -279,6 +279,11 @@ int run_prog(char *const argv[], int maxok, struct vx_err *err)
 	return vx_fail(err, EIO, "%s failed%s%s", argv[0], *last ? ": " : "", last);
 }
 
+int strcmp_ptr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 uint64_t now_ns(void)
 {
 	struct timespec ts;

@@ -77,6 +77,9 @@ int rm_rf(const char *path, struct vx_err *err);
  * maxok is a failure whose error is the program's last line ("mkfs.ext4 failed: ..."). */
 int run_prog(char *const argv[], int maxok, struct vx_err *err);
 
+/* qsort comparator for an array of strings. */
+int strcmp_ptr(const void *a, const void *b);
+
 uint64_t now_ns(void);
 uint64_t now_realtime(void);
 
