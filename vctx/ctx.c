@@ -301,17 +301,30 @@ int ctx_set(const char *name, int nset, char **set, bool save, bool wait, unsign
 		goto out;
 	running = st.init_alive && st.state != VX_STOPPED;
 	if (old.disk.set != new.disk.set || old.disk.v != new.disk.v) {
-		if (running || st.supervised) {
-			vx_fail(err, EBUSY, "disk: stop %s first: its image grows while it is stopped",
-				name);
-			goto out;
-		}
 		if (!save) {
 			vx_fail(err, EINVAL, "disk: --no-save cannot apply to the image");
 			goto out;
 		}
-		if (storage_resize(name, &old, &new, err) < 0)
+		if (running && old.disk.set && new.disk.set) {
+			/* Its supervisor holds the image: it grows it in place. */
+			char req[64], ans[VX_ERR_MSG + 16];
+			int fd;
+
+			snprintf(req, sizeof(req), "disk-grow %llu", (unsigned long long)new.disk.v);
+			fd = ctl_request(name, req, ans, sizeof(ans), err);
+			if (fd < 0)
+				goto out;
+			close(fd);
+			if (strcmp(ans, "ok") != 0) {
+				vx_fail(err, EIO, "%s", strncmp(ans, "error ", 6) == 0 ? ans + 6 : ans);
+				goto out;
+			}
+		} else if (running || st.supervised) {
+			vx_fail(err, EBUSY, "disk: stop %s first to add or remove its image", name);
 			goto out;
+		} else if (storage_resize(name, &old, &new, err) < 0) {
+			goto out;
+		}
 	}
 	/* Limits reset to their defaults (KEY=) are made neutral in the kernel too, and a
 	 * rollback to an unset limit means its neutral value. */

@@ -14,6 +14,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -249,6 +250,49 @@ int storage_resize(const char *name, const struct vx_conf *old, const struct vx_
 	if (run_prog(fsck, 1, err) < 0 || run_prog(resize, 0, err) < 0)
 		return vx_prefix(err, "disk: cannot grow the image of %s", name);
 	return 0;
+}
+
+#ifndef EXT4_IOC_RESIZE_FS
+#define EXT4_IOC_RESIZE_FS _IOW('f', 16, uint64_t)
+#endif
+
+int storage_grow_online(const char *name, struct vx_disk *d, uint64_t bytes, struct vx_err *err)
+{
+	char img[PATH_MAX], a[32], b[32];
+	uint64_t cur = storage_image_size(name), blocks;
+	_cleanup_close_ int fd = -1, mnt = -1;
+	struct statfs sf;
+
+	if (!d->mounted || d->loopfd < 0)
+		return vx_fail(err, EINVAL, "disk: %s has no disk image attached", name);
+	bytes = bytes >> 12 << 12;
+	fmt_size(a, sizeof(a), bytes);
+	fmt_size(b, sizeof(b), cur);
+	if (bytes < cur)
+		return vx_fail(err, EINVAL, "disk: %s is smaller than the image (%s): it can only grow",
+			       a, b);
+	if (bytes == cur)
+		return 0;
+	if (path_ctxdir(img, sizeof(img), name, IMAGE) < 0)
+		return vx_failsys(err, "context path");
+	mnt = open(d->mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (mnt < 0 || fstatfs(mnt, &sf) < 0)
+		return vx_failsys(err, "cannot open %s", d->mnt);
+	fd = open(img, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 || ftruncate(fd, bytes) < 0)
+		return vx_failsys(err, "cannot grow %s", img);
+	blocks = bytes / sf.f_bsize;
+	if (ioctl(d->loopfd, LOOP_SET_CAPACITY, 0) == 0 &&
+	    ioctl(mnt, EXT4_IOC_RESIZE_FS, &blocks) == 0)
+		return 0;
+	/* Nothing changes on failure: the file system still has its old size, so the image and
+	 * the loop device go back to it. */
+	vx_failsys(err, errno == EPERM ? "disk: growing a running context's disk needs "
+				 "CAP_SYS_RESOURCE, which this host's root lacks: stop %s first"
+				 : "disk: %s cannot grow online", name);
+	if (ftruncate(fd, cur) == 0)
+		ioctl(d->loopfd, LOOP_SET_CAPACITY, 0);
+	return -1;
 }
 
 /* --- binds ----------------------------------------------------------------------------------- */

@@ -49,6 +49,10 @@ void storage_detach(struct vx_disk *d);
 int storage_resize(const char *name, const struct vx_conf *old, const struct vx_conf *new,
 		   struct vx_err *err);
 
+/* The same for a running context, in its supervisor: the image file grows, the loop device
+ * learns its new size (LOOP_SET_CAPACITY) and ext4 grows online (EXT4_IOC_RESIZE_FS). */
+int storage_grow_online(const char *name, struct vx_disk *d, uint64_t bytes, struct vx_err *err);
+
 /* The image's size in bytes, 0 if the context has none. */
 uint64_t storage_image_size(const char *name);
 

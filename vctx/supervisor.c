@@ -432,6 +432,21 @@ static void addr_change(struct sup *s, int fd, bool add, const char *addr)
 	close(fd);
 }
 
+/* vctx set disk=: grow the running context's image in place. */
+static void disk_grow(struct sup *s, int fd, uint64_t bytes)
+{
+	struct vx_err err = { 0 };
+	char ans[VX_ERR_MSG + 16];
+	int r = storage_grow_online(s->name, &s->disk, bytes, &err);
+
+	if (r == 0)
+		slog("%s: disk grown to %llu bytes", s->name, (unsigned long long)bytes);
+	snprintf(ans, sizeof(ans), r == 0 ? "ok\n" : "error %s\n", err.msg);
+	write_full(fd, ans, strlen(ans));
+	epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
+	close(fd);
+}
+
 /* Thaw what freeze() froze and let its client go. */
 static void thaw(struct sup *s)
 {
@@ -526,6 +541,8 @@ static void on_client(struct sup *s, int fd)
 		attach_console(s, fd);
 	} else if (strcmp(req, "freeze") == 0) {
 		freeze(s, fd);
+	} else if (sscanf(req, "disk-grow %llu", &ms) == 1) {
+		disk_grow(s, fd, ms);
 	} else if (strncmp(req, "addr-add ", 9) == 0 || strncmp(req, "addr-del ", 9) == 0) {
 		addr_change(s, fd, req[5] == 'a', req + 9);
 	} else {
