@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "ctx.h"
 #include "state.h"
+#include "storage.h"
 #include "util.h"
 
 struct info {
@@ -64,6 +65,9 @@ static void json_info(const struct info *in)
 	       (unsigned long long)in->use.pids_current, (unsigned long long)in->use.pids_limit);
 	printf(",\"cpu_usec\":%llu,\"oom_kills\":%llu", (unsigned long long)in->use.cpu_usec,
 	       (unsigned long long)in->use.oom_kills);
+	printf(",\"disk\":{\"size\":%llu,\"allocated\":%llu}",
+	       (unsigned long long)storage_image_size(in->name),
+	       (unsigned long long)storage_image_allocated(in->name));
 	printf(",\"config_error\":");
 	json_str(stdout, in->conf_error);
 	printf("}");
@@ -179,6 +183,13 @@ int cmd_status(int argc, char **argv)
 		printf("hostname:   %s\n", in.conf.hostname);
 		printf("ids:        %llu-%llu\n", (unsigned long long)in.conf.id_base,
 		       (unsigned long long)in.conf.id_base + VX_IDS_PER_CONTEXT - 1);
+		if (storage_image_size(in.name)) {
+			char size[16], used[16];
+
+			fmt_size(size, sizeof(size), storage_image_size(in.name));
+			fmt_size(used, sizeof(used), storage_image_allocated(in.name));
+			printf("disk:       %s image, %s of it written on the host\n", size, used);
+		}
 		if (in.st.state != VX_STOPPED) {
 			printf("init-pid:   %d\n", (int)in.st.init);
 			printf("supervisor: %d\n", (int)in.st.supervisor);

@@ -202,6 +202,17 @@ void storage_detach(struct vx_disk *d)
 
 /* --- resize ---------------------------------------------------------------------------------- */
 
+uint64_t storage_image_allocated(const char *name)
+{
+	char img[PATH_MAX];
+	struct stat st;
+
+	if (path_ctxdir(img, sizeof(img), name, IMAGE) < 0 || lstat(img, &st) < 0 ||
+	    !S_ISREG(st.st_mode))
+		return 0;
+	return (uint64_t)st.st_blocks * 512;
+}
+
 uint64_t storage_image_size(const char *name)
 {
 	char img[PATH_MAX];

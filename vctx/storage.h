@@ -53,8 +53,9 @@ int storage_resize(const char *name, const struct vx_conf *old, const struct vx_
  * learns its new size (LOOP_SET_CAPACITY) and ext4 grows online (EXT4_IOC_RESIZE_FS). */
 int storage_grow_online(const char *name, struct vx_disk *d, uint64_t bytes, struct vx_err *err);
 
-/* The image's size in bytes, 0 if the context has none. */
+/* The image's size in bytes, and what it takes on the host; 0 if the context has none. */
 uint64_t storage_image_size(const char *name);
+uint64_t storage_image_allocated(const char *name);
 
 /* One bind entry: the host path opened (O_PATH, no symlink followed, outside vctx's storage),
  * the path inside, and whether it is read-only. */

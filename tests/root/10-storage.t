@@ -3,7 +3,7 @@
 # and import, and what a killed command leaves behind.
 . "$(dirname "$0")/lib.sh"
 
-plan 69
+plan 70
 
 t_build_busybox
 LIB="$VCTX_PREFIX/var/lib/vctx"
@@ -20,6 +20,7 @@ ok $? "create with disk=64M"
 IMG="$LIB/contexts/$Q/disk.img"
 is "$(stat -c %s "$IMG")" $((64 << 20)) "the image is 64M long"
 like "$(alloc_kb "$IMG")" "^[0-9]{1,4}$" "and sparse: it takes $(alloc_kb "$IMG")K"
+like "$(vx status "$Q")" "disk: +64(\.0)?M image, [0-9.]+[KM] of it written on the host" "status shows the image and what it takes"
 vx start "$Q"
 ok $? "it starts"
 size=$(vx exec "$Q" -- df -k / | awk 'NR == 2 { print $2 }')
