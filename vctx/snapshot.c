@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -437,6 +438,26 @@ int template_checksum(const char *tpl, char *buf, size_t len, struct vx_err *err
 	return 0;
 }
 
+/* What a killed export left next to its archive: ".tmp-vctx-PID-NAME" of a process that is
+ * gone (regular files only; nothing else in that directory is touched). */
+static void sweep_exports(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char path[PATH_MAX];
+	struct stat st;
+	int pid;
+
+	while (d && (de = readdir(d)))
+		if (sscanf(de->d_name, ".tmp-vctx-%d-", &pid) == 1 && pid > 0 &&
+		    kill(pid, 0) < 0 && errno == ESRCH &&
+		    xsnprintf(path, sizeof(path), "%s/%s", dir, de->d_name) == 0 &&
+		    lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+			unlink(path);
+	if (d)
+		closedir(d);
+}
+
 /* --- export ---------------------------------------------------------------------------------- */
 
 int ctx_export(const char *name, const char *file, bool with_template, struct vx_err *err)
@@ -471,6 +492,9 @@ int ctx_export(const char *name, const char *file, bool with_template, struct vx
 	if (lock < 0)
 		goto out_conf;
 	storage_sweep(name);
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - file) + (slash == file) : 1,
+		 slash ? file : ".");
+	sweep_exports(dir);
 	if (path_ctxdir(dir, sizeof(dir), name, NULL) < 0 ||
 	    xsnprintf(stage, sizeof(stage), "%s/.tmp-export", dir) < 0) {
 		vx_fail(err, ENAMETOOLONG, "path too long");

@@ -3,7 +3,7 @@
 # and import, and what a killed command leaves behind.
 . "$(dirname "$0")/lib.sh"
 
-plan 70
+plan 71
 
 t_build_busybox
 LIB="$VCTX_PREFIX/var/lib/vctx"
@@ -179,8 +179,8 @@ is "$(vx exec "$Q" -- md5sum /big)" "$sum" "after a killed restore the context s
 "$VCTX" export "$Q" "$T_TMP/q.tar" & P=$!
 "$PROBE" waitpath "$T_TMP" ".tmp-vctx-" 20; kill -9 $P; wait $P 2>/dev/null
 is "$(timeout 10 "$VCTX" exec "$Q" -- md5sum /big)" "$sum" "a killed export leaves the context running with its files"
-rm -f "$T_TMP"/.tmp-vctx-*
 vx export "$Q" "$T_TMP/q.tar"
+is "$(ls -a "$T_TMP" | grep -c '^\.tmp-vctx-')" 0 "the next export removes what the killed one left"
 "$VCTX" import --name "$(ctx k5)" "$T_TMP/q.tar" & P=$!
 "$PROBE" waitpath "$LIB/contexts" ".tmp-$P-" 20; kill -9 $P; wait $P 2>/dev/null
 vx list | grep -q "^$(ctx k5) "
