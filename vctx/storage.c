@@ -133,7 +133,8 @@ static int mount_image(const char *img, const char *mnt, struct vx_disk *d, stru
 	d->loopfd = loop_attach(img, imgfd, dev, sizeof(dev), err);
 	if (d->loopfd < 0)
 		return -1;
-	if (mount(dev, mnt, "ext4", MS_NOSUID | MS_NODEV, "errors=remount-ro") < 0) {
+	/* discard: what the context deletes is punched out of the image (it stays sparse). */
+	if (mount(dev, mnt, "ext4", MS_NOSUID | MS_NODEV, "errors=remount-ro,discard") < 0) {
 		vx_failsys(err, "cannot mount the disk image %s", img);
 		storage_detach(d);
 		return -1;

@@ -3,7 +3,7 @@
 # and import, and what a killed command leaves behind.
 . "$(dirname "$0")/lib.sh"
 
-plan 71
+plan 72
 
 t_build_busybox
 LIB="$VCTX_PREFIX/var/lib/vctx"
@@ -35,7 +35,10 @@ ok $([ "$used" -le $((66 << 10)) ] && echo 0 || echo 1) "the image holds at most
 HOST_AFTER=$(kb avail "$LIB")
 ok $([ $((HOST_BEFORE - HOST_AFTER)) -le $((used + 8192)) ] && echo 0 || echo 1) \
 	"host free space moved by what was written, no more ($((HOST_BEFORE - HOST_AFTER))K)"
-vx exec "$Q" -- rm /fill
+vx exec "$Q" -- sh -c 'rm /fill && sync'
+after=$(alloc_kb "$IMG")
+ok $([ "$after" -lt $((used - 16384)) ] && echo 0 || echo 1) \
+	"what the context deletes is given back to the host (${used}K -> ${after}K)"
 is "$(losetup -a | grep -c "$IMG")" 1 "one loop device backs it while it runs"
 grep -qF "$LIB/contexts/$Q/disk" /proc/self/mountinfo
 ok $((!$?)) "and its mount is not in the host's mount table"
