@@ -16,7 +16,8 @@
 #include "paths.h"
 #include "util.h"
 
-#define RETRY_NS 50000000
+#define RETRY_FIRST_NS 2000000
+#define RETRY_MAX_NS 50000000
 
 void ready_init(struct vx_ready *r)
 {
@@ -80,8 +81,16 @@ static void arm(struct vx_ready *r, long ns)
 	timerfd_settime(r->timer, 0, &its, NULL);
 }
 
+/* Try again soon at first (a service is often up within milliseconds), then less often. */
+static void retry(struct vx_ready *r)
+{
+	arm(r, r->retry_ns);
+	r->retry_ns = r->retry_ns * 2 > RETRY_MAX_NS ? RETRY_MAX_NS : r->retry_ns * 2;
+}
+
 void ready_begin(struct vx_ready *r, pid_t init)
 {
+	r->retry_ns = RETRY_FIRST_NS;
 	r->up = r->kind == R_STARTED;
 	r->pid = init;
 	if (r->kind == R_TCP)
@@ -132,7 +141,7 @@ int ready_on_timer(struct vx_ready *r)
 		return -1;
 	r->probe = socket_inside(r->pid, r->addr.ss_family);
 	if (r->probe < 0)
-		goto retry;
+		goto again;
 	if (connect(r->probe, (struct sockaddr *)&r->addr, r->alen) == 0) {
 		ready_on_probe(r);
 		return -1;
@@ -141,8 +150,8 @@ int ready_on_timer(struct vx_ready *r)
 		return r->probe;
 	close(r->probe);
 	r->probe = -1;
-retry:
-	arm(r, RETRY_NS);
+again:
+	retry(r);
 	return -1;
 }
 
@@ -159,7 +168,7 @@ void ready_on_probe(struct vx_ready *r)
 	if (e == 0)
 		r->up = true;
 	else
-		arm(r, RETRY_NS);
+		retry(r);
 }
 
 void ready_reset(struct vx_ready *r)

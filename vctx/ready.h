@@ -31,6 +31,7 @@ struct vx_ready {
 	char path[PATH_MAX]; /* R_NOTIFY: its host path */
 	int timer;	     /* R_TCP: retry timer */
 	int probe;	     /* R_TCP: a connection under way, -1 if none */
+	long retry_ns;	     /* R_TCP: the next wait, 2 ms doubling up to 50 ms */
 	pid_t pid;	     /* init */
 	struct sockaddr_storage addr;
 	socklen_t alen;
