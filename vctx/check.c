@@ -53,45 +53,6 @@ static void detailf(char *d, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Run fn in a child process, so namespaces and mounts it makes die with it; its detail
- * comes back over a pipe.  0 when it returned 0. */
-static int in_child(int (*fn)(const struct feature *, char *), const struct feature *f,
-		    char *detail)
-{
-	int fds[2], status;
-	pid_t pid;
-	ssize_t n;
-
-	if (pipe2(fds, O_CLOEXEC) < 0) {
-		detailf(detail, "pipe: %s", strerror(errno));
-		return -1;
-	}
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		detailf(detail, "fork: %s", strerror(errno));
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		char d[DETAIL] = "";
-		int r;
-
-		close(fds[0]);
-		r = fn(f, d);
-		write_full(fds[1], d, strlen(d));
-		_exit(r == 0 ? 0 : 1);
-	}
-	close(fds[1]);
-	n = read_full(fds[0], detail, DETAIL - 1);
-	detail[n > 0 ? n : 0] = '\0';
-	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
-}
-
 /* A private mount namespace: nothing mounted in it reaches the host. */
 static int private_mounts(char *detail)
 {
@@ -148,8 +109,11 @@ static int p_kernel(const struct feature *f, char *detail)
 	return maj > 5 || (maj == 5 && min >= 12) ? 0 : -1;
 }
 
-static int ns_child(const struct feature *f, char *detail)
+static int ns_child(void *arg, char *detail, size_t len)
 {
+	const struct feature *f = arg;
+
+	(void)len;
 	if (unshare(f->arg) < 0) {
 		detailf(detail, "unshare: %s",
 			errno == ENOSPC ? "the limit on namespaces is reached" : strerror(errno));
@@ -161,7 +125,7 @@ static int ns_child(const struct feature *f, char *detail)
 static int p_ns(const struct feature *f, char *detail)
 {
 	char path[96], max[32] = "";
-	int r = in_child(ns_child, f, detail);
+	int r = run_in_child(ns_child, (void *)f, detail, DETAIL);
 
 	snprintf(path, sizeof(path), "/proc/sys/user/max_%s_namespaces", f->sarg);
 	if (read_file_at(AT_FDCWD, path, max, sizeof(max)) > 0) {
@@ -225,14 +189,15 @@ static int p_openat2(const struct feature *f, char *detail)
 	return 0;
 }
 
-static int overlay_child(const struct feature *f, char *detail)
+static int overlay_child(void *arg, char *detail, size_t len)
 {
 	char base[PATH_MAX], dir[PATH_MAX + 32], opts[4 * PATH_MAX];
 	const char *sub[] = { "l", "u", "w", "m" };
 	int r = -1;
 	unsigned i;
 
-	(void)f;
+	(void)arg;
+	(void)len;
 	existing(vx_paths.contexts, base, sizeof(base));
 	if (private_mounts(detail) < 0)
 		return -1;
@@ -275,7 +240,7 @@ static int overlay_child(const struct feature *f, char *detail)
 
 static int p_overlay(const struct feature *f, char *detail)
 {
-	return in_child(overlay_child, f, detail);
+	return run_in_child(overlay_child, (void *)f, detail, DETAIL);
 }
 
 /* A user namespace with a mapping, held by a child that waits on a pipe; its ns fd. */
@@ -319,7 +284,7 @@ static int userns_fd(pid_t *pid, int *hold, char *detail)
 	return fd;
 }
 
-static int idmap_child(const struct feature *f, char *detail)
+static int idmap_child(void *arg, char *detail, size_t len)
 {
 	struct vx_mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP };
 	char dir[PATH_MAX];
@@ -327,7 +292,8 @@ static int idmap_child(const struct feature *f, char *detail)
 	struct statfs sf;
 	pid_t pid = -1;
 
-	(void)f;
+	(void)arg;
+	(void)len;
 	existing(vx_paths.templates, dir, sizeof(dir));
 	if (private_mounts(detail) < 0)
 		return -1;
@@ -352,15 +318,16 @@ static int idmap_child(const struct feature *f, char *detail)
 
 static int p_idmap(const struct feature *f, char *detail)
 {
-	return in_child(idmap_child, f, detail);
+	return run_in_child(idmap_child, (void *)f, detail, DETAIL);
 }
 
-static int seccomp_child(const struct feature *f, char *detail)
+static int seccomp_child(void *arg, char *detail, size_t len)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	int r;
 
-	(void)f;
+	(void)arg;
+	(void)len;
 	if (!ctx || seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(acct), 0) < 0) {
 		detailf(detail, "libseccomp cannot build a filter");
 		return -1;
@@ -381,7 +348,7 @@ static int seccomp_child(const struct feature *f, char *detail)
 static int p_seccomp(const struct feature *f, char *detail)
 {
 	char actions[256] = "";
-	int r = in_child(seccomp_child, f, detail);
+	int r = run_in_child(seccomp_child, (void *)f, detail, DETAIL);
 
 	if (r == 0 &&
 	    read_file_at(AT_FDCWD, "/proc/sys/kernel/seccomp/actions_avail", actions,
@@ -415,12 +382,15 @@ static int p_controller(const struct feature *f, char *detail)
 	return -1;
 }
 
-static int link_child(const struct feature *f, char *detail)
+static int link_child(void *arg, char *detail, size_t len)
 {
+	const struct feature *f = arg;
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct vx_err err = { 0 };
 	struct nl nl;
 	int r = -1, idx;
+
+	(void)len;
 
 	if (unshare(CLONE_NEWNET) < 0) {
 		detailf(detail, "unshare a network namespace: %s", strerror(errno));
@@ -450,7 +420,7 @@ static int link_child(const struct feature *f, char *detail)
 
 static int p_link(const struct feature *f, char *detail)
 {
-	return in_child(link_child, f, detail);
+	return run_in_child(link_child, (void *)f, detail, DETAIL);
 }
 
 static int p_loop(const struct feature *f, char *detail)

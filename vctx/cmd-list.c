@@ -47,6 +47,8 @@ static void release(struct info *in)
 
 static void json_info(const struct info *in)
 {
+	uint64_t allocated, size = storage_image_size(in->name, &allocated);
+
 	printf("{\"name\":");
 	json_str(stdout, in->name);
 	printf(",\"state\":\"%s\"", state_str(in->st.state));
@@ -65,9 +67,8 @@ static void json_info(const struct info *in)
 	       (unsigned long long)in->use.pids_current, (unsigned long long)in->use.pids_limit);
 	printf(",\"cpu_usec\":%llu,\"oom_kills\":%llu", (unsigned long long)in->use.cpu_usec,
 	       (unsigned long long)in->use.oom_kills);
-	printf(",\"disk\":{\"size\":%llu,\"allocated\":%llu}",
-	       (unsigned long long)storage_image_size(in->name),
-	       (unsigned long long)storage_image_allocated(in->name));
+	printf(",\"disk\":{\"size\":%llu,\"allocated\":%llu}", (unsigned long long)size,
+	       (unsigned long long)allocated);
 	printf(",\"config_error\":");
 	json_str(stdout, in->conf_error);
 	printf("}");
@@ -158,6 +159,7 @@ int cmd_status(int argc, char **argv)
 	bool json = false;
 	struct info in;
 	char up[32] = "-";
+	uint64_t bytes, allocated;
 	int r = get_json(argc, argv, "status", &json);
 
 	if (r)
@@ -183,11 +185,12 @@ int cmd_status(int argc, char **argv)
 		printf("hostname:   %s\n", in.conf.hostname);
 		printf("ids:        %llu-%llu\n", (unsigned long long)in.conf.id_base,
 		       (unsigned long long)in.conf.id_base + VX_IDS_PER_CONTEXT - 1);
-		if (storage_image_size(in.name)) {
+		bytes = storage_image_size(in.name, &allocated);
+		if (bytes) {
 			char size[16], used[16];
 
-			fmt_size(size, sizeof(size), storage_image_size(in.name));
-			fmt_size(used, sizeof(used), storage_image_allocated(in.name));
+			fmt_size(size, sizeof(size), bytes);
+			fmt_size(used, sizeof(used), allocated);
 			printf("disk:       %s image, %s of it written on the host\n", size, used);
 		}
 		if (in.st.state != VX_STOPPED) {

@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,25 +159,6 @@ out:
 	return r;
 }
 
-static uint64_t du_total;
-
-static int du_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)path;
-	(void)flag;
-	(void)ftw;
-	du_total += (uint64_t)st->st_blocks * 512;
-	return 0;
-}
-
-/* What a tree takes on disk (holes are free). */
-static uint64_t disk_usage(const char *path)
-{
-	du_total = 0;
-	nftw(path, du_one, 16, FTW_PHYS | FTW_MOUNT);
-	return du_total;
-}
-
 int snap_list(const char *name, bool json, struct vx_err *err)
 {
 	char dir[PATH_MAX], path[PATH_MAX + 300], when[32], size[32];
@@ -220,9 +200,9 @@ int snap_list(const char *name, bool json, struct vx_err *err)
 			printf("%s{\"name\":", i ? "," : "");
 			json_str(stdout, v[i]);
 			printf(",\"created\":%lld,\"bytes\":%llu}", (long long)st.st_mtime,
-			       (unsigned long long)disk_usage(path));
+			       (unsigned long long)tree_size(path));
 		} else {
-			fmt_size(size, sizeof(size), disk_usage(path));
+			fmt_size(size, sizeof(size), tree_size(path));
 			printf("%-32s %-19s %10s\n", v[i], when, size);
 		}
 		free(v[i]);
@@ -358,7 +338,7 @@ int ctx_clone(const char *src, const char *dst, int nset, char **set, struct vx_
 		if (!text)
 			return -1;
 	}
-	storage_sweep_new();
+	storage_sweep_dir(vx_paths.contexts, ".tmp-", SWEEP_DEAD_PID);
 	rm_rf(tmp, NULL);
 	if (mkdir(tmp, 0700) < 0)
 		return vx_failsys(err, "cannot create %s", tmp);
@@ -438,26 +418,6 @@ int template_checksum(const char *tpl, char *buf, size_t len, struct vx_err *err
 	return 0;
 }
 
-/* What a killed export left next to its archive: ".tmp-vctx-PID-NAME" of a process that is
- * gone (regular files only; nothing else in that directory is touched). */
-static void sweep_exports(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	char path[PATH_MAX];
-	struct stat st;
-	int pid;
-
-	while (d && (de = readdir(d)))
-		if (sscanf(de->d_name, ".tmp-vctx-%d-", &pid) == 1 && pid > 0 &&
-		    kill(pid, 0) < 0 && errno == ESRCH &&
-		    xsnprintf(path, sizeof(path), "%s/%s", dir, de->d_name) == 0 &&
-		    lstat(path, &st) == 0 && S_ISREG(st.st_mode))
-			unlink(path);
-	if (d)
-		closedir(d);
-}
-
 /* --- export ---------------------------------------------------------------------------------- */
 
 int ctx_export(const char *name, const char *file, bool with_template, struct vx_err *err)
@@ -494,7 +454,9 @@ int ctx_export(const char *name, const char *file, bool with_template, struct vx
 	storage_sweep(name);
 	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - file) + (slash == file) : 1,
 		 slash ? file : ".");
-	sweep_exports(dir);
+	/* What a killed export left next to its archive (regular files only: nothing else in
+	 * that directory is touched). */
+	storage_sweep_dir(dir, ".tmp-vctx-", SWEEP_DEAD_PID | SWEEP_FILES_ONLY);
 	if (path_ctxdir(dir, sizeof(dir), name, NULL) < 0 ||
 	    xsnprintf(stage, sizeof(stage), "%s/.tmp-export", dir) < 0) {
 		vx_fail(err, ENAMETOOLONG, "path too long");
@@ -586,7 +548,7 @@ int ctx_import(const char *file, const char *newname, struct vx_err *err)
 		return -1;
 	if (xsnprintf(tmp, sizeof(tmp), "%s/.tmp-%d-import", vx_paths.contexts, (int)getpid()) < 0)
 		return vx_fail(err, ENAMETOOLONG, "path too long");
-	storage_sweep_new();
+	storage_sweep_dir(vx_paths.contexts, ".tmp-", SWEEP_DEAD_PID);
 	rm_rf(tmp, NULL);
 	if (mkdir(tmp, 0700) < 0)
 		return vx_failsys(err, "cannot create %s", tmp);

@@ -15,7 +15,6 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -203,25 +202,18 @@ void storage_detach(struct vx_disk *d)
 
 /* --- resize ---------------------------------------------------------------------------------- */
 
-uint64_t storage_image_allocated(const char *name)
+uint64_t storage_image_size(const char *name, uint64_t *allocated)
 {
 	char img[PATH_MAX];
 	struct stat st;
 
+	if (allocated)
+		*allocated = 0;
 	if (path_ctxdir(img, sizeof(img), name, IMAGE) < 0 || lstat(img, &st) < 0 ||
 	    !S_ISREG(st.st_mode))
 		return 0;
-	return (uint64_t)st.st_blocks * 512;
-}
-
-uint64_t storage_image_size(const char *name)
-{
-	char img[PATH_MAX];
-	struct stat st;
-
-	if (path_ctxdir(img, sizeof(img), name, IMAGE) < 0 || lstat(img, &st) < 0 ||
-	    !S_ISREG(st.st_mode))
-		return 0;
+	if (allocated)
+		*allocated = (uint64_t)st.st_blocks * 512;
 	return st.st_size;
 }
 
@@ -231,7 +223,7 @@ int storage_resize(const char *name, const struct vx_conf *old, const struct vx_
 	char img[PATH_MAX], a[32], b[32], size[32];
 	char *fsck[] = { "e2fsck", "-f", "-p", img, NULL };
 	char *resize[] = { "resize2fs", img, size, NULL };
-	uint64_t cur = storage_image_size(name);
+	uint64_t cur = storage_image_size(name, NULL);
 	int fd;
 
 	if (!old->disk.set && !new->disk.set)
@@ -257,9 +249,15 @@ int storage_resize(const char *name, const struct vx_conf *old, const struct vx_
 			close(fd);
 		return vx_failsys(err, "cannot grow %s", img);
 	}
+	/* e2fsck -p exits 1 when it fixed something harmless.  Until resize2fs runs, the file
+	 * system is as it was: a failure puts the file back to its size. */
+	if (run_prog(fsck, 1, err) < 0) {
+		(void)!ftruncate(fd, cur);
+		close(fd);
+		return vx_prefix(err, "disk: cannot grow the image of %s", name);
+	}
 	close(fd);
-	/* e2fsck -p exits 1 when it fixed something harmless. */
-	if (run_prog(fsck, 1, err) < 0 || run_prog(resize, 0, err) < 0)
+	if (run_prog(resize, 0, err) < 0)
 		return vx_prefix(err, "disk: cannot grow the image of %s", name);
 	return 0;
 }
@@ -271,7 +269,7 @@ int storage_resize(const char *name, const struct vx_conf *old, const struct vx_
 int storage_grow_online(const char *name, struct vx_disk *d, uint64_t bytes, struct vx_err *err)
 {
 	char img[PATH_MAX], a[32], b[32];
-	uint64_t cur = storage_image_size(name), blocks;
+	uint64_t cur = storage_image_size(name, NULL), blocks;
 	_cleanup_close_ int fd = -1, mnt = -1;
 	struct statfs sf;
 
@@ -364,33 +362,27 @@ int storage_check_binds(const struct vx_conf *conf, struct vx_err *err)
 
 /* --- leftovers ------------------------------------------------------------------------------- */
 
-static void sweep_dir(const char *dir)
+void storage_sweep_dir(const char *dir, const char *prefix, unsigned flags)
 {
 	DIR *d = opendir(dir);
+	size_t n = strlen(prefix);
 	struct dirent *de;
 	char path[PATH_MAX];
-
-	if (!d)
-		return;
-	while ((de = readdir(d)))
-		if (strncmp(de->d_name, ".tmp-", 5) == 0 &&
-		    xsnprintf(path, sizeof(path), "%s/%s", dir, de->d_name) == 0)
-			rm_rf(path, NULL);
-	closedir(d);
-}
-
-void storage_sweep_new(void)
-{
-	DIR *d = opendir(vx_paths.contexts);
-	struct dirent *de;
-	char path[PATH_MAX];
+	struct stat st;
 	int pid;
 
-	while (d && (de = readdir(d)))
-		if (sscanf(de->d_name, ".tmp-%d-", &pid) == 1 && pid > 0 &&
-		    kill(pid, 0) < 0 && errno == ESRCH &&
-		    xsnprintf(path, sizeof(path), "%s/%s", vx_paths.contexts, de->d_name) == 0)
-			rm_rf(path, NULL);
+	while (d && (de = readdir(d))) {
+		if (strncmp(de->d_name, prefix, n) != 0)
+			continue;
+		if ((flags & SWEEP_DEAD_PID) &&
+		    (sscanf(de->d_name + n, "%d-", &pid) != 1 || pid <= 0 || kill(pid, 0) == 0 ||
+		     errno != ESRCH))
+			continue;
+		if (xsnprintf(path, sizeof(path), "%s/%s", dir, de->d_name) < 0 ||
+		    lstat(path, &st) < 0 || ((flags & SWEEP_FILES_ONLY) && !S_ISREG(st.st_mode)))
+			continue;
+		rm_rf(path, NULL);
+	}
 	if (d)
 		closedir(d);
 }
@@ -400,9 +392,9 @@ void storage_sweep(const char *name)
 	char dir[PATH_MAX];
 
 	if (path_ctxdir(dir, sizeof(dir), name, NULL) == 0)
-		sweep_dir(dir);
+		storage_sweep_dir(dir, ".tmp-", 0);
 	if (path_ctxdir(dir, sizeof(dir), name, "snapshots") == 0)
-		sweep_dir(dir);
+		storage_sweep_dir(dir, ".tmp-", 0);
 }
 
 /* --- copies ---------------------------------------------------------------------------------- */
@@ -529,13 +521,36 @@ static int shift_tree(const char *dir, uint64_t from, uint64_t to, struct vx_err
 	return 0;
 }
 
+struct shift_args {
+	const char *img, *mnt;
+	uint64_t from, to;
+};
+
+/* In a child: the image is mounted in a mount namespace of its own, private before the
+ * first mount, so the host never sees it. */
+static int shift_image(void *arg, char *msg, size_t len)
+{
+	const struct shift_args *a = arg;
+	struct vx_err e = { 0 };
+	struct vx_disk d;
+	int r = -1;
+
+	storage_init(&d);
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		vx_failsys(&e, "private mount namespace");
+	else if (mount_image(a->img, a->mnt, &d, &e) == 0)
+		r = shift_tree(a->mnt, a->from, a->to, &e);
+	storage_detach(&d);
+	snprintf(msg, len, "%s", r < 0 ? e.msg : "");
+	return r;
+}
+
 int storage_shift(const char *dir, uint64_t from, uint64_t to, struct vx_err *err)
 {
-	char img[PATH_MAX], mnt[PATH_MAX], upper[PATH_MAX];
-	struct vx_disk d;
+	char img[PATH_MAX], mnt[PATH_MAX], upper[PATH_MAX], msg[VX_ERR_MSG];
+	struct shift_args a = { .img = img, .mnt = mnt, .from = from, .to = to };
 	struct stat st;
-	int fds[2], status;
-	pid_t pid;
+	int r;
 
 	if (from == to)
 		return 0;
@@ -545,46 +560,11 @@ int storage_shift(const char *dir, uint64_t from, uint64_t to, struct vx_err *er
 		return vx_fail(err, ENAMETOOLONG, "path too long");
 	if (lstat(img, &st) < 0)
 		return shift_tree(upper, from, to, err);
-	/* The image is mounted in a mount namespace of a child's own, private before the
-	 * first mount: the host never sees it. */
 	if (mkdir(mnt, 0700) < 0 && errno != EEXIST)
 		return vx_failsys(err, "cannot create %s", mnt);
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return vx_failsys(err, "pipe");
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		struct vx_err e = { 0 };
-		int r = -1;
-
-		close(fds[0]);
-		storage_init(&d);
-		if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-			vx_failsys(&e, "private mount namespace");
-		else if (mount_image(img, mnt, &d, &e) == 0)
-			r = shift_tree(mnt, from, to, &e);
-		storage_detach(&d);
-		if (r < 0)
-			write_full(fds[1], e.msg, strlen(e.msg));
-		_exit(r < 0 ? 1 : 0);
-	}
-	close(fds[1]);
-	if (pid < 0) {
-		close(fds[0]);
-		return vx_failsys(err, "fork");
-	}
-	{
-		char msg[VX_ERR_MSG] = "";
-		ssize_t n = read_full(fds[0], msg, sizeof(msg) - 1);
-
-		close(fds[0]);
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
-		rmdir(mnt);
-		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-			msg[n > 0 ? n : 0] = '\0';
-			return vx_fail(err, EIO, "%s", msg[0] ? msg : "cannot shift the image's owners");
-		}
-	}
+	r = run_in_child(shift_image, &a, msg, sizeof(msg));
+	rmdir(mnt);
+	if (r < 0)
+		return vx_fail(err, EIO, "%s", msg[0] ? msg : "cannot shift the image's owners");
 	return 0;
 }

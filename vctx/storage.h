@@ -53,9 +53,8 @@ int storage_resize(const char *name, const struct vx_conf *old, const struct vx_
  * learns its new size (LOOP_SET_CAPACITY) and ext4 grows online (EXT4_IOC_RESIZE_FS). */
 int storage_grow_online(const char *name, struct vx_disk *d, uint64_t bytes, struct vx_err *err);
 
-/* The image's size in bytes, and what it takes on the host; 0 if the context has none. */
-uint64_t storage_image_size(const char *name);
-uint64_t storage_image_allocated(const char *name);
+/* The image's size in bytes (0 if the context has none), and what it takes on the host. */
+uint64_t storage_image_size(const char *name, uint64_t *allocated);
 
 /* One bind entry: the host path opened (O_PATH, no symlink followed, outside vctx's storage),
  * the path inside, and whether it is read-only. */
@@ -66,9 +65,13 @@ int storage_check_binds(const struct vx_conf *conf, struct vx_err *err);
 /* Remove what killed commands left (".tmp-*") in the context's directory and its snapshots.
  * Call with the context's lock held. */
 void storage_sweep(const char *name);
-/* What killed clones and imports left in the contexts directory (".tmp-PID-*" of a process
- * that is gone). */
-void storage_sweep_new(void);
+
+/* Remove the entries of dir whose names start with prefix; with SWEEP_DEAD_PID only those
+ * whose prefix is followed by "PID-" of a process that is gone (what killed clones, imports
+ * and exports left), with SWEEP_FILES_ONLY only regular files. */
+#define SWEEP_DEAD_PID 0x1
+#define SWEEP_FILES_ONLY 0x2
+void storage_sweep_dir(const char *dir, const char *prefix, unsigned flags);
 
 /* Copy a writable layer (dir: "upper" tree, or "disk.img" sparse file) from src_dir to
  * dst_dir (which exists).  Sparse-aware; owners, modes, xattrs (overlay whiteouts) kept. */

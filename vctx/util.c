@@ -279,6 +279,42 @@ int run_prog(char *const argv[], int maxok, struct vx_err *err)
 	return vx_fail(err, EIO, "%s failed%s%s", argv[0], *last ? ": " : "", last);
 }
 
+int run_in_child(int (*fn)(void *arg, char *msg, size_t len), void *arg, char *msg, size_t len)
+{
+	int fds[2], status;
+	ssize_t n;
+	pid_t pid;
+
+	msg[0] = '\0';
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		snprintf(msg, len, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		snprintf(msg, len, "fork: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		int r;
+
+		close(fds[0]);
+		r = fn(arg, msg, len);
+		write_full(fds[1], msg, strlen(msg));
+		_exit(r == 0 ? 0 : 1);
+	}
+	close(fds[1]);
+	n = read_full(fds[0], msg, len - 1);
+	msg[n > 0 ? n : 0] = '\0';
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
 int strcmp_ptr(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);

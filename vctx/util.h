@@ -77,6 +77,10 @@ int rm_rf(const char *path, struct vx_err *err);
  * maxok is a failure whose error is the program's last line ("mkfs.ext4 failed: ..."). */
 int run_prog(char *const argv[], int maxok, struct vx_err *err);
 
+/* Run fn(arg) in a child process (namespaces and mounts it makes die with it); what it wrote
+ * into msg comes back.  0 when fn returned 0. */
+int run_in_child(int (*fn)(void *arg, char *msg, size_t len), void *arg, char *msg, size_t len);
+
 /* qsort comparator for an array of strings. */
 int strcmp_ptr(const void *a, const void *b);
 
