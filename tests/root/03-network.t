@@ -106,8 +106,11 @@ H "$VCTX" stop --kill "$A" && H "$VCTX" stop --kill "$B" && vx stop --kill "$C" 
 ok $? "stop all four"
 is "$(ip -n $HN neigh show proxy | wc -l)" 0 "no proxy entry is left"
 is "$(ip -n $HN -6 rule | grep -cE 'v[xy]-')" 0 "no source-check rule is left"
-t_wait_file "$T_TMP/mon" "Deleted*vx-$(echo "$B" | cut -c1-12)@*" 10
-t_wait_file "$T_TMP/mon" "Deleted*vx-$(echo "$A" | cut -c1-12)@*" 10
+# Every host-side veth: A's and B's routed ones and C's bridge port (D's macvlan lives in its
+# own namespace only).  A link may be named vx- or vy- (see make_veth in vnet.c).
+for c in "$A" "$B" "$C"; do
+	t_wait_file "$T_TMP/mon" "Deleted*v[xy]-$(echo "$c" | cut -c1-12)@*" 10
+done
 kill $MON
 is "$(ip -n $HN -o link | grep -cE 'v[xy]-')" 0 "no link of the contexts is left"
 is "$(ip -n $HN route | grep -cE 'v[xy]-')$(ip -n $HN -6 route | grep -cE 'v[xy]-')" "00" "no route either"
