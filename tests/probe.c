@@ -25,10 +25,15 @@
  *                           /dev/log) and append every message to OUT as a line
  *   probe syslog-flood N TAG
  *                           send N messages to /dev/log as fast as it takes them
+ *   probe tun NAME          make a tun device through /dev/net/tun; "created NAME" if the
+ *                           kernel then knows the interface, else the error
  *   probe exe-trap          CVE-2019-5736: set a trap for the runtime's binary (see below),
  *                           say "ready", and once it runs inside try to overwrite it
  */
 #include <arpa/inet.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <poll.h>
@@ -541,8 +546,25 @@ static int waitpath(const char *dir, const char *prefix, int seconds)
 	}
 }
 
+static int tun(const char *name)
+{
+	struct ifreq ifr = { .ifr_flags = IFF_TUN | IFF_NO_PI };
+	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
+	if (fd < 0 || ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		printf("%s: %s\n", fd < 0 ? "open" : "TUNSETIFF", strerror(errno));
+		return 1;
+	}
+	printf(if_nametoindex(ifr.ifr_name) ? "created %s\n" : "missing %s\n", ifr.ifr_name);
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && strcmp(argv[1], "tun") == 0)
+		return tun(argv[2]);
 	if (argc == 5 && strcmp(argv[1], "waitpath") == 0)
 		return waitpath(argv[2], argv[3], atoi(argv[4]));
 	if (argc == 4 && strcmp(argv[1], "unix-listen") == 0)

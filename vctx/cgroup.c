@@ -10,8 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include "devices.h"
 #include "limitmap.h"
 #include "paths.h"
 #include "util.h"
@@ -462,14 +465,8 @@ static int apply(const char *path, const struct cg_setting *s, unsigned n, struc
 	return 0;
 }
 
-/* The devices a context may use, as a v1 device cgroup allow-list: the standard nodes of its
- * /dev and ptys (its console is a pty of the host's).  No block device at all. */
-static const char *const dev_allow[] = {
-	"c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm", "c 1:9 rwm",
-	"c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm",
-};
-
-static int v1_devices(const char *path, struct vx_err *err)
+/* The devices a context may use (devices.c), as a v1 device cgroup allow-list. */
+static int v1_devices(const char *path, unsigned opts, struct vx_err *err)
 {
 	struct cg_setting s = { .key = "devices", .ctrl = "devices", .file = "devices.deny" };
 	char *mp = NULL;
@@ -482,12 +479,68 @@ static int v1_devices(const char *path, struct vx_err *err)
 	if (write_setting(path, &s, err) < 0)
 		return -1;
 	s.file = "devices.allow";
-	for (i = 0; i < ARRAY_SIZE(dev_allow); i++) {
-		snprintf(s.value, sizeof(s.value), "%s", dev_allow[i]);
+	for (i = 0; i < vx_ndevs; i++) {
+		if (!dev_wanted(&vx_devs[i], opts))
+			continue;
+		dev_allow_line(&vx_devs[i], s.value, sizeof(s.value));
 		if (write_setting(path, &s, err) < 0)
 			return -1;
 	}
+	return 1;
+}
+
+/* The same list as an eBPF device program on the cgroup2 directory: the only device control
+ * cgroup2 has.  Attached with BPF_F_ALLOW_MULTI, so a program further down cannot widen it
+ * (every program on the way must allow an access); the cgroup keeps the program alive and
+ * frees it with the directory.  A context cannot detach it: bpf() needs CAP_BPF and
+ * CAP_NET_ADMIN of the host and is refused by the seccomp policy. */
+int cg_device_prog(unsigned opts, struct vx_err *err)
+{
+	struct bpf_insn insn[VX_DEV_PROG_MAX];
+	union bpf_attr a;
+	int prog;
+
+	memset(&a, 0, sizeof(a));
+	a.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
+	a.insn_cnt = dev_prog(opts, insn, ARRAY_SIZE(insn));
+	a.insns = (uintptr_t)insn;
+	a.license = (uintptr_t)"GPL";
+	prog = syscall(SYS_bpf, BPF_PROG_LOAD, &a, sizeof(a));
+	if (prog < 0)
+		return vx_failsys(err, "cannot load the device program");
+	return prog;
+}
+
+static int v2_devices(int cgfd, unsigned opts, struct vx_err *err)
+{
+	_cleanup_close_ int prog = cg_device_prog(opts, err);
+	union bpf_attr a;
+
+	if (prog < 0)
+		return -1;
+	memset(&a, 0, sizeof(a));
+	a.target_fd = cgfd;
+	a.attach_bpf_fd = prog;
+	a.attach_type = BPF_CGROUP_DEVICE;
+	a.attach_flags = BPF_F_ALLOW_MULTI;
+	if (syscall(SYS_bpf, BPF_PROG_ATTACH, &a, sizeof(a)) < 0)
+		return vx_failsys(err, "cannot attach the device program");
 	return 0;
+}
+
+/* Device control on every hierarchy that has it.  Where v1's devices controller already
+ * holds the list, the cgroup2 program is a second lock and a kernel without it is no error;
+ * on a pure v2 host it is the only one, and the start fails without it. */
+static int devices(const struct vx_cgroup *cg, unsigned opts, struct vx_err *err)
+{
+	int v1 = v1_devices(cg->path, opts, err);
+
+	if (v1 < 0)
+		return -1;
+	if (cg->v2fd < 0 || v2_devices(cg->v2fd, opts, v1 ? NULL : err) == 0 || v1)
+		return 0;
+	return vx_prefix(err, "no device control for the context (the kernel needs "
+			 "CONFIG_CGROUP_BPF)");
 }
 
 int cg_set_limits(const char *path, const struct vx_conf *conf, const char *key,
@@ -610,14 +663,14 @@ int cg_create(const char *name, const struct vx_conf *conf, struct vx_cgroup *cg
 		vx_fail(err, EIO, "cannot create cgroup %s: %s", cg->path, cgroup_strerror(r));
 		goto fail;
 	}
-	if (cg_set_limits(cg->path, conf, NULL, err) < 0 || v1_devices(cg->path, err) < 0)
+	if (cg_set_limits(cg->path, conf, NULL, err) < 0)
 		goto fail;
 	if (host.layout == VX_CG_HYBRID && hybrid_v2_dir(cg, err) < 0)
 		goto fail;
 	if (cg->v2dir[0] && conf->userns &&
 	    delegate(cg, conf->id_base, conf->id_base, err) < 0)
 		goto fail;
-	if (open_fds(cg, err) < 0)
+	if (open_fds(cg, err) < 0 || devices(cg, conf->devices, err) < 0)
 		goto fail;
 	cgroup_free(&lc);
 	return 0;

@@ -55,6 +55,10 @@ void cg_summary(char *buf, size_t len);
 int cg_freeze(const char *v2dir, const char *path, bool freeze, struct vx_err *err);
 bool cg_controller(const char *ctrl, char *where, size_t len);
 
+/* Load the eBPF device program for a context with these VX_DEV_* options (devices.h): its fd,
+ * or -1.  Attached to a context's cgroup2 directory by cg_create; vctx check loads it too. */
+int cg_device_prog(unsigned opts, struct vx_err *err);
+
 void cg_init(struct vx_cgroup *cg);
 
 /* Create the context's cgroup everywhere with the config's limits, delegate the v2 directory

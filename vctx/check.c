@@ -442,6 +442,21 @@ static int p_loop(const struct feature *f, char *detail)
 	return 0;
 }
 
+static int p_devprog(const struct feature *f, char *detail)
+{
+	struct vx_err err;
+	int fd = cg_device_prog(0, &err);
+
+	(void)f;
+	if (fd < 0) {
+		detailf(detail, "%s", err.msg);
+		return -1;
+	}
+	close(fd);
+	detailf(detail, "BPF_PROG_TYPE_CGROUP_DEVICE loads");
+	return 0;
+}
+
 /* --- the table ------------------------------------------------------------------------------ */
 
 static struct feature features[] = {
@@ -478,6 +493,9 @@ static struct feature features[] = {
 	  p_seccomp },
 	{ "cgroup", "cgroups", true, "CONFIG_CGROUPS", "4.5",
 	  "contexts cannot start: each runs in a cgroup of its own", p_cgroup },
+	{ "devprog", "cgroup2 device program", false, "CONFIG_CGROUP_BPF", "4.15",
+	  "on a pure cgroup v2 host contexts cannot start: the program is their only device "
+	  "control (v1 and hybrid hosts use the devices controller)", p_devprog },
 	{ "memory", "cgroup memory controller", false, "CONFIG_MEMCG", "4.5",
 	  "memory and memory-swap limits are refused; status shows no memory use",
 	  p_controller, 0, "memory" },

@@ -12,6 +12,7 @@
 #include <cap-ng.h>
 #include <unistd.h>
 
+#include "devices.h"
 #include "ini.h"
 #include "vnet.h"
 #include "util.h"
@@ -309,6 +310,26 @@ static int p_caps(const struct vx_key *k, const char *v, void *dst, struct vx_er
 	return 0;
 }
 
+/* Optional devices, separated by blanks or commas ("tun fuse"). */
+static int p_devices(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
+{
+	char buf[256], *w, *save = NULL;
+	unsigned mask = 0, bit;
+
+	(void)k;
+	if (strlen(v) >= sizeof(buf))
+		return vx_fail(err, EINVAL, "device list too long");
+	strcpy(buf, v);
+	for (w = strtok_r(buf, " ,\t", &save); w; w = strtok_r(NULL, " ,\t", &save)) {
+		bit = dev_opt(w);
+		if (!bit)
+			return vx_fail(err, EINVAL, "unknown device '%s': use tun or fuse", w);
+		mask |= bit;
+	}
+	*(unsigned *)dst = mask;
+	return 0;
+}
+
 /* default, none, or the absolute path of a list of system calls to refuse. */
 static int p_seccomp(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
 {
@@ -508,6 +529,8 @@ const struct vx_key vx_keys[] = {
 	  "capabilities of the default drop list to keep (e.g. net_raw)" },
 	{ "security", "seccomp", p_seccomp, F(seccomp), "default", 0, 0, 0,
 	  "system call filter: default, none, or a file listing calls to refuse" },
+	{ "security", "devices", p_devices, F(devices), NULL, 0, 0, 0,
+	  "optional devices the context may use besides the standard ones: tun, fuse" },
 };
 const unsigned vx_nkeys = ARRAY_SIZE(vx_keys);
 

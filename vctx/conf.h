@@ -67,6 +67,7 @@ struct vx_conf {
 	uint64_t cap_drop;		/* bit N: capability N (on top of the default policy) */
 	uint64_t cap_keep;		/* bit N: keep capability N (out of the default policy) */
 	char seccomp[PATH_MAX];		/* default, none, or an absolute path */
+	unsigned devices;		/* VX_DEV_* bits: optional devices it may use */
 
 	/* [boot] */
 	bool onboot;

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include "devices.h"
 #include "spawn.h"
 #include "storage.h"
 #include "sys.h"
@@ -182,17 +183,7 @@ static int mount_overlay(const struct vx_spawn *sp, struct vx_err *err)
 
 /* --- /dev --------------------------------------------------------------------------------- */
 
-#define TTY_GID 5	/* the "tty" group of Debian and busybox alike */
-
-static const struct {
-	const char *name;
-	unsigned maj, min;
-	mode_t mode;
-	gid_t gid;
-} devnodes[] = {
-	{ "null", 1, 3, 0666, 0 },    { "zero", 1, 5, 0666, 0 },    { "full", 1, 7, 0666, 0 },
-	{ "random", 1, 8, 0666, 0 }, { "urandom", 1, 9, 0666, 0 }, { "tty", 5, 0, 0666, TTY_GID },
-};
+#define TTY_GID 5	/* the "tty" group of Debian and busybox alike (see devices.c) */
 
 static const struct {
 	const char *name, *target;
@@ -219,6 +210,18 @@ static int bind_file(int dirfd, const char *shown, const char *name, const char 
 	return 0;
 }
 
+/* The directory of a node under /dev ("net" of "net/tun"), owned by the context's root. */
+static int make_dev_dir(int dev, const char *node, uid_t uid, struct vx_err *err)
+{
+	char dir[32];
+
+	snprintf(dir, sizeof(dir), "%.*s", (int)(strchr(node, '/') - node), node);
+	if ((mkdirat(dev, dir, 0755) < 0 && errno != EEXIST) ||
+	    fchownat(dev, dir, uid, uid, AT_SYMLINK_NOFOLLOW) < 0)
+		return vx_failsys(err, "cannot create /dev/%s", dir);
+	return 0;
+}
+
 static int setup_dev(const struct vx_spawn *sp, int root, struct vx_err *err)
 {
 	uid_t uid = sp->conf->userns ? sp->conf->id_base : 0;
@@ -234,13 +237,18 @@ static int setup_dev(const struct vx_spawn *sp, int root, struct vx_err *err)
 	dev = vx_openat2(root, "dev", O_RDONLY | O_DIRECTORY | O_CLOEXEC, RES);
 	if (dev < 0)
 		return vx_failsys(err, "cannot open /dev");
-	for (i = 0; i < ARRAY_SIZE(devnodes); i++) {
+	for (i = 0; i < vx_ndevs; i++) {
+		const struct vx_dev *d = &vx_devs[i];
+
+		if (!d->node || !dev_wanted(d, sp->conf->devices))
+			continue;
+		if (strchr(d->node, '/') && make_dev_dir(dev, d->node, uid, err) < 0)
+			return -1;
 		/* mknod applies the umask: set the mode the node must have afterwards. */
-		if (mknodat(dev, devnodes[i].name, S_IFCHR | devnodes[i].mode,
-			    makedev(devnodes[i].maj, devnodes[i].min)) < 0 ||
-		    fchmodat(dev, devnodes[i].name, devnodes[i].mode, 0) < 0 ||
-		    fchownat(dev, devnodes[i].name, uid, uid + devnodes[i].gid, 0) < 0)
-			return vx_failsys(err, "cannot create /dev/%s", devnodes[i].name);
+		if (mknodat(dev, d->node, S_IFCHR | d->mode, makedev(d->maj, d->min)) < 0 ||
+		    fchmodat(dev, d->node, d->mode, 0) < 0 ||
+		    fchownat(dev, d->node, uid, uid + d->gid, 0) < 0)
+			return vx_failsys(err, "cannot create /dev/%s", d->node);
 	}
 	for (i = 0; i < ARRAY_SIZE(devlinks); i++) {
 		if (symlinkat(devlinks[i].target, dev, devlinks[i].name) < 0 ||

@@ -2,7 +2,7 @@
 # Root inside is not root outside: capability bounding set, seccomp, masked /proc and /sys,
 # locked mounts, no host devices, no leaked descriptors; each known way out is tried.
 . "$(dirname "$0")/lib.sh"
-plan 51
+plan 58
 
 A=$(ctx sec)
 t_build_busybox
@@ -25,6 +25,18 @@ is "$(vx exec "$A" -- sh -c 'for f in 0 1 2; do readlink /proc/1/fd/$f; done' | 
 is "$(vx exec "$A" -- ls /dev | tr '\n' ' ')" \
 	"console fd full log mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero " \
 	"/dev holds only the standard nodes (and /dev/log)"
+# The cgroup2 device program, the only device control a pure v2 host has.  A host process put
+# into the context's cgroup2 directory alone (on a hybrid host its v1 devices cgroup stays the
+# host's) meets that program and nothing else of ours.
+V2MNT=$(findmnt -n -o TARGET -t cgroup2 | head -1)
+BLK=$(find /dev -maxdepth 1 -type b | head -1)
+cg_open() {
+	sh -c "echo \$\$ > '$V2MNT/$VCTX_CGROUP_PARENT/$1/cgroup.procs' || exit
+		for d in /dev/null /dev/urandom /dev/kmsg /dev/net/tun $BLK; do
+			(: < \$d) 2>/dev/null && echo \$d open || echo \$d denied; done" | tr '\n' ' '
+}
+is "$(cg_open "$A")" "/dev/null open /dev/urandom open /dev/kmsg denied /dev/net/tun denied ${BLK:+$BLK denied }" \
+	"its cgroup2 device program allows the standard nodes only, and no block device"
 is "$(vx exec "$A" -- sh -c 'cat /proc/keys /proc/timer_list 2>&1 | wc -c')" "0" "/proc/keys and /proc/timer_list read empty"
 like "$(vx exec "$A" -- grep ' /proc/sys ' /proc/self/mountinfo)" " /proc/sys ro," "/proc/sys is read-only"
 like "$(vx exec "$A" -- grep ' /proc/sys/net ' /proc/self/mountinfo)" " /proc/sys/net rw," "but /proc/sys/net is the context's own"
@@ -96,6 +108,16 @@ vx set "$B" seccomp="$T_TMP/bad.list" >/dev/null
 vx stop --kill "$B"
 fails_with "a bad entry in the list is refused with file:line" "bad.list:2: unknown system call 'no_such_call'" vx start "$B"
 fails_with "an unknown capability is refused" "unknown capability 'sys_teleport'" vx set "$B" cap-drop=sys_teleport
+
+D=$(ctx dev)
+vx create "$D" --template busybox devices=tun,fuse && vx start "$D" && t_probe "$D"
+ok $? "a context that asks for the tun and fuse devices"
+is "$(vx exec "$D" -- ls /dev/net/tun /dev/fuse | tr '\n' ' ')" "/dev/fuse /dev/net/tun " "gets both nodes"
+like "$(vx exec "$D" -- /probe tun vt0)" "^created vt0" "and makes a tun interface in its own network"
+is "$(cg_open "$D")" "/dev/null open /dev/urandom open /dev/kmsg denied /dev/net/tun open ${BLK:+$BLK denied }" \
+	"its device program lets tun through, still nothing else"
+like "$(vx exec "$A" -- /probe tun vt0)" "^open: No such file" "a context that did not ask has no tun"
+fails_with "an unknown device is refused" "unknown device 'sda': use tun or fuse" vx set "$D" devices=sda
 
 C=$(ctx nouser)
 vx create "$C" --template busybox userns=no && vx start "$C"
