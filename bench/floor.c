@@ -247,7 +247,7 @@ static void network(pid_t pid, const char *address, int n)
 	ns = open(path, O_RDONLY | O_CLOEXEC);
 	if (ns < 0 || vnet_parse_addr(address, true, &a, &err) < 0 || nl_open(&nl, -1, &err) < 0 ||
 	    nl_open(&in, ns, &err) < 0 ||
-	    nl_talk(&nl, nlmsg_veth(buf, host, "eth0", ns, 0), &err) < 0 ||
+	    nl_talk(&nl, nlmsg_veth(buf, host, "eth0", ns, 0, NULL), &err) < 0 ||
 	    (hidx = nl_ifindex(&nl, host, &err)) <= 0 ||
 	    nl_talk(&nl, nlmsg_link_up(buf, hidx), &err) < 0 ||
 	    (cidx = nl_ifindex(&in, "eth0", &err)) <= 0 ||

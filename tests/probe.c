@@ -27,12 +27,15 @@
  *                           send N messages to /dev/log as fast as it takes them
  *   probe tun NAME          make a tun device through /dev/net/tun; "created NAME" if the
  *                           kernel then knows the interface, else the error
+ *   probe setmac IF MAC     give the interface IF another MAC address (ioctl on an inet socket;
+ *                           busybox's ip needs a packet socket, which the policy refuses)
  *   probe exe-trap          CVE-2019-5736: set a trap for the runtime's binary (see below),
  *                           say "ready", and once it runs inside try to overwrite it
  */
 #include <arpa/inet.h>
 #include <linux/if_tun.h>
 #include <net/if.h>
+#include <net/if_arp.h>
 #include <sys/ioctl.h>
 #include <errno.h>
 #include <fnmatch.h>
@@ -561,8 +564,27 @@ static int tun(const char *name)
 	return 0;
 }
 
+static int setmac(const char *ifname, const char *mac)
+{
+	struct ifreq ifr = { 0 };
+	unsigned char *m = (unsigned char *)ifr.ifr_hwaddr.sa_data;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", ifname);
+	ifr.ifr_hwaddr.sa_family = ARPHRD_ETHER;
+	if (sscanf(mac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &m[0], &m[1], &m[2], &m[3], &m[4],
+		   &m[5]) != 6 || fd < 0 || ioctl(fd, SIOCSIFHWADDR, &ifr) < 0) {
+		printf("setmac: %s\n", strerror(errno));
+		return 1;
+	}
+	printf("mac %s\n", mac);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && strcmp(argv[1], "setmac") == 0)
+		return setmac(argv[2], argv[3]);
 	if (argc == 3 && strcmp(argv[1], "tun") == 0)
 		return tun(argv[2]);
 	if (argc == 5 && strcmp(argv[1], "waitpath") == 0)

@@ -19,7 +19,7 @@ const char *state_str(enum vx_state s)
 
 int state_write(const char *name, const struct vx_runstate *st, struct vx_err *err)
 {
-	char path[PATH_MAX], buf[8192];
+	char path[PATH_MAX], buf[16384];
 	size_t n = 0;
 	unsigned i;
 
@@ -38,6 +38,10 @@ int state_write(const char *name, const struct vx_runstate *st, struct vx_err *e
 		n += snprintf(buf + n, sizeof(buf) - n, "cgv1=%s\n", st->cgv1.v[i]);
 	for (i = 0; i < st->proxies.n && n < sizeof(buf); i++)
 		n += snprintf(buf + n, sizeof(buf) - n, "proxy=%s\n", st->proxies.v[i]);
+	if (st->filter[0] && n < sizeof(buf))
+		n += snprintf(buf + n, sizeof(buf) - n, "filter=%s\nmac=%s\n", st->filter, st->mac);
+	for (i = 0; i < st->allow.n && n < sizeof(buf); i++)
+		n += snprintf(buf + n, sizeof(buf) - n, "allow=%s\n", st->allow.v[i]);
 	if (n >= sizeof(buf))
 		return vx_fail(err, E2BIG, "state record too large");
 	return write_volatile(path, buf, n, 0600, err);
@@ -93,6 +97,12 @@ static void parse_line(struct vx_runstate *st, const char *key, const char *val)
 		list_add(&st->cgv1, val);
 	} else if (strcmp(key, "proxy") == 0) {
 		list_add(&st->proxies, val);
+	} else if (strcmp(key, "filter") == 0) {
+		snprintf(st->filter, sizeof(st->filter), "%s", val);
+	} else if (strcmp(key, "mac") == 0) {
+		snprintf(st->mac, sizeof(st->mac), "%s", val);
+	} else if (strcmp(key, "allow") == 0) {
+		list_add(&st->allow, val);
 	}
 }
 
@@ -140,4 +150,6 @@ void state_free(struct vx_runstate *st)
 		free(st->proxies.v[--st->proxies.n]);
 	while (st->cgv1.n)
 		free(st->cgv1.v[--st->cgv1.n]);
+	while (st->allow.n)
+		free(st->allow.v[--st->allow.n]);
 }

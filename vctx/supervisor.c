@@ -325,11 +325,13 @@ static void stop_init(struct sup *s)
 	ready_reset(&s->ready);
 	answer_readers(s, "error the context stopped before it was up\n");
 	spawn_abort(&s->sp);
+	/* The network first: a source filter's removal then finishes in the kernel while the
+	 * rest is taken down. */
+	if (vnet_teardown(&s->st, &err) < 0)
+		slog("%s", err.msg);
 	umount2(s->sp.stage, MNT_DETACH);
 	umount2(s->sp.lower, MNT_DETACH);
 	storage_detach(&s->disk);
-	if (vnet_teardown(&s->st, &err) < 0)
-		slog("%s", err.msg);
 	if (cg_destroy(s->st.cgroup, &err) < 0)
 		slog("%s", err.msg);
 	state_free(&s->st);
@@ -716,6 +718,8 @@ static void __attribute__((noreturn)) sup_exit(struct sup *s, int code)
 	if (sup_cleanup(s->name, &s->st, &err) < 0)
 		slog("%s", err.msg);
 	answer_waiters(s);
+	/* After the answer: what closing waits for is the kernel's, not the caller's. */
+	vnet_teardown_done();
 	slog("supervisor exits");
 	_exit(code);
 }

@@ -6,9 +6,15 @@
 #include <linux/if.h>
 #include <linux/if_link.h>
 #include <linux/fib_rules.h>
+#include <linux/if_ether.h>
 #include <linux/neighbour.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
 #include <linux/veth.h>
 #include <sched.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -23,7 +29,19 @@
 #define NLMSGERR_ATTR_MSG 1
 #endif
 
+static int open_proto(struct nl *nl, int proto, int netns_fd, struct vx_err *err);
+
 int nl_open(struct nl *nl, int netns_fd, struct vx_err *err)
+{
+	return open_proto(nl, NETLINK_ROUTE, netns_fd, err);
+}
+
+int nl_open_nft(struct nl *nl, struct vx_err *err)
+{
+	return open_proto(nl, NETLINK_NETFILTER, -1, err);
+}
+
+static int open_proto(struct nl *nl, int proto, int netns_fd, struct vx_err *err)
 {
 	_cleanup_close_ int own = -1;
 	int one = 1;
@@ -36,7 +54,7 @@ int nl_open(struct nl *nl, int netns_fd, struct vx_err *err)
 		if (own < 0 || setns(netns_fd, CLONE_NEWNET) < 0)
 			return vx_failsys(err, "cannot enter the network namespace");
 	}
-	nl->sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	nl->sock = mnl_socket_open2(proto, SOCK_CLOEXEC);
 	if (netns_fd >= 0 && setns(own, CLONE_NEWNET) < 0) {
 		if (nl->sock)
 			mnl_socket_close(nl->sock);
@@ -118,6 +136,50 @@ static int recv_until_ack(struct nl *nl, uint32_t seq, mnl_cb_t cb, void *data,
 	}
 }
 
+int nl_batch_talk(struct nl *nl, struct nl_batch *b, struct vx_err *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE * 2];
+	unsigned answers = 0;
+	bool failed = false;
+
+	if (b->full)
+		return vx_fail(err, E2BIG, "too many addresses for one filter");
+	if (mnl_socket_sendto(nl->sock, b->buf, b->len) < 0)
+		return vx_failsys(err, "netlink");
+	/* One answer per message; after an error, take only what is already there (the
+	 * kernel may not answer the messages it did not get to). */
+	while (answers < b->nmsg) {
+		ssize_t n = recv(mnl_socket_get_fd(nl->sock), buf, sizeof(buf),
+				 failed ? MSG_DONTWAIT : 0);
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+		int len = n;
+
+		if (n < 0 && failed)
+			break;
+		if (n < 0)
+			return vx_failsys(err, "netlink");
+		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+			const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+			const char *msg;
+
+			if (nlh->nlmsg_type != NLMSG_ERROR || nlh->nlmsg_pid != nl->portid ||
+			    nlh->nlmsg_seq < b->seq || nlh->nlmsg_seq >= b->seq + b->nmsg + 2)
+				continue;
+			answers++;
+			if (e->error == 0 || failed)
+				continue;
+			failed = true;
+			errno = -e->error;
+			msg = ext_ack_msg(nlh);
+			if (msg)
+				vx_fail(err, -e->error, "%s (%s)", strerror(-e->error), msg);
+			else
+				vx_fail(err, -e->error, "%s", strerror(-e->error));
+		}
+	}
+	return failed ? -1 : 0;
+}
+
 int nl_talk(struct nl *nl, struct nlmsghdr *nlh, struct vx_err *err)
 {
 	nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
@@ -174,7 +236,7 @@ struct nlmsghdr *nlmsg_link_set(char *buf, int ifindex, const char *newname, int
 }
 
 struct nlmsghdr *nlmsg_veth(char *buf, const char *host, const char *peer, int peer_netns_fd,
-			    unsigned mtu)
+			    unsigned mtu, const unsigned char *peer_mac)
 {
 	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
 	struct nlattr *linkinfo, *data, *peerinfo;
@@ -195,6 +257,8 @@ struct nlmsghdr *nlmsg_veth(char *buf, const char *host, const char *peer, int p
 		mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
 	if (peer_netns_fd >= 0)
 		mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, peer_netns_fd);
+	if (peer_mac)
+		mnl_attr_put(nlh, IFLA_ADDRESS, 6, peer_mac);
 	mnl_attr_nest_end(nlh, peerinfo);
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, linkinfo);
@@ -371,4 +435,334 @@ int nl_ifindex(struct nl *nl, const char *name, struct vx_err *err)
 		return vx_failsys(err, "cannot look up link %s", name);
 	}
 	return ((const struct ifinfomsg *)mnl_nlmsg_get_payload(r))->ifi_index;
+}
+
+/* --- nftables ------------------------------------------------------------------------------ */
+
+/* Room a message may take at most: a rule with a condition per address of 64. */
+#define NFT_MSG_ROOM 16384
+
+static struct nlmsghdr *nft_msg(struct nl_batch *b, int type, int family, unsigned flags)
+{
+	struct nlmsghdr *nlh;
+	struct nfgenmsg *nfg;
+
+	if (b->full || b->cap - b->len < NFT_MSG_ROOM) {
+		b->full = true;
+		return NULL;
+	}
+	nlh = mnl_nlmsg_put_header(b->buf + b->len);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nlh->nlmsg_seq = b->seq + (b->len ? b->nmsg + 1 : 0);
+	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
+	nfg->nfgen_family = family;
+	nfg->version = NFNETLINK_V0;
+	nfg->res_id = htons(type == NFNL_MSG_BATCH_BEGIN || type == NFNL_MSG_BATCH_END
+				    ? NFNL_SUBSYS_NFTABLES : 0);
+	return nlh;
+}
+
+static void nft_done(struct nl_batch *b, struct nlmsghdr *nlh)
+{
+	if (nlh->nlmsg_flags & NLM_F_ACK)
+		b->nmsg++;
+	b->len += NLMSG_ALIGN(nlh->nlmsg_len);
+}
+
+/* A table message: NEWTABLE (made if missing; with excl, fails if it exists) or DELTABLE. */
+static void nft_table(struct nl_batch *b, int cmd, const char *table, bool excl)
+{
+	struct nlmsghdr *nlh = nft_msg(b, (NFNL_SUBSYS_NFTABLES << 8) | cmd, NFPROTO_NETDEV,
+				       NLM_F_ACK | (cmd == NFT_MSG_NEWTABLE ? NLM_F_CREATE : 0) |
+					       (excl ? NLM_F_EXCL : 0));
+
+	if (!nlh)
+		return;
+	mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, table);
+	nft_done(b, nlh);
+}
+
+static void nft_chain(struct nl_batch *b, const char *table, const char *ifname)
+{
+	struct nlmsghdr *nlh = nft_msg(b, (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWCHAIN,
+				       NFPROTO_NETDEV, NLM_F_ACK | NLM_F_CREATE);
+	struct nlattr *hook;
+
+	if (!nlh)
+		return;
+	mnl_attr_put_strz(nlh, NFTA_CHAIN_TABLE, table);
+	mnl_attr_put_strz(nlh, NFTA_CHAIN_NAME, "ingress");
+	hook = mnl_attr_nest_start(nlh, NFTA_CHAIN_HOOK);
+	mnl_attr_put_u32(nlh, NFTA_HOOK_HOOKNUM, htonl(NF_NETDEV_INGRESS));
+	mnl_attr_put_u32(nlh, NFTA_HOOK_PRIORITY, htonl(0));
+	mnl_attr_put_strz(nlh, NFTA_HOOK_DEV, ifname);
+	mnl_attr_nest_end(nlh, hook);
+	mnl_attr_put_u32(nlh, NFTA_CHAIN_POLICY, htonl(NF_DROP));
+	mnl_attr_put_strz(nlh, NFTA_CHAIN_TYPE, "filter");
+	nft_done(b, nlh);
+}
+
+/* Expressions: each loads into or compares register 1 (16 bytes, an IPv6 address fits). */
+static struct nlattr *expr_start(struct nlmsghdr *nlh, const char *name, struct nlattr **data)
+{
+	struct nlattr *elem = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM);
+
+	mnl_attr_put_strz(nlh, NFTA_EXPR_NAME, name);
+	*data = mnl_attr_nest_start(nlh, NFTA_EXPR_DATA);
+	return elem;
+}
+
+static void expr_end(struct nlmsghdr *nlh, struct nlattr *elem, struct nlattr *data)
+{
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, elem);
+}
+
+static void e_payload(struct nlmsghdr *nlh, int base, unsigned off, unsigned len)
+{
+	struct nlattr *d, *e = expr_start(nlh, "payload", &d);
+
+	mnl_attr_put_u32(nlh, NFTA_PAYLOAD_DREG, htonl(NFT_REG_1));
+	mnl_attr_put_u32(nlh, NFTA_PAYLOAD_BASE, htonl(base));
+	mnl_attr_put_u32(nlh, NFTA_PAYLOAD_OFFSET, htonl(off));
+	mnl_attr_put_u32(nlh, NFTA_PAYLOAD_LEN, htonl(len));
+	expr_end(nlh, e, d);
+}
+
+static void e_l4proto(struct nlmsghdr *nlh)
+{
+	struct nlattr *d, *e = expr_start(nlh, "meta", &d);
+
+	mnl_attr_put_u32(nlh, NFTA_META_DREG, htonl(NFT_REG_1));
+	mnl_attr_put_u32(nlh, NFTA_META_KEY, htonl(NFT_META_L4PROTO));
+	expr_end(nlh, e, d);
+}
+
+static void put_data(struct nlmsghdr *nlh, int type, const void *v, unsigned len)
+{
+	struct nlattr *n = mnl_attr_nest_start(nlh, type);
+
+	mnl_attr_put(nlh, NFTA_DATA_VALUE, len, v);
+	mnl_attr_nest_end(nlh, n);
+}
+
+static void e_cmp(struct nlmsghdr *nlh, int op, const void *v, unsigned len)
+{
+	struct nlattr *d, *e = expr_start(nlh, "cmp", &d);
+
+	mnl_attr_put_u32(nlh, NFTA_CMP_SREG, htonl(NFT_REG_1));
+	mnl_attr_put_u32(nlh, NFTA_CMP_OP, htonl(op));
+	put_data(nlh, NFTA_CMP_DATA, v, len);
+	expr_end(nlh, e, d);
+}
+
+static void e_mask(struct nlmsghdr *nlh, const void *mask, unsigned len)
+{
+	static const unsigned char zero[16];
+	struct nlattr *d, *e = expr_start(nlh, "bitwise", &d);
+
+	mnl_attr_put_u32(nlh, NFTA_BITWISE_SREG, htonl(NFT_REG_1));
+	mnl_attr_put_u32(nlh, NFTA_BITWISE_DREG, htonl(NFT_REG_1));
+	mnl_attr_put_u32(nlh, NFTA_BITWISE_LEN, htonl(len));
+	put_data(nlh, NFTA_BITWISE_MASK, mask, len);
+	put_data(nlh, NFTA_BITWISE_XOR, zero, len);
+	expr_end(nlh, e, d);
+}
+
+static void e_verdict(struct nlmsghdr *nlh, int code)
+{
+	struct nlattr *d, *e = expr_start(nlh, "immediate", &d), *data, *verdict;
+
+	mnl_attr_put_u32(nlh, NFTA_IMMEDIATE_DREG, htonl(NFT_REG_VERDICT));
+	data = mnl_attr_nest_start(nlh, NFTA_IMMEDIATE_DATA);
+	verdict = mnl_attr_nest_start(nlh, NFTA_DATA_VERDICT);
+	mnl_attr_put_u32(nlh, NFTA_VERDICT_CODE, htonl(code));
+	mnl_attr_nest_end(nlh, verdict);
+	mnl_attr_nest_end(nlh, data);
+	expr_end(nlh, e, d);
+}
+
+/* A rule of the filter's chain: begin, add conditions, end with a verdict. */
+static struct nlmsghdr *rule_start(struct nl_batch *b, const char *table, struct nlattr **exprs)
+{
+	struct nlmsghdr *nlh = nft_msg(b, (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWRULE,
+				       NFPROTO_NETDEV, NLM_F_ACK | NLM_F_CREATE | NLM_F_APPEND);
+
+	if (!nlh)
+		return NULL;
+	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, table);
+	mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, "ingress");
+	*exprs = mnl_attr_nest_start(nlh, NFTA_RULE_EXPRESSIONS);
+	return nlh;
+}
+
+static void rule_end(struct nl_batch *b, struct nlmsghdr *nlh, struct nlattr *exprs, int verdict)
+{
+	e_verdict(nlh, verdict);
+	mnl_attr_nest_end(nlh, exprs);
+	nft_done(b, nlh);
+}
+
+/* Frame conditions. */
+static void c_ethertype(struct nlmsghdr *nlh, uint16_t type)
+{
+	uint16_t t = htons(type);
+
+	/* From the link-layer header, not the skb's protocol: a frame with a VLAN tag
+	 * (offloaded or not) reads 0x8100 here and matches no accept rule. */
+	e_payload(nlh, NFT_PAYLOAD_LL_HEADER, 12, 2);
+	e_cmp(nlh, NFT_CMP_EQ, &t, 2);
+}
+
+static void c_l4(struct nlmsghdr *nlh, uint8_t proto)
+{
+	e_l4proto(nlh);
+	e_cmp(nlh, NFT_CMP_EQ, &proto, 1);
+}
+
+static void c_th(struct nlmsghdr *nlh, unsigned off, const void *v, unsigned len)
+{
+	e_payload(nlh, NFT_PAYLOAD_TRANSPORT_HEADER, off, len);
+	e_cmp(nlh, NFT_CMP_EQ, v, len);
+}
+
+static const unsigned char LL_MASK[16] = { 0xff, 0xc0 }, LL_NET[16] = { 0xfe, 0x80 },
+			   ANY[16];
+
+/* Every rule but the MAC check; the chain drops what no rule accepts. */
+static void filter_rules(struct nl_batch *b, const struct nft_srcfilter *f, bool v4, bool v6)
+{
+	static const unsigned char arp_hdr[6] = { 0, 1, 8, 0, 6, 4 };	/* Ethernet, IPv4 */
+	uint16_t dhcp4 = htons(67), dhcp6 = htons(547);
+	const uint8_t icmp6_bad[] = { 134, 137 }, na = 136;
+	struct nlattr *x;
+	struct nlmsghdr *r;
+	unsigned i, k;
+
+	/* ARP: sender MAC and address are the context's (0.0.0.0: a probe). */
+	for (i = 0; i <= f->naddr; i++) {
+		const void *ip = i < f->naddr ? f->addr[i].a.raw : ANY;
+
+		if (i < f->naddr && f->addr[i].family != AF_INET)
+			continue;
+		if (!(r = rule_start(b, f->table, &x)))
+			return;
+		c_ethertype(r, ETH_P_ARP);
+		e_payload(r, NFT_PAYLOAD_NETWORK_HEADER, 0, 6);
+		e_cmp(r, NFT_CMP_EQ, arp_hdr, 6);
+		e_payload(r, NFT_PAYLOAD_NETWORK_HEADER, 8, 6);
+		e_cmp(r, NFT_CMP_EQ, f->mac, 6);
+		if (v4) {
+			e_payload(r, NFT_PAYLOAD_NETWORK_HEADER, 14, 4);
+			e_cmp(r, NFT_CMP_EQ, ip, 4);
+		}
+		rule_end(b, r, x, NF_ACCEPT);
+		if (!v4)
+			break;
+	}
+	/* IPv4: no DHCP server, then the context's sources. */
+	if ((r = rule_start(b, f->table, &x))) {
+		c_ethertype(r, ETH_P_IP);
+		c_l4(r, IPPROTO_UDP);
+		c_th(r, 0, &dhcp4, 2);
+		rule_end(b, r, x, NF_DROP);
+	}
+	for (i = 0; i < f->naddr || (!v4 && i == 0); i++) {
+		if (v4 && f->addr[i].family != AF_INET)
+			continue;
+		if (!(r = rule_start(b, f->table, &x)))
+			return;
+		c_ethertype(r, ETH_P_IP);
+		if (v4) {
+			e_payload(r, NFT_PAYLOAD_NETWORK_HEADER, 12, 4);
+			e_cmp(r, NFT_CMP_EQ, f->addr[i].a.raw, 4);
+		}
+		rule_end(b, r, x, NF_ACCEPT);
+	}
+	/* IPv6: no router advertisement, redirect or DHCPv6 server; neighbour advertisements
+	 * only for the context's own or a link-local target; then the context's sources. */
+	for (k = 0; k < ARRAY_SIZE(icmp6_bad); k++) {
+		if (!(r = rule_start(b, f->table, &x)))
+			return;
+		c_ethertype(r, ETH_P_IPV6);
+		c_l4(r, IPPROTO_ICMPV6);
+		c_th(r, 0, &icmp6_bad[k], 1);
+		rule_end(b, r, x, NF_DROP);
+	}
+	if ((r = rule_start(b, f->table, &x))) {
+		c_ethertype(r, ETH_P_IPV6);
+		c_l4(r, IPPROTO_UDP);
+		c_th(r, 0, &dhcp6, 2);
+		rule_end(b, r, x, NF_DROP);
+	}
+	if (v6 && (r = rule_start(b, f->table, &x))) {
+		c_ethertype(r, ETH_P_IPV6);
+		c_l4(r, IPPROTO_ICMPV6);
+		c_th(r, 0, &na, 1);
+		for (i = 0; i < f->naddr; i++) {
+			if (f->addr[i].family != AF_INET6)
+				continue;
+			e_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 8, 16);
+			e_cmp(r, NFT_CMP_NEQ, f->addr[i].a.raw, 16);
+		}
+		e_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 8, 16);
+		e_mask(r, LL_MASK, 16);
+		e_cmp(r, NFT_CMP_NEQ, LL_NET, 16);
+		rule_end(b, r, x, NF_DROP);
+	}
+	for (i = 0; i < f->naddr + 2 || (!v6 && i == 0); i++) {
+		if (v6 && i < f->naddr && f->addr[i].family != AF_INET6)
+			continue;
+		if (!(r = rule_start(b, f->table, &x)))
+			return;
+		c_ethertype(r, ETH_P_IPV6);
+		if (v6) {
+			e_payload(r, NFT_PAYLOAD_NETWORK_HEADER, 8, 16);
+			if (i == f->naddr)		/* link-local */
+				e_mask(r, LL_MASK, 16);
+			e_cmp(r, NFT_CMP_EQ, i < f->naddr ? f->addr[i].a.raw
+					     : i == f->naddr ? LL_NET : ANY, 16);
+		}
+		rule_end(b, r, x, NF_ACCEPT);
+		if (!v6)
+			break;
+	}
+}
+
+int nftmsg_srcfilter(struct nl_batch *b, char *buf, size_t cap, uint32_t seq,
+		     const struct nft_srcfilter *f)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *x;
+	bool v4 = false, v6 = false;
+	unsigned i;
+
+	memset(b, 0, sizeof(*b));
+	b->buf = buf;
+	b->cap = cap;
+	b->seq = seq;
+	if ((nlh = nft_msg(b, NFNL_MSG_BATCH_BEGIN, AF_UNSPEC, 0)))
+		nft_done(b, nlh);
+	if (f->replace || !f->ifname) {
+		nft_table(b, NFT_MSG_NEWTABLE, f->table, false);
+		nft_table(b, NFT_MSG_DELTABLE, f->table, false);
+	}
+	if (f->ifname) {
+		for (i = 0; i < f->naddr; i++) {
+			v4 |= f->addr[i].family == AF_INET;
+			v6 |= f->addr[i].family == AF_INET6;
+		}
+		nft_table(b, NFT_MSG_NEWTABLE, f->table, !f->replace);
+		nft_chain(b, f->table, f->ifname);
+		if ((nlh = rule_start(b, f->table, &x))) {
+			e_payload(nlh, NFT_PAYLOAD_LL_HEADER, 6, 6);
+			e_cmp(nlh, NFT_CMP_NEQ, f->mac, 6);
+			rule_end(b, nlh, x, NF_DROP);
+		}
+		filter_rules(b, f, v4, v6);
+	}
+	if ((nlh = nft_msg(b, NFNL_MSG_BATCH_END, AF_UNSPEC, 0)))
+		nft_done(b, nlh);
+	return b->full ? -1 : 0;
 }

@@ -47,8 +47,9 @@ int nl_dump(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data, struct
 /* --- message builders: fill 'buf' (MNL_SOCKET_BUFFER_SIZE) and return the header ------- */
 
 struct nlmsghdr *nlmsg_link_up(char *buf, int ifindex);
+/* A veth pair; the peer (in peer_netns_fd if >= 0) gets peer_mac unless it is NULL. */
 struct nlmsghdr *nlmsg_veth(char *buf, const char *host, const char *peer, int peer_netns_fd,
-			    unsigned mtu);
+			    unsigned mtu, const unsigned char *peer_mac);
 struct nlmsghdr *nlmsg_macvlan(char *buf, const char *name, int link, int netns_fd,
 			       unsigned mtu);
 struct nlmsghdr *nlmsg_link_set(char *buf, int ifindex, const char *newname, int master,
@@ -69,6 +70,46 @@ struct nlmsghdr *nlmsg_rule(char *buf, int cmd, int family, const char *iif,
 			    const struct vnet_addr *src, uint32_t prio, bool blackhole);
 /* Dump requests. */
 struct nlmsghdr *nlmsg_dump(char *buf, int type, int family);
+
+/* --- nftables (NETLINK_NETFILTER) -------------------------------------------------------- */
+
+/* Messages of one nftables transaction: the kernel applies all of them or none. */
+struct nl_batch {
+	char *buf;
+	size_t len, cap;
+	uint32_t seq;		/* of the first message */
+	unsigned nmsg;		/* messages that want an answer */
+	bool full;		/* cap was too small: nothing must be sent */
+};
+
+/* The source filter of a bridged context.  One netdev table whose ingress chain on ifname
+ * (the host end of its veth, so: what the context sends) drops everything but frames from
+ * mac that carry the context's own addresses: ARP with that sender MAC and address, IPv4
+ * and IPv6 from its addresses (and IPv6 link-local and unspecified, for neighbour
+ * discovery); no neighbour advertisement for a foreign address, no router advertisement or
+ * redirect, no DHCP server answer.  A family with no address in addr is checked by MAC
+ * only (the context may take addresses by DHCP or SLAAC).  Frames with a VLAN tag and
+ * other ethertypes are dropped. */
+struct nft_srcfilter {
+	const char *table;
+	const char *ifname;		/* NULL: only remove the table */
+	unsigned char mac[6];
+	const struct vnet_addr *addr;
+	unsigned naddr;
+	bool replace;			/* a table of that name may exist: replace it */
+};
+
+/* The batch that puts the filter in place, failing with EEXIST if the table exists, or with
+ * replace, replacing it; or removes it ("add table, delete table" deletes whether it existed
+ * or not).  -1 when buf is short.  Deleting costs: closing the socket afterwards waits for
+ * an RCU grace period (nftables flushes its destroy work then), so a start tries without. */
+int nftmsg_srcfilter(struct nl_batch *b, char *buf, size_t cap, uint32_t seq,
+		     const struct nft_srcfilter *f);
+
+/* A NETLINK_NETFILTER socket (nl_open is NETLINK_ROUTE). */
+int nl_open_nft(struct nl *nl, struct vx_err *err);
+/* Send a batch and wait for every answer; the first error, with the kernel's text. */
+int nl_batch_talk(struct nl *nl, struct nl_batch *b, struct vx_err *err);
 
 /* ifindex of a link by name in the socket's namespace; 0 if there is none. */
 int nl_ifindex(struct nl *nl, const char *name, struct vx_err *err);

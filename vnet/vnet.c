@@ -10,6 +10,7 @@
 #include <linux/if_link.h>
 #include <linux/neighbour.h>
 #include <sched.h>
+#include <sys/random.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,7 @@ struct net {
 	int ctxns;		/* the context's network namespace */
 	char hostif[16];
 	bool v4, v6;		/* does the context have addresses of the family */
+	const unsigned char *mac;	/* the context's eth0 MAC, if we choose it */
 };
 
 /* --- names --------------------------------------------------------------------------------- */
@@ -436,7 +438,7 @@ static int make_veth(struct net *n, unsigned mtu, struct vx_err *err)
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	int idx;
 
-	if (nl_talk(&n->host, nlmsg_veth(buf, n->hostif, "eth0", n->ctxns, mtu), err) == 0)
+	if (nl_talk(&n->host, nlmsg_veth(buf, n->hostif, "eth0", n->ctxns, mtu, n->mac), err) == 0)
 		return 0;
 	if (err->code != EEXIST)
 		return vx_prefix(err, "cannot create the veth pair %s/eth0", n->hostif);
@@ -444,14 +446,14 @@ static int make_veth(struct net *n, unsigned mtu, struct vx_err *err)
 	 * waits for several RCU grace periods (~35 ms here): take the other name ("vy-")
 	 * instead, and delete only when both are still there. */
 	n->hostif[1] = n->hostif[1] == 'x' ? 'y' : 'x';
-	if (nl_talk(&n->host, nlmsg_veth(buf, n->hostif, "eth0", n->ctxns, mtu), err) == 0)
+	if (nl_talk(&n->host, nlmsg_veth(buf, n->hostif, "eth0", n->ctxns, mtu, n->mac), err) == 0)
 		return 0;
 	if (err->code != EEXIST)
 		return vx_prefix(err, "cannot create the veth pair %s/eth0", n->hostif);
 	idx = nl_ifindex(&n->host, n->hostif, err);
 	if (idx > 0 && nl_talk(&n->host, nlmsg_link_del(buf, idx), err) < 0)
 		return vx_prefix(err, "cannot remove the stale link %s", n->hostif);
-	return talk(&n->host, nlmsg_veth(buf, n->hostif, "eth0", n->ctxns, mtu), err,
+	return talk(&n->host, nlmsg_veth(buf, n->hostif, "eth0", n->ctxns, mtu, n->mac), err,
 		    "cannot create the veth pair %s/eth0", n->hostif);
 }
 
@@ -539,15 +541,127 @@ static int routed_setup(struct net *n, struct vx_err *err)
 	return ctx_side(n, true, err);
 }
 
+/* --- bridge mode: the source filter -------------------------------------------------------- */
+
+/* Put the source filter (nl.h, nft_srcfilter) on the host end of a bridged context's veth,
+ * letting through the addresses of allow, in place of any of that name (replace) or where
+ * there is none; or, with ifname NULL, remove it. */
+static struct nl dropped;	/* the socket that removed a filter (vnet_teardown_done) */
+
+void vnet_teardown_done(void)
+{
+	nl_close(&dropped);
+}
+
+static int filter_apply(const char *table, const char *ifname, const char *mac,
+			const struct vx_list *allow, bool replace, struct vx_err *err)
+{
+	struct nft_srcfilter f = { .table = table, .ifname = ifname, .replace = replace };
+	struct vnet_addr addr[VX_LIST_MAX];
+	size_t cap = 1 << 20;
+	_cleanup_free_ char *buf = malloc(cap);
+	struct nl_batch b;
+	struct nl nl;
+	unsigned i;
+	int r;
+
+	if (!buf)
+		return vx_fail(err, ENOMEM, "out of memory");
+	if (ifname && sscanf(mac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &f.mac[0], &f.mac[1], &f.mac[2],
+			     &f.mac[3], &f.mac[4], &f.mac[5]) != 6)
+		return vx_fail(err, EINVAL, "bad MAC address '%s'", mac);
+	for (i = 0; ifname && allow && i < allow->n && f.naddr < VX_LIST_MAX; i++)
+		if (vnet_parse_addr(allow->v[i], true, &addr[f.naddr], NULL) == 0)
+			f.naddr++;
+	f.addr = addr;
+	if (nl_open_nft(&nl, err) < 0)
+		return vx_prefix(err, "cannot reach nftables");
+	r = nftmsg_srcfilter(&b, buf, cap, nl.seq + 1, &f);
+	if (r == 0)
+		r = nl_batch_talk(&nl, &b, err);
+	if (!ifname && r == 0) {
+		nl_close(&dropped);
+		dropped = nl;
+	} else {
+		nl_close(&nl);
+	}
+	if (r < 0)
+		return vx_prefix(err, ifname ? "cannot put the source filter on %s"
+				 : "cannot remove the source filter %s", ifname ? ifname : table);
+	return 0;
+}
+
+static int list_copy(struct vx_list *to, const struct vx_list *from, const char *plus,
+		     const char *minus)
+{
+	unsigned i;
+
+	for (i = 0; i < from->n; i++) {
+		if (minus && vnet_same_host(from->v[i], minus))
+			continue;
+		if (to->n >= VX_LIST_MAX || !(to->v[to->n] = strdup(from->v[i])))
+			return -1;
+		to->n++;
+	}
+	if (plus && (to->n >= VX_LIST_MAX || !(to->v[to->n++] = strdup(plus))))
+		return -1;
+	return 0;
+}
+
+static void list_clear(struct vx_list *l)
+{
+	while (l->n)
+		free(l->v[--l->n]);
+}
+
+/* The filter of a running bridged context with one address more (plus) or less (minus). */
+static int filter_change(struct vx_runstate *st, const char *plus, const char *minus,
+			 struct vx_err *err)
+{
+	struct vx_list next = { 0 };
+
+	if (list_copy(&next, &st->allow, plus, minus) < 0) {
+		list_clear(&next);
+		return vx_fail(err, ENOMEM, "out of memory");
+	}
+	if (filter_apply(st->filter, st->netdev, st->mac, &next, true, err) < 0) {
+		list_clear(&next);
+		return -1;
+	}
+	list_clear(&st->allow);
+	st->allow = next;
+	return 0;
+}
+
 static int bridge_setup(struct net *n, struct vx_err *err)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
+	unsigned char mac[6];
 	int br, idx;
 
 	br = need_link(&n->host, n->conf->net_bridge, "bridge", "bridge", err);
-	if (br < 0 || make_veth(n, n->conf->mtu, err) < 0)
+	if (br < 0)
+		return -1;
+	/* The context's MAC is chosen here, so the filter knows it before the first frame. */
+	if (getrandom(mac, sizeof(mac), 0) != sizeof(mac))
+		return vx_failsys(err, "getrandom");
+	mac[0] = (mac[0] & 0xfe) | 0x02;	/* unicast, locally administered */
+	n->mac = mac;
+	if (make_veth(n, n->conf->mtu, err) < 0)
 		return -1;
 	snprintf(n->st->netdev, sizeof(n->st->netdev), "%s", n->hostif);
+	snprintf(n->st->filter, sizeof(n->st->filter), "vctx-%s", n->name);
+	snprintf(n->st->mac, sizeof(n->st->mac), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1],
+		 mac[2], mac[3], mac[4], mac[5]);
+	/* Before the port joins the bridge: nothing passes unfiltered. */
+	if (list_copy(&n->st->allow, &n->conf->address, NULL, NULL) < 0)
+		return vx_fail(err, ENOMEM, "out of memory");
+	/* The start path makes a new table; only a leftover of a killed supervisor (EEXIST)
+	 * costs the slower replacement. */
+	if (filter_apply(n->st->filter, n->hostif, n->st->mac, &n->st->allow, false, err) < 0 &&
+	    (err->code != EEXIST ||
+	     filter_apply(n->st->filter, n->hostif, n->st->mac, &n->st->allow, true, err) < 0))
+		return -1;
 	idx = nl_ifindex(&n->host, n->hostif, err);
 	if (idx <= 0 || talk(&n->host, nlmsg_link_set(buf, idx, NULL, br, true), err,
 			     "cannot add %s to bridge %s", n->hostif, n->conf->net_bridge) < 0)
@@ -720,10 +834,12 @@ int vnet_teardown(const struct vx_runstate *st, struct vx_err *err)
 	unsigned i;
 	int upidx = 0, r = 0;
 
-	if (!st->netdev[0] && !st->proxies.n)
+	if (!st->netdev[0] && !st->proxies.n && !st->filter[0])
 		return 0;
 	if (!err)
 		err = &e;
+	if (st->filter[0] && filter_apply(st->filter, NULL, NULL, NULL, false, err) < 0)
+		r = -1;
 	if (nl_open(&nl, -1, err) < 0)
 		return -1;
 	if (st->uplink[0])
@@ -832,7 +948,11 @@ int vnet_addr_add(const struct vx_conf *conf, pid_t pid, struct vx_runstate *st,
 		if (add_host_side_addr(&n, hostidx, upidx, &a, text, err) < 0)
 			goto out;
 	}
+	if (st->filter[0] && filter_change(st, text, NULL, err) < 0)
+		goto out;
 	r = add_ctx_addr(&n, idx, &a, !routed, text, err);
+	if (r < 0 && st->filter[0])
+		filter_change(st, NULL, text, NULL);
 out:
 	live_close(&n);
 	return r;
@@ -856,6 +976,8 @@ int vnet_addr_del(const struct vx_conf *conf, pid_t pid, struct vx_runstate *st,
 		vx_prefix(err, "cannot remove %s from eth0", text);
 		goto out;
 	}
+	if (st->filter[0] && filter_change(st, NULL, text, err) < 0)
+		goto out;
 	if (routed) {
 		int upidx = nl_ifindex(&n.host, st->uplink, err);
 

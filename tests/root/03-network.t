@@ -5,7 +5,7 @@
 # "LAN host" at the other end of it.  Documentation addresses only.
 . "$(dirname "$0")/lib.sh"
 command -v curl >/dev/null || { echo "1..0 # SKIP curl is not installed"; t_abort; exit 0; }
-plan 43
+plan 49
 
 HN=vxh$$; LN=vxl$$
 T_EXTRA_CLEANUP="ip netns del $HN 2>/dev/null; ip netns del $LN 2>/dev/null"
@@ -58,7 +58,7 @@ like "$(vx exec "$A" -- /probe udp-send 192.0.2.11 192.0.2.1 9999 20)" "^sent 20
 	"with B's address added to its own eth0, A sends from it"
 vx exec "$A" -- /probe udp-send 192.0.2.10 192.0.2.1 9999 7 > /dev/null
 vx exec "$A" -- /probe udp-send 2001:db8::10 2001:db8::1 9999 5 > /dev/null
-LAN "$PROBE" udp-end 192.0.2.1 9999; wait $CNT
+LAN "$PROBE" udp-end 192.0.2.1 9999 || kill $CNT; wait $CNT
 COUNTS=$(cat <&7); exec 7<&-
 is "$(printf '%s\n' "$COUNTS" | grep -c '\(192.0.2.11\|2001:db8::11\) ')" 0 \
 	"no packet with B's source address reached the LAN host"
@@ -93,6 +93,30 @@ like "$(vx status "$C")" "state: +stopped" "and nothing started"
 ip -n $HN link add br0 type bridge && ip -n $HN addr add 198.51.100.1/24 dev br0 && ip -n $HN link set br0 up
 vx set "$C" bridge=br0 && H "$VCTX" start "$C"; ok $? "a bridged context joins br0"
 like "$(H busybox ping -c1 -W5 198.51.100.7)" "1 packets received" "the host reaches it over the bridge"
+
+# The bridged context's source filter: its port passes only its own MAC and addresses.
+is "$(H nft list tables)" "table netdev vctx-$C" "a source filter guards its bridge port"
+ip -n $HN addr add 2001:db8:1::1/64 dev br0 nodad && ip -n $HN link set lo up
+H "$VNET" add "$C" 2001:db8:1::7/64; ok $? "vnet add on the bridged context"
+like "$(H busybox ping -c1 -W5 2001:db8:1::7)" "1 packets received" "the new address passes the filter at once"
+t_probe "$C"
+mkfifo "$T_TMP/count2"
+H "$PROBE" udp-count 9997 > "$T_TMP/count2" & CNT=$!
+exec 7< "$T_TMP/count2"; read -r READY <&7
+vx exec "$C" -- /probe udp-send --freebind 198.51.100.8 198.51.100.1 9997 20 > /dev/null
+vx exec "$C" -- /probe udp-send --freebind 2001:db8:1::8 2001:db8:1::1 9997 20 > /dev/null
+vx exec "$C" -- /probe udp-send 198.51.100.7 198.51.100.1 9997 3 > /dev/null
+vx exec "$C" -- /probe udp-send 2001:db8:1::7 2001:db8:1::1 9997 2 > /dev/null
+vx exec "$C" -- ip addr add 198.51.100.9/24 dev eth0
+vx exec "$C" -- /probe udp-send 198.51.100.9 198.51.100.1 9997 20 > /dev/null
+like "$(H busybox ping -c1 -W1 198.51.100.9)" "0 packets received" \
+	"an address it adds on its own gets no ARP answer through"
+vx exec "$C" -- /probe setmac eth0 02:00:00:00:00:01 > /dev/null
+vx exec "$C" -- /probe udp-send 198.51.100.7 198.51.100.1 9997 20 > /dev/null
+H "$PROBE" udp-end 198.51.100.1 9997 || kill $CNT; wait $CNT
+COUNTS=$(cat <&7); exec 7<&-
+is "$(printf '%s\n' "$COUNTS" | sort | tr '\n' ' ')" "2001:db8:1::7 2 ::ffff:198.51.100.7 3 " \
+	"only its own packets arrive: none from foreign addresses, none once it changes its MAC"
 D=$(ctx ne)
 vx create "$D" --template busybox mode=macvlan link=up0 address=192.0.2.30/24 gateway=192.0.2.1 &&
 	H "$VCTX" start "$D"; ok $? "a macvlan context on the uplink"
@@ -106,6 +130,7 @@ H "$VCTX" stop --kill "$A" && H "$VCTX" stop --kill "$B" && vx stop --kill "$C" 
 ok $? "stop all four"
 is "$(ip -n $HN neigh show proxy | wc -l)" 0 "no proxy entry is left"
 is "$(ip -n $HN -6 rule | grep -cE 'v[xy]-')" 0 "no source-check rule is left"
+is "$(H nft list tables | wc -l)" 0 "no source filter is left"
 # Every host-side veth: A's and B's routed ones and C's bridge port (D's macvlan lives in its
 # own namespace only).  A link may be named vx- or vy- (see make_veth in vnet.c).
 for c in "$A" "$B" "$C"; do

@@ -102,6 +102,7 @@ t_leaks() {
 	ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1 |
 		grep -E "^(v[xy]-|v[0-9a-f]{6})" | grep -F "$$" | sed 's/^/link: /'
 	losetup -a 2>/dev/null | grep -F "$VCTX_PREFIX" | sed 's/^/loop: /'
+	nft list tables 2>/dev/null | grep -F "$$" | sed 's/^/nftables: /'
 }
 
 t_cleanup() {

@@ -2,7 +2,11 @@
 /* vnet's netlink messages, built into a buffer and read back attribute by attribute. */
 #include <linux/fib_rules.h>
 #include <linux/if_link.h>
+#include <arpa/inet.h>
 #include <linux/neighbour.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
 #include <linux/veth.h>
 #include <string.h>
 
@@ -37,7 +41,7 @@ static void veth(void **state)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	const struct nlattr *tb[MAXA], *info[MAXA], *data[MAXA], *peer;
-	struct nlmsghdr *nlh = nlmsg_veth(buf, "vx-web1", "eth0", 7, 1400);
+	struct nlmsghdr *nlh = nlmsg_veth(buf, "vx-web1", "eth0", 7, 1400, NULL);
 	const struct ifinfomsg *pifi;
 	const struct nlattr *a;
 	bool ns = false, name = false;
@@ -191,11 +195,172 @@ static void names_and_addresses(void **state)
 	assert_false(vnet_same_host("192.0.2.1/24", "192.0.2.2/24"));
 }
 
+/* The bridged context's source filter: one nftables transaction, read back message by
+ * message and, for the rules, expression by expression. */
+struct batch_scan {
+	unsigned msgs, rules, accept, drop;
+	int types[8];			/* the first eight message types (low byte) */
+	char chain_dev[16];
+	uint32_t policy;
+	bool seq_ok, mac_rule;
+	unsigned exprs_max;
+};
+
+static void scan_rule(const struct nlmsghdr *nlh, struct batch_scan *sc, const unsigned char *mac)
+{
+	const struct nlattr *tb[MAXA], *e, *x[MAXA], *d[MAXA], *v[MAXA], *vv[MAXA];
+	unsigned n = 0;
+	const char *last = NULL;
+
+	attrs(nlh, sizeof(struct nfgenmsg), tb);
+	assert_string_equal(mnl_attr_get_str(tb[NFTA_RULE_TABLE]), "vctx-web1");
+	assert_string_equal(mnl_attr_get_str(tb[NFTA_RULE_CHAIN]), "ingress");
+	mnl_attr_for_each_nested(e, tb[NFTA_RULE_EXPRESSIONS]) {
+		nested(e, x);
+		last = mnl_attr_get_str(x[NFTA_EXPR_NAME]);
+		nested(x[NFTA_EXPR_DATA], d);
+		/* The first rule: the source MAC differs from the context's: drop. */
+		if (sc->rules == 0 && n == 1) {
+			assert_string_equal(last, "cmp");
+			assert_int_equal(ntohl(mnl_attr_get_u32(d[NFTA_CMP_OP])), NFT_CMP_NEQ);
+			nested(d[NFTA_CMP_DATA], v);
+			assert_memory_equal(mnl_attr_get_payload(v[NFTA_DATA_VALUE]), mac, 6);
+			sc->mac_rule = true;
+		}
+		n++;
+	}
+	/* Every rule ends in a verdict. */
+	assert_non_null(last);
+	assert_string_equal(last, "immediate");
+	nested(d[NFTA_IMMEDIATE_DATA], v);
+	nested(v[NFTA_DATA_VERDICT], vv);
+	if (ntohl(mnl_attr_get_u32(vv[NFTA_VERDICT_CODE])) == NF_ACCEPT)
+		sc->accept++;
+	else
+		sc->drop++;
+	if (n > sc->exprs_max)
+		sc->exprs_max = n;
+	sc->rules++;
+}
+
+static void scan_batch(const struct nl_batch *b, struct batch_scan *sc, const unsigned char *mac)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)b->buf;
+	int len = b->len;
+	uint32_t seq = b->seq;
+
+	memset(sc, 0, sizeof(*sc));
+	sc->seq_ok = true;
+	for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+		const struct nlattr *tb[MAXA], *hook[MAXA];
+		int type = nlh->nlmsg_type & 0xff;
+
+		sc->seq_ok &= nlh->nlmsg_seq == seq++;
+		if (sc->msgs < 8)
+			sc->types[sc->msgs] = nlh->nlmsg_type == NFNL_MSG_BATCH_BEGIN ? -1
+					      : nlh->nlmsg_type == NFNL_MSG_BATCH_END ? -2 : type;
+		sc->msgs++;
+		if (nlh->nlmsg_type == NFNL_MSG_BATCH_BEGIN || nlh->nlmsg_type == NFNL_MSG_BATCH_END)
+			continue;
+		assert_int_equal(nlh->nlmsg_type >> 8, NFNL_SUBSYS_NFTABLES);
+		assert_int_equal(((const struct nfgenmsg *)mnl_nlmsg_get_payload(nlh))->nfgen_family,
+				 NFPROTO_NETDEV);
+		assert_true(nlh->nlmsg_flags & NLM_F_ACK);
+		if (type == NFT_MSG_NEWCHAIN) {
+			attrs(nlh, sizeof(struct nfgenmsg), tb);
+			nested(tb[NFTA_CHAIN_HOOK], hook);
+			snprintf(sc->chain_dev, sizeof(sc->chain_dev), "%s",
+				 mnl_attr_get_str(hook[NFTA_HOOK_DEV]));
+			assert_int_equal(ntohl(mnl_attr_get_u32(hook[NFTA_HOOK_HOOKNUM])),
+					 NF_NETDEV_INGRESS);
+			sc->policy = ntohl(mnl_attr_get_u32(tb[NFTA_CHAIN_POLICY]));
+		} else if (type == NFT_MSG_NEWRULE) {
+			scan_rule(nlh, sc, mac);
+		}
+	}
+	assert_int_equal(len, 0);
+}
+
+static void source_filter(void **state)
+{
+	static char buf[1 << 20];
+	struct nft_srcfilter f = { .table = "vctx-web1", .ifname = "vx-web1",
+				   .mac = { 0x02, 1, 2, 3, 4, 5 } };
+	struct vnet_addr a[64];
+	struct batch_scan sc;
+	struct nl_batch b;
+	unsigned i;
+
+	(void)state;
+	vnet_parse_addr("192.0.2.10/24", true, &a[0], NULL);
+	vnet_parse_addr("2001:db8::10/64", true, &a[1], NULL);
+	f.addr = a;
+	f.naddr = 2;
+	/* A start: begin, a new table (EEXIST if there is one), the chain, the rules, end. */
+	assert_int_equal(nftmsg_srcfilter(&b, buf, sizeof(buf), 100, &f), 0);
+	scan_batch(&b, &sc, f.mac);
+	assert_true(sc.seq_ok);
+	assert_int_equal(sc.types[0], -1);
+	assert_int_equal(sc.types[1], NFT_MSG_NEWTABLE);
+	assert_true(((const struct nlmsghdr *)(b.buf + NLMSG_ALIGN(sizeof(struct nlmsghdr) +
+							       sizeof(struct nfgenmsg))))
+			    ->nlmsg_flags & NLM_F_EXCL);
+	assert_int_equal(sc.types[2], NFT_MSG_NEWCHAIN);
+	assert_int_equal(b.nmsg, sc.msgs - 2);		/* all but begin and end answer */
+	/* A replacement: the table made if missing, deleted, made anew, then the same. */
+	f.replace = true;
+	assert_int_equal(nftmsg_srcfilter(&b, buf, sizeof(buf), 100, &f), 0);
+	scan_batch(&b, &sc, f.mac);
+	assert_int_equal(sc.types[1], NFT_MSG_NEWTABLE);
+	assert_int_equal(sc.types[2], NFT_MSG_DELTABLE);
+	assert_int_equal(sc.types[3], NFT_MSG_NEWTABLE);
+	assert_int_equal(sc.types[4], NFT_MSG_NEWCHAIN);
+	assert_string_equal(sc.chain_dev, "vx-web1");
+	assert_int_equal(sc.policy, NF_DROP);
+	assert_true(sc.mac_rule);
+	/* accept: ARP from its address and from 0.0.0.0, IPv4 from its address, IPv6 from its
+	 * address, link-local and unspecified; drop: other MAC, DHCP server, RA, redirect,
+	 * DHCPv6 server, foreign neighbour advertisement */
+	assert_int_equal(sc.accept, 6);
+	assert_int_equal(sc.drop, 6);
+
+	/* No address: the MAC check and one accept per ethertype. */
+	f.naddr = 0;
+	assert_int_equal(nftmsg_srcfilter(&b, buf, sizeof(buf), 1, &f), 0);
+	scan_batch(&b, &sc, f.mac);
+	assert_int_equal(sc.accept, 3);
+	assert_int_equal(sc.drop, 5);
+
+	/* The most addresses a config holds fit; a short buffer is refused, not overrun. */
+	for (i = 0; i < 64; i++) {
+		char t[64];
+
+		snprintf(t, sizeof(t), i % 2 ? "2001:db8::%x/64" : "192.0.2.%u/24", i + 1);
+		vnet_parse_addr(t, true, &a[i], NULL);
+	}
+	f.naddr = 64;
+	assert_int_equal(nftmsg_srcfilter(&b, buf, sizeof(buf), 1, &f), 0);
+	scan_batch(&b, &sc, f.mac);
+	assert_int_equal(sc.accept, 32 + 1 + 32 + 32 + 2);
+	assert_true(sc.exprs_max > 64);			/* the advertisement rule: one per v6 */
+	assert_int_equal(nftmsg_srcfilter(&b, buf, 40000, 1, &f), -1);
+	assert_true(b.full);
+
+	/* Removal: begin, made if missing, deleted, end. */
+	f.ifname = NULL;
+	assert_int_equal(nftmsg_srcfilter(&b, buf, sizeof(buf), 7, &f), 0);
+	scan_batch(&b, &sc, f.mac);
+	assert_int_equal(sc.msgs, 4);
+	assert_int_equal(sc.types[2], NFT_MSG_DELTABLE);
+	assert_int_equal(sc.rules, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(veth),	 cmocka_unit_test(address), cmocka_unit_test(route),
 		cmocka_unit_test(proxy), cmocka_unit_test(rule),    cmocka_unit_test(names_and_addresses),
+		cmocka_unit_test(source_filter),
 	};
 
 	RUN(tests);
