@@ -27,7 +27,7 @@ LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 DEB_BUILD = gcc make pkg-config libmnl-dev libcgroup-dev libseccomp-dev libcap-ng-dev \
 	    libcmocka-dev libc6-dev
 DEB_RUN   = busybox-static iproute2 util-linux mandoc e2fsprogs
-DEB_TEST  = tmux debootstrap openssh-client xz-utils zstd e2fsprogs perl curl nftables
+DEB_TEST  = tmux debootstrap openssh-client xz-utils zstd e2fsprogs perl curl nftables acl
 DEB_BENCH = crun lxc systemd-container bubblewrap
 
 # The pure code, shared by vctx, vnet and the unit tests.

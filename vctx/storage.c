@@ -471,6 +471,44 @@ static uint32_t shifted(uint32_t id)
 	return id >= shift_from && id < shift_from + 65536 ? id - shift_from + shift_to : id;
 }
 
+/* A POSIX ACL's named users and groups move too: the xattr is a version word, then entries
+ * of tag (16 bits), permissions (16) and id (32); only ACL_USER and ACL_GROUP carry an id. */
+#define ACL_XATTR_VERSION 2
+#define ACL_TAG_USER 0x02
+#define ACL_TAG_GROUP 0x08
+
+static int shift_acl(const char *path, const char *name)
+{
+	unsigned char buf[4096];
+	ssize_t n = lgetxattr(path, name, buf, sizeof(buf));
+	uint32_t version, id;
+	uint16_t tag;
+	bool changed = false;
+	ssize_t off;
+
+	if (n < 4)
+		return 0;
+	memcpy(&version, buf, 4);
+	if (version != ACL_XATTR_VERSION || (n - 4) % 8)
+		return 0;
+	for (off = 4; off + 8 <= n; off += 8) {
+		memcpy(&tag, buf + off, 2);
+		if (tag != ACL_TAG_USER && tag != ACL_TAG_GROUP)
+			continue;
+		memcpy(&id, buf + off + 4, 4);
+		if (shifted(id) != id) {
+			id = shifted(id);
+			memcpy(buf + off + 4, &id, 4);
+			changed = true;
+		}
+	}
+	if (changed && lsetxattr(path, name, buf, n, 0) < 0) {
+		shift_errno = errno;
+		return -1;
+	}
+	return 0;
+}
+
 static int shift_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	unsigned char cap[64];
@@ -480,6 +518,10 @@ static int shift_one(const char *path, const struct stat *st, int flag, struct F
 
 	(void)flag;
 	(void)ftw;
+	if (!S_ISLNK(st->st_mode) && (shift_acl(path, "system.posix_acl_access") < 0 ||
+				      (S_ISDIR(st->st_mode) &&
+				       shift_acl(path, "system.posix_acl_default") < 0)))
+		return -1;
 	if (u == st->st_uid && g == st->st_gid)
 		return 0;
 	/* chown drops set-id bits and file capabilities: keep them, with a v3 capability's

@@ -3,7 +3,7 @@
 # and import, and what a killed command leaves behind.
 . "$(dirname "$0")/lib.sh"
 
-plan 72
+plan 73
 
 t_build_busybox
 LIB="$VCTX_PREFIX/var/lib/vctx"
@@ -126,15 +126,18 @@ is "$(vx exec "$Q" -- cat /mark)" before "a disk context's snapshot restores too
 
 # --- clone -----------------------------------------------------------------------------------
 S2=$(ctx s2)
+b1=$(sed -n 's/^id-base = //p' "$VCTX_PREFIX/etc/vctx/$S.conf")
+setfacl -m "u:$((b1 + 1001)):rx,d:g:$((b1 + 1002)):rx" "$LIB/contexts/$S/upper/home/u"
 vx clone "$S" "$S2"
 ok $? "clone a running context"
 vx start "$S2"
 is "$(vx exec "$S2" -- sh -c 'hostname; cat /root/a; stat -c %u /home/u' | tr '\n' ' ')" "$S2 one 1000 " \
 	"the clone has the files, the owners and a name of its own"
-b1=$(sed -n 's/^id-base = //p' "$VCTX_PREFIX/etc/vctx/$S.conf")
 b2=$(sed -n 's/^id-base = //p' "$VCTX_PREFIX/etc/vctx/$S2.conf")
 ok $([ "$b1" != "$b2" ] && echo 0 || echo 1) "with its own id range ($b2, not $b1)"
 is "$(stat -c %u "$LIB/contexts/$S2/upper/home/u")" $((b2 + 1000)) "its files moved to that range"
+is "$(getfacl -n "$LIB/contexts/$S2/upper/home/u" 2>/dev/null | grep -E '^(default:)?(user|group):[0-9]' | tr '\n' ' ')" \
+	"user:$((b2 + 1001)):r-x default:group:$((b2 + 1002)):r-x " "and so did the users and groups its ACLs name"
 vx exec "$S2" -- sh -c 'echo clone >/root/a'
 is "$(vx exec "$S" -- cat /root/a)" one "it is independent of its source"
 Q2=$(ctx q2)
