@@ -279,7 +279,7 @@ int ctx_set(const char *name, int nset, char **set, bool save, bool wait, unsign
 	_cleanup_free_ char *text = NULL;
 	struct vx_conf old, new;
 	struct vx_runstate st = { 0 };
-	bool running;
+	bool running, moved = false;
 	int r = -1;
 
 	*deferred = 0;
@@ -325,6 +325,7 @@ int ctx_set(const char *name, int nset, char **set, bool save, bool wait, unsign
 		} else if (storage_resize(name, &old, &new, err) < 0) {
 			goto out;
 		}
+		moved = old.disk.set != new.disk.set;
 	}
 	/* Limits reset to their defaults (KEY=) are made neutral in the kernel too, and a
 	 * rollback to an unset limit means its neutral value. */
@@ -345,8 +346,13 @@ int ctx_set(const char *name, int nset, char **set, bool save, bool wait, unsign
 			cg_set_limits(st.cgroup, &old, NULL, NULL);
 		goto out;
 	}
+	if (moved)
+		storage_settle(name, new.disk.set);
 	r = 0;
 out:
+	/* Files moved onto or off an image stay where the config says they are. */
+	if (moved && r < 0)
+		storage_settle(name, old.disk.set);
 	state_free(&st);
 	conf_free(&old);
 	conf_free(&new);

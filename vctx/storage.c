@@ -20,6 +20,7 @@
 
 #include "paths.h"
 #include "sys.h"
+#include "template.h"
 #include "util.h"
 
 #define IMAGE "disk.img"
@@ -217,6 +218,134 @@ uint64_t storage_image_size(const char *name, uint64_t *allocated)
 	return st.st_size;
 }
 
+/* --- adding or removing the image of a stopped context -------------------------------------- */
+
+/* The files move between the context's directory and its image in a copy; the old layout is
+ * removed only once the config says which one is the context's (storage_settle), so a
+ * failure anywhere leaves the context as it was. */
+struct move_args {
+	const char *img, *mnt, *from, *to;
+};
+
+/* In a child, in a mount namespace of its own (private before the first mount): the image
+ * mounted on mnt; one tree copied to the other whole. */
+static int move_layer(void *arg, char *msg, size_t len)
+{
+	const struct move_args *a = arg;
+	/* Owners, modes, xattrs (overlayfs' markers, ACLs, file capabilities), whiteouts,
+	 * hard links, holes; -T: to names the copy itself. */
+	char *cp[] = { "cp", "-a", "-T", "--sparse=always", (char *)a->from, (char *)a->to, NULL };
+	struct vx_err e = { 0 };
+	struct vx_disk d;
+	char work[PATH_MAX];
+	int r = -1;
+
+	storage_init(&d);
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		vx_failsys(&e, "private mount namespace");
+	else if (mount_image(a->img, a->mnt, &d, &e) == 0 && run_prog(cp, 0, &e) == 0)
+		r = layer_dir(a->mnt, "work", 0700, 0, work, &e);
+	storage_detach(&d);
+	snprintf(msg, len, "%s", r < 0 ? e.msg : "");
+	return r;
+}
+
+static int disk_add(const char *name, const struct vx_conf *conf, struct vx_err *err)
+{
+	char dir[PATH_MAX], img[PATH_MAX], tmp[PATH_MAX], mnt[PATH_MAX], upper[PATH_MAX];
+	char to[PATH_MAX + 8], msg[VX_ERR_MSG], a[32], b[32];
+	struct move_args m = { .img = tmp, .mnt = mnt, .from = upper, .to = to };
+	uint64_t need;
+
+	if (path_ctxdir(dir, sizeof(dir), name, NULL) < 0 ||
+	    path_ctxdir(img, sizeof(img), name, IMAGE) < 0 ||
+	    path_ctxdir(tmp, sizeof(tmp), name, ".tmp-" IMAGE) < 0 ||
+	    path_ctxdir(mnt, sizeof(mnt), name, "disk") < 0 ||
+	    path_ctxdir(upper, sizeof(upper), name, "upper") < 0)
+		return vx_failsys(err, "context path");
+	snprintf(to, sizeof(to), "%s/upper", mnt);
+	/* Room for the files, the journal and the inode tables. */
+	need = tree_size(upper);
+	if (need + need / 8 + conf->disk.v / 32 + (2 << 20) > conf->disk.v) {
+		fmt_size(a, sizeof(a), conf->disk.v);
+		fmt_size(b, sizeof(b), need);
+		return vx_fail(err, ENOSPC, "disk: %s is too small for the %s of files %s has", a,
+			       b, name);
+	}
+	unlink(tmp);
+	if ((mkdir(mnt, 0700) < 0 && errno != EEXIST) || make_image(tmp, conf->disk.v, err) < 0) {
+		if (!err->msg[0])
+			vx_failsys(err, "cannot create %s", mnt);
+		goto fail;
+	}
+	if (run_in_child(move_layer, &m, msg, sizeof(msg)) < 0) {
+		vx_fail(err, EIO, "%s", msg);
+		goto fail;
+	}
+	if (rename(tmp, img) < 0) {
+		vx_failsys(err, "cannot put %s in place", img);
+		goto fail;
+	}
+	return 0;
+fail:
+	unlink(tmp);
+	rmdir(mnt);
+	return vx_prefix(err, "disk: cannot move %s onto a disk image", name);
+}
+
+static int disk_remove(const char *name, struct vx_err *err)
+{
+	char img[PATH_MAX], mnt[PATH_MAX], upper[PATH_MAX], work[PATH_MAX], tmp[PATH_MAX];
+	char from[PATH_MAX + 8], msg[VX_ERR_MSG];
+	struct move_args m = { .img = img, .mnt = mnt, .from = from, .to = tmp };
+
+	if (path_ctxdir(img, sizeof(img), name, IMAGE) < 0 ||
+	    path_ctxdir(mnt, sizeof(mnt), name, "disk") < 0 ||
+	    path_ctxdir(upper, sizeof(upper), name, "upper") < 0 ||
+	    path_ctxdir(work, sizeof(work), name, "work") < 0 ||
+	    path_ctxdir(tmp, sizeof(tmp), name, ".tmp-upper") < 0)
+		return vx_failsys(err, "context path");
+	snprintf(from, sizeof(from), "%s/upper", mnt);
+	if (rm_rf(tmp, err) < 0)
+		return -1;
+	if (mkdir(mnt, 0700) < 0 && errno != EEXIST)
+		return vx_failsys(err, "cannot create %s", mnt);
+	if (run_in_child(move_layer, &m, msg, sizeof(msg)) < 0) {
+		vx_fail(err, EIO, "%s", msg);
+		goto fail;
+	}
+	/* A leftover of an earlier attempt would be in the way. */
+	if (rm_rf(upper, err) < 0 || rm_rf(work, err) < 0)
+		goto fail;
+	if (rename(tmp, upper) < 0 || mkdir(work, 0700) < 0) {
+		vx_failsys(err, "cannot put %s in place", upper);
+		rm_rf(upper, NULL);
+		rm_rf(work, NULL);
+		goto fail;
+	}
+	return 0;
+fail:
+	rm_rf(tmp, NULL);
+	return vx_prefix(err, "disk: cannot move %s off its disk image", name);
+}
+
+void storage_settle(const char *name, bool disk)
+{
+	char a[PATH_MAX], b[PATH_MAX];
+
+	if (disk) {
+		if (path_ctxdir(a, sizeof(a), name, "upper") == 0)
+			rm_rf(a, NULL);
+		if (path_ctxdir(b, sizeof(b), name, "work") == 0)
+			rm_rf(b, NULL);
+	} else {
+		if (path_ctxdir(a, sizeof(a), name, IMAGE) == 0)
+			unlink(a);
+		if (path_ctxdir(b, sizeof(b), name, "disk") == 0)
+			rmdir(b);
+	}
+}
+
 int storage_resize(const char *name, const struct vx_conf *old, const struct vx_conf *new,
 		   struct vx_err *err)
 {
@@ -229,9 +358,7 @@ int storage_resize(const char *name, const struct vx_conf *old, const struct vx_
 	if (!old->disk.set && !new->disk.set)
 		return 0;
 	if (!cur != !new->disk.set)
-		return vx_fail(err, EINVAL, "disk: %s the disk image of an existing context is not "
-			       "supported (clone or import into a new context instead)",
-			       new->disk.set ? "adding" : "removing");
+		return new->disk.set ? disk_add(name, new, err) : disk_remove(name, err);
 	if (new->disk.v == cur)
 		return 0;
 	fmt_size(a, sizeof(a), new->disk.v);

@@ -44,10 +44,12 @@ int storage_attach(const char *name, const struct vx_conf *conf, struct vx_disk 
 		   char *upper, char *work, struct vx_err *err);
 void storage_detach(struct vx_disk *d);
 
-/* `vctx set disk=`: the context is stopped; grow the image (never shrink, never add or take
- * away an image). */
+/* `vctx set disk=`: the context is stopped; grow the image (never shrink), or move its
+ * files onto a new image or off it.  After a move both layouts exist until storage_settle
+ * removes the one the saved config does not name (disk: whether it has an image). */
 int storage_resize(const char *name, const struct vx_conf *old, const struct vx_conf *new,
 		   struct vx_err *err);
+void storage_settle(const char *name, bool disk);
 
 /* The same for a running context, in its supervisor: the image file grows, the loop device
  * learns its new size (LOOP_SET_CAPACITY) and ext4 grows online (EXT4_IOC_RESIZE_FS). */

@@ -302,6 +302,8 @@ int run_in_child(int (*fn)(void *arg, char *msg, size_t len), void *arg, char *m
 		int r;
 
 		close(fds[0]);
+		/* A killed caller takes its work along (and with it the work's mounts). */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		r = fn(arg, msg, len);
 		write_full(fds[1], msg, strlen(msg));
 		_exit(r == 0 ? 0 : 1);

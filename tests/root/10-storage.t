@@ -3,7 +3,7 @@
 # and import, and what a killed command leaves behind.
 . "$(dirname "$0")/lib.sh"
 
-plan 73
+plan 85
 
 t_build_busybox
 LIB="$VCTX_PREFIX/var/lib/vctx"
@@ -67,6 +67,41 @@ is "$(vx exec "$Q" -- stat -c %s /data)" $((20 << 20)) "and the files are still 
 fails_with "a bad size is refused" "12Q" vx create "$(ctx x)" --template busybox disk=12Q
 fails_with "disk=max is refused" "invalid disk 'max'" vx create "$(ctx x)" --template busybox disk=max
 ok $([ ! -e "$LIB/contexts/$(ctx x)" ] && echo 0 || echo 1) "a refused create leaves nothing"
+
+# An existing context moves onto an image of its own, and off it again.
+M=$(ctx m)
+vx create "$M" --template busybox && vx start "$M" &&
+	vx exec "$M" -- sh -c 'echo kept > /root/f && chown 1000:1000 /root/f && rm /bin/vi &&
+		dd if=/dev/zero of=/big bs=1M count=20 2>/dev/null'
+fails_with "adding a disk to a running context is refused" "stop $M first" vx set "$M" disk=64M
+vx stop --kill "$M"
+fails_with "a disk too small for its files is refused" "16M is too small for the 20M of files" \
+	vx set "$M" disk=16M
+is "$(ls "$LIB/contexts/$M" | tr '\n' ' ')$(grep -c '^disk' "$VCTX_PREFIX/etc/vctx/$M.conf")" "upper work 0" \
+	"and changes nothing"
+vx set "$M" disk=64M; ok $? "set disk=64M moves a stopped context onto an image"
+is "$(ls "$LIB/contexts/$M" | tr '\n' ' ')" "disk disk.img " "whose files left the host's directory"
+vx start "$M"
+is "$(vx exec "$M" -- sh -c 'cat /root/f; stat -c %u:%g /root/f; ls /bin/vi 2>&1; stat -c %s /big' | tr '\n' ' ')" \
+	"kept 1000:1000 ls: /bin/vi: No such file or directory $((20 << 20)) " \
+	"its files, owners and deletions came along"
+size=$(vx exec "$M" -- df -k / | awk 'NR == 2 { print $2 }')
+ok $([ "$size" -gt 56000 ] && [ "$size" -le 65536 ] && echo 0 || echo 1) "df inside shows the limit (${size}K)"
+vx stop --kill "$M"
+vx set "$M" disk=; ok $? "set disk= moves it off its image"
+is "$(ls "$LIB/contexts/$M" | tr '\n' ' ')" "upper work " "the image is gone"
+vx start "$M"
+is "$(vx exec "$M" -- sh -c 'cat /root/f; stat -c %u:%g /root/f; ls /bin/vi 2>&1' | tr '\n' ' ')" \
+	"kept 1000:1000 ls: /bin/vi: No such file or directory " "with its files"
+vx stop --kill "$M"
+"$VCTX" set "$M" disk=64M & P=$!
+"$PROBE" waitpath "$LIB/contexts/$M" .tmp-disk 20; kill -9 $P; wait $P 2>/dev/null
+vx start "$M"
+is "$(vx exec "$M" -- cat /root/f)$(grep -c '^disk' "$VCTX_PREFIX/etc/vctx/$M.conf")" "kept0" \
+	"a killed move leaves the context as it was"
+vx stop --kill "$M"
+vx set "$M" disk=64M && vx set "$M" disk=
+is "$(ls -a "$LIB/contexts/$M" | tr '\n' ' ')" ". .. upper work " "and the next one removes what it left"
 
 # --- shared host directories -----------------------------------------------------------------
 SH="$T_TMP/share"; RO="$T_TMP/ro"
