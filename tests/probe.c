@@ -20,6 +20,10 @@
  *   probe waitpath DIR PREFIX SECONDS
  *                           wait (inotify) until DIR has an entry whose name starts with
  *                           PREFIX; exit 0, or 1 after SECONDS
+ *   probe waitshrink FILE KB SECONDS
+ *                           wait (inotify: a hole punched by fallocate is a modification)
+ *                           until FILE takes less than KB KiB on disk; exit 0, or 1 after
+ *                           SECONDS
  *   probe unix-listen PATH OUT
  *                           bind a datagram socket at PATH (a stand-in for the host's
  *                           /dev/log) and append every message to OUT as a line
@@ -549,6 +553,31 @@ static int waitpath(const char *dir, const char *prefix, int seconds)
 	}
 }
 
+static int waitshrink(const char *file, long kb, int seconds)
+{
+	int in = inotify_init1(IN_CLOEXEC);
+	time_t end = time(NULL) + seconds;
+	struct stat st;
+
+	if (in < 0 || inotify_add_watch(in, file, IN_MODIFY) < 0)
+		return 2;
+	for (;;) {
+		struct pollfd p = { .fd = in, .events = POLLIN };
+		char ev[4096];
+		time_t left;
+
+		if (stat(file, &st) < 0)
+			return 2;
+		if ((long)(st.st_blocks / 2) < kb)
+			return 0;
+		left = end - time(NULL);
+		if (left <= 0 || poll(&p, 1, left * 1000) <= 0)
+			return 1;
+		if (read(in, ev, sizeof(ev)) < 0)
+			return 2;
+	}
+}
+
 static int tun(const char *name)
 {
 	struct ifreq ifr = { .ifr_flags = IFF_TUN | IFF_NO_PI };
@@ -585,6 +614,8 @@ int main(int argc, char **argv)
 {
 	if (argc == 4 && strcmp(argv[1], "setmac") == 0)
 		return setmac(argv[2], argv[3]);
+	if (argc == 5 && strcmp(argv[1], "waitshrink") == 0)
+		return waitshrink(argv[2], atol(argv[3]), atoi(argv[4]));
 	if (argc == 3 && strcmp(argv[1], "tun") == 0)
 		return tun(argv[2]);
 	if (argc == 5 && strcmp(argv[1], "waitpath") == 0)

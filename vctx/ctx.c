@@ -405,6 +405,8 @@ int ctx_start(const char *name, bool wait, struct start_result *res, struct vx_e
 		goto out;
 	r = settle(name, &st, err);
 	state_free(&st);
+	if (r == 0)
+		storage_sweep(name);	/* what an interrupted command left */
 	if (r < 0 || (r = vnet_check(name, &conf, err)) < 0 ||
 	    (r = seccomp_build(&conf, &bpf, err)) < 0)
 		goto out;

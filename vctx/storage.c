@@ -168,6 +168,11 @@ int storage_attach(const char *name, const struct vx_conf *conf, struct vx_disk 
 	if (path_ctxdir(img, sizeof(img), name, IMAGE) < 0 ||
 	    path_ctxdir(mnt, sizeof(mnt), name, "disk") < 0)
 		return vx_failsys(err, "context path");
+	/* Both layouts: a move onto or off an image (storage_resize) was interrupted, and
+	 * the config says which one is whole. */
+	if (lstat(img, &st) == 0 && path_ctxdir(upper, PATH_MAX, name, "upper") == 0 &&
+	    lstat(upper, &st) == 0)
+		storage_settle(name, conf->disk.set);
 	if (!conf->disk.set) {
 		if (lstat(img, &st) == 0)
 			return vx_fail(err, EINVAL, "%s has a disk image but no 'disk' in its config",

@@ -302,8 +302,13 @@ int run_in_child(int (*fn)(void *arg, char *msg, size_t len), void *arg, char *m
 		int r;
 
 		close(fds[0]);
-		/* A killed caller takes its work along (and with it the work's mounts). */
+		/* A killed caller takes its work along (and with it the work's mounts), and the
+		 * work holds nothing of the caller's: not its context lock, so the next command
+		 * need not wait for this one to die. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (fds[1] > 3)
+			close_range(3, fds[1] - 1, 0);
+		close_range(fds[1] + 1, ~0U, 0);
 		r = fn(arg, msg, len);
 		write_full(fds[1], msg, strlen(msg));
 		_exit(r == 0 ? 0 : 1);
