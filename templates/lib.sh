@@ -139,3 +139,31 @@ stop-signal = $_sig
 built = $(date +%s)
 EOT
 }
+
+# Finish a tree that came whole (a tarball, a copied system): the distribution and release
+# from its /etc/os-release, the init flavour from what its /sbin/init is (read inside the
+# tree: an absolute link names a file of the tree, not of the host).
+vx_finish_detected() {
+	_dist=unknown _rel=unknown
+	if [ -f "$R/etc/os-release" ]; then
+		_dist=$(sed -n 's/^ID=//p' "$R/etc/os-release" | tr -d '"' | head -n 1)
+		_rel=$(sed -n 's/^VERSION_CODENAME=//p' "$R/etc/os-release" | tr -d '"' | head -n 1)
+		[ -n "$_rel" ] ||
+			_rel=$(sed -n 's/^VERSION_ID=//p' "$R/etc/os-release" | tr -d '"' | head -n 1)
+	fi
+	# What /sbin/init is decides how the context is shut down.
+	_target=$(readlink "$R/sbin/init" 2>/dev/null || true)
+	case $_target in
+	*systemd*) _flavour=systemd _sig=SIGRTMIN+3 ;;
+	*busybox*) _flavour=busybox _sig=SIGUSR2 ;;
+	*)
+		if [ -e "$R/etc/inittab" ] && grep -q sysvinit "$R/var/lib/dpkg/status" 2>/dev/null; then
+			_flavour=sysvinit _sig=SIGPWR
+		elif [ -e "$R/etc/inittab" ]; then
+			_flavour=busybox _sig=SIGUSR2
+		else
+			_flavour=other _sig=SIGTERM
+		fi ;;
+	esac
+	vx_finish "${_dist:-unknown}" "${_rel:-unknown}" "$_flavour" /sbin/init "$_sig"
+}

@@ -289,23 +289,72 @@ static void builder_child(const char *builder, const char *name, const char *sta
 	_exit(127);
 }
 
-/* Wait for the builder; on SIGINT/SIGTERM/SIGHUP kill it and report the interruption. */
-static int builder_wait(pid_t pid, int pidfd, int sfd, const char *name, struct vx_err *err)
+/* The builder's stderr, passed on line by line as it comes, but for the last line: a
+ * builder's own error ("template NAME: why") becomes vctx's one line. */
+struct relay {
+	int fd;
+	char line[1024], held[1024];
+	size_t n;
+	bool have;
+};
+
+static void relay_line(struct relay *r)
 {
-	struct pollfd pfd[2] = { { .fd = pidfd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
+	if (r->have)
+		fprintf(stderr, "%s\n", r->held);
+	memcpy(r->held, r->line, r->n);
+	r->held[r->n] = '\0';
+	r->have = true;
+	r->n = 0;
+}
+
+/* Read what there is; false at end of file. */
+static bool relay_read(struct relay *r)
+{
+	char buf[4096];
+	ssize_t k = read(r->fd, buf, sizeof(buf)), i;
+
+	if (k < 0 && errno == EINTR)
+		return true;
+	if (k <= 0) {
+		if (r->n)
+			relay_line(r);
+		return false;
+	}
+	for (i = 0; i < k; i++) {
+		if (buf[i] == '\n' || r->n == sizeof(r->line) - 1)
+			relay_line(r);
+		if (buf[i] != '\n')
+			r->line[r->n++] = buf[i];
+	}
+	return true;
+}
+
+/* Wait for the builder; on SIGINT/SIGTERM/SIGHUP kill it and report the interruption. */
+static int builder_wait(pid_t pid, int pidfd, int sfd, int out, const char *name,
+			struct vx_err *err)
+{
+	struct pollfd pfd[3] = { { .fd = pidfd, .events = POLLIN }, { .fd = sfd, .events = POLLIN },
+				 { .fd = out, .events = POLLIN } };
+	struct relay r = { .fd = out };
 	struct signalfd_siginfo si;
+	char prefix[VX_NAME_MAX + 16];
 	int status;
 
 	for (;;) {
-		if (poll(pfd, 2, -1) < 0) {
+		if (poll(pfd, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return vx_failsys(err, "poll");
 		}
+		if (pfd[2].revents && !relay_read(&r))
+			pfd[2].fd = -1;
 		if (pfd[1].revents & POLLIN) {
 			if (read(sfd, &si, sizeof(si)) == sizeof(si)) {
 				vx_pidfd_send_signal(pidfd, SIGKILL);
 				waitpid(pid, &status, 0);
+				if (r.have)
+					fprintf(stderr, "%s\n", r.held);
 				return vx_fail(err, EINTR, "building template '%s' was interrupted "
 					       "by signal %u; nothing was kept", name, si.ssi_signo);
 			}
@@ -315,6 +364,15 @@ static int builder_wait(pid_t pid, int pidfd, int sfd, const char *name, struct 
 	}
 	if (waitpid(pid, &status, 0) < 0)
 		return vx_failsys(err, "waitpid");
+	/* Every writer died with the builder's pid namespace: read to the end. */
+	while (pfd[2].fd >= 0 && relay_read(&r))
+		;
+	snprintf(prefix, sizeof(prefix), "template %s: ", name);
+	if (WIFEXITED(status) && WEXITSTATUS(status) != 0 && r.have &&
+	    strncmp(r.held, prefix, strlen(prefix)) == 0)
+		return vx_fail(err, EIO, "%s; nothing was kept", r.held);
+	if (r.have)
+		fprintf(stderr, "%s\n", r.held);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	if (WIFEXITED(status))
@@ -329,6 +387,7 @@ static int run_builder(const char *builder, const char *name, const char *stagin
 {
 	sigset_t mask, old;
 	_cleanup_close_ int sfd = -1, pidfd = -1;
+	int pipefd[2] = { -1, -1 };
 	struct vx_clone_args args = { .flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_PIDFD,
 				      .exit_signal = SIGCHLD };
 	pid_t pid;
@@ -340,8 +399,8 @@ static int run_builder(const char *builder, const char *name, const char *stagin
 	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, &old);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-	if (sfd < 0) {
-		r = vx_failsys(err, "signalfd");
+	if (sfd < 0 || pipe2(pipefd, O_CLOEXEC) < 0) {
+		r = vx_failsys(err, sfd < 0 ? "signalfd" : "pipe");
 		goto out;
 	}
 	args.pidfd = (uint64_t)(uintptr_t)&pidfd;
@@ -353,10 +412,19 @@ static int run_builder(const char *builder, const char *name, const char *stagin
 	}
 	if (pid == 0) {
 		sigprocmask(SIG_SETMASK, &old, NULL);
+		close(pipefd[0]);
+		if (dup2(pipefd[1], 2) < 0)
+			_exit(127);
 		builder_child(builder, name, staging, argc, argv);
 	}
-	r = builder_wait(pid, pidfd, sfd, name, err);
+	close(pipefd[1]);
+	pipefd[1] = -1;
+	r = builder_wait(pid, pidfd, sfd, pipefd[0], name, err);
 out:
+	if (pipefd[0] >= 0)
+		close(pipefd[0]);
+	if (pipefd[1] >= 0)
+		close(pipefd[1]);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return r;
 }

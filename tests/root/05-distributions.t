@@ -2,7 +2,7 @@
 # Many distributions on one kernel: Debian with systemd, Debian with sysvinit, busybox and a
 # tarball import, each booting its own init, side by side, and stopping cleanly.
 . "$(dirname "$0")/lib.sh"
-plan 33
+plan 40
 
 t_build_busybox; ok $? "busybox template"
 t_debian deb-systemd systemd openssh-server,iputils-ping,iproute2,procps; ok $? "Debian minbase template with systemd"
@@ -49,6 +49,33 @@ vx set "$S" onboot=yes ready=notify group=n >/dev/null
 like "$(vx autostart --group n)" "$S +up" "autostart brings systemd up, gated on its READY=1"
 is "$(vx exec "$S" -- systemctl is-system-running)" "running" "systemd had finished booting when it counted as up"
 vx stop --timeout 60 "$S"
+
+# --from host --root: a system mounted at a directory (a server's disk moving into a
+# context), here the cached Debian tree with a user's files, logs, a password and host keys
+# added; what is private to that machine stays behind.
+SRV="$T_TMP/srv"
+mkdir "$SRV" && tar -C "$SRV" --numeric-owner -xf "$T_CACHE/debian-systemd.tar" &&
+	sed -i 's/^root:[^:]*:/root:$6$salt$secret:/' "$SRV/etc/shadow" &&
+	mkdir -p "$SRV/home/alice" "$SRV/var/log/app" "$SRV/etc/ssh" &&
+	echo private > "$SRV/home/alice/notes" && echo log > "$SRV/var/log/app/x" &&
+	echo key > "$SRV/etc/ssh/ssh_host_ed25519_key" && echo 0123456789 > "$SRV/etc/machine-id"
+vx template build p2v --from host --root "$SRV"; ok $? "a template from a system mounted at a directory"
+like "$(vx template list)" "p2v +debian +bookworm +systemd " "its distribution and init are read from the tree"
+PR="$VCTX_PREFIX/var/lib/vctx/templates/p2v/rootfs"
+is "$(ls -A "$PR/home" "$PR/var/log" | grep -v ':$' | grep -c .)$(cut -d: -f2 "$PR/etc/shadow" | sort -u | tr '\n' ' ')" \
+	"0* " "home directories and logs stay behind, and every password is locked"
+is "$(ls "$PR/etc/ssh" | grep -c ssh_host_)$(wc -c < "$PR/etc/machine-id")" "00" \
+	"so do its SSH host keys and its machine id"
+P=$(ctx p2v)
+vx create "$P" --template p2v && vx start "$P"
+is "$(vx exec "$P" -- sh -c 'cat /proc/1/comm /etc/debian_version' | tr '\n' ' ')" \
+	"systemd $(cat "$SRV/etc/debian_version") " "a context runs it, with its own systemd"
+vx destroy --force "$P" >/dev/null
+fails_with "a directory that is not a system is refused" "holds no /etc and /sbin/init" \
+	vx template build p2x --from host --root "$T_TMP"
+fails_with "a relative --root is refused" "needs an absolute path" \
+	vx template build p2x --from host --root srv
+rm -rf "$SRV"
 
 # Bad templates.
 mkdir -p "$VCTX_PREFIX/var/lib/vctx/templates/half/rootfs"
