@@ -268,8 +268,12 @@ int snap_restore(const char *name, const char *snap, bool wait, struct vx_err *e
 	layer = disk ? "disk.img" : "upper";
 	snprintf(a, sizeof(a), "%s/%s", src, layer);
 	if (lstat(a, &st) < 0)
-		return vx_fail(err, EINVAL, "snapshot %s of %s has no %s (was 'disk' changed since?)",
-			       snap, name, layer);
+		return disk ? vx_fail(err, EINVAL, "snapshot %s of %s was taken without a disk "
+				      "image: move %s off its image first ('vctx set %s disk=')",
+				      snap, name, name, name)
+			    : vx_fail(err, EINVAL, "snapshot %s of %s was taken with a disk image: "
+				      "move %s onto one first ('vctx set %s disk=SIZE')",
+				      snap, name, name, name);
 	if (mkdir(tmp, 0700) < 0)
 		return vx_failsys(err, "cannot create %s", tmp);
 	if (storage_copy_layer(src, tmp, err) < 0) {

@@ -3,7 +3,7 @@
 # and import, and what a killed command leaves behind.
 . "$(dirname "$0")/lib.sh"
 
-plan 85
+plan 87
 
 t_build_busybox
 LIB="$VCTX_PREFIX/var/lib/vctx"
@@ -96,6 +96,12 @@ is "$(ls "$LIB/contexts/$M" | tr '\n' ' ')" "upper work " "the image is gone"
 vx start "$M"
 is "$(vx exec "$M" -- sh -c 'cat /root/f; stat -c %u:%g /root/f; ls /bin/vi 2>&1' | tr '\n' ' ')" \
 	"kept 1000:1000 ls: /bin/vi: No such file or directory " "with its files"
+vx snapshot "$M" flat && vx stop --kill "$M" && vx set "$M" disk=64M
+fails_with "a snapshot from before a move is not restored over the other layout" \
+	"snapshot flat of $M was taken without a disk image: move $M off its image first" \
+	vx restore "$M" flat
+vx set "$M" disk= && vx restore "$M" flat
+is "$(vx start "$M" && vx exec "$M" -- cat /root/f)" "kept" "once it is moved back, it is"
 vx stop --kill "$M"
 "$VCTX" set "$M" disk=64M & P=$!
 "$PROBE" waitpath "$LIB/contexts/$M" .tmp-disk 20; kill -9 $P; wait $P 2>/dev/null
@@ -106,7 +112,7 @@ like "$(vx exec "$M" -- cat /root/f) $(grep -c '^disk' "$VCTX_PREFIX/etc/vctx/$M
 	"^kept [01] 0$" "a killed move leaves the context whole, and its start removes the leftovers"
 vx stop --kill "$M"
 vx set "$M" disk=64M && vx set "$M" disk=
-is "$(ls -a "$LIB/contexts/$M" | tr '\n' ' ')" ". .. upper work " "and the next one removes what it left"
+is "$(ls -a "$LIB/contexts/$M" | tr '\n' ' ')" ". .. snapshots upper work " "and the next one removes what it left"
 
 # --- shared host directories -----------------------------------------------------------------
 SH="$T_TMP/share"; RO="$T_TMP/ro"
