@@ -8,6 +8,7 @@
 #include "cgroup.h"
 #include "cmd.h"
 #include "ctx.h"
+#include "devices.h"
 #include "state.h"
 #include "storage.h"
 #include "util.h"
@@ -69,9 +70,48 @@ static void json_info(const struct info *in)
 	       (unsigned long long)in->use.oom_kills);
 	printf(",\"disk\":{\"size\":%llu,\"allocated\":%llu}", (unsigned long long)size,
 	       (unsigned long long)allocated);
+	if (in->conf_ok) {
+		char devs[64];
+		unsigned i;
+
+		printf(",\"network\":{\"mode\":\"%s\",\"addresses\":[", conf_net_mode(&in->conf));
+		for (i = 0; i < in->conf.address.n; i++) {
+			printf(i ? "," : "");
+			json_str(stdout, in->conf.address.v[i]);
+		}
+		printf("],\"link\":");
+		json_str(stdout, in->st.state != VX_STOPPED ? in->st.netdev : "");
+		printf(",\"filter\":");
+		json_str(stdout, in->st.state != VX_STOPPED ? in->st.filter : "");
+		printf("},\"devices\":");
+		json_str(stdout, dev_opt_names(in->conf.devices, devs, sizeof(devs)));
+	}
 	printf(",\"config_error\":");
 	json_str(stdout, in->conf_error);
 	printf("}");
+}
+
+/* Mode, addresses, and while it runs the host's end of its link and its source filter. */
+static void print_net(const struct info *in)
+{
+	const char *mode = conf_net_mode(&in->conf);
+	bool up = in->st.state != VX_STOPPED;
+	char devs[64];
+	unsigned i;
+
+	printf("network:    %s", mode);
+	if (strcmp(mode, "bridge") == 0)
+		printf(" %s", in->conf.net_bridge);
+	if (up && in->st.netdev[0])
+		printf(" (host end %s%s%s)", in->st.netdev, in->st.uplink[0] ? ", uplink " : "",
+		       in->st.uplink);
+	printf("\n");
+	for (i = 0; i < in->conf.address.n; i++)
+		printf("address:    %s\n", in->conf.address.v[i]);
+	if (up && in->st.filter[0])
+		printf("filter:     nftables netdev %s (source MAC %s)\n", in->st.filter, in->st.mac);
+	if (in->conf.devices)
+		printf("devices:    %s\n", dev_opt_names(in->conf.devices, devs, sizeof(devs)));
 }
 
 static void print_use(const struct cg_stats *u)
@@ -193,6 +233,7 @@ int cmd_status(int argc, char **argv)
 			fmt_size(used, sizeof(used), allocated);
 			printf("disk:       %s image, %s of it written on the host\n", size, used);
 		}
+		print_net(&in);
 		if (in.st.state != VX_STOPPED) {
 			printf("init-pid:   %d\n", (int)in.st.init);
 			printf("supervisor: %d\n", (int)in.st.supervisor);

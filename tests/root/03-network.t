@@ -5,7 +5,7 @@
 # "LAN host" at the other end of it.  Documentation addresses only.
 . "$(dirname "$0")/lib.sh"
 command -v curl >/dev/null || { echo "1..0 # SKIP curl is not installed"; t_abort; exit 0; }
-plan 49
+plan 51
 
 HN=vxh$$; LN=vxl$$
 T_EXTRA_CLEANUP="ip netns del $HN 2>/dev/null; ip netns del $LN 2>/dev/null"
@@ -40,6 +40,8 @@ is "$(LAN curl -s -m 5 http://[2001:db8::11]:8080/)" "$B" "over IPv6 too"
 like "$(LAN ip neigh show 192.0.2.10)" "lladdr" "ARP for the context's address was answered by proxy"
 like "$(LAN ip -6 neigh show 2001:db8::10)" "lladdr" "and NDP"
 like "$(ip -n $HN route show 192.0.2.10)" "dev vx-" "the host routes the address to the context's link"
+like "$(vx status "$A" | tr '\n' ' ')" "network: +routed \(host end vx-.*, uplink up0\) address: +192.0.2.10/24 address: +2001:db8::10/64" \
+	"vctx status shows the mode, the host end, the uplink and the addresses"
 
 # Confinement: A can neither bind nor send from B's addresses.
 t_probe "$A"
@@ -96,6 +98,8 @@ like "$(H busybox ping -c1 -W5 198.51.100.7)" "1 packets received" "the host rea
 
 # The bridged context's source filter: its port passes only its own MAC and addresses.
 is "$(H nft list tables)" "table netdev vctx-$C" "a source filter guards its bridge port"
+like "$(vx status "$C" | tr '\n' ' ')" "network: +bridge br0 \(host end v[xy]-.*filter: +nftables netdev vctx-$C \(source MAC" \
+	"vctx status shows the bridge, the host end and the filter"
 ip -n $HN addr add 2001:db8:1::1/64 dev br0 nodad && ip -n $HN link set lo up
 H "$VNET" add "$C" 2001:db8:1::7/64; ok $? "vnet add on the bridged context"
 like "$(H busybox ping -c1 -W5 2001:db8:1::7)" "1 packets received" "the new address passes the filter at once"

@@ -2,7 +2,7 @@
 # Root inside is not root outside: capability bounding set, seccomp, masked /proc and /sys,
 # locked mounts, no host devices, no leaked descriptors; each known way out is tried.
 . "$(dirname "$0")/lib.sh"
-plan 58
+plan 59
 
 A=$(ctx sec)
 t_build_busybox
@@ -114,6 +114,7 @@ vx create "$D" --template busybox devices=tun,fuse && vx start "$D" && t_probe "
 ok $? "a context that asks for the tun and fuse devices"
 is "$(vx exec "$D" -- ls /dev/net/tun /dev/fuse | tr '\n' ' ')" "/dev/fuse /dev/net/tun " "gets both nodes"
 like "$(vx exec "$D" -- /probe tun vt0)" "^created vt0" "and makes a tun interface in its own network"
+like "$(vx status "$D")" "devices: +tun fuse" "vctx status lists them"
 is "$(cg_open "$D")" "/dev/null open /dev/urandom open /dev/kmsg denied /dev/net/tun open ${BLK:+$BLK denied }" \
 	"its device program lets tun through, still nothing else"
 like "$(vx exec "$A" -- /probe tun vt0)" "^open: No such file" "a context that did not ask has no tun"
