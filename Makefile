@@ -106,9 +106,13 @@ demo: deps
 	@echo "(stop and remove it with: make demo-clean)"
 
 demo-clean:
-	-@$(DEMO) destroy --force demo 2>/dev/null
-	-@$(DEMO) template remove busybox 2>/dev/null
-	-@rmdir /sys/fs/cgroup/*/vctx-demo /sys/fs/cgroup/vctx-demo 2>/dev/null
+	@if [ -d $(DEMO_PREFIX) ]; then \
+		$(DEMO) destroy --force demo 2>/dev/null; \
+		$(DEMO) template remove busybox 2>/dev/null; \
+	fi; \
+	for d in /sys/fs/cgroup/*/vctx-demo /sys/fs/cgroup/vctx-demo; do \
+		[ ! -d "$$d" ] || rmdir "$$d"; \
+	done; true
 	rm -rf $(DEMO_PREFIX)
 
 # --- benchmarks ----------------------------------------------------------------------------
