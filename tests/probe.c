@@ -488,37 +488,51 @@ static int contains(const char *file, const char *text)
 	return 0;
 }
 
-static int waitfor(const char *file, const char *text, int seconds)
+/* Wait (inotify on path, for mask) until done(a, b) holds: 0, or 1 after seconds, 2 on error.
+ * The condition is checked before every wait, and once more when time is up. */
+static int inotify_until(const char *path, uint32_t mask, int seconds,
+			 int (*done)(const char *a, const void *b), const char *a, const void *b)
 {
-	char dir[512], *slash;
 	int in = inotify_init1(IN_CLOEXEC);
 	time_t end = time(NULL) + seconds;
 
-	snprintf(dir, sizeof(dir), "%s", file);
-	slash = strrchr(dir, '/');
-	if (slash)
-		*slash = 0;
-	/* Watch the directory: the file may not exist yet, or be replaced. */
-	if (in < 0 || inotify_add_watch(in, slash ? dir : ".", IN_MODIFY | IN_CREATE |
-					IN_MOVED_TO | IN_CLOSE_WRITE) < 0)
+	if (in < 0 || inotify_add_watch(in, path, mask) < 0)
 		return 2;
 	for (;;) {
 		struct pollfd p = { .fd = in, .events = POLLIN };
 		char ev[4096];
 		time_t left;
 
-		if (contains(file, text))
+		if (done(a, b))
 			return 0;
 		left = end - time(NULL);
 		if (left <= 0 || poll(&p, 1, left * 1000) <= 0)
-			return contains(file, text) ? 0 : 1;
+			return done(a, b) ? 0 : 1;
 		if (read(in, ev, sizeof(ev)) < 0)
 			return 2;
 	}
 }
 
+static int file_contains(const char *file, const void *text)
+{
+	return contains(file, text);
+}
+
+static int waitfor(const char *file, const char *text, int seconds)
+{
+	char dir[512], *slash;
+
+	snprintf(dir, sizeof(dir), "%s", file);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = 0;
+	/* Watch the directory: the file may not exist yet, or be replaced. */
+	return inotify_until(slash ? dir : ".", IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE,
+			     seconds, file_contains, file, text);
+}
+
 /* An entry of dir whose name starts with prefix exists. */
-static int has_entry(const char *dir, const char *prefix)
+static int has_entry(const char *dir, const void *prefix)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -533,49 +547,21 @@ static int has_entry(const char *dir, const char *prefix)
 
 static int waitpath(const char *dir, const char *prefix, int seconds)
 {
-	int in = inotify_init1(IN_CLOEXEC);
-	time_t end = time(NULL) + seconds;
+	return inotify_until(dir, IN_CREATE | IN_MOVED_TO, seconds, has_entry, dir, prefix);
+}
 
-	if (in < 0 || inotify_add_watch(in, dir, IN_CREATE | IN_MOVED_TO) < 0)
-		return 2;
-	for (;;) {
-		struct pollfd p = { .fd = in, .events = POLLIN };
-		char ev[4096];
-		time_t left;
+/* file takes less than *kb KiB on disk. */
+static int smaller(const char *file, const void *kb)
+{
+	struct stat st;
 
-		if (has_entry(dir, prefix))
-			return 0;
-		left = end - time(NULL);
-		if (left <= 0 || poll(&p, 1, left * 1000) <= 0)
-			return has_entry(dir, prefix) ? 0 : 1;
-		if (read(in, ev, sizeof(ev)) < 0)
-			return 2;
-	}
+	return stat(file, &st) == 0 && (long)(st.st_blocks / 2) < *(const long *)kb;
 }
 
 static int waitshrink(const char *file, long kb, int seconds)
 {
-	int in = inotify_init1(IN_CLOEXEC);
-	time_t end = time(NULL) + seconds;
-	struct stat st;
-
-	if (in < 0 || inotify_add_watch(in, file, IN_MODIFY) < 0)
-		return 2;
-	for (;;) {
-		struct pollfd p = { .fd = in, .events = POLLIN };
-		char ev[4096];
-		time_t left;
-
-		if (stat(file, &st) < 0)
-			return 2;
-		if ((long)(st.st_blocks / 2) < kb)
-			return 0;
-		left = end - time(NULL);
-		if (left <= 0 || poll(&p, 1, left * 1000) <= 0)
-			return 1;
-		if (read(in, ev, sizeof(ev)) < 0)
-			return 2;
-	}
+	/* A hole punched by fallocate is a modification. */
+	return inotify_until(file, IN_MODIFY, seconds, smaller, file, &kb);
 }
 
 static int tun(const char *name)
