@@ -284,48 +284,66 @@ static int p_host(const struct vx_key *k, const char *v, void *dst, struct vx_er
 }
 
 /* Capability names, "net_raw sys_time" or "CAP_NET_RAW,CAP_SYS_TIME", into a bit mask. */
-static int p_caps(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
+/* Call fn on each word of v, words being separated by blanks or commas ("a, b c"). */
+static int each_word(const char *v, int (*fn)(char *w, void *acc, struct vx_err *err),
+		     void *acc, struct vx_err *err)
 {
 	char buf[1024], *w, *save = NULL;
+
+	if (strlen(v) >= sizeof(buf))
+		return vx_fail(err, EINVAL, "list too long");
+	strcpy(buf, v);
+	for (w = strtok_r(buf, " ,\t", &save); w; w = strtok_r(NULL, " ,\t", &save))
+		if (fn(w, acc, err) < 0)
+			return -1;
+	return 0;
+}
+
+static int cap_word(char *w, void *acc, struct vx_err *err)
+{
+	char *p;
+	int cap;
+
+	for (p = w; *p; p++)
+		*p = tolower((unsigned char)*p);
+	if (strncmp(w, "cap_", 4) == 0)
+		w += 4;
+	cap = capng_name_to_capability(w);
+	if (cap < 0 || cap >= 64)
+		return vx_fail(err, EINVAL, "unknown capability '%s'", w);
+	*(uint64_t *)acc |= 1ull << cap;
+	return 0;
+}
+
+static int p_caps(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
+{
 	uint64_t mask = 0;
 
 	(void)k;
-	if (strlen(v) >= sizeof(buf))
-		return vx_fail(err, EINVAL, "capability list too long");
-	strcpy(buf, v);
-	for (w = strtok_r(buf, " ,\t", &save); w; w = strtok_r(NULL, " ,\t", &save)) {
-		char *p;
-		int cap;
-
-		for (p = w; *p; p++)
-			*p = tolower((unsigned char)*p);
-		if (strncmp(w, "cap_", 4) == 0)
-			w += 4;
-		cap = capng_name_to_capability(w);
-		if (cap < 0 || cap >= 64)
-			return vx_fail(err, EINVAL, "unknown capability '%s'", w);
-		mask |= 1ull << cap;
-	}
+	if (each_word(v, cap_word, &mask, err) < 0)
+		return -1;
 	*(uint64_t *)dst = mask;
 	return 0;
 }
 
-/* Optional devices, separated by blanks or commas ("tun fuse"). */
+static int device_word(char *w, void *acc, struct vx_err *err)
+{
+	unsigned bit = dev_opt(w);
+
+	if (!bit)
+		return vx_fail(err, EINVAL, "unknown device '%s': use tun or fuse", w);
+	*(unsigned *)acc |= bit;
+	return 0;
+}
+
+/* Optional devices ("tun fuse"). */
 static int p_devices(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
 {
-	char buf[256], *w, *save = NULL;
-	unsigned mask = 0, bit;
+	unsigned mask = 0;
 
 	(void)k;
-	if (strlen(v) >= sizeof(buf))
-		return vx_fail(err, EINVAL, "device list too long");
-	strcpy(buf, v);
-	for (w = strtok_r(buf, " ,\t", &save); w; w = strtok_r(NULL, " ,\t", &save)) {
-		bit = dev_opt(w);
-		if (!bit)
-			return vx_fail(err, EINVAL, "unknown device '%s': use tun or fuse", w);
-		mask |= bit;
-	}
+	if (each_word(v, device_word, &mask, err) < 0)
+		return -1;
 	*(unsigned *)dst = mask;
 	return 0;
 }
@@ -361,19 +379,26 @@ static int p_escape(const struct vx_key *k, const char *v, void *dst, struct vx_
 	return 0;
 }
 
-/* Context names separated by blanks or commas ("db cache"). */
+struct names {
+	const struct vx_key *k;
+	struct vx_list *l;
+};
+
+static int name_word(char *w, void *acc, struct vx_err *err)
+{
+	struct names *n = acc;
+
+	return parse_name(w, "context", err) < 0 ? -1 : p_list(n->k, w, n->l, err);
+}
+
+/* Context names ("db cache"). */
 static int p_names(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
 {
-	char buf[1024], *w, *save = NULL;
-	struct vx_list *l = dst;
+	struct names n = { .k = k, .l = dst };
 
-	if (strlen(v) >= sizeof(buf))
-		return vx_fail(err, EINVAL, "list too long");
-	strcpy(buf, v);
-	for (w = strtok_r(buf, " ,\t", &save); w; w = strtok_r(NULL, " ,\t", &save))
-		if (parse_name(w, "context", err) < 0 || p_list(k, w, dst, err) < 0)
-			return -1;
-	return l->n ? 0 : vx_fail(err, EINVAL, "empty list");
+	if (each_word(v, name_word, &n, err) < 0)
+		return -1;
+	return n.l->n ? 0 : vx_fail(err, EINVAL, "empty list");
 }
 
 /* A size; unlike limits, "max" means nothing here (leave the key out for no quota). */
