@@ -20,6 +20,7 @@
 
 #include "cgroup.h"
 #include "nl.h"
+#include "vnet.h"
 #include "paths.h"
 #include "sys.h"
 #include "util.h"
@@ -402,6 +403,9 @@ static int link_child(void *arg, char *detail, size_t len)
 	}
 	if (strcmp(f->sarg, "bridge") == 0) {
 		r = nl_talk(&nl, nlmsg_link_kind(buf, "vxcheck0", "bridge", 0), &err);
+		/* A bridge port gets a source filter: the same nftables batch, on lo. */
+		if (r == 0 && vnet_filter_probe(&err) < 0)
+			r = -1;
 	} else {
 		r = nl_talk(&nl, nlmsg_veth(buf, "vxcheck0", "vxcheck1", -1, 0, NULL), &err);
 		if (r == 0 && strcmp(f->sarg, "macvlan") == 0) {
@@ -413,7 +417,8 @@ static int link_child(void *arg, char *detail, size_t len)
 	if (r < 0)
 		detailf(detail, "%s", err.msg);
 	else
-		detailf(detail, "made one in a network namespace of its own");
+		detailf(detail, "made one in a network namespace of its own%s",
+			strcmp(f->sarg, "bridge") == 0 ? ", with a port's source filter" : "");
 	nl_close(&nl);
 	return r;
 }
@@ -510,8 +515,9 @@ static struct feature features[] = {
 	  "io-weight is refused", p_controller, 0, "io" },
 	{ "veth", "veth links", false, "CONFIG_VETH", "2.6.24",
 	  "routed networking (mode = routed) does not work", p_link, 0, "veth" },
-	{ "bridge", "bridge links", false, "CONFIG_BRIDGE", "2.6",
-	  "bridged networking (mode = bridge) does not work", p_link, 0, "bridge" },
+	{ "bridge", "bridge links", false, "CONFIG_NF_TABLES_NETDEV", "4.2",
+	  "bridged networking (mode = bridge, whose port carries an nftables source filter) "
+	  "does not work", p_link, 0, "bridge" },
 	{ "macvlan", "macvlan links", false, "CONFIG_MACVLAN", "2.6.23",
 	  "mode = macvlan does not work", p_link, 0, "macvlan" },
 	{ "loop", "loop devices", false, "CONFIG_BLK_DEV_LOOP", "5.8",

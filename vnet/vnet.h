@@ -57,6 +57,10 @@ int vnet_teardown(const struct vx_runstate *st, struct vx_err *err);
  * be closed by this once the supervisor has answered `vctx stop` (or by exit). */
 void vnet_teardown_done(void);
 
+/* For vctx check: put a bridge port's source filter on lo of the current network namespace
+ * (a throwaway one: it is left there). */
+int vnet_filter_probe(struct vx_err *err);
+
 /* Add or remove one address of a running context (supervisor side). */
 int vnet_addr_add(const struct vx_conf *conf, pid_t pid, struct vx_runstate *st,
 		  const char *addr, struct vx_err *err);

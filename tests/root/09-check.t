@@ -30,12 +30,13 @@ links=""
 for k in veth bridge macvlan; do
 	case $k in
 	veth) cmd="ip link add name vxa type veth peer name vxb" ;;
-	bridge) cmd="ip link add name vxa type bridge" ;;
+	bridge) cmd="ip link add name vxa type bridge && nft add table netdev t &&
+		nft add chain netdev t c '{ type filter hook ingress device lo priority 0; }'" ;;
 	macvlan) cmd="ip link add name vxa type veth peer name vxb && ip link add name vxm link vxa type macvlan" ;;
 	esac
 	[ "$(st "$k links")" = "$(yes unshare -n sh -c "$cmd")" ] || links="$links $k"
 done
-is "$links" "" "veth, bridge and macvlan agree with ip-link(8) in a throwaway namespace"
+is "$links" "" "veth, bridge (with an nftables ingress chain) and macvlan agree with ip-link(8) and nft(8) in a throwaway namespace"
 
 if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
 	layout=v2
