@@ -543,9 +543,6 @@ static int routed_setup(struct net *n, struct vx_err *err)
 
 /* --- bridge mode: the source filter -------------------------------------------------------- */
 
-/* Put the source filter (nl.h, nft_srcfilter) on the host end of a bridged context's veth,
- * letting through the addresses of allow, in place of any of that name (replace) or where
- * there is none; or, with ifname NULL, remove it. */
 static struct nl dropped;	/* the socket that removed a filter (vnet_teardown_done) */
 
 void vnet_teardown_done(void)
@@ -553,12 +550,15 @@ void vnet_teardown_done(void)
 	nl_close(&dropped);
 }
 
+/* Put the source filter (nl.h, nft_srcfilter) on the host end of a bridged context's veth,
+ * letting through the addresses of allow, in place of any of that name (replace) or where
+ * there is none; or, with ifname NULL, remove it. */
 static int filter_apply(const char *table, const char *ifname, const char *mac,
 			const struct vx_list *allow, bool replace, struct vx_err *err)
 {
 	struct nft_srcfilter f = { .table = table, .ifname = ifname, .replace = replace };
 	struct vnet_addr addr[VX_LIST_MAX];
-	size_t cap = 1 << 20;
+	size_t cap = 256 << 10;	/* 64 addresses take ~100 KB */
 	_cleanup_free_ char *buf = malloc(cap);
 	struct nl_batch b;
 	struct nl nl;
