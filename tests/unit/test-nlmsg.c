@@ -339,12 +339,20 @@ static void source_filter(void **state)
 		vnet_parse_addr(t, true, &a[i], NULL);
 	}
 	f.naddr = 64;
-	assert_int_equal(nftmsg_srcfilter(&b, buf, sizeof(buf), 1, &f), 0);
+	assert_int_equal(nftmsg_srcfilter(&b, buf, 256 << 10, 1, &f), 0);	/* vnet's buffer */
 	scan_batch(&b, &sc, f.mac);
 	assert_int_equal(sc.accept, 32 + 1 + 32 + 32 + 2);
 	assert_true(sc.exprs_max > 64);			/* the advertisement rule: one per v6 */
 	assert_int_equal(nftmsg_srcfilter(&b, buf, 40000, 1, &f), -1);
 	assert_true(b.full);
+	for (i = 0; i < 64; i++) {			/* the longest: all IPv6 */
+		char t[64];
+
+		snprintf(t, sizeof(t), "2001:db8:ffff:ffff:ffff:ffff:ffff:%x/64", i + 1);
+		vnet_parse_addr(t, true, &a[i], NULL);
+	}
+	assert_int_equal(nftmsg_srcfilter(&b, buf, 256 << 10, 1, &f), 0);
+	assert_true(b.len < 160 << 10);
 
 	/* Removal: begin, made if missing, deleted, end. */
 	f.ifname = NULL;
