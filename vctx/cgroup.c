@@ -465,7 +465,8 @@ static int apply(const char *path, const struct cg_setting *s, unsigned n, struc
 	return 0;
 }
 
-/* The devices a context may use (devices.c), as a v1 device cgroup allow-list. */
+/* The devices a context may use (devices.c), as a v1 device cgroup allow-list: 1 when it is
+ * set, 0 when the host has no v1 devices controller. */
 static int v1_devices(const char *path, unsigned opts, struct vx_err *err)
 {
 	struct cg_setting s = { .key = "devices", .ctrl = "devices", .file = "devices.deny" };
