@@ -232,16 +232,18 @@ static int describe(struct cgroup *cg, struct vx_err *err)
 	return 0;
 }
 
-/* Hybrid hosts: the cgroup2 hierarchy usually has no controllers, which libcgroup cannot
- * address; the guest's systemd still needs a v2 directory of its own. */
-static int hybrid_v2_dir(struct vx_cgroup *cg, struct vx_err *err)
+/* The context's cgroup2 directory where libcgroup made none: on hybrid hosts (the cgroup2
+ * hierarchy usually has no controllers, which libcgroup cannot address; the guest's systemd
+ * still needs a v2 directory of its own), and on v2 hosts that delegate none of the
+ * controllers vctx uses (a host that is itself a container). */
+static int v2_dir(struct vx_cgroup *cg, struct vx_err *err)
 {
 	char parent[PATH_MAX + 64];
 
 	snprintf(parent, sizeof(parent), "%s/%s", host.v2mnt, vx_paths.cgroup_parent);
 	if (mkdir(parent, 0755) < 0 && errno != EEXIST)
 		return vx_failsys(err, "cannot create cgroup %s", parent);
-	if (mkdir(cg->v2dir, 0755) < 0)
+	if (mkdir(cg->v2dir, 0755) < 0 && (errno != EEXIST || host.layout != VX_CG_V2))
 		return vx_failsys(err, "cannot create cgroup %s", cg->v2dir);
 	return 0;
 }
@@ -408,15 +410,25 @@ static void ctrl_dir(const char *ctrl, const char *path, char *buf, size_t len)
 }
 
 /* A limit the host cannot enforce is an error, never a silent no-op. */
+/* "max", "max 100000", "-1": the setting asks for no limit. */
+static bool unlimited(const struct cg_setting *s)
+{
+	return strncmp(s->value, "max", 3) == 0 || strcmp(s->value, "-1") == 0;
+}
+
+/* 0: the setting can be written; 1: it can be left out (no limit, and no controller to
+ * hold one); -1: it cannot be had here. */
 static int check_setting(const char *path, const struct cg_setting *s, struct vx_err *err)
 {
 	char dir[VX_CG_PATH], file[VX_CG_PATH + 64];
 
 	ctrl_dir(s->ctrl, path, dir, sizeof(dir));
+	if (!dir[0] && unlimited(s))
+		return 1;
 	if (!dir[0])
 		return vx_fail(err, ENOTSUP, "limit '%s' needs the %s controller, which this host "
-			       "does not offer (cgroup %s)", s->key, s->ctrl,
-			       cg_layout_name(host.layout));
+			       "does not offer (cgroup %s; set %s=max to do without)", s->key,
+			       s->ctrl, cg_layout_name(host.layout), s->key);
 	snprintf(file, sizeof(file), "%s/%s", dir, s->file);
 	if (access(file, F_OK) < 0)
 		return vx_fail(err, ENOTSUP, "limit '%s' needs %s of the %s controller, which this "
@@ -448,16 +460,20 @@ static int write_setting(const char *path, const struct cg_setting *s, struct vx
 
 static int apply(const char *path, const struct cg_setting *s, unsigned n, struct vx_err *err)
 {
-	bool retry[16] = { false };
+	bool retry[16] = { false }, skip[16] = { false };
 	unsigned i;
+	int r;
 
-	for (i = 0; i < n; i++)
-		if (check_setting(path, &s[i], err) < 0)
+	for (i = 0; i < n; i++) {
+		r = check_setting(path, &s[i], err);
+		if (r < 0)
 			return -1;
+		skip[i] = r == 1;
+	}
 	/* v1 wants memory.limit <= memory.memsw.limit after every single write: whichever of
 	 * the two fails first is written again after the other. */
 	for (i = 0; i < n; i++)
-		if (write_setting(path, &s[i], NULL) < 0)
+		if (!skip[i] && write_setting(path, &s[i], NULL) < 0)
 			retry[i] = true;
 	for (i = 0; i < n; i++)
 		if (retry[i] && write_setting(path, &s[i], err) < 0)
@@ -666,7 +682,7 @@ int cg_create(const char *name, const struct vx_conf *conf, struct vx_cgroup *cg
 	}
 	if (cg_set_limits(cg->path, conf, NULL, err) < 0)
 		goto fail;
-	if (host.layout == VX_CG_HYBRID && hybrid_v2_dir(cg, err) < 0)
+	if ((host.layout == VX_CG_HYBRID || host.layout == VX_CG_V2) && v2_dir(cg, err) < 0)
 		goto fail;
 	if (cg->v2dir[0] && conf->userns &&
 	    delegate(cg, conf->id_base, conf->id_base, err) < 0)
@@ -820,7 +836,8 @@ int cg_destroy(const char *path, struct vx_err *err)
 	cgroup_free(&lc);
 	if (r && r != ECGROUPNOTEXIST)
 		return vx_fail(err, EBUSY, "cannot remove cgroup %s: %s", path, cgroup_strerror(r));
-	if (host.layout == VX_CG_HYBRID) {
+	/* What v2_dir made (on v2, libcgroup removes only what it knows a controller of). */
+	if (host.layout == VX_CG_HYBRID || host.layout == VX_CG_V2) {
 		snprintf(v2dir, sizeof(v2dir), "%s/%s", host.v2mnt, path);
 		if (rmdir_tree(v2dir) < 0)
 			return vx_failsys(err, "cannot remove cgroup %s", v2dir);
