@@ -410,7 +410,7 @@ static int link_child(void *arg, char *detail, size_t len)
 		r = nl_talk(&nl, nlmsg_veth(buf, "vxcheck0", "vxcheck1", -1, 0, NULL), &err);
 		if (r == 0 && strcmp(f->sarg, "macvlan") == 0) {
 			idx = nl_ifindex(&nl, "vxcheck0", &err);
-			r = idx > 0 ? nl_talk(&nl, nlmsg_macvlan(buf, "vxcheck2", idx, -1, 0), &err)
+			r = idx > 0 ? nl_talk(&nl, nlmsg_macvlan(buf, "vxcheck2", idx, -1, 0, NULL), &err)
 				    : -1;
 		}
 	}

@@ -280,7 +280,7 @@ struct nlmsghdr *nlmsg_link_kind(char *buf, const char *name, const char *kind, 
 }
 
 struct nlmsghdr *nlmsg_macvlan(char *buf, const char *name, int link, int netns_fd,
-			       unsigned mtu)
+			       unsigned mtu, const unsigned char *mac)
 {
 	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
 	struct nlattr *linkinfo, *data;
@@ -291,6 +291,8 @@ struct nlmsghdr *nlmsg_macvlan(char *buf, const char *name, int link, int netns_
 		mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
 	if (netns_fd >= 0)
 		mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, netns_fd);
+	if (mac)
+		mnl_attr_put(nlh, IFLA_ADDRESS, 6, mac);
 	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "macvlan");
 	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);

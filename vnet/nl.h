@@ -51,7 +51,7 @@ struct nlmsghdr *nlmsg_link_up(char *buf, int ifindex);
 struct nlmsghdr *nlmsg_veth(char *buf, const char *host, const char *peer, int peer_netns_fd,
 			    unsigned mtu, const unsigned char *peer_mac);
 struct nlmsghdr *nlmsg_macvlan(char *buf, const char *name, int link, int netns_fd,
-			       unsigned mtu);
+			       unsigned mtu, const unsigned char *mac);
 struct nlmsghdr *nlmsg_link_set(char *buf, int ifindex, const char *newname, int master,
 				bool up);
 struct nlmsghdr *nlmsg_link_del(char *buf, int ifindex);

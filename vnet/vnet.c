@@ -10,7 +10,6 @@
 #include <linux/if_link.h>
 #include <linux/neighbour.h>
 #include <sched.h>
-#include <sys/random.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -640,6 +639,26 @@ static int filter_change(struct vx_runstate *st, const char *plus, const char *m
 	return 0;
 }
 
+/* The MAC of a context's eth0 on the LAN (bridge and macvlan): the same at every start, so
+ * the LAN's ARP caches and DHCP reservations stay right across restarts; unicast, locally
+ * administered, the rest a hash (FNV-1a) of the context's name and id range, which no two
+ * contexts of a host share. */
+static void ctx_mac(struct net *n, unsigned char mac[6])
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	const char *p;
+	unsigned i;
+
+	for (p = n->name; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ull;
+	for (i = 0; i < 8; i++)
+		h = (h ^ ((n->conf->id_base >> (8 * i)) & 0xff)) * 0x100000001b3ull;
+	mac[0] = 0x02;
+	for (i = 1; i < 6; i++)
+		mac[i] = h >> (8 * (i - 1));
+	n->mac = mac;
+}
+
 static int bridge_setup(struct net *n, struct vx_err *err)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -650,10 +669,7 @@ static int bridge_setup(struct net *n, struct vx_err *err)
 	if (br < 0)
 		return -1;
 	/* The context's MAC is chosen here, so the filter knows it before the first frame. */
-	if (getrandom(mac, sizeof(mac), 0) != sizeof(mac))
-		return vx_failsys(err, "getrandom");
-	mac[0] = (mac[0] & 0xfe) | 0x02;	/* unicast, locally administered */
-	n->mac = mac;
+	ctx_mac(n, mac);
 	if (make_veth(n, n->conf->mtu, err) < 0)
 		return -1;
 	snprintf(n->st->netdev, sizeof(n->st->netdev), "%s", n->hostif);
@@ -679,6 +695,7 @@ static int bridge_setup(struct net *n, struct vx_err *err)
 static int macvlan_setup(struct net *n, struct vx_err *err)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
+	unsigned char mac[6];
 	int up;
 
 	if (vnet_uplink(n->conf, n->st->uplink, err) < 0)
@@ -686,7 +703,8 @@ static int macvlan_setup(struct net *n, struct vx_err *err)
 	up = need_link(&n->host, n->st->uplink, "uplink", NULL, err);
 	/* Made in the host's namespace on the uplink and moved into the context's as eth0;
 	 * it goes away with that namespace. */
-	if (up < 0 || talk(&n->host, nlmsg_macvlan(buf, "eth0", up, n->ctxns, n->conf->mtu), err,
+	ctx_mac(n, mac);
+	if (up < 0 || talk(&n->host, nlmsg_macvlan(buf, "eth0", up, n->ctxns, n->conf->mtu, mac), err,
 			   "cannot create a macvlan on %s", n->st->uplink) < 0)
 		return -1;
 	return ctx_side(n, false, err);

@@ -5,7 +5,7 @@
 # "LAN host" at the other end of it.  Documentation addresses only.
 . "$(dirname "$0")/lib.sh"
 command -v curl >/dev/null || { echo "1..0 # SKIP curl is not installed"; t_abort; exit 0; }
-plan 51
+plan 52
 
 HN=vxh$$; LN=vxl$$
 T_EXTRA_CLEANUP="ip netns del $HN 2>/dev/null; ip netns del $LN 2>/dev/null"
@@ -115,12 +115,16 @@ vx exec "$C" -- ip addr add 198.51.100.9/24 dev eth0
 vx exec "$C" -- /probe udp-send 198.51.100.9 198.51.100.1 9997 20 > /dev/null
 like "$(H busybox ping -c1 -W1 198.51.100.9)" "0 packets received" \
 	"an address it adds on its own gets no ARP answer through"
+MAC=$(vx exec "$C" -- cat /sys/class/net/eth0/address)
 vx exec "$C" -- /probe setmac eth0 02:00:00:00:00:01 > /dev/null
 vx exec "$C" -- /probe udp-send 198.51.100.7 198.51.100.1 9997 20 > /dev/null
 H "$PROBE" udp-end 198.51.100.1 9997 || kill $CNT; wait $CNT
 COUNTS=$(cat <&7); exec 7<&-
 is "$(printf '%s\n' "$COUNTS" | sort | tr '\n' ' ')" "2001:db8:1::7 2 ::ffff:198.51.100.7 3 " \
 	"only its own packets arrive: none from foreign addresses, none once it changes its MAC"
+vx stop --kill "$C" && H "$VCTX" start "$C"
+is "$(vx exec "$C" -- cat /sys/class/net/eth0/address)" "$MAC" \
+	"a restart gives it the same MAC again (the LAN's ARP caches stay right)"
 D=$(ctx ne)
 vx create "$D" --template busybox mode=macvlan link=up0 address=192.0.2.30/24 gateway=192.0.2.1 &&
 	H "$VCTX" start "$D"; ok $? "a macvlan context on the uplink"
