@@ -278,11 +278,12 @@ static int disk_add(const char *name, const struct vx_conf *conf, struct vx_err 
 			       b, name);
 	}
 	unlink(tmp);
-	if ((mkdir(mnt, 0700) < 0 && errno != EEXIST) || make_image(tmp, conf->disk.v, err) < 0) {
-		if (!err->msg[0])
-			vx_failsys(err, "cannot create %s", mnt);
+	if (mkdir(mnt, 0700) < 0 && errno != EEXIST) {
+		vx_failsys(err, "cannot create %s", mnt);
 		goto fail;
 	}
+	if (make_image(tmp, conf->disk.v, err) < 0)
+		goto fail;
 	if (run_in_child(move_layer, &m, msg, sizeof(msg)) < 0) {
 		vx_fail(err, EIO, "%s", msg);
 		goto fail;
