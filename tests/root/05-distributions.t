@@ -68,8 +68,10 @@ is "$(ls "$PR/etc/ssh" | grep -c ssh_host_)$(wc -c < "$PR/etc/machine-id")" "00"
 	"so do its SSH host keys and its machine id"
 P=$(ctx p2v)
 vx create "$P" --template p2v && vx start "$P"
-is "$(vx exec "$P" -- sh -c 'cat /proc/1/comm /etc/debian_version' | tr '\n' ' ')" \
-	"systemd $(cat "$SRV/etc/debian_version") " "a context runs it, with its own systemd"
+# /proc/1/comm says "init" until systemd renames itself: read what pid 1 runs instead.
+like "$(vx exec "$P" -- sh -c 'readlink /proc/1/exe; cat /etc/debian_version' | tr '\n' ' ')" \
+	"^/(usr/)?lib/systemd/systemd $(cat "$SRV/etc/debian_version" | sed 's/\./\\./g') $" \
+	"a context runs it, with its own systemd"
 vx destroy --force "$P" >/dev/null
 fails_with "a directory that is not a system is refused" "holds no /etc and /sbin/init" \
 	vx template build p2x --from host --root "$T_TMP"
