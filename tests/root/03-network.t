@@ -134,15 +134,19 @@ is "$(LAN curl -s -m 5 http://192.0.2.30:8080/)" "$D" "the LAN host reaches it d
 # Stop: the host keeps nothing of the contexts.  The veth pairs go with the contexts'
 # network namespaces, which the kernel frees after stop returns: wait for that event.
 ip -n $HN monitor link > "$T_TMP/mon" & MON=$!
+# The monitor listens once it has reported a link of the test's own.
+ip -n $HN link add vxsync type bridge && t_wait_file "$T_TMP/mon" "*vxsync*" 10 &&
+	ip -n $HN link del vxsync
 H "$VCTX" stop --kill "$A" && H "$VCTX" stop --kill "$B" && vx stop --kill "$C" && vx stop --kill "$D"
 ok $? "stop all four"
 is "$(ip -n $HN neigh show proxy | wc -l)" 0 "no proxy entry is left"
 is "$(ip -n $HN -6 rule | grep -cE 'v[xy]-')" 0 "no source-check rule is left"
 is "$(H nft list tables | wc -l)" 0 "no source filter is left"
-# Every host-side veth: A's and B's routed ones and C's bridge port (D's macvlan lives in its
-# own namespace only).  A link may be named vx- or vy- (see make_veth in vnet.c).
-for c in "$A" "$B" "$C"; do
-	t_wait_file "$T_TMP/mon" "Deleted*v[xy]-$(echo "$c" | cut -c1-12)@*" 10
+# Every host-side veth still there (A's and B's routed ones, C's bridge port, and the one
+# C's restart left; D's macvlan lives in its own namespace only) goes when the kernel frees
+# its context's namespace: wait for each one's deletion.
+for l in $(ip -n $HN -o link | awk -F': ' '{ print $2 }' | cut -d@ -f1 | grep -E '^v[xy]-'); do
+	t_wait_file "$T_TMP/mon" "Deleted*$l@*" 10
 done
 kill $MON
 is "$(ip -n $HN -o link | grep -cE 'v[xy]-')" 0 "no link of the contexts is left"
