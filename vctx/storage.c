@@ -223,43 +223,73 @@ uint64_t storage_image_size(const char *name, uint64_t *allocated)
 	return st.st_size;
 }
 
+/* --- work on a stopped context's image -------------------------------------------------------- */
+
+struct image_job {
+	const char *img, *mnt;
+	int (*fn)(const char *mnt, const void *arg, struct vx_err *err);
+	const void *arg;
+};
+
+/* In a child, in a mount namespace of its own (private before the first mount), so the host
+ * never sees the mount: the image mounted on mnt, then fn. */
+static int image_child(void *arg, char *msg, size_t len)
+{
+	const struct image_job *j = arg;
+	struct vx_err e = { 0 };
+	struct vx_disk d;
+	int r = -1;
+
+	storage_init(&d);
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		vx_failsys(&e, "private mount namespace");
+	else if (mount_image(j->img, j->mnt, &d, &e) == 0)
+		r = j->fn(j->mnt, j->arg, &e);
+	storage_detach(&d);
+	snprintf(msg, len, "%s", r < 0 ? e.msg : "");
+	return r;
+}
+
+static int with_image(const char *img, const char *mnt,
+		      int (*fn)(const char *mnt, const void *arg, struct vx_err *err),
+		      const void *arg, struct vx_err *err)
+{
+	struct image_job j = { .img = img, .mnt = mnt, .fn = fn, .arg = arg };
+	char msg[VX_ERR_MSG];
+
+	if (run_in_child(image_child, &j, msg, sizeof(msg)) < 0)
+		return vx_fail(err, EIO, "%s", msg[0] ? msg : "the helper for the image failed");
+	return 0;
+}
+
 /* --- adding or removing the image of a stopped context -------------------------------------- */
 
 /* The files move between the context's directory and its image in a copy; the old layout is
  * removed only once the config says which one is the context's (storage_settle), so a
  * failure anywhere leaves the context as it was. */
 struct move_args {
-	const char *img, *mnt, *from, *to;
+	const char *from, *to;
 };
 
-/* In a child, in a mount namespace of its own (private before the first mount): the image
- * mounted on mnt; one tree copied to the other whole. */
-static int move_layer(void *arg, char *msg, size_t len)
+/* One tree copied to the other whole (mnt: the image, holding one of them). */
+static int move_layer(const char *mnt, const void *arg, struct vx_err *err)
 {
 	const struct move_args *a = arg;
 	/* Owners, modes, xattrs (overlayfs' markers, ACLs, file capabilities), whiteouts,
 	 * hard links, holes; -T: to names the copy itself. */
 	char *cp[] = { "cp", "-a", "-T", "--sparse=always", (char *)a->from, (char *)a->to, NULL };
-	struct vx_err e = { 0 };
-	struct vx_disk d;
 	char work[PATH_MAX];
-	int r = -1;
 
-	storage_init(&d);
-	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		vx_failsys(&e, "private mount namespace");
-	else if (mount_image(a->img, a->mnt, &d, &e) == 0 && run_prog(cp, 0, &e) == 0)
-		r = layer_dir(a->mnt, "work", 0700, 0, work, &e);
-	storage_detach(&d);
-	snprintf(msg, len, "%s", r < 0 ? e.msg : "");
-	return r;
+	if (run_prog(cp, 0, err) < 0)
+		return -1;
+	return layer_dir(mnt, "work", 0700, 0, work, err);
 }
 
 static int disk_add(const char *name, const struct vx_conf *conf, struct vx_err *err)
 {
 	char dir[PATH_MAX], img[PATH_MAX], tmp[PATH_MAX], mnt[PATH_MAX], upper[PATH_MAX];
-	char to[PATH_MAX + 8], msg[VX_ERR_MSG], a[32], b[32];
-	struct move_args m = { .img = tmp, .mnt = mnt, .from = upper, .to = to };
+	char to[PATH_MAX + 8], a[32], b[32];
+	struct move_args m = { .from = upper, .to = to };
 	uint64_t need;
 
 	if (path_ctxdir(dir, sizeof(dir), name, NULL) < 0 ||
@@ -282,12 +312,8 @@ static int disk_add(const char *name, const struct vx_conf *conf, struct vx_err 
 		vx_failsys(err, "cannot create %s", mnt);
 		goto fail;
 	}
-	if (make_image(tmp, conf->disk.v, err) < 0)
+	if (make_image(tmp, conf->disk.v, err) < 0 || with_image(tmp, mnt, move_layer, &m, err) < 0)
 		goto fail;
-	if (run_in_child(move_layer, &m, msg, sizeof(msg)) < 0) {
-		vx_fail(err, EIO, "%s", msg);
-		goto fail;
-	}
 	if (rename(tmp, img) < 0) {
 		vx_failsys(err, "cannot put %s in place", img);
 		goto fail;
@@ -302,8 +328,8 @@ fail:
 static int disk_remove(const char *name, struct vx_err *err)
 {
 	char img[PATH_MAX], mnt[PATH_MAX], upper[PATH_MAX], work[PATH_MAX], tmp[PATH_MAX];
-	char from[PATH_MAX + 8], msg[VX_ERR_MSG];
-	struct move_args m = { .img = img, .mnt = mnt, .from = from, .to = tmp };
+	char from[PATH_MAX + 8];
+	struct move_args m = { .from = from, .to = tmp };
 
 	if (path_ctxdir(img, sizeof(img), name, IMAGE) < 0 ||
 	    path_ctxdir(mnt, sizeof(mnt), name, "disk") < 0 ||
@@ -316,10 +342,8 @@ static int disk_remove(const char *name, struct vx_err *err)
 		return -1;
 	if (mkdir(mnt, 0700) < 0 && errno != EEXIST)
 		return vx_failsys(err, "cannot create %s", mnt);
-	if (run_in_child(move_layer, &m, msg, sizeof(msg)) < 0) {
-		vx_fail(err, EIO, "%s", msg);
+	if (with_image(img, mnt, move_layer, &m, err) < 0)
 		goto fail;
-	}
 	/* A leftover of an earlier attempt would be in the way. */
 	if (rm_rf(upper, err) < 0 || rm_rf(work, err) < 0)
 		goto fail;
@@ -697,33 +721,20 @@ static int shift_tree(const char *dir, uint64_t from, uint64_t to, struct vx_err
 }
 
 struct shift_args {
-	const char *img, *mnt;
 	uint64_t from, to;
 };
 
-/* In a child: the image is mounted in a mount namespace of its own, private before the
- * first mount, so the host never sees it. */
-static int shift_image(void *arg, char *msg, size_t len)
+static int shift_in(const char *mnt, const void *arg, struct vx_err *err)
 {
 	const struct shift_args *a = arg;
-	struct vx_err e = { 0 };
-	struct vx_disk d;
-	int r = -1;
 
-	storage_init(&d);
-	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		vx_failsys(&e, "private mount namespace");
-	else if (mount_image(a->img, a->mnt, &d, &e) == 0)
-		r = shift_tree(a->mnt, a->from, a->to, &e);
-	storage_detach(&d);
-	snprintf(msg, len, "%s", r < 0 ? e.msg : "");
-	return r;
+	return shift_tree(mnt, a->from, a->to, err);
 }
 
 int storage_shift(const char *dir, uint64_t from, uint64_t to, struct vx_err *err)
 {
-	char img[PATH_MAX], mnt[PATH_MAX], upper[PATH_MAX], msg[VX_ERR_MSG];
-	struct shift_args a = { .img = img, .mnt = mnt, .from = from, .to = to };
+	char img[PATH_MAX], mnt[PATH_MAX], upper[PATH_MAX];
+	struct shift_args a = { .from = from, .to = to };
 	struct stat st;
 	int r;
 
@@ -737,9 +748,7 @@ int storage_shift(const char *dir, uint64_t from, uint64_t to, struct vx_err *er
 		return shift_tree(upper, from, to, err);
 	if (mkdir(mnt, 0700) < 0 && errno != EEXIST)
 		return vx_failsys(err, "cannot create %s", mnt);
-	r = run_in_child(shift_image, &a, msg, sizeof(msg));
+	r = with_image(img, mnt, shift_in, &a, err);
 	rmdir(mnt);
-	if (r < 0)
-		return vx_fail(err, EIO, "%s", msg[0] ? msg : "cannot shift the image's owners");
-	return 0;
+	return r;
 }

@@ -101,6 +101,20 @@ static const char *ext_ack_msg(const struct nlmsghdr *nlh)
 	return NULL;
 }
 
+/* An NLMSG_ERROR answer: 0 for an ack, else the error with the kernel's own text. */
+static int ack_error(const struct nlmsghdr *nlh, struct vx_err *err)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	const char *msg = ext_ack_msg(nlh);
+
+	if (e->error == 0)
+		return 0;
+	errno = -e->error;
+	if (msg)
+		return vx_fail(err, -e->error, "%s (%s)", strerror(-e->error), msg);
+	return vx_fail(err, -e->error, "%s", strerror(-e->error));
+}
+
 static int recv_until_ack(struct nl *nl, uint32_t seq, mnl_cb_t cb, void *data,
 			  struct vx_err *err)
 {
@@ -116,18 +130,8 @@ static int recv_until_ack(struct nl *nl, uint32_t seq, mnl_cb_t cb, void *data,
 		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
 			if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != nl->portid)
 				continue;
-			if (nlh->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-				const char *msg = ext_ack_msg(nlh);
-
-				if (e->error == 0)
-					return 0;
-				errno = -e->error;
-				if (msg)
-					return vx_fail(err, -e->error, "%s (%s)", strerror(-e->error),
-						       msg);
-				return vx_fail(err, -e->error, "%s", strerror(-e->error));
-			}
+			if (nlh->nlmsg_type == NLMSG_ERROR)
+				return ack_error(nlh, err);
 			if (nlh->nlmsg_type == NLMSG_DONE)
 				return 0;
 			if (cb && cb(nlh, data) < 0)
@@ -159,22 +163,13 @@ int nl_batch_talk(struct nl *nl, struct nl_batch *b, struct vx_err *err)
 		if (n < 0)
 			return vx_failsys(err, "netlink");
 		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
-			const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-			const char *msg;
-
 			if (nlh->nlmsg_type != NLMSG_ERROR || nlh->nlmsg_pid != nl->portid ||
 			    nlh->nlmsg_seq < b->seq || nlh->nlmsg_seq >= b->seq + b->nmsg + 2)
 				continue;
 			answers++;
-			if (e->error == 0 || failed)
-				continue;
-			failed = true;
-			errno = -e->error;
-			msg = ext_ack_msg(nlh);
-			if (msg)
-				vx_fail(err, -e->error, "%s (%s)", strerror(-e->error), msg);
-			else
-				vx_fail(err, -e->error, "%s", strerror(-e->error));
+			/* The first error is the one to report. */
+			if (!failed && ack_error(nlh, err) < 0)
+				failed = true;
 		}
 	}
 	return failed ? -1 : 0;
