@@ -23,11 +23,13 @@ CFLAGS   += -std=gnu11 -Wall -Wextra -Wshadow -Wformat=2 -Wno-missing-field-init
 	    $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
-# Debian packages each goal needs; `make deps` installs the missing ones.
+# Debian packages each goal needs; `make deps` installs the missing ones.  DEB_TEST is what
+# the tests run on the host beyond a bare Debian (debootstrap --variant=minbase).
 DEB_BUILD = gcc make pkg-config libmnl-dev libcgroup-dev libseccomp-dev libcap-ng-dev \
 	    libcmocka-dev libc6-dev
 DEB_RUN   = busybox-static iproute2 util-linux mandoc e2fsprogs
-DEB_TEST  = tmux debootstrap openssh-client xz-utils zstd e2fsprogs perl curl nftables acl
+DEB_TEST  = tmux debootstrap openssh-client xz-utils zstd e2fsprogs perl curl nftables acl \
+	    procps ca-certificates
 DEB_BENCH = crun lxc systemd-container bubblewrap
 
 # The pure code, shared by vctx, vnet and the unit tests.
@@ -46,6 +48,16 @@ UNIT_SRC = $(wildcard tests/unit/test-*.c)
 UNIT_BIN = $(UNIT_SRC:.c=)
 
 all: vctx/vctx vnet/vnet tests/probe
+
+# Plain `make` on a machine without the compiler or the -dev packages: one line saying what
+# to run, not a compiler error about a missing header.  (deps, check, demo and bench install
+# them first and build through a recursive make, which checks again.)
+BUILD_GOALS = all unit install %.o vctx/vctx vnet/vnet tests/probe bench/floor tests/unit/test-%
+ifneq ($(if $(MAKECMDGOALS),$(filter $(BUILD_GOALS),$(MAKECMDGOALS)),all),)
+ifneq ($(shell command -v $(CC) >/dev/null && pkg-config --exists $(PKGS) 2>/dev/null && echo ok),ok)
+$(error vctx: the build dependencies are missing; run 'make deps' as root (it installs $(DEB_BUILD)))
+endif
+endif
 
 vctx/vctx: $(VCTX_OBJ) $(CORE_OBJ) $(VNET_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -72,9 +72,12 @@ like "$(vx exec "$G" -- journalctl -t guestlog -o cat --no-pager)" "kept inside"
 	"with syslog=guest journald owns /dev/log"
 is "$(grep -c 'kept inside' "$T_TMP/host.txt")" "0" "and the host gets nothing"
 vx create "$(ctx lh)" --template busybox syslog=guest && vx start "$(ctx lh)"
-vx exec "$(ctx lh)" -- sh -c 'syslogd && logger -t bb "to busybox syslogd"'
-vx exec "$(ctx lh)" -- /bin/sh -c 'test -e /var/log/messages' ||
-	"$PROBE" waitfor "$VCTX_PREFIX/var/lib/vctx/contexts/$(ctx lh)/upper/var/log/messages" "busybox" 10
+# busybox syslogd returns before its child has bound /dev/log; the child logs "syslogd
+# started" only after binding it, so that line is the event to wait for.
+MSGS="$VCTX_PREFIX/var/lib/vctx/contexts/$(ctx lh)/upper/var/log/messages"
+vx exec "$(ctx lh)" -- syslogd && t_wait_file "$MSGS" "*syslogd started*" 10 &&
+	vx exec "$(ctx lh)" -- logger -t bb "to busybox syslogd" &&
+	t_wait_file "$MSGS" "*to busybox syslogd*" 10
 like "$(vx exec "$(ctx lh)" -- cat /var/log/messages)" "to busybox syslogd" "busybox syslogd serves a guest's /dev/log"
 
 # The console, driven from tmux like a person would.

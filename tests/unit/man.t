@@ -17,7 +17,9 @@ echo "1..$((2 + $(printf '%s\n' "$cmds" | wc -l) + $(printf '%s\n' "$keys" | wc 
 out=$(mandoc -Tlint -W warning "$top"/man/*.[0-9] 2>&1)
 t $([ -z "$out" ] && echo 0 || echo 1) "man pages are clean under mandoc -Tlint"
 [ -z "$out" ] || printf '%s\n' "$out" | sed 's/^/#   /'
-synopsis=$(MANWIDTH=400 mandoc -Tutf8 -O width=400 "$top/man/vctx.8" | col -b |
+# mandoc marks bold as "c BS c": drop each character that a backspace takes back.
+bs=$(printf '\b')
+synopsis=$(mandoc -Tutf8 -O width=400 "$top/man/vctx.8" | sed "s/.$bs//g" |
 	sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | norm)
 t $([ -n "$synopsis" ] && echo 0 || echo 1) "vctx(8) has a SYNOPSIS"
 printf '%s\n' "$cmds" | while read -r line; do
