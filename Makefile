@@ -29,7 +29,7 @@ DEB_BUILD = gcc make pkg-config libmnl-dev libcgroup-dev libseccomp-dev libcap-n
 	    libcmocka-dev libc6-dev
 DEB_RUN   = busybox-static iproute2 util-linux mandoc e2fsprogs
 DEB_TEST  = tmux debootstrap openssh-client xz-utils zstd e2fsprogs perl curl nftables acl \
-	    procps ca-certificates
+	    procps ca-certificates systemd
 DEB_BENCH = crun lxc systemd-container bubblewrap
 
 # The pure code, shared by vctx, vnet and the unit tests.
