@@ -488,15 +488,37 @@ static int contains(const char *file, const char *text)
 	return 0;
 }
 
+/* Watch path for mask; while it does not exist, watch the nearest ancestor that does for what
+ * is made in it (the directory a file will appear in may be made later, as overlayfs copies
+ * a directory up at the first write).  1: the path itself is watched, 0: an ancestor, -1. */
+static int arm(int in, const char *path, uint32_t mask)
+{
+	char up[512], *slash;
+
+	if (inotify_add_watch(in, path, mask) >= 0)
+		return 1;
+	if (errno != ENOENT)
+		return -1;
+	snprintf(up, sizeof(up), "%s", path);
+	while ((slash = strrchr(up, '/')) && slash != up) {
+		*slash = 0;
+		if (inotify_add_watch(in, up, IN_CREATE | IN_MOVED_TO) >= 0)
+			return 0;
+		if (errno != ENOENT)
+			return -1;
+	}
+	return -1;
+}
+
 /* Wait (inotify on path, for mask) until done(a, b) holds: 0, or 1 after seconds, 2 on error.
  * The condition is checked before every wait, and once more when time is up. */
 static int inotify_until(const char *path, uint32_t mask, int seconds,
 			 int (*done)(const char *a, const void *b), const char *a, const void *b)
 {
-	int in = inotify_init1(IN_CLOEXEC);
+	int in = inotify_init1(IN_CLOEXEC), armed = in < 0 ? -1 : arm(in, path, mask);
 	time_t end = time(NULL) + seconds;
 
-	if (in < 0 || inotify_add_watch(in, path, mask) < 0)
+	if (armed < 0)
 		return 2;
 	for (;;) {
 		struct pollfd p = { .fd = in, .events = POLLIN };
@@ -510,6 +532,15 @@ static int inotify_until(const char *path, uint32_t mask, int seconds,
 			return done(a, b) ? 0 : 1;
 		if (read(in, ev, sizeof(ev)) < 0)
 			return 2;
+		/* Something appeared on the way: watch from nearer (a new inotify instance
+		 * drops the old watches). */
+		if (!armed) {
+			close(in);
+			in = inotify_init1(IN_CLOEXEC);
+			armed = in < 0 ? -1 : arm(in, path, mask);
+			if (armed < 0)
+				return 2;
+		}
 	}
 }
 

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* vctx logs [-f] [--console] NAME */
+/* vctx logs [-f] [--console] [--raw] NAME */
 #include <getopt.h>
 #include <stdbool.h>
 
 #include "cmd.h"
 #include "ctx.h"
+#include "escape.h"
 #include "paths.h"
 #include "util.h"
 
@@ -12,8 +13,10 @@ int cmd_logs(int argc, char **argv)
 {
 	static const struct option opts[] = { { "follow", no_argument, NULL, 'f' },
 					      { "console", no_argument, NULL, 'c' },
+					      { "raw", no_argument, NULL, 'r' },
 					      { NULL, 0, NULL, 0 } };
-	bool follow = false, console = false;
+	bool follow = false, console = false, raw = false;
+	struct escape_stream esc = { .flags = ESCAPE_KEEP_NL };
 	char path[PATH_MAX];
 	struct vx_conf conf;
 	struct vx_err err;
@@ -23,6 +26,7 @@ int cmd_logs(int argc, char **argv)
 		switch (o) {
 		case 'f': follow = true; break;
 		case 'c': console = true; break;
+		case 'r': raw = true; break;
 		default: return cmd_usage("logs");
 		}
 	}
@@ -33,7 +37,11 @@ int cmd_logs(int argc, char **argv)
 	conf_free(&conf);
 	if (path_logdir(path, sizeof(path), argv[optind], console ? "console.log" : "syslog") < 0)
 		return 1;
-	if (follow_file(path, follow, &err) < 0)
+	/* What a tenant wrote reaches the admin's terminal escaped; a console transcript's
+	 * CRLF line ends read as lines. */
+	if (console)
+		esc.flags |= ESCAPE_CRLF;
+	if (follow_file(path, follow, raw ? NULL : &esc, &err) < 0)
 		return cmd_fail(&err);
 	return 0;
 }

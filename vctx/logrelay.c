@@ -12,6 +12,7 @@
 #include <sys/un.h>
 #include <time.h>
 
+#include "escape.h"
 #include "paths.h"
 #include "util.h"
 
@@ -86,7 +87,7 @@ static size_t from_5424(const char *m, size_t len, char *out, size_t outlen)
 size_t logrelay_format(const char *name, const char *msg, size_t len, time_t now, char *out,
 		       size_t outlen)
 {
-	char stamp[32], body[2048];
+	char stamp[32], body[2048], safe[4096];
 	size_t used = 0, n;
 	struct tm tm;
 	int pri;
@@ -111,13 +112,13 @@ size_t logrelay_format(const char *name, const char *msg, size_t len, time_t now
 		msg += n;
 		len -= n;
 	}
+	/* Whoever reads the log file or the host's syslog on a terminal gets no escape
+	 * sequence of the tenant's: controls become #ooo, as rsyslog writes them. */
+	escape_bytes(msg, len, true, 0, safe, sizeof(safe), &used);
 	strftime(stamp, sizeof(stamp), "%b %e %H:%M:%S", localtime_r(&now, &tm));
 	/* The stamp comes first and from us: whatever the message says after it, the host
 	 * name field and the tag's prefix are the context's real name. */
-	n = snprintf(out, outlen, "<%d>%s %s %s/%.*s", pri, stamp, name, name, (int)len, msg);
-	for (size_t i = 0; i < n && i < outlen; i++)
-		if (out[i] == '\n' || out[i] == '\0')
-			out[i] = ' ';
+	n = snprintf(out, outlen, "<%d>%s %s %s/%s", pri, stamp, name, name, safe);
 	return n < outlen ? n : outlen - 1;
 }
 

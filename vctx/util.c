@@ -14,6 +14,8 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "escape.h"
+
 int xsnprintf(char *buf, size_t len, const char *fmt, ...)
 {
 	va_list ap;
@@ -418,18 +420,18 @@ void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static int copy_out(int fd)
+static int copy_out(int fd, struct escape_stream *esc)
 {
 	char buf[8192];
 	ssize_t n;
 
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		if (write_full(1, buf, n) < 0)
+		if (esc ? escape_write(esc, 1, buf, n, false) < 0 : write_full(1, buf, n) < 0)
 			return -1;
 	return 0;
 }
 
-int follow_file(const char *path, bool follow, struct vx_err *err)
+int follow_file(const char *path, bool follow, struct escape_stream *esc, struct vx_err *err)
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), in = -1;
 	char dir[PATH_MAX], *slash;
@@ -437,10 +439,10 @@ int follow_file(const char *path, bool follow, struct vx_err *err)
 
 	if (fd < 0 && (!follow || errno != ENOENT))
 		return errno == ENOENT ? 0 : vx_failsys(err, "cannot read %s", path);
-	if (fd >= 0 && copy_out(fd) < 0)
+	if (fd >= 0 && copy_out(fd, esc) < 0)
 		return vx_failsys(err, "write");
 	if (!follow)
-		return 0;
+		return esc && escape_write(esc, 1, "", 0, true) < 0 ? vx_failsys(err, "write") : 0;
 	snprintf(dir, sizeof(dir), "%s", path);
 	slash = strrchr(dir, '/');
 	if (slash)
@@ -456,12 +458,12 @@ int follow_file(const char *path, bool follow, struct vx_err *err)
 		/* Rotated: what is left of the old file, then the new one. */
 		if (fd < 0 || (fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_ino != b.st_ino)) {
 			if (fd >= 0) {
-				copy_out(fd);
+				copy_out(fd, esc);
 				close(fd);
 			}
 			fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 		}
-		if (fd >= 0 && copy_out(fd) < 0)
+		if (fd >= 0 && copy_out(fd, esc) < 0)
 			return vx_failsys(err, "write");
 	}
 }

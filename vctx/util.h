@@ -94,9 +94,11 @@ char *strstrip(char *s);
 void fmt_duration(char *buf, size_t len, uint64_t seconds);
 void fmt_size(char *buf, size_t len, uint64_t bytes);
 
-/* Copy a file to stdout; with follow, go on printing what is appended (and what a new file
- * of the same name holds after a rotation), waiting on inotify, until interrupted. */
-int follow_file(const char *path, bool follow, struct vx_err *err);
+/* Copy a file to stdout, through esc unless it is NULL; with follow, go on printing what is
+ * appended (and what a new file of the same name holds after a rotation), waiting on
+ * inotify, until interrupted. */
+struct escape_stream;
+int follow_file(const char *path, bool follow, struct escape_stream *esc, struct vx_err *err);
 
 /* A JSON string: quoted, with quotes, backslashes and control characters escaped. */
 void json_str(FILE *f, const char *s);

@@ -3,7 +3,7 @@
 # attach, log in, detach, reattach, one viewer at a time, kept in a bounded log.
 . "$(dirname "$0")/lib.sh"
 command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; t_abort; exit 0; }
-plan 33
+plan 39
 
 # A socket of the test stands in for the host's /dev/log.
 export VCTX_HOST_LOG="$T_TMP/hostlog"
@@ -115,6 +115,26 @@ t_wait_file "$T_TMP/pane.txt" "$F login: " 10; ok $? "start -F shows the console
 $TM send-keys -t c C-a q
 t_wait_file "$T_TMP/pane.txt" "detached from the console of $F" 10
 like "$(vx list)" "$F +running" "and the context runs on after detaching"
+
+# A tenant's terminal escapes reach neither the log files nor the admin's terminal: the
+# control (--raw) shows the bytes the tenant sent.
+ESC=$(printf '\033')
+vx exec "$A" -- sh -c 'logger -t evil "$(printf "\033]0;owned\007\033[2Jwiped\rback\302\233end")"'
+t_wait_file "$LOGS/$A/syslog" "*wiped*" 10
+is "$(grep -c "$ESC" "$LOGS/$A/syslog")" "0" "no escape character reaches the context's syslog file"
+like "$(grep wiped "$LOGS/$A/syslog")" "evil: #033]0;owned#007#033\[2Jwiped#015back#302#233end$" \
+	"controls, CR and an encoded C1 CSI are written as #ooo"
+t_wait_file "$T_TMP/host.txt" "*wiped*" 10
+is "$(grep wiped "$T_TMP/host.txt" | grep -c "$ESC")" "0" "nor the host's syslog"
+vx exec "$A" -- sh -c 'printf "\033[31mred-alert\033[0m\n" > /dev/console'
+t_wait_file "$LOGS/$A/console.log" "*red-alert*" 10
+like "$(vx logs --console "$A" | grep red-alert)" "#033\[31mred-alert#033\[0m$" \
+	"vctx logs --console prints the console's escapes as text, CR LF as a line end"
+like "$(vx logs --console --raw "$A" | grep red-alert)" "$ESC\[31mred-alert" \
+	"--raw prints them as the tenant sent them (the control)"
+vx exec "$A" -- sh -c 'printf "\033[31mraw-line\n" > /dev/console'
+t_wait_file "$LOGS/$A/console.log" "*raw-line*" 10
+is "$(grep -c "$ESC\[31mraw-line" "$LOGS/$A/console.log")" "1" "the console log itself keeps the transcript raw"
 
 # Bounded: a noisy console keeps at most two files of 1 MiB.
 vx exec "$A" -- sh -c 'i=0; while [ $i -lt 3000 ]; do echo "line $i of a noisy console, padded to be long enough to fill"; i=$((i+1)); done > /dev/console'
