@@ -37,6 +37,7 @@
  *                           say "ready", and once it runs inside try to overwrite it
  */
 #include <arpa/inet.h>
+#include <linux/io_uring.h>
 #include <linux/if_tun.h>
 #include <net/if.h>
 #include <net/if_arp.h>
@@ -330,6 +331,18 @@ static int escape(void)
 		report("cgroup-release-agent", -1);
 	}
 	report("nested-userns-fresh-proc", nested_proc());
+	{
+		struct io_uring_params params = { 0 };
+		long fd = syscall(SYS_io_uring_setup, 1, &params);
+
+		report("io_uring_setup", fd);
+		if (fd >= 0)
+			close(fd);
+		fd = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		report("vsock-socket", fd);
+		if (fd >= 0)
+			close(fd);
+	}
 	return 0;
 }
 

@@ -524,6 +524,53 @@ static struct feature features[] = {
 	  "disk = (a size-capped file system per context) does not work", p_loop },
 };
 
+/* --- host settings: advice, not requirements ------------------------------------------------- */
+
+struct setting {
+	const char *sysctl;	/* below /proc/sys, with dots */
+	long want;		/* the value recommended */
+	int cmp;		/* the current value is fine when: 0 equal, 1 at least, -1 at most */
+	const char *why;
+	/* the result */
+	bool ok, known;
+	long value;
+};
+
+static struct setting settings[] = {
+	{ "kernel.dmesg_restrict", 1, 0,
+	  "the kernel log (addresses, other contexts' messages) is readable by every user" },
+	{ "kernel.kptr_restrict", 2, 1,
+	  "kernel addresses in /proc make kernel exploits easier" },
+	{ "kernel.perf_event_paranoid", 2, 1,
+	  "perf events let unprivileged users observe the kernel (contexts are filtered anyway)" },
+	{ "kernel.unprivileged_bpf_disabled", 1, 1,
+	  "unprivileged BPF is a common kernel attack surface (contexts are filtered anyway)" },
+	{ "vm.unprivileged_userfaultfd", 0, 0,
+	  "userfaultfd on kernel faults helps exploit kernel races" },
+	{ "kernel.io_uring_disabled", 1, 1,
+	  "io_uring is open to every host process (contexts are filtered unless io-uring = yes; "
+	  "1 keeps it for root and the io_uring group, 2 switches it off)" },
+};
+
+static void check_settings(void)
+{
+	unsigned i;
+
+	for (i = 0; i < ARRAY_SIZE(settings); i++) {
+		struct setting *s = &settings[i];
+		char path[128], buf[32], *p;
+
+		snprintf(path, sizeof(path), "/proc/sys/%s", s->sysctl);
+		for (p = path + 10; *p; p++)
+			if (*p == '.')
+				*p = '/';
+		s->known = read_file_at(AT_FDCWD, path, buf, sizeof(buf)) > 0;
+		s->value = s->known ? strtol(buf, NULL, 10) : 0;
+		s->ok = s->known && (s->cmp == 0 ? s->value == s->want
+				     : s->cmp > 0 ? s->value >= s->want : s->value <= s->want);
+	}
+}
+
 /* --- the kernel's config -------------------------------------------------------------------- */
 
 static char *read_config(char *from, size_t len)
@@ -602,6 +649,17 @@ static void print_text(const char *release, const char *from, unsigned bad_req,
 			printf("  %-8s %-26s without it: %s%s\n", "", "", f->breaks,
 			       f->required ? " (required)" : "");
 	}
+	printf("host settings (advice: contexts work either way)\n");
+	for (i = 0; i < ARRAY_SIZE(settings); i++) {
+		const struct setting *s = &settings[i];
+		char now[48];
+
+		snprintf(now, sizeof(now), s->known ? "%s=%ld" : "%s (absent)", s->sysctl, s->value);
+		printf("  %-8s %s", s->ok ? "ok" : s->known ? "ADVISE" : "-", now);
+		if (!s->ok && s->known)
+			printf(": set it to %ld%s; %s", s->want, s->cmp > 0 ? " or more" : "", s->why);
+		printf("\n");
+	}
 	printf("vctx check: %u ok, %u missing (%u required)\n", n - bad_req - bad_opt,
 	       bad_req + bad_opt, bad_req);
 }
@@ -636,6 +694,21 @@ static void print_json(const char *release, const char *from, unsigned bad_req,
 		json_str(stdout, f->breaks);
 		printf("}");
 	}
+	printf("],\"settings\":[");
+	for (i = 0; i < ARRAY_SIZE(settings); i++) {
+		const struct setting *s = &settings[i];
+
+		printf("%s{\"sysctl\":", i ? "," : "");
+		json_str(stdout, s->sysctl);
+		if (s->known)
+			printf(",\"value\":%ld", s->value);
+		else
+			printf(",\"value\":null");
+		printf(",\"recommended\":%ld,\"ok\":%s,\"why\":", s->want,
+		       s->ok ? "true" : "false");
+		json_str(stdout, s->why);
+		printf("}");
+	}
 	printf("],\"missing_required\":%u,\"missing_optional\":%u}\n", bad_req, bad_opt);
 }
 
@@ -661,6 +734,7 @@ int check_run(bool json, struct vx_err *err)
 			bad_opt++;
 	}
 	free(config);
+	check_settings();
 	if (json)
 		print_json(u.release, from, bad_req, bad_opt);
 	else

@@ -556,6 +556,8 @@ const struct vx_key vx_keys[] = {
 	  "system call filter: default, none, or a file listing calls to refuse" },
 	{ "security", "devices", p_devices, F(devices), NULL, 0, 0, 0,
 	  "optional devices the context may use besides the standard ones: tun, fuse" },
+	{ "security", "io-uring", p_bool, F(io_uring), "no", 0, 0, 0,
+	  "let the context use io_uring (refused by the default filter)" },
 };
 const unsigned vx_nkeys = ARRAY_SIZE(vx_keys);
 

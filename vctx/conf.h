@@ -68,6 +68,7 @@ struct vx_conf {
 	uint64_t cap_keep;		/* bit N: keep capability N (out of the default policy) */
 	char seccomp[PATH_MAX];		/* default, none, or an absolute path */
 	unsigned devices;		/* VX_DEV_* bits: optional devices it may use */
+	bool io_uring;			/* the io_uring system calls are not filtered */
 
 	/* [boot] */
 	bool onboot;

@@ -41,6 +41,13 @@ static const char *const deny[] = {
 	"fanotify_init", "move_pages", "migrate_pages", "mbind", "set_mempolicy",
 };
 
+/* io_uring: a second system call interface that seccomp cannot see into, and the source of a
+ * long line of kernel privilege escalations (kernel-notes/security.md); allowed only when a
+ * context asks (io-uring = yes). */
+static const char *const deny_io_uring[] = {
+	"io_uring_setup", "io_uring_enter", "io_uring_register",
+};
+
 static int deny_name(scmp_filter_ctx ctx, const char *name, bool must_exist,
 		     struct vx_err *err)
 {
@@ -69,6 +76,10 @@ static int deny_args(scmp_filter_ctx ctx, bool net_raw, struct vx_err *err)
 			      SCMP_A1(SCMP_CMP_EQ, SOL_IP), SCMP_A2(SCMP_CMP_EQ, IP_TRANSPARENT));
 	r |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(setsockopt), 2,
 			      SCMP_A1(SCMP_CMP_EQ, SOL_IPV6), SCMP_A2(SCMP_CMP_EQ, IPV6_TRANSPARENT));
+	/* AF_VSOCK is not namespaced: a context would talk to the hypervisor (and its guest
+	 * agent) as this whole machine. */
+	r |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 1,
+			      SCMP_A0(SCMP_CMP_EQ, AF_VSOCK));
 	if (!net_raw) {
 		/* Raw and packet sockets, unless the context keeps net_raw. */
 		r |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 1,
@@ -188,6 +199,9 @@ int seccomp_build(const struct vx_conf *conf, struct vx_bpf *out, struct vx_err 
 	if (strcmp(conf->seccomp, "default") == 0) {
 		for (i = 0; i < ARRAY_SIZE(deny); i++)
 			if (deny_name(ctx, deny[i], false, err) < 0)
+				goto out;
+		for (i = 0; !conf->io_uring && i < ARRAY_SIZE(deny_io_uring); i++)
+			if (deny_name(ctx, deny_io_uring[i], false, err) < 0)
 				goto out;
 		if (deny_args(ctx, net_raw, err) < 0)
 			goto out;

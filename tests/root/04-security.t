@@ -2,7 +2,7 @@
 # Root inside is not root outside: capability bounding set, seccomp, masked /proc and /sys,
 # locked mounts, no host devices, no leaked descriptors; each known way out is tried.
 . "$(dirname "$0")/lib.sh"
-plan 59
+plan 64
 
 A=$(ctx sec)
 t_build_busybox
@@ -71,6 +71,8 @@ expect write-proc-sys "blocked \((EACCES|EROFS)\)" "the host's /proc/sys cannot 
 expect write-sysfs "blocked \((EACCES|EROFS)\)" "nor sysfs"
 expect cgroup-release-agent "blocked \((ENOENT|EACCES|EPERM)\)" "no cgroup v1 release_agent is reachable"
 expect nested-userns-fresh-proc "blocked \(EPERM\)" "a nested user namespace does not bring the power back"
+expect io_uring_setup "blocked \(EPERM\)" "io_uring is refused by the default filter"
+expect vsock-socket "blocked \(EPERM\)" "so is a vsock socket (the hypervisor's side channel)"
 
 # CVE-2019-5736: a script whose interpreter is /proc/self/exe, run by vctx exec, would run the
 # host's vctx binary inside the context.  Either the kernel refuses to load it, or the trap
@@ -97,7 +99,13 @@ is "$(md5sum < "$VCTX")" "$SUM" "the host's vctx binary is unchanged"
 B=$(ctx raw)
 vx create "$B" --template busybox cap-keep=net_raw && vx start "$B"
 like "$(vx exec "$B" -- ping -c1 -W2 127.0.0.1)" "1 packets received" "cap-keep=net_raw gives raw sockets (busybox ping)"
-vx set "$B" cap-keep= seccomp=none cap-drop=sys_ptrace >/dev/null && vx restart "$B"
+vx set "$B" cap-keep= io-uring=yes >/dev/null && vx restart "$B" && t_probe "$B"
+OUT=$(vx exec "$B" -- /probe escape)
+expect io_uring_setup "OPEN" "io-uring=yes lets io_uring through (the control of the refusal)"
+expect vsock-socket "blocked \(EPERM\)" "but still no vsock"
+vx set "$B" io-uring= seccomp=none cap-drop=sys_ptrace >/dev/null && vx restart "$B" && t_probe "$B"
+OUT=$(vx exec "$B" -- /probe escape)
+expect vsock-socket "OPEN" "without the filter a vsock socket opens (the control)"
 is "$(vx exec "$B" -- sed -n 's/^Seccomp:\t//p' /proc/1/status)" "0" "seccomp=none loads no filter"
 is "$(vx exec "$B" -- sed -n 's/^CapBnd:\t//p' /proc/1/status)" "00000000bde4dfff" "cap-drop takes more away (sys_ptrace)"
 printf '# refuse making directories\nmkdir\nmkdirat\n' > "$T_TMP/deny.list"

@@ -3,7 +3,7 @@
 # means (the same probes these tests depend on); a missing required feature fails it.
 . "$(dirname "$0")/lib.sh"
 
-plan 19
+plan 22
 
 OUT=$(vx check)
 rc=$?
@@ -68,12 +68,25 @@ else
 	like "$(printf '%s\n' "$OUT" | head -n 1)" "config: not readable" "no kernel config here, and it says so"
 fi
 
+# Host settings: advice read from the same sysctls the admin sees.
+FEAT=$(printf '%s\n' "$OUT" | sed '/^host settings/,$d')
+SET=$(printf '%s\n' "$OUT" | sed -n '/^host settings/,$p')
+is "$(printf '%s\n' "$SET" | grep -c '^  \(ok\|ADVISE\|-\) ')" "6" "six host settings are advised on"
+v=$(cat /proc/sys/kernel/kptr_restrict)
+like "$(printf '%s\n' "$SET" | grep 'kptr_restrict')" \
+	"^  $([ "$v" -ge 2 ] && echo ok || echo ADVISE) +kernel.kptr_restrict=$v" \
+	"each with the value the host has ($v) and whether it is the advised one"
+
 J=$(vx check --json)
 is "$?" 0 "--json"
 is "$(printf '%s' "$J" | perl -MJSON::PP -e 'local $/; my $j = decode_json(<STDIN>);
 	print scalar(@{$j->{features}}), " ", join(",", map { $_->{ok} ? "ok" : "MISSING" } @{$j->{features}})')" \
-	"$(printf '%s\n' "$OUT" | grep -c '^  \(ok\|MISSING\) ') $(printf '%s\n' "$OUT" | awk '/^  (ok|MISSING) / { printf "%s%s", s, $1; s = "," }')" \
+	"$(printf '%s\n' "$FEAT" | grep -c '^  \(ok\|MISSING\) ') $(printf '%s\n' "$FEAT" | awk '/^  (ok|MISSING) / { printf "%s%s", s, $1; s = "," }')" \
 	"the JSON has every feature, each as the text says"
+is "$(printf '%s' "$J" | perl -MJSON::PP -e 'local $/; my $j = decode_json(<STDIN>);
+	print join(",", map { $_->{sysctl} . "=" . $_->{value} } @{$j->{settings}})')" \
+	"$(printf '%s\n' "$SET" | sed -n 's/^  [a-zA-Z-]* *\([a-z_.]*=[0-9]*\).*/\1/p' | paste -sd,)" \
+	"and every host setting with its value"
 
 # A missing required feature: no network namespaces left in a user namespace of our own.
 BAD=$(unshare -U -r sh -c 'echo 0 > /proc/sys/user/max_net_namespaces && exec "$0" check' "$VCTX")
