@@ -35,6 +35,11 @@
  *                           busybox's ip needs a packet socket, which the policy refuses)
  *   probe exe-trap          CVE-2019-5736: set a trap for the runtime's binary (see below),
  *                           say "ready", and once it runs inside try to overwrite it
+ *   probe idmap-plant PID DIR NAME
+ *                           run on the host: what a writable bind idmapped through the user
+ *                           namespace of PID would let its root do (the control of the bind
+ *                           test): as that namespace's root, through an idmapped clone of DIR,
+ *                           make DIR/NAME setuid and setgid; "planted" or the error
  */
 #include <arpa/inet.h>
 #include <linux/io_uring.h>
@@ -640,8 +645,37 @@ static int setmac(const char *ifname, const char *mac)
 	return 0;
 }
 
+static int idmap_plant(const char *pid, const char *dir, const char *name)
+{
+	struct {
+		uint64_t attr_set, attr_clr, propagation, userns_fd;
+	} attr = { .attr_set = 0x00100000 /* MOUNT_ATTR_IDMAP */ };
+	char path[64];
+	int userns, tree, fd;
+
+	snprintf(path, sizeof(path), "/proc/%s/ns/user", pid);
+	userns = open(path, O_RDONLY | O_CLOEXEC);
+	tree = syscall(SYS_open_tree, AT_FDCWD, dir, 1 /* OPEN_TREE_CLONE */ | O_CLOEXEC);
+	attr.userns_fd = userns;
+	if (userns < 0 || tree < 0 ||
+	    syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0 ||
+	    setns(userns, CLONE_NEWUSER) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
+		printf("setup: %s\n", strerror(errno));
+		return 1;
+	}
+	fd = openat(tree, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
+	if (fd < 0 || write(fd, "#!/bin/sh\nid\n", 13) != 13 || fchmod(fd, 06755) < 0) {
+		printf("plant: %s\n", strerror(errno));
+		return 1;
+	}
+	printf("planted\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 5 && strcmp(argv[1], "idmap-plant") == 0)
+		return idmap_plant(argv[2], argv[3], argv[4]);
 	if (argc == 4 && strcmp(argv[1], "setmac") == 0)
 		return setmac(argv[2], argv[3]);
 	if (argc == 5 && strcmp(argv[1], "waitshrink") == 0)

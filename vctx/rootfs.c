@@ -412,9 +412,13 @@ static int bind_target(int root, const char *rel, bool dir, uid_t uid, struct vx
 	return fd;
 }
 
-/* bind = HOST:CTX[:ro|rw]: a clone of the host tree (not its submounts), idmapped through
- * the context's user namespace, nosuid and nodev, read-only when asked; made outside the
- * context's user namespace, so root inside cannot make a read-only one writable. */
+/* bind = HOST:CTX[:ro|rw]: a clone of the host tree (not its submounts), nosuid and nodev,
+ * made outside the context's user namespace, so root inside cannot make a read-only one
+ * writable.  A read-only bind is idmapped through the context's user namespace, so its
+ * owners read the same inside.  A writable one never is: through an idmapped mount the
+ * context's root writes as host root (setuid-root programs, file capabilities valid on the
+ * host, host root's files rewritten); plain, what the tenant writes is owned by its own
+ * ids, and host-owned files are nobody's to it. */
 static int setup_binds(const struct vx_spawn *sp, int root, struct vx_err *err)
 {
 	uid_t uid = sp->conf->userns ? sp->conf->id_base : 0;
@@ -438,7 +442,7 @@ static int setup_binds(const struct vx_spawn *sp, int root, struct vx_err *err)
 			return vx_failsys(err, "bind %s: cannot clone the host tree", spec);
 		if (ro)
 			attr.attr_set |= MOUNT_ATTR_RDONLY;
-		if (sp->conf->userns) {
+		if (sp->conf->userns && ro) {
 			snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)sp->pid);
 			userns = open(path, O_RDONLY | O_CLOEXEC);
 			if (userns < 0)
@@ -447,8 +451,9 @@ static int setup_binds(const struct vx_spawn *sp, int root, struct vx_err *err)
 			attr.userns_fd = userns;
 		}
 		if (vx_mount_setattr(tree, "", AT_EMPTY_PATH, &attr) < 0)
-			return vx_failsys(err, "bind %s: cannot make an idmapped mount of it (does "
-					  "its file system support idmapped mounts?)", spec);
+			return vx_failsys(err, ro ? "bind %s: cannot make an idmapped mount of it "
+					  "(does its file system support idmapped mounts?)"
+					  : "bind %s: cannot set its mount flags", spec);
 		target = bind_target(root, ctx + 1, S_ISDIR(st.st_mode), uid, err);
 		if (target < 0)
 			return vx_prefix(err, "bind %s", spec);

@@ -9,9 +9,10 @@
  * host sees no mount.  The image takes only the space written; a full image is ENOSPC inside
  * that context alone.  It grows offline (`vctx set NAME disk=16G`) with resize2fs.
  *
- * `bind = HOST:CTX[:ro|rw]` mounts a host directory or file inside, idmapped so that its
- * owners read the same inside; the host path is opened without following any symlink and
- * may not lie in vctx's own storage (another context's layer, a template).
+ * `bind = HOST:CTX[:ro|rw]` mounts a host directory or file inside (read-only ones idmapped
+ * so that their owners read the same inside; writable ones plain, so what the tenant writes
+ * is owned by its own ids); the host path is opened without following any symlink and may
+ * not lie in vctx's own storage (another context's layer, a template).
  *
  * Every operation that writes a copy (snapshot, clone, restore, import) writes it under a
  * ".tmp-" name in the same directory and renames it into place last; what a killed command

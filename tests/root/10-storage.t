@@ -3,7 +3,7 @@
 # and import, and what a killed command leaves behind.
 . "$(dirname "$0")/lib.sh"
 
-plan 87
+plan 94
 
 t_build_busybox
 LIB="$VCTX_PREFIX/var/lib/vctx"
@@ -116,19 +116,38 @@ is "$(ls -a "$LIB/contexts/$M" | tr '\n' ' ')" ". .. snapshots upper work " "and
 
 # --- shared host directories -----------------------------------------------------------------
 SH="$T_TMP/share"; RO="$T_TMP/ro"
-mkdir -p "$SH" "$RO" && echo shared >"$SH/f" && chown 1000:1000 "$SH/f" && echo ro >"$RO/g"
+mkdir -p "$SH" "$RO" && echo shared >"$SH/f" && echo ro >"$RO/g" && chown 1000:1000 "$RO/g" &&
+	echo host-root >"$SH/hostfile" && chmod 644 "$SH/hostfile"
 B=$(ctx b)
 vx create "$B" --template busybox "bind=$SH:/srv/rw" "bind=$RO:/srv/ro:ro" "bind=$SH/f:/etc/shared"
 ok $? "create with three binds"
+BASE=$(sed -n 's/^id-base = //p' "$VCTX_PREFIX/etc/vctx/$B.conf")
+# The share is made the context's (its root is id-base on the host), as vctx.conf(5) says.
+chown "$BASE:$BASE" "$SH"
 vx start "$B"
 ok $? "it starts"
-is "$(vx exec "$B" -- stat -c %u:%g /srv/rw/f)" "1000:1000" "a host file owned by 1000 reads as 1000 inside"
-vx exec "$B" -- sh -c 'echo new >/srv/rw/new'
-is "$(stat -c %u "$SH/new")" 0 "a file root makes inside is root's on the host"
+is "$(vx exec "$B" -- stat -c %u:%g /srv/ro/g)" "1000:1000" "a read-only bind is idmapped: a host file of 1000 reads as 1000"
 is "$(vx exec "$B" -- cat /etc/shared)" shared "a single file can be bound"
 like "$(vx exec "$B" -- sh -c 'echo x >/srv/ro/x' 2>&1)" "Read-only file system" "ro is enforced"
 like "$(vx exec "$B" -- mount -o remount,rw /srv/ro 2>&1; vx exec "$B" -- sh -c 'echo x >/srv/ro/x' 2>&1)" \
 	"Read-only file system" "root inside cannot remount it writable"
+# A writable bind is not idmapped: what the tenant writes is its own ids' on the host.
+vx exec "$B" -- sh -c 'echo new >/srv/rw/new && cp /bin/busybox /srv/rw/suid && chmod 6755 /srv/rw/suid'
+is "$(stat -c %u:%g "$SH/new")" "$BASE:$BASE" "a file root makes in a writable bind is owned by the context's ids on the host"
+is "$(stat -c '%u:%g %a' "$SH/suid")" "$BASE:$BASE 6755" \
+	"a setuid program it plants there runs as its own id range, not as host root"
+is "$(vx exec "$B" -- stat -c %u "$(echo /srv/rw/hostfile)")" "65534" "host root's file there is nobody's inside"
+like "$(vx exec "$B" -- sh -c 'echo evil >>/srv/rw/hostfile; chmod 666 /srv/rw/hostfile; chown 0 /srv/rw/hostfile' 2>&1 | tr '\n' ' ')" \
+	"Permission denied.*Operation not permitted.*Operation not permitted" \
+	"root inside can neither rewrite, chmod nor chown it"
+is "$(cat "$SH/hostfile") $(stat -c '%u %a' "$SH/hostfile")" "host-root 0 644" "it is unchanged"
+like "$(vx exec "$B" -- mknod /srv/rw/null c 1 3 2>&1)" "Operation not permitted" "no device node can be made there"
+# The control: a host-root share bound writable and idmapped (what vctx did before) makes the
+# tenant host root there.
+mkdir "$T_TMP/rootshare"
+like "$("$PROBE" idmap-plant "$(vx status "$B" | sed -n 's/^ *init-pid: *//p')" "$T_TMP/rootshare" planted)" \
+	"^planted" "control: through an idmapped writable bind the context's root plants a file"
+is "$(stat -c '%u:%g %a' "$T_TMP/rootshare/planted")" "0:0 6755" "control: it is setuid root on the host"
 ln -s "$SH" "$T_TMP/link"
 fails_with "a host path through a symlink is refused" "symlink" \
 	vx create "$(ctx x)" --template busybox "bind=$T_TMP/link:/x"
