@@ -6,7 +6,8 @@
  *   probe forks N           try to start N processes; print how many started, then reap them
  *   probe spin              burn CPU until killed
  *   probe udp-send [--freebind] SRC DST PORT COUNT
- *                           send COUNT datagrams from SRC (an address of either family)
+ *                           send COUNT datagrams from SRC (an address of either family;
+ *                           fe80::1%eth0 for a link-local one)
  *   probe udp-count PORT    say "ready", then count datagrams per source address until one
  *                           says "END"; print "SRC N" lines
  *   probe udp-end DST PORT  send the "END" datagram
@@ -31,6 +32,9 @@
  *                           send N messages to /dev/log as fast as it takes them
  *   probe tun NAME          make a tun device through /dev/net/tun; "created NAME" if the
  *                           kernel then knows the interface, else the error
+ *   probe wait-dad IF SECONDS
+ *                           wait (rtnetlink events) until no address of IF is tentative
+ *                           (duplicate address detection done); exit 0, or 1 after SECONDS
  *   probe setmac IF MAC     give the interface IF another MAC address (ioctl on an inet socket;
  *                           busybox's ip needs a packet socket, which the policy refuses)
  *   probe exe-trap          CVE-2019-5736: set a trap for the runtime's binary (see below),
@@ -44,6 +48,7 @@
 #include <arpa/inet.h>
 #include <linux/io_uring.h>
 #include <linux/if_tun.h>
+#include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <net/if_arp.h>
 #include <sys/ioctl.h>
@@ -144,10 +149,21 @@ static socklen_t sockaddr_of(const char *host, int port, struct sockaddr_storage
 		in->sin_port = htons(port);
 		return sizeof(*in);
 	}
-	if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons(port);
-		return sizeof(*in6);
+	{
+		/* "fe80::1%eth0": a link-local address with its interface. */
+		char a[INET6_ADDRSTRLEN + IFNAMSIZ + 2];
+		char *pct;
+
+		snprintf(a, sizeof(a), "%s", host);
+		pct = strchr(a, '%');
+		if (pct)
+			*pct++ = 0;
+		if (inet_pton(AF_INET6, a, &in6->sin6_addr) == 1) {
+			in6->sin6_family = AF_INET6;
+			in6->sin6_port = htons(port);
+			in6->sin6_scope_id = pct ? if_nametoindex(pct) : 0;
+			return sizeof(*in6);
+		}
 	}
 	return 0;
 }
@@ -645,6 +661,64 @@ static int setmac(const char *ifname, const char *mac)
 	return 0;
 }
 
+/* Is an address of ifindex still tentative?  A dump of the IPv6 addresses. */
+static int dad_pending(int nl, unsigned ifindex)
+{
+	struct {
+		struct nlmsghdr h;
+		struct ifaddrmsg a;
+	} req = { .h = { .nlmsg_len = sizeof(req), .nlmsg_type = RTM_GETADDR,
+			 .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP, .nlmsg_seq = 1 },
+		  .a = { .ifa_family = AF_INET6 } };
+	char buf[16384];
+	int pending = 0;
+
+	if (send(nl, &req, sizeof(req), 0) < 0)
+		return -1;
+	for (;;) {
+		ssize_t n = recv(nl, buf, sizeof(buf), 0);
+		struct nlmsghdr *h;
+
+		if (n <= 0)
+			return -1;
+		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
+			struct ifaddrmsg *a = NLMSG_DATA(h);
+
+			if (h->nlmsg_type == NLMSG_DONE)
+				return pending;
+			if (h->nlmsg_type == RTM_NEWADDR && a->ifa_index == ifindex &&
+			    (a->ifa_flags & IFA_F_TENTATIVE))
+				pending = 1;
+		}
+	}
+}
+
+static int wait_dad(const char *ifname, int seconds)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = RTMGRP_IPV6_IFADDR };
+	unsigned ifindex = if_nametoindex(ifname);
+	int ev = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	int q = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	time_t end = time(NULL) + seconds;
+
+	/* Subscribed before the first look: no change falls between the two. */
+	if (!ifindex || ev < 0 || q < 0 || bind(ev, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return 2;
+	for (;;) {
+		struct pollfd p = { .fd = ev, .events = POLLIN };
+		char buf[8192];
+		int r = dad_pending(q, ifindex);
+		time_t left = end - time(NULL);
+
+		if (r <= 0)
+			return r < 0 ? 2 : 0;
+		if (left <= 0 || poll(&p, 1, left * 1000) <= 0)
+			return 1;
+		if (recv(ev, buf, sizeof(buf), 0) < 0)
+			return 2;
+	}
+}
+
 static int idmap_plant(const char *pid, const char *dir, const char *name)
 {
 	struct {
@@ -674,6 +748,8 @@ static int idmap_plant(const char *pid, const char *dir, const char *name)
 
 int main(int argc, char **argv)
 {
+	if (argc == 4 && strcmp(argv[1], "wait-dad") == 0)
+		return wait_dad(argv[2], atoi(argv[3]));
 	if (argc == 5 && strcmp(argv[1], "idmap-plant") == 0)
 		return idmap_plant(argv[2], argv[3], argv[4]);
 	if (argc == 4 && strcmp(argv[1], "setmac") == 0)

@@ -554,19 +554,6 @@ static void e_cmp(struct nlmsghdr *nlh, int op, const void *v, unsigned len)
 	expr_end(nlh, e, d);
 }
 
-static void e_mask(struct nlmsghdr *nlh, const void *mask, unsigned len)
-{
-	static const unsigned char zero[16];
-	struct nlattr *d, *e = expr_start(nlh, "bitwise", &d);
-
-	mnl_attr_put_u32(nlh, NFTA_BITWISE_SREG, htonl(NFT_REG_1));
-	mnl_attr_put_u32(nlh, NFTA_BITWISE_DREG, htonl(NFT_REG_1));
-	mnl_attr_put_u32(nlh, NFTA_BITWISE_LEN, htonl(len));
-	put_data(nlh, NFTA_BITWISE_MASK, mask, len);
-	put_data(nlh, NFTA_BITWISE_XOR, zero, len);
-	expr_end(nlh, e, d);
-}
-
 static void e_verdict(struct nlmsghdr *nlh, int code)
 {
 	struct nlattr *d, *e = expr_start(nlh, "immediate", &d), *data, *verdict;
@@ -624,15 +611,47 @@ static void c_th(struct nlmsghdr *nlh, unsigned off, const void *v, unsigned len
 	e_cmp(nlh, NFT_CMP_EQ, v, len);
 }
 
-static const unsigned char LL_MASK[16] = { 0xff, 0xc0 }, LL_NET[16] = { 0xfe, 0x80 },
-			   ANY[16];
+static const unsigned char ANY[16];
+
+void nft_linklocal(const unsigned char mac[6], unsigned char ll[16])
+{
+	memset(ll, 0, 16);
+	ll[0] = 0xfe;
+	ll[1] = 0x80;
+	ll[8] = mac[0] ^ 0x02;	/* the universal/local bit flipped (RFC 4291, EUI-64) */
+	ll[9] = mac[1];
+	ll[10] = mac[2];
+	ll[11] = 0xff;
+	ll[12] = 0xfe;
+	ll[13] = mac[3];
+	ll[14] = mac[4];
+	ll[15] = mac[5];
+}
+
+/* An accept rule for IPv6 from one source (only ICMPv6 from ::, which DAD and MLD send). */
+static void v6_source(struct nl_batch *b, const char *table, const unsigned char src[16],
+		      bool icmp_only)
+{
+	struct nlattr *x;
+	struct nlmsghdr *r = rule_start(b, table, &x);
+
+	if (!r)
+		return;
+	c_ethertype(r, ETH_P_IPV6);
+	e_payload(r, NFT_PAYLOAD_NETWORK_HEADER, 8, 16);
+	e_cmp(r, NFT_CMP_EQ, src, 16);
+	if (icmp_only)
+		c_l4(r, IPPROTO_ICMPV6);
+	rule_end(b, r, x, NF_ACCEPT);
+}
 
 /* Every rule but the MAC check; the chain drops what no rule accepts. */
-static void filter_rules(struct nl_batch *b, const struct nft_srcfilter *f, bool v4, bool v6)
+static void filter_rules(struct nl_batch *b, const struct nft_srcfilter *f, bool v4)
 {
 	static const unsigned char arp_hdr[6] = { 0, 1, 8, 0, 6, 4 };	/* Ethernet, IPv4 */
 	uint16_t dhcp4 = htons(67), dhcp6 = htons(547);
 	const uint8_t icmp6_bad[] = { 134, 137 }, na = 136;
+	unsigned char ll[16];
 	struct nlattr *x;
 	struct nlmsghdr *r;
 	unsigned i, k;
@@ -658,7 +677,8 @@ static void filter_rules(struct nl_batch *b, const struct nft_srcfilter *f, bool
 		if (!v4)
 			break;
 	}
-	/* IPv4: no DHCP server, then the context's sources. */
+	/* IPv4: no DHCP server, then the context's sources (any, when it has no IPv4 address
+	 * of its own: DHCP; the MAC is still checked). */
 	if ((r = rule_start(b, f->table, &x))) {
 		c_ethertype(r, ETH_P_IP);
 		c_l4(r, IPPROTO_UDP);
@@ -677,8 +697,11 @@ static void filter_rules(struct nl_batch *b, const struct nft_srcfilter *f, bool
 		}
 		rule_end(b, r, x, NF_ACCEPT);
 	}
-	/* IPv6: no router advertisement, redirect or DHCPv6 server; neighbour advertisements
-	 * only for the context's own or a link-local target; then the context's sources. */
+	/* IPv6, as strict whether or not the context has an address of its own: no router
+	 * advertisement, redirect or DHCPv6 server; neighbour advertisements only for its own
+	 * addresses and the one link-local address its MAC gives; sources: those, and ::
+	 * for ICMPv6 (duplicate address detection, MLD). */
+	nft_linklocal(f->mac, ll);
 	for (k = 0; k < ARRAY_SIZE(icmp6_bad); k++) {
 		if (!(r = rule_start(b, f->table, &x)))
 			return;
@@ -693,7 +716,7 @@ static void filter_rules(struct nl_batch *b, const struct nft_srcfilter *f, bool
 		c_th(r, 0, &dhcp6, 2);
 		rule_end(b, r, x, NF_DROP);
 	}
-	if (v6 && (r = rule_start(b, f->table, &x))) {
+	if ((r = rule_start(b, f->table, &x))) {
 		c_ethertype(r, ETH_P_IPV6);
 		c_l4(r, IPPROTO_ICMPV6);
 		c_th(r, 0, &na, 1);
@@ -704,27 +727,14 @@ static void filter_rules(struct nl_batch *b, const struct nft_srcfilter *f, bool
 			e_cmp(r, NFT_CMP_NEQ, f->addr[i].a.raw, 16);
 		}
 		e_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 8, 16);
-		e_mask(r, LL_MASK, 16);
-		e_cmp(r, NFT_CMP_NEQ, LL_NET, 16);
+		e_cmp(r, NFT_CMP_NEQ, ll, 16);
 		rule_end(b, r, x, NF_DROP);
 	}
-	for (i = 0; i < f->naddr + 2 || (!v6 && i == 0); i++) {
-		if (v6 && i < f->naddr && f->addr[i].family != AF_INET6)
-			continue;
-		if (!(r = rule_start(b, f->table, &x)))
-			return;
-		c_ethertype(r, ETH_P_IPV6);
-		if (v6) {
-			e_payload(r, NFT_PAYLOAD_NETWORK_HEADER, 8, 16);
-			if (i == f->naddr)		/* link-local */
-				e_mask(r, LL_MASK, 16);
-			e_cmp(r, NFT_CMP_EQ, i < f->naddr ? f->addr[i].a.raw
-					     : i == f->naddr ? LL_NET : ANY, 16);
-		}
-		rule_end(b, r, x, NF_ACCEPT);
-		if (!v6)
-			break;
-	}
+	for (i = 0; i < f->naddr; i++)
+		if (f->addr[i].family == AF_INET6)
+			v6_source(b, f->table, f->addr[i].a.raw, false);
+	v6_source(b, f->table, ll, false);
+	v6_source(b, f->table, ANY, true);
 }
 
 int nftmsg_srcfilter(struct nl_batch *b, char *buf, size_t cap, uint32_t seq,
@@ -732,7 +742,7 @@ int nftmsg_srcfilter(struct nl_batch *b, char *buf, size_t cap, uint32_t seq,
 {
 	struct nlmsghdr *nlh;
 	struct nlattr *x;
-	bool v4 = false, v6 = false;
+	bool v4 = false;
 	unsigned i;
 
 	memset(b, 0, sizeof(*b));
@@ -746,10 +756,8 @@ int nftmsg_srcfilter(struct nl_batch *b, char *buf, size_t cap, uint32_t seq,
 		nft_table(b, NFT_MSG_DELTABLE, f->table, false);
 	}
 	if (f->ifname) {
-		for (i = 0; i < f->naddr; i++) {
+		for (i = 0; i < f->naddr; i++)
 			v4 |= f->addr[i].family == AF_INET;
-			v6 |= f->addr[i].family == AF_INET6;
-		}
 		nft_table(b, NFT_MSG_NEWTABLE, f->table, !f->replace);
 		nft_chain(b, f->table, f->ifname);
 		if ((nlh = rule_start(b, f->table, &x))) {
@@ -757,7 +765,7 @@ int nftmsg_srcfilter(struct nl_batch *b, char *buf, size_t cap, uint32_t seq,
 			e_cmp(nlh, NFT_CMP_NEQ, f->mac, 6);
 			rule_end(b, nlh, x, NF_DROP);
 		}
-		filter_rules(b, f, v4, v6);
+		filter_rules(b, f, v4);
 	}
 	if ((nlh = nft_msg(b, NFNL_MSG_BATCH_END, AF_UNSPEC, 0)))
 		nft_done(b, nlh);

@@ -99,6 +99,10 @@ struct nft_srcfilter {
 	bool replace;			/* a table of that name may exist: replace it */
 };
 
+/* The link-local address the kernel gives an interface with this MAC (EUI-64, RFC 4291):
+ * the only one a bridged context may send from besides its configured addresses. */
+void nft_linklocal(const unsigned char mac[6], unsigned char ll[16]);
+
 /* The batch that puts the filter in place, failing with EEXIST if the table exists, or with
  * replace, replacing it; or removes it ("add table, delete table" deletes whether it existed
  * or not).  -1 when buf is short.  Deleting costs: closing the socket afterwards waits for

@@ -5,7 +5,7 @@
 # "LAN host" at the other end of it.  Documentation addresses only.
 . "$(dirname "$0")/lib.sh"
 command -v curl >/dev/null || { echo "1..0 # SKIP curl is not installed"; t_abort; exit 0; }
-plan 52
+plan 55
 
 HN=vxh$$; LN=vxl$$
 T_EXTRA_CLEANUP="ip netns del $HN 2>/dev/null; ip netns del $LN 2>/dev/null"
@@ -55,6 +55,7 @@ exec 7< "$T_TMP/count"; read -r READY <&7
 is "$READY" "ready" "a counter listens on the LAN host"
 vx exec "$A" -- /probe udp-send --freebind 192.0.2.11 192.0.2.1 9999 20 > /dev/null
 vx exec "$A" -- /probe udp-send --freebind 2001:db8::11 2001:db8::1 9999 20 > /dev/null
+vx exec "$A" -- /probe udp-send --freebind fe80::bad%eth0 2001:db8::1 9999 20 > /dev/null
 vx exec "$A" -- ip addr add 192.0.2.11/32 dev eth0
 like "$(vx exec "$A" -- /probe udp-send 192.0.2.11 192.0.2.1 9999 20)" "^sent 20" \
 	"with B's address added to its own eth0, A sends from it"
@@ -62,8 +63,8 @@ vx exec "$A" -- /probe udp-send 192.0.2.10 192.0.2.1 9999 7 > /dev/null
 vx exec "$A" -- /probe udp-send 2001:db8::10 2001:db8::1 9999 5 > /dev/null
 LAN "$PROBE" udp-end 192.0.2.1 9999 || kill $CNT; wait $CNT
 COUNTS=$(cat <&7); exec 7<&-
-is "$(printf '%s\n' "$COUNTS" | grep -c '\(192.0.2.11\|2001:db8::11\) ')" 0 \
-	"no packet with B's source address reached the LAN host"
+is "$(printf '%s\n' "$COUNTS" | grep -c '\(192.0.2.11\|2001:db8::11\|fe80::bad\) ')" 0 \
+	"no packet with B's source address (nor a link-local one) reached the LAN host"
 is "$(printf '%s\n' "$COUNTS" | sort | tr '\n' ' ')" "2001:db8::10 5 ::ffff:192.0.2.10 7 " \
 	"while A's own packets all arrived"
 vx exec "$A" -- ip addr del 192.0.2.11/32 dev eth0
@@ -109,6 +110,7 @@ H "$PROBE" udp-count 9997 > "$T_TMP/count2" & CNT=$!
 exec 7< "$T_TMP/count2"; read -r READY <&7
 vx exec "$C" -- /probe udp-send --freebind 198.51.100.8 198.51.100.1 9997 20 > /dev/null
 vx exec "$C" -- /probe udp-send --freebind 2001:db8:1::8 2001:db8:1::1 9997 20 > /dev/null
+vx exec "$C" -- /probe udp-send --freebind fe80::bad%eth0 2001:db8:1::1 9997 20 > /dev/null
 vx exec "$C" -- /probe udp-send 198.51.100.7 198.51.100.1 9997 3 > /dev/null
 vx exec "$C" -- /probe udp-send 2001:db8:1::7 2001:db8:1::1 9997 2 > /dev/null
 vx exec "$C" -- ip addr add 198.51.100.9/24 dev eth0
@@ -121,7 +123,33 @@ vx exec "$C" -- /probe udp-send 198.51.100.7 198.51.100.1 9997 20 > /dev/null
 H "$PROBE" udp-end 198.51.100.1 9997 || kill $CNT; wait $CNT
 COUNTS=$(cat <&7); exec 7<&-
 is "$(printf '%s\n' "$COUNTS" | sort | tr '\n' ' ')" "2001:db8:1::7 2 ::ffff:198.51.100.7 3 " \
-	"only its own packets arrive: none from foreign addresses, none once it changes its MAC"
+	"only its own packets arrive: none from foreign addresses (a foreign link-local one too), none once it changes its MAC"
+
+# A bridged context with IPv4 only: IPv6 from the link-local address of its MAC and nothing
+# else.  The control: the same sends with its filter removed all arrive.
+E=$(ctx nf)
+vx create "$E" --template busybox mode=bridge bridge=br0 address=198.51.100.17/24 \
+	gateway=198.51.100.1 && H "$VCTX" start "$E" && t_probe "$E"
+ELL=$(vx exec "$E" -- ip -6 -o addr show dev eth0 scope link | awk '{print $4}' | cut -d/ -f1)
+# It has no IPv6 route but on its link: send to the bridge's own link-local address.
+BRLL=$(ip -n $HN -6 -o addr show dev br0 scope link | awk '{print $4}' | cut -d/ -f1)
+# Both link-local addresses out of duplicate address detection first (an event, not a wait).
+vx exec "$E" -- /probe wait-dad eth0 10 && H "$PROBE" wait-dad br0 10
+v6sends() {
+	mkfifo "$T_TMP/count-$1"
+	H "$PROBE" udp-count 9996 > "$T_TMP/count-$1" & CNT=$!
+	exec 7< "$T_TMP/count-$1"; read -r READY <&7
+	vx exec "$E" -- /probe udp-send --freebind 2001:db8:1::99 "$BRLL%eth0" 9996 20 > /dev/null
+	vx exec "$E" -- /probe udp-send --freebind fe80::bad%eth0 "$BRLL%eth0" 9996 20 > /dev/null
+	vx exec "$E" -- /probe udp-send "$ELL%eth0" "$BRLL%eth0" 9996 4 > /dev/null
+	H "$PROBE" udp-end 198.51.100.1 9996 || kill $CNT; wait $CNT
+	cat <&7 | sort | tr '\n' ' '; exec 7<&-
+}
+like "$ELL" "^fe80::" "an IPv4-only bridged context has its EUI-64 link-local address ($ELL)"
+is "$(v6sends on)" "$ELL 4 " "it may send IPv6 only from that: no foreign global or link-local source gets through"
+H nft delete table netdev "vctx-$E"
+is "$(v6sends off)" "2001:db8:1::99 20 $ELL 4 fe80::bad 20 " "control: without its filter both foreign sources arrive"
+vx stop --kill "$E"
 vx stop --kill "$C" && H "$VCTX" start "$C"
 is "$(vx exec "$C" -- cat /sys/class/net/eth0/address)" "$MAC" \
 	"a restart gives it the same MAC again (the LAN's ARP caches stay right)"

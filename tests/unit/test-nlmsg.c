@@ -324,12 +324,24 @@ static void source_filter(void **state)
 	assert_int_equal(sc.accept, 6);
 	assert_int_equal(sc.drop, 6);
 
-	/* No address: the MAC check and one accept per ethertype. */
+	/* No address: ARP and IPv4 checked by MAC only (DHCP), IPv6 as strictly as ever:
+	 * the link-local address of its MAC, and :: for ICMPv6. */
 	f.naddr = 0;
 	assert_int_equal(nftmsg_srcfilter(&b, buf, sizeof(buf), 1, &f), 0);
 	scan_batch(&b, &sc, f.mac);
-	assert_int_equal(sc.accept, 3);
-	assert_int_equal(sc.drop, 5);
+	assert_int_equal(sc.accept, 4);
+	assert_int_equal(sc.drop, 6);
+	{
+		/* 02:01:02:03:04:05 -> fe80::1:2ff:fe03:405 */
+		static const unsigned char want[16] = { 0xfe, 0x80, 0, 0, 0, 0, 0, 0,
+							0x00, 0x01, 0x02, 0xff, 0xfe, 0x03,
+							0x04, 0x05 };
+		unsigned char ll[16];
+
+		nft_linklocal(f.mac, ll);
+		assert_memory_equal(ll, want, 16);
+		assert_non_null(memmem(b.buf, b.len, want, 16));
+	}
 
 	/* The most addresses a config holds fit; a short buffer is refused, not overrun. */
 	for (i = 0; i < 64; i++) {
