@@ -8,6 +8,7 @@
 
 PREFIX     ?= /usr/local
 SBINDIR    ?= $(PREFIX)/sbin
+HELPERDIR  ?= $(PREFIX)/lib/vctx
 DATADIR    ?= $(PREFIX)/share/vctx
 MANDIR     ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
@@ -35,9 +36,9 @@ DEB_BENCH = crun lxc systemd-container bubblewrap
 # The pure code, shared by vctx, vnet and the unit tests.
 CORE_SRC = vctx/err.c vctx/util.c vctx/parse.c vctx/ini.c vctx/conf.c vctx/cfgedit.c \
 	   vctx/paths.c vctx/idrange.c vctx/lock.c vctx/state.c vctx/template.c vctx/limitmap.c \
-	   vctx/bootplan.c vctx/devices.c vctx/escape.c
+	   vctx/bootplan.c vctx/devices.c vctx/escape.c vctx/procstate.c
 # The manager proper: one file per kernel concern, one thin file per command (cmd-*.c).
-VCTX_SRC = $(filter-out $(CORE_SRC),$(wildcard vctx/*.c))
+VCTX_SRC = $(filter-out $(CORE_SRC) vctx/exec-helper.c,$(wildcard vctx/*.c))
 VNET_SRC = $(filter-out vnet/main.c,$(wildcard vnet/*.c))
 
 CORE_OBJ = $(CORE_SRC:.c=.o)
@@ -47,12 +48,13 @@ VNET_OBJ = $(VNET_SRC:.c=.o)
 UNIT_SRC = $(wildcard tests/unit/test-*.c)
 UNIT_BIN = $(UNIT_SRC:.c=)
 
-all: vctx/vctx vnet/vnet tests/probe
+all: vctx/vctx vctx/vctx-exec vnet/vnet tests/probe tests/fake-loader
 
 # Plain `make` on a machine without the compiler or the -dev packages: one line saying what
 # to run, not a compiler error about a missing header.  (deps, check, demo and bench install
 # them first and build through a recursive make, which checks again.)
-BUILD_GOALS = all unit install %.o vctx/vctx vnet/vnet tests/probe bench/floor tests/unit/test-%
+BUILD_GOALS = all unit install %.o vctx/vctx vctx/vctx-exec vnet/vnet tests/probe bench/floor \
+	      tests/unit/test-%
 ifneq ($(if $(MAKECMDGOALS),$(filter $(BUILD_GOALS),$(MAKECMDGOALS)),all),)
 ifneq ($(shell command -v $(CC) >/dev/null && pkg-config --exists $(PKGS) 2>/dev/null && echo ok),ok)
 $(error vctx: the build dependencies are missing; run 'make deps' as root (it installs $(DEB_BUILD)))
@@ -65,9 +67,18 @@ vctx/vctx: $(VCTX_OBJ) $(CORE_OBJ) $(VNET_OBJ)
 vnet/vnet: vnet/main.o $(filter-out vctx/main.o vctx/cmd-%.o,$(VCTX_OBJ)) $(CORE_OBJ) $(VNET_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# The last host step of vctx exec runs inside contexts: static, so no loader or library of the
+# tenant's is ever resolved for host code (vctx/exec-helper.c).
+vctx/vctx-exec: vctx/exec-helper.c vctx/procstate.c vctx/procstate.h
+	$(CC) $(CPPFLAGS) $(CFLAGS) -static -o $@ vctx/exec-helper.c vctx/procstate.c
+
 # The probe runs inside contexts whose root has no libc: link it statically.
 tests/probe: tests/probe.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -static -o $@ $<
+
+# A tenant's loader, for the binfmt_misc test: no libc, it runs as an ELF interpreter.
+tests/fake-loader: tests/fake-loader.c
+	$(CC) -O2 -static -nostdlib -fno-stack-protector -fno-pie -no-pie -o $@ $<
 
 bench/floor: bench/floor.c $(CORE_OBJ) $(VNET_OBJ)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-format-truncation -o $@ $^ $(LDLIBS)
@@ -140,6 +151,8 @@ install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR)/templates \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
 	install -m 755 vctx/vctx vnet/vnet $(DESTDIR)$(SBINDIR)/
+	install -d $(DESTDIR)$(HELPERDIR)
+	install -m 755 vctx/vctx-exec $(DESTDIR)$(HELPERDIR)/
 	install -m 755 templates/busybox $(DESTDIR)$(DATADIR)/templates/
 	for t in debian tarball host lib.sh; do \
 		[ ! -f templates/$$t ] || install -m 755 templates/$$t $(DESTDIR)$(DATADIR)/templates/; \
@@ -168,6 +181,7 @@ lint-man:
 	mandoc -Tlint -W warning man/*.[0-9]
 
 clean:
-	rm -f vctx/*.o vnet/*.o vctx/vctx vnet/vnet tests/probe bench/floor $(UNIT_BIN)
+	rm -f vctx/*.o vnet/*.o vctx/vctx vctx/vctx-exec vnet/vnet tests/probe tests/fake-loader \
+		bench/floor $(UNIT_BIN)
 
 .PHONY: all deps unit check demo demo-clean bench install style lint-man clean

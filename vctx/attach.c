@@ -44,14 +44,15 @@ int console_attach(const char *name, const char *escape, struct vx_err *err)
 		fprintf(stderr, "[attached to the console of %s: %s to detach]\r\n", name, escape);
 	{
 		struct tty_relay rl = { .peer = fd, .pidfd = -1, .prefix = escape[1] & 0x1f,
-					.detach = escape[3], .forward_pidfd = -1 };
+					.detach = escape[3] };
 
 		r = tty_run(&rl, err);
 	}
 	close(fd);
 	if (isatty(2))
 		fprintf(stderr, "\r\n[%s from the console of %s]\r\n",
-			r == 1 ? "detached" : "the context stopped; away", name);
+			r == 1 ? "detached" : r == 2 ? "signalled: detached" : "the context stopped; away",
+			name);
 	return r < 0 ? -1 : 0;
 }
 

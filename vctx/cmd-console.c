@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* vctx console [--escape "^a q"] NAME
  * (also the attaching half of `vctx start -F`) */
+#include <errno.h>
 #include <getopt.h>
+#include <unistd.h>
 
 #include "attach.h"
 #include "cmd.h"
@@ -21,6 +23,12 @@ int cmd_console(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return cmd_usage("console");
+	/* A console on a pipe would wait for keys nobody types (a cron job, a script). */
+	if (!isatty(0)) {
+		vx_fail(&err, ENOTTY, "console needs a terminal on stdin (its output is in "
+			"'vctx logs --console %s')", argv[optind]);
+		return cmd_fail(&err);
+	}
 	if (console_attach(argv[optind], escape, &err) < 0)
 		return cmd_fail(&err);
 	return 0;

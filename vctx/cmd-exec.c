@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* vctx exec [-t] [--cwd DIR] NAME -- COMMAND [ARG ...]
+/* vctx exec [-t|-T] [--cwd DIR] NAME -- COMMAND [ARG ...]
  * vctx enter NAME */
+#include <errno.h>
 #include <getopt.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "nsenter.h"
@@ -11,16 +13,18 @@
 int cmd_exec(int argc, char **argv)
 {
 	static const struct option opts[] = { { "tty", no_argument, NULL, 't' },
+					      { "no-tty", no_argument, NULL, 'T' },
 					      { "cwd", required_argument, NULL, 'C' },
 					      { NULL, 0, NULL, 0 } };
 	struct vx_exec x = { 0 };
 	struct vx_err err;
 	const char *name;
-	int o, r;
+	int o, r, tty = -1;
 
-	while ((o = cmd_getopt(argc, argv, "+t", opts, NULL)) != -1) {
+	while ((o = cmd_getopt(argc, argv, "+tT", opts, NULL)) != -1) {
 		switch (o) {
-		case 't': x.tty = true; break;
+		case 't': tty = 1; break;
+		case 'T': tty = 0; break;
 		case 'C':
 			if (parse_abspath(optarg, &err) < 0)
 				return cmd_fail(&err);
@@ -37,6 +41,9 @@ int cmd_exec(int argc, char **argv)
 	if (optind >= argc)
 		return cmd_usage("exec");
 	x.argv = argv + optind;
+	/* As lxc-attach and incus exec do: a pty when used from a terminal (both ends), pipes
+	 * when either end is a file or a pipe (a pty would turn \n into \r\n there). */
+	x.tty = tty >= 0 ? tty : isatty(0) && isatty(1);
 	r = ctx_exec(name, &x, &err);
 	return r < 0 ? cmd_fail(&err) : r;
 }
@@ -49,6 +56,12 @@ int cmd_enter(int argc, char **argv)
 
 	if (argc != 2 || argv[1][0] == '-')
 		return cmd_usage("enter");
+	/* A login shell on a pipe would wait for input nobody types (a cron job, a script). */
+	if (!isatty(0)) {
+		vx_fail(&err, ENOTTY, "enter needs a terminal on stdin; for a command or a script "
+			"use 'vctx exec %s -- sh'", argv[1]);
+		return cmd_fail(&err);
+	}
 	r = ctx_exec(argv[1], &x, &err);
 	return r < 0 ? cmd_fail(&err) : r;
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <termios.h>
@@ -18,16 +19,23 @@ void console_init(struct vx_console *c)
 	c->master = c->slave = c->logfd = c->viewer = -1;
 }
 
-int console_open(struct vx_console *c, uid_t uid, gid_t gid, struct vx_err *err)
+int console_open(struct vx_console *c, const char *pts, uid_t uid, gid_t gid,
+		 struct vx_err *err)
 {
+	char ptmx[PATH_MAX];
 	struct termios t;
+	unsigned n;
 
-	c->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+	if (xsnprintf(ptmx, sizeof(ptmx), "%s/ptmx", pts) < 0)
+		return vx_fail(err, ENAMETOOLONG, "console path too long");
+	c->master = open(ptmx, O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
 	if (c->master < 0)
-		return vx_failsys(err, "cannot open a pty for the console");
-	if (unlockpt(c->master) < 0 || ptsname_r(c->master, c->path, sizeof(c->path)))
+		return vx_failsys(err, "cannot open a pty for the console (%s)", ptmx);
+	if (unlockpt(c->master) < 0 || ioctl(c->master, TIOCGPTN, &n) < 0)
 		return vx_failsys(err, "cannot set up the console pty");
-	c->slave = open(c->path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	snprintf(c->path, sizeof(c->path), "%s/%u", pts, n);
+	/* The slave through the master: no path lookup in between. */
+	c->slave = ioctl(c->master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (c->slave < 0)
 		return vx_failsys(err, "cannot open %s", c->path);
 	/* The context's root owns its console, as on a real machine (getty chowns it). */

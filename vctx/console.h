@@ -27,8 +27,11 @@ struct vx_console {
 };
 
 void console_init(struct vx_console *c);
-/* A pty whose slave belongs to the context's root (uid) and tty group (gid). */
-int console_open(struct vx_console *c, uid_t uid, gid_t gid, struct vx_err *err);
+/* A pty of the devpts instance mounted at pts (the supervisor's own, so that the context
+ * sees "/0" of a devpts of its own, nothing of the host's ptys), whose slave belongs to the
+ * context's root (uid) and tty group (gid). */
+int console_open(struct vx_console *c, const char *pts, uid_t uid, gid_t gid,
+		 struct vx_err *err);
 int console_log_open(struct vx_console *c, const char *path, uint64_t max, struct vx_err *err);
 /* Append to the console log, rotating to console.log.1 past the bound. */
 void console_log(struct vx_console *c, const char *buf, size_t len);

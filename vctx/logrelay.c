@@ -158,7 +158,7 @@ int logrelay_open(struct vx_logrelay *r, const char *name, const struct vx_conf 
 	r->tokens = r->burst;
 	r->max = conf->log_size.max ? 0 : conf->log_size.v;
 	r->last_ns = now_ns();
-	if (path_rundir(r->path, sizeof(r->path), name, "log") < 0 ||
+	if (path_rundir(r->path, sizeof(r->path), name, "dev/log") < 0 ||
 	    xsnprintf(sa.sun_path, sizeof(sa.sun_path), "%s", r->path) < 0)
 		return vx_fail(err, ENAMETOOLONG, "the /dev/log socket path is too long");
 	r->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);

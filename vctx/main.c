@@ -24,7 +24,7 @@ const struct vx_cmd vx_cmds[] = {
 	  cmd_destroy },
 	{ "set", "[--no-save] [--wait] NAME KEY=VALUE ...",
 	  "change settings; limits apply to a running context at once", cmd_set },
-	{ "exec", "[-t] [--cwd DIR] NAME -- COMMAND [ARG ...]",
+	{ "exec", "[-t | -T] [--cwd DIR] NAME -- COMMAND [ARG ...]",
 	  "run a command inside a running context", cmd_exec },
 	{ "enter", "NAME", "a root login shell inside a running context", cmd_enter },
 	{ "console", "[--escape KEYS] NAME", "attach to a running context's console", cmd_console },

@@ -15,13 +15,16 @@
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "caps.h"
 #include "cgroup.h"
 #include "conf.h"
 #include "ctx.h"
 #include "paths.h"
+#include "relay.h"
 #include "sysfilter.h"
 #include "spawn.h"
 #include "state.h"
@@ -98,16 +101,50 @@ static void set_env(bool tty, const char *home, const char *shell)
 	putenv(strdup(t));
 }
 
+/* vctx-exec, the static last step (exec-helper.c): next to this binary (the build tree, or
+ * one directory), or in ../lib/vctx/ from it (an installed /usr/sbin/vctx). */
+static int helper_open(struct vx_err *err)
+{
+	static const char *const where[] = { "vctx-exec", "../lib/vctx/vctx-exec",
+					     "../libexec/vctx/vctx-exec" };
+	char self[PATH_MAX], path[PATH_MAX + 32], *slash;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	struct stat st;
+	unsigned i;
+
+	if (n <= 0)
+		return vx_failsys(err, "cannot find vctx's own binary");
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	*slash = '\0';
+	for (i = 0; i < ARRAY_SIZE(where); i++) {
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/%s", self, where[i]);
+		fd = open(path, O_PATH | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		/* Root's, and nobody else may write it: it runs inside every context. */
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == 0 &&
+		    !(st.st_mode & 022))
+			return fd;
+		close(fd);
+		return vx_fail(err, EPERM, "%s must be a file of root's that only root may write",
+			       path);
+	}
+	return vx_fail(err, ENOENT, "cannot find vctx-exec next to %s/vctx (make install puts it "
+		       "in ../lib/vctx/)", self);
+}
+
 static void __attribute__((noreturn))
 child(const struct vx_conf *conf, const struct vx_bpf *bpf, int pidfd, struct vx_cgroup *cg,
-      const struct vx_exec *x, int sock)
+      const struct vx_exec *x, int sock, struct relay_pipes *pipes, int helper)
 {
 	int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP;
-	char shell[256], home[256], login[260];
+	char shell[256], home[256];
 	struct vx_err err = { 0 };
-	char *shell_argv[2] = { login, NULL };
-	char *const *argv = x->argv;
-	sigset_t none;
+	char *argv[256];
+	unsigned i;
 
 	if (conf->userns)
 		flags |= CLONE_NEWUSER;
@@ -130,30 +167,26 @@ child(const struct vx_conf *conf, const struct vx_bpf *bpf, int pidfd, struct vx
 	if (x->tty) {
 		if (child_pty(sock, &err) < 0)
 			goto fail;
-	} else if (setsid() < 0) {
-		/* Without a session of its own a command could push input into the caller's
-		 * terminal (TIOCSTI). */
-		vx_failsys(&err, "setsid");
+	} else if (setsid() < 0 || relay_pipes_child(pipes) < 0) {
+		/* A session of its own, and vctx's pipes for its streams: nothing of the
+		 * caller's terminal or files is reachable. */
+		vx_failsys(&err, "cannot set up the command's session and streams");
 		goto fail;
 	}
 	set_env(x->tty, home, shell);
+	argv[0] = "vctx-exec";
+	argv[1] = x->argv ? "--" : "--login";
+	for (i = 0; x->argv && x->argv[i] && i < ARRAY_SIZE(argv) - 3; i++)
+		argv[2 + i] = x->argv[i];
+	if (!x->argv)
+		argv[2 + i++] = shell;
+	argv[2 + i] = NULL;
 	if (spawn_policy(conf, bpf, &err) < 0)
 		goto fail;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
 	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
-	if (!argv) {
-		const char *base = strrchr(shell, '/');
-
-		snprintf(login, sizeof(login), "-%s", base ? base + 1 : shell);
-		execv(shell, shell_argv);
-		vx_failsys(&err, "cannot execute %s", shell);
-	} else {
-		execvp(argv[0], argv);
-		vx_failsys(&err, "cannot execute %s", argv[0]);
-	}
-	fprintf(stderr, "vctx: %s\n", err.msg);
-	_exit(err.code == ENOENT ? 127 : 126);
+	/* The helper resets signals and execs the command: the last host code before it. */
+	syscall(SYS_execveat, helper, "", argv, environ, AT_EMPTY_PATH);
+	vx_failsys(&err, "cannot execute vctx-exec");
 fail:
 	fprintf(stderr, "vctx: %s\n", err.msg);
 	_exit(125);
@@ -210,16 +243,24 @@ static int run(const struct vx_conf *conf, const struct vx_bpf *bpf, int pidfd,
 	       struct vx_cgroup *cg, const struct vx_exec *x, struct vx_err *err)
 {
 	struct vx_clone_args args = { .flags = CLONE_PIDFD, .exit_signal = SIGCHLD };
-	_cleanup_close_ int cpidfd = -1, master = -1;
-	int sv[2] = { -1, -1 };
+	_cleanup_close_ int cpidfd = -1, master = -1, helper = -1;
+	struct relay_pipes pipes = { { -1, -1 }, { -1, -1 }, { -1, -1 } };
+	int sv[2] = { -1, -1 }, r;
 	siginfo_t si;
 	pid_t pid;
 
+	helper = helper_open(err);
+	if (helper < 0)
+		return -1;
 	if (x->tty && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return vx_failsys(err, "socketpair");
+	if (!x->tty && relay_pipes_open(&pipes, err) < 0)
+		return -1;
 	/* Our children are born in the context's pid namespace; we stay outside it. */
-	if (setns(pidfd, CLONE_NEWPID) < 0)
+	if (setns(pidfd, CLONE_NEWPID) < 0) {
+		relay_pipes_close(&pipes);
 		return vx_failsys(err, "cannot enter the context's pid namespace");
+	}
 	if (cg->v2fd >= 0) {
 		args.flags |= CLONE_INTO_CGROUP;
 		args.cgroup = cg->v2fd;
@@ -227,29 +268,40 @@ static int run(const struct vx_conf *conf, const struct vx_bpf *bpf, int pidfd,
 	args.pidfd = (uint64_t)(uintptr_t)&cpidfd;
 	fflush(NULL);
 	pid = vx_clone3(&args);
-	if (pid < 0)
+	if (pid < 0) {
+		relay_pipes_close(&pipes);
 		return vx_failsys(err, "clone3");
+	}
 	if (pid == 0) {
 		close(sv[0]);
-		child(conf, bpf, pidfd, cg, x, sv[1]);
+		child(conf, bpf, pidfd, cg, x, sv[1], &pipes, helper);
 	}
 	cg_close(cg);
 	if (x->tty) {
-		struct tty_relay r = { .pidfd = cpidfd, .detach = -1, .set_winsize = true,
-				       .forward_pidfd = cpidfd };
+		struct tty_relay t = { .pidfd = cpidfd, .detach = -1, .set_winsize = true };
 
 		close(sv[1]);
 		master = recv_fd(sv[0]);
 		close(sv[0]);
 		if (master >= 0) {
-			r.peer = master;
-			tty_run(&r, err);
+			t.peer = master;
+			tty_run(&t, err);
 		}
+		/* Hang up: the session inside gets SIGHUP, as when a terminal goes away (a
+		 * login shell ignores SIGTERM but not that).  Then wait for the command. */
+		close(take_fd(&master));
+		forward_until_exit(cpidfd);
+		r = 0;
+	} else {
+		r = relay_run(&pipes, cpidfd, err);
+		if (r < 0)
+			vx_pidfd_send_signal(cpidfd, SIGKILL);
 	}
-	forward_until_exit(cpidfd);
 	memset(&si, 0, sizeof(si));
 	if (waitid(P_PIDFD, cpidfd, &si, WEXITED) < 0)
 		return vx_failsys(err, "waitid");
+	if (r < 0)
+		return -1;
 	return si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
 }
 

@@ -63,7 +63,7 @@ int ready_open(struct vx_ready *r, const char *name, const struct vx_conf *conf,
 		return 0;
 	}
 	r->kind = R_NOTIFY;
-	if (path_rundir(r->path, sizeof(r->path), name, "notify") < 0 ||
+	if (path_rundir(r->path, sizeof(r->path), name, "dev/notify") < 0 ||
 	    xsnprintf(sa.sun_path, sizeof(sa.sun_path), "%s", r->path) < 0)
 		return vx_fail(err, ENAMETOOLONG, "notify socket path too long");
 	r->notify = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);

@@ -164,17 +164,25 @@ static int idmapped_lower(const struct vx_spawn *sp, struct vx_err *err)
 
 static int mount_overlay(const struct vx_spawn *sp, struct vx_err *err)
 {
-	char opts[3 * PATH_MAX + 64];
 	const char *lower = sp->conf->userns ? sp->lower : sp->tpl_rootfs;
+	_cleanup_close_ int l = -1, u = -1, w = -1;
+	char opts[128];
 
 	if (sp->conf->userns && idmapped_lower(sp, err) < 0)
 		return -1;
-	if (xsnprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s", lower, sp->upper,
-		      sp->work) < 0)
-		return vx_fail(err, ENAMETOOLONG, "overlay options too long");
+	/* The layers are named by descriptor: overlayfs shows the names it was given in the
+	 * context's mount table, and "/proc/self/fd/5" says nothing of the host's layout. */
+	l = open(lower, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	u = open(sp->upper, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	w = open(sp->work, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (l < 0 || u < 0 || w < 0)
+		return vx_failsys(err, "cannot open the layers of the overlay root");
+	snprintf(opts, sizeof(opts), "lowerdir=/proc/self/fd/%d,upperdir=/proc/self/fd/%d,"
+		 "workdir=/proc/self/fd/%d", l, u, w);
 	/* nodev: device nodes exist only in the context's own /dev tmpfs. */
 	if (mount("overlay", sp->stage, "overlay", MS_NODEV, opts) < 0)
-		return vx_failsys(err, "cannot mount the overlay root (%s)", opts);
+		return vx_failsys(err, "cannot mount the overlay root (lower %s, upper %s)", lower,
+				  sp->upper);
 	/* overlayfs holds its own reference to the layer; the attachment point can go. */
 	if (sp->conf->userns && umount2(sp->lower, MNT_DETACH) < 0)
 		return vx_failsys(err, "cannot detach %s", sp->lower);

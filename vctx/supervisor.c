@@ -49,6 +49,7 @@ struct sup {
 	int freezer;		/* the client that froze the context, -1: not frozen */
 	int fsfreeze;		/* the disk's mount, frozen (FIFREEZE), -1: none */
 	struct vx_runstate st;
+	char pts[PATH_MAX];	/* the console's devpts instance (sup_devdir) */
 	int epfd, sigfd, lfd, timerfd, logtimer, lockfd;
 	bool loghost_armed;	/* watching the host's syslog socket for room */
 	int waiters[MAX_CLIENTS];	/* clients to answer once the context is down */
@@ -141,6 +142,28 @@ static int sup_mountns(struct vx_err *err)
 	return 0;
 }
 
+/* RUN/NAME/dev: a tmpfs and a devpts instance of the supervisor's own, in M0 only, for what is
+ * bound into the context's /dev (the console pty, the /dev/log and notify sockets): the
+ * context's mount table then shows "/0" of a devpts and "/log" of a tmpfs, nothing of the
+ * host's run directory or ptys. */
+static int sup_devdir(struct sup *s, struct vx_err *err)
+{
+	char path[PATH_MAX];
+
+	if (path_rundir(path, sizeof(path), s->name, "dev") < 0 ||
+	    path_rundir(s->pts, sizeof(s->pts), s->name, "dev/pts") < 0)
+		return vx_fail(err, ENAMETOOLONG, "run path too long");
+	if ((mkdir(path, 0700) < 0 && errno != EEXIST) ||
+	    mount("vctx-sockets", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "mode=700,size=64k,nr_inodes=16") < 0)
+		return vx_failsys(err, "cannot mount a tmpfs on %s", path);
+	if (mkdir(s->pts, 0700) < 0 ||
+	    mount("devpts", s->pts, "devpts", MS_NOSUID | MS_NOEXEC,
+		  "newinstance,ptmxmode=0600,mode=0600,max=4") < 0)
+		return vx_failsys(err, "cannot mount a devpts instance on %s", s->pts);
+	return 0;
+}
+
 static int sup_rundir(struct sup *s, struct vx_err *err)
 {
 	char path[PATH_MAX];
@@ -157,7 +180,7 @@ static int sup_rundir(struct sup *s, struct vx_err *err)
 	if ((mkdir(s->sp.stage, 0700) < 0 && errno != EEXIST) ||
 	    (mkdir(s->sp.lower, 0700) < 0 && errno != EEXIST))
 		return vx_failsys(err, "cannot create %s", s->sp.stage);
-	return 0;
+	return sup_devdir(s, err);
 }
 
 static int sup_signals(struct sup *s, struct vx_err *err)
@@ -185,7 +208,7 @@ static int sup_endpoints(struct sup *s, struct vx_err *err)
 	uid_t uid = s->conf->userns ? s->conf->id_base : 0;
 	char path[PATH_MAX];
 
-	if (console_open(&s->con, uid, uid + 5, err) < 0)
+	if (console_open(&s->con, s->pts, uid, uid + 5, err) < 0)
 		return vx_prefix(err, "console");
 	if (path_logdir(path, sizeof(path), s->name, "console.log") < 0 ||
 	    console_log_open(&s->con, path, 1 << 20, err) < 0)
@@ -715,6 +738,12 @@ static void __attribute__((noreturn)) sup_exit(struct sup *s, int code)
 	ready_close(&s->ready);
 	if (s->lfd >= 0)
 		close(s->lfd);
+	/* M0's own mounts in the run directory, so that the cleanup can remove it. */
+	if (s->pts[0]) {
+		umount2(s->pts, MNT_DETACH);
+		*strrchr(s->pts, '/') = '\0';
+		umount2(s->pts, MNT_DETACH);
+	}
 	if (sup_cleanup(s->name, &s->st, &err) < 0)
 		slog("%s", err.msg);
 	answer_waiters(s);

@@ -144,8 +144,13 @@ int tty_run(const struct tty_relay *r, struct vx_err *err)
 		if (p[2].revents & POLLIN && read(sfd, &si, sizeof(si)) == sizeof(si)) {
 			if (si.ssi_signo == SIGWINCH && r->set_winsize)
 				pass_winsize(r->peer);
-			else if (si.ssi_signo != SIGWINCH && r->forward_pidfd >= 0)
-				vx_pidfd_send_signal(r->forward_pidfd, si.ssi_signo);
+			/* SIGTERM, SIGHUP: the caller goes; the caller hangs up the pty (the
+			 * session inside gets SIGHUP, as from a terminal that went away) or
+			 * detaches from the console. */
+			if (si.ssi_signo != SIGWINCH) {
+				result = 2;
+				break;
+			}
 		}
 		if (r->pidfd >= 0 && p[3].revents & POLLIN) {
 			/* The process is gone; what it wrote last may still be in the pty. */

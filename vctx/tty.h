@@ -13,11 +13,10 @@ struct tty_relay {
 	int detach;		/* byte that detaches after a Ctrl-a prefix byte, -1: none */
 	int prefix;		/* the prefix byte (0x01 for Ctrl-a) */
 	bool set_winsize;	/* peer is a pty master: pass the window size on */
-	int forward_pidfd;	/* signals to forward (SIGTERM, SIGHUP) go here, -1: none */
 };
 
 /* Raw mode on stdin (when it is a terminal) for the duration; returns 1 when the user
- * detached, 0 when the other side ended. */
+ * detached, 2 when SIGTERM or SIGHUP asked us to go, 0 when the other side ended. */
 int tty_run(const struct tty_relay *r, struct vx_err *err);
 
 /* Send and receive an fd over a unix socket. */

@@ -3,7 +3,7 @@
 # attach, log in, detach, reattach, one viewer at a time, kept in a bounded log.
 . "$(dirname "$0")/lib.sh"
 command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; t_abort; exit 0; }
-plan 39
+plan 40
 
 # A socket of the test stands in for the host's /dev/log.
 export VCTX_HOST_LOG="$T_TMP/hostlog"
@@ -92,7 +92,10 @@ $TM send-keys -t c root Enter
 t_wait_file "$T_TMP/pane.txt" "root@$A" 10; ok $? "root logs in"
 $TM send-keys -t c 'echo console-$((6*7))' Enter
 t_wait_file "$T_TMP/pane.txt" "console-42" 10; ok $? "a command runs on the console"
-fails_with "a second viewer is told the console is taken" "has a viewer already" vx console "$A"
+like "$(script -qec "VCTX_PREFIX=$VCTX_PREFIX $VCTX console $A" /dev/null </dev/null 2>&1)" "has a viewer already" \
+	"a second viewer is told the console is taken"
+fails_with "vctx console refuses a stdin that is not a terminal" "console needs a terminal" \
+	vx console "$A"
 $TM send-keys -t c C-a q
 t_wait_file "$T_TMP/pane.txt" "detached from the console of $A" 10; ok $? "Ctrl-a q detaches"
 $TM send-keys -t c "VCTX_PREFIX=$VCTX_PREFIX $VCTX console $A" Enter
