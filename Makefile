@@ -16,7 +16,7 @@ UNITDIR    ?= /lib/systemd/system
 DESTDIR    ?=
 
 CC       ?= gcc
-PKGS      = libmnl libcgroup libseccomp libcap-ng
+PKGS      = libmnl libcgroup libseccomp libcap-ng libarchive
 CPPFLAGS += -D_GNU_SOURCE -DVX_TEMPLATEDIR='"$(DATADIR)/templates"' -Ivctx -Ivnet
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Wshadow -Wformat=2 -Wno-missing-field-initializers \
@@ -26,7 +26,7 @@ LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 # Debian packages each goal needs; `make deps` installs the missing ones.  DEB_TEST is what
 # the tests run on the host beyond a bare Debian (debootstrap --variant=minbase).
-DEB_BUILD = gcc make pkg-config libmnl-dev libcgroup-dev libseccomp-dev libcap-ng-dev \
+DEB_BUILD = gcc make pkg-config libmnl-dev libcgroup-dev libseccomp-dev libcap-ng-dev libarchive-dev \
 	    libcmocka-dev libc6-dev
 DEB_RUN   = busybox-static iproute2 util-linux mandoc e2fsprogs
 DEB_TEST  = tmux debootstrap openssh-client xz-utils zstd e2fsprogs perl curl nftables acl \
@@ -36,7 +36,8 @@ DEB_BENCH = crun lxc systemd-container bubblewrap
 # The pure code, shared by vctx, vnet and the unit tests.
 CORE_SRC = vctx/err.c vctx/util.c vctx/parse.c vctx/ini.c vctx/conf.c vctx/cfgedit.c \
 	   vctx/paths.c vctx/idrange.c vctx/lock.c vctx/state.c vctx/template.c vctx/limitmap.c \
-	   vctx/bootplan.c vctx/devices.c vctx/escape.c vctx/procstate.c
+	   vctx/bootplan.c vctx/devices.c vctx/escape.c vctx/procstate.c \
+	   vctx/importpolicy.c
 # The manager proper: one file per kernel concern, one thin file per command (cmd-*.c).
 VCTX_SRC = $(filter-out $(CORE_SRC) vctx/exec-helper.c,$(wildcard vctx/*.c))
 VNET_SRC = $(filter-out vnet/main.c,$(wildcard vnet/*.c))

@@ -674,6 +674,36 @@ out:
 
 /* --- a new context from a prepared layer (clone, import) ------------------------------------ */
 
+int ctx_check_new(const char *name, const char *conftext, int nset, char **set,
+		  struct vx_err *err)
+{
+	char path[PATH_MAX];
+	_cleanup_free_ char *text = NULL;
+	struct vx_conf conf;
+	char *next;
+	int r;
+
+	if (parse_name(name, "context", err) < 0)
+		return -1;
+	if (path_conf(path, sizeof(path), name) < 0)
+		return vx_failsys(err, "config path");
+	if (access(path, F_OK) == 0)
+		return vx_fail(err, EEXIST, "context '%s' already exists", name);
+	text = strdup(conftext);
+	if (!text)
+		return vx_fail(err, ENOMEM, "out of memory");
+	text = apply_settings(text, nset, set, false, err);
+	/* Any valid id base: the real one is allocated when the files are in place. */
+	next = text ? cfg_set(text, "context", "id-base", "65536", err) : NULL;
+	free(text);
+	text = next;
+	if (!text || conf_parse(path, text, name, &conf, err) < 0)
+		return -1;
+	r = check_addresses(name, &conf, err) < 0 || storage_check_binds(&conf, err) < 0 ? -1 : 0;
+	conf_free(&conf);
+	return r;
+}
+
 int ctx_adopt(const char *name, const char *conftext, int nset, char **set, const char *tmp,
 	      uint64_t old_base, struct vx_err *err)
 {

@@ -45,6 +45,12 @@ int ctx_set(const char *name, int nset, char **set, bool save, bool wait, unsign
  * then in NAME.conf.  Conflicts are refused before anything changes. */
 int ctx_addr(const char *name, const char *addr, bool add, bool wait, struct vx_err *err);
 
+/* Whether a context 'name' could be made from a config text and KEY=VALUE settings: a free
+ * name, a valid config, addresses nobody else has, binds that can be opened.  Nothing is
+ * written (import checks before it unpacks a byte of the layer). */
+int ctx_check_new(const char *name, const char *conftext, int nset, char **set,
+		  struct vx_err *err);
+
 /* Make context 'name' from a prepared directory tmp (holding upper/ or disk.img, in the
  * contexts directory) and a config text: KEY=VALUE settings applied, a new id range (files
  * shifted from old_base), addresses and binds checked; tmp becomes the context's directory

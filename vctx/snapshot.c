@@ -469,7 +469,8 @@ int ctx_export(const char *name, const char *file, bool with_template, struct vx
 	rm_rf(stage, NULL);
 	snprintf(meta, sizeof(meta),
 		 "# vctx export\nformat = 1\nname = %s\ntemplate = %s\ntemplate-sum = %s\n"
-		 "id-base = %llu\n", name, conf.template, sum, (unsigned long long)conf.id_base);
+		 "id-base = %llu\nuserns = %s\n", name, conf.template, sum,
+		 (unsigned long long)conf.id_base, conf.userns ? "yes" : "no");
 	snprintf(path, sizeof(path), "%s/meta", stage);
 	if (mkdir(stage, 0700) < 0 || write_atomic(path, meta, strlen(meta), 0600, false, err) < 0)
 		goto out;
@@ -506,119 +507,5 @@ out:
 	rm_rf(stage, NULL);
 out_conf:
 	conf_free(&conf);
-	return r;
-}
-
-/* --- import ---------------------------------------------------------------------------------- */
-
-/* "key = value" from the archive's meta. */
-static int meta_get(const char *text, const char *key, char *out, size_t len)
-{
-	const char *p = text;
-	size_t kl = strlen(key);
-
-	while (p && *p) {
-		if (strncmp(p, key, kl) == 0 && (p[kl] == ' ' || p[kl] == '=')) {
-			const char *v = strchr(p, '=');
-
-			if (!v)
-				return -1;
-			v++;
-			while (*v == ' ')
-				v++;
-			snprintf(out, len, "%.*s", (int)strcspn(v, "\n"), v);
-			return 0;
-		}
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	return -1;
-}
-
-int ctx_import(const char *file, const char *newname, struct vx_err *err)
-{
-	char tmp[PATH_MAX], path[PATH_MAX + 32], name[VX_NAME_MAX + 1], tpl[VX_NAME_MAX + 1];
-	char sum[32], here[32], base_s[32], tpldir[PATH_MAX];
-	_cleanup_free_ char *meta = NULL, *text = NULL;
-	struct vx_template t;
-	bool installed = false;
-	uint64_t base;
-	int r = -1;
-
-	if (access(file, R_OK) < 0)
-		return vx_failsys(err, "cannot read %s", file);
-	if (paths_mkdirs(err) < 0)
-		return -1;
-	if (xsnprintf(tmp, sizeof(tmp), "%s/.tmp-%d-import", vx_paths.contexts, (int)getpid()) < 0)
-		return vx_fail(err, ENAMETOOLONG, "path too long");
-	storage_sweep_dir(vx_paths.contexts, ".tmp-", SWEEP_DEAD_PID);
-	rm_rf(tmp, NULL);
-	if (mkdir(tmp, 0700) < 0)
-		return vx_failsys(err, "cannot create %s", tmp);
-	{
-		char *tar[] = { "tar", "--extract", "--file", (char *)file, "--numeric-owner",
-				"--xattrs", "--xattrs-include=*", "--same-permissions",
-				"--no-overwrite-dir", "-C", tmp, NULL };
-
-		if (run_prog(tar, 0, err) < 0)
-			goto out;
-	}
-	snprintf(path, sizeof(path), "%s/meta", tmp);
-	meta = read_text(path, 4096, NULL);
-	if (!meta || meta_get(meta, "format", here, sizeof(here)) < 0 || strcmp(here, "1") != 0 ||
-	    meta_get(meta, "name", name, sizeof(name)) < 0 ||
-	    meta_get(meta, "template", tpl, sizeof(tpl)) < 0 ||
-	    meta_get(meta, "template-sum", sum, sizeof(sum)) < 0 ||
-	    meta_get(meta, "id-base", base_s, sizeof(base_s)) < 0 ||
-	    parse_u64(base_s, 0, 0xffffffffull, &base, NULL) < 0 ||
-	    parse_name(tpl, "template", NULL) < 0) {
-		vx_fail(err, EINVAL, "%s is not a vctx export (no valid meta)", file);
-		goto out;
-	}
-	if (newname)
-		snprintf(name, sizeof(name), "%s", newname);
-	if (parse_name(name, "context", err) < 0)
-		goto out;
-	snprintf(path, sizeof(path), "%s/template", tmp);
-	if (template_load(tpl, &t, NULL) == 0) {
-		if (template_checksum(tpl, here, sizeof(here), err) < 0)
-			goto out;
-		if (strcmp(here, sum) != 0) {
-			vx_fail(err, EINVAL, "template '%s' here differs from the one %s was made on "
-				"(checksum %s, the archive's %s)", tpl, name, here, sum);
-			goto out;
-		}
-	} else if (access(path, F_OK) == 0) {
-		/* Carried along: it becomes this host's template, checked like any other. */
-		if (path_tpldir(tpldir, sizeof(tpldir), tpl, NULL) < 0 || rename(path, tpldir) < 0) {
-			vx_failsys(err, "cannot install template %s", tpl);
-			goto out;
-		}
-		installed = true;
-		if (template_load(tpl, &t, err) < 0)
-			goto out;
-	} else {
-		vx_fail(err, ENOENT, "template '%s' does not exist here: build it first, or export "
-			"with --with-template", tpl);
-		goto out;
-	}
-	snprintf(path, sizeof(path), "%s/context.conf", tmp);
-	text = read_text(path, 1 << 20, err);
-	if (!text)
-		goto out;
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/meta", tmp);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/template", tmp);
-	rm_rf(path, NULL);
-	r = ctx_adopt(name, text, 0, NULL, tmp, base, err);
-out:
-	if (r < 0) {
-		rm_rf(tmp, NULL);
-		if (installed)
-			rm_rf(tpldir, NULL);
-		vx_prefix(err, "cannot import %s", file);
-	}
 	return r;
 }

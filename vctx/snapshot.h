@@ -32,7 +32,6 @@ int snap_restore(const char *name, const char *snap, bool wait, struct vx_err *e
 
 int ctx_clone(const char *src, const char *dst, int nset, char **set, struct vx_err *err);
 int ctx_export(const char *name, const char *file, bool with_template, struct vx_err *err);
-int ctx_import(const char *file, const char *newname, struct vx_err *err);
 
 /* A checksum of a template's tree: every path with its type, mode, owner, size, mtime and
  * link target (16 hex digits in buf). */

@@ -3,7 +3,7 @@
 # host code runs inside with the tenant's loader.  Each attack is shown succeeding against a
 # runtime without the protection (the control), then failing against vctx.
 . "$(dirname "$0")/lib.sh"
-plan 24
+plan 40
 
 A=$(ctx iso)
 t_build_busybox
@@ -61,6 +61,95 @@ like "$(nsenter -t "$INIT" -a /tmp/run.tst 2>&1)" "the tenant's loader runs host
 OUT=$(vx exec "$A" -- /tmp/run.tst 2>&1); RC=$?
 like "$OUT" "vctx-exec: refused" "through vctx exec the kernel starts the static vctx-exec instead, which refuses"
 is "$(printf '%s\n' "$OUT" | grep -c 'loader runs'):$RC" "0:126" "the tenant's loader never runs"
+# --- an archive from elsewhere sets no policy and writes nothing as host root ---------------
+vx export "$A" "$T_TMP/real.tar"
+SUM=$(tar -xOf "$T_TMP/real.tar" meta | sed -n 's/^template-sum = //p')
+# mkarchive FILE ENTRY...: a tar the test writes entry by entry (perl's Archive::Tar):
+#   NAME:TYPE:UID:GID:MODE[:LINK|MAJOR,MINOR]   TYPE f d l c b h; a file holds its name
+mkarchive() {
+	perl -MArchive::Tar -e '
+		my $f = shift; my $t = Archive::Tar->new;
+		$t->add_data("meta", "format = 1\nname = evil\ntemplate = busybox\n" .
+			"template-sum = '"$SUM"'\nid-base = 1048576\n");
+		$t->add_data("context.conf", $ENV{CONF});
+		my %ty = (f => 0, h => 1, l => 2, c => 3, b => 4, d => 5);
+		for (@ARGV) {
+			my ($n, $y, $u, $g, $m, $x) = split /:/;
+			my %o = (type => $ty{$y}, uid => $u, gid => $g, mode => oct($m));
+			$o{linkname} = $x if $y eq "l" || $y eq "h";
+			@o{"devmajor", "devminor"} = split /,/, $x if $y eq "c" || $y eq "b";
+			$t->add_data($n, $y eq "f" ? "$n\n" : "", \%o);
+		}
+		$t->write($f) or die;' "$@"
+}
+export CONF="[context]
+template = busybox
+id-base = 1048576
+userns = no
+[network]
+mode = macvlan
+link = eth9
+gateway = 198.51.100.1
+[security]
+seccomp = none
+cap-keep = sys_module sys_rawio
+devices = tun fuse
+[storage]
+bind = /etc:/host-etc
+"
+B=1048576
+mkarchive "$T_TMP/policy.tar" "upper:d:$B:$B:755" "upper/root:d:$B:$B:700" \
+	"upper/root/mine:f:$B:$B:4755" "upper/rootshell:f:0:0:4755" "upper/shadowgrp:f:$B:42:2755"
+# The control: with --trust-config the archive's policy is taken as it stands.
+vx import --trust-config --name "$(ctx trusted)" "$T_TMP/policy.tar" 2>/dev/null
+like "$(grep -E '^(userns|seccomp|bind|cap-keep) ' "$VCTX_PREFIX/etc/vctx/$(ctx trusted).conf" | tr '\n' ' ')" \
+	"userns = no seccomp = none cap-keep = sys_module sys_rawio bind = /etc:/host-etc" \
+	"control: --trust-config takes userns = no, seccomp = none, cap-keep and a bind of /etc from the archive"
+vx destroy "$(ctx trusted)"
+OUT=$(vx import --name "$(ctx imp)" "$T_TMP/policy.tar" address=198.51.100.77/24 2>&1); RC=$?
+is "$RC" "0" "an archive that asks for host root imports"
+like "$OUT" "not taken from the archive.*: userns, seccomp, cap-keep, devices, bind, link, mode, gateway \(--trust-config keeps them\)" \
+	"saying in one line which of its keys were not taken"
+like "$OUT" "2 files were owned outside the archive's id range" "and which files lost their owners"
+IC="$VCTX_PREFIX/etc/vctx/$(ctx imp).conf"
+is "$(grep -cE '^(userns|seccomp|cap-keep|devices|bind|link|mode|gateway) ' "$IC")" "0" \
+	"its config keeps none of those keys"
+like "$(grep '^address' "$IC")" "198.51.100.77/24" "KEY=VALUE settings apply, as for create and clone"
+IB=$(sed -n 's/^id-base = //p' "$IC")
+L="$VCTX_PREFIX/var/lib/vctx/contexts/$(ctx imp)/upper"
+is "$(stat -c '%u:%g %a' "$L/root/mine" "$L/rootshell" "$L/shadowgrp" | tr '\n' ' ')" \
+	"$IB:$IB 4755 $((IB + 65534)):$((IB + 65534)) 755 $IB:$((IB + 65534)) 755 " \
+	"its own files move to its new range; one of host root's is its nobody's, without set-id"
+vx set "$(ctx imp)" address= >/dev/null && vx start "$(ctx imp)"
+is "$(vx exec "$(ctx imp)" -- sh -c 'cat /proc/self/uid_map; grep ^Seccomp: /proc/1/status' | tr -s ' \t\n' ' ')" \
+	" 0 $IB 65536 Seccomp: 2 " "it runs in a user namespace under the default filter"
+vx stop --kill "$(ctx imp)"
+# Device nodes, paths out of the tree, a write through a symlink: refused, nothing left.
+refused() {
+	_what=$1; shift
+	mkarchive "$T_TMP/bad.tar" "upper:d:$B:$B:755" "$@"
+	fails_with "$_what is refused in one line" "cannot import .*bad.tar: $PAT" \
+		vx import --name "$(ctx bad)" "$T_TMP/bad.tar"
+}
+PAT="entry 'upper/sda' is a device node \(8:0\)"; refused "a block device" "upper/sda:b:$B:$B:660:8,0"
+PAT="entry 'upper/mem' is a device node \(1:1\)"; refused "a character device" "upper/mem:c:$B:$B:660:1,1"
+PAT="entry 'upper/\\.\\./.*' leaves the archive's tree"; refused "a path with .." "upper/../../../../../../tmp/vctx-evil-$$:f:0:0:4755"
+PAT="Cannot extract through symlink|symlink"; refused "a write through a symlink" \
+	"upper/x:l:$B:$B:777:/tmp" "upper/x/vctx-evil-$$:f:0:0:4755"
+ok $([ ! -e "/tmp/vctx-evil-$$" ] && [ ! -e "$VCTX_PREFIX/etc/vctx/$(ctx bad).conf" ] &&
+	[ -z "$(ls -a "$VCTX_PREFIX/var/lib/vctx/contexts" | grep '^\.tmp-')" ] && echo 0 || echo 1) \
+	"none of them wrote anything, on the host or in vctx's storage"
+# The control: a plain tar extraction as root writes the device node.
+mkarchive "$T_TMP/bad.tar" "upper:d:$B:$B:755" "upper/sda:b:0:0:660:8,0"
+mkdir "$T_TMP/plain" && tar -C "$T_TMP/plain" --numeric-owner -xpf "$T_TMP/bad.tar"
+is "$(stat -c '%F %u' "$T_TMP/plain/upper/sda")" "block special file 0" \
+	"control: tar as root makes the archive's block device, owned by host root"
+rm -rf "$T_TMP/plain"
+cat "$T_TMP/real.tar" | vx import --name "$(ctx piped)" - 2>/dev/null
+is "$?:$(vx list | grep -c "^$(ctx piped) ")" "0:1" "an archive on stdin imports (vctx import -)"
+fails_with "a name that exists is refused before the layer is written" "context '$(ctx piped)' already exists" \
+	vx import --name "$(ctx piped)" "$T_TMP/real.tar"
+
 # --- the host's layout is not visible inside ------------------------------------------------
 # The control: overlayfs shows the layer names it is given, so paths would show the layout.
 mkdir -p "$T_TMP/ov/l" "$T_TMP/ov/u" "$T_TMP/ov/w" "$T_TMP/ov/m"
