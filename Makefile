@@ -16,18 +16,20 @@ UNITDIR    ?= /lib/systemd/system
 DESTDIR    ?=
 
 CC       ?= gcc
-PKGS      = libmnl libcgroup libseccomp libcap-ng libarchive
+PKGS      = libmnl libcgroup libseccomp libcap-ng
+# libarchive: headers at build time; loaded with dlopen() by import only (vctx/unpack.c).
+PKGS_DL   = libarchive
 CPPFLAGS += -D_GNU_SOURCE -DVX_TEMPLATEDIR='"$(DATADIR)/templates"' -Ivctx -Ivnet
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Wshadow -Wformat=2 -Wno-missing-field-initializers \
 	    -Werror -fstack-protector-strong -D_FORTIFY_SOURCE=2 \
-	    $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+	    $(shell pkg-config --cflags $(PKGS) $(PKGS_DL) 2>/dev/null)
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 # Debian packages each goal needs; `make deps` installs the missing ones.  DEB_TEST is what
 # the tests run on the host beyond a bare Debian (debootstrap --variant=minbase).
 DEB_BUILD = gcc make pkg-config libmnl-dev libcgroup-dev libseccomp-dev libcap-ng-dev libarchive-dev \
-	    libcmocka-dev libc6-dev
+	    libcmocka-dev libc6-dev musl-tools
 DEB_RUN   = busybox-static iproute2 util-linux mandoc e2fsprogs
 DEB_TEST  = tmux debootstrap openssh-client xz-utils zstd e2fsprogs perl curl nftables acl \
 	    procps ca-certificates systemd
@@ -57,7 +59,7 @@ all: vctx/vctx vctx/vctx-exec vnet/vnet tests/probe tests/fake-loader
 BUILD_GOALS = all unit install %.o vctx/vctx vctx/vctx-exec vnet/vnet tests/probe bench/floor \
 	      tests/unit/test-%
 ifneq ($(if $(MAKECMDGOALS),$(filter $(BUILD_GOALS),$(MAKECMDGOALS)),all),)
-ifneq ($(shell command -v $(CC) >/dev/null && pkg-config --exists $(PKGS) 2>/dev/null && echo ok),ok)
+ifneq ($(shell command -v $(CC) >/dev/null && command -v musl-gcc >/dev/null && pkg-config --exists $(PKGS) $(PKGS_DL) 2>/dev/null && echo ok),ok)
 $(error vctx: the build dependencies are missing; run 'make deps' as root (it installs $(DEB_BUILD)))
 endif
 endif
@@ -71,7 +73,8 @@ vnet/vnet: vnet/main.o $(filter-out vctx/main.o vctx/cmd-%.o,$(VCTX_OBJ)) $(CORE
 # The last host step of vctx exec runs inside contexts: static, so no loader or library of the
 # tenant's is ever resolved for host code (vctx/exec-helper.c).
 vctx/vctx-exec: vctx/exec-helper.c vctx/procstate.c vctx/procstate.h
-	$(CC) $(CPPFLAGS) $(CFLAGS) -static -o $@ vctx/exec-helper.c vctx/procstate.c
+	musl-gcc -D_GNU_SOURCE -Ivctx -O2 -std=gnu11 -Wall -Wextra -Werror -static \
+		-o $@ vctx/exec-helper.c vctx/procstate.c
 
 # The probe runs inside contexts whose root has no libc: link it statically.
 tests/probe: tests/probe.c

@@ -3,6 +3,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -12,6 +13,113 @@
 #include <unistd.h>
 
 #include "util.h"
+
+/*
+ * libarchive is loaded when an archive is read, not linked: it brings libxml2, ICU and
+ * libstdc++ along, and linked they cost every vctx command (and every supervisor) ~3 ms of
+ * dynamic loading at start.  systemd loads it the same way (its libarchive-util.c).
+ */
+#define LIBARCHIVE "libarchive.so.13"
+#define LA_SYMS(X) \
+	X(archive_entry_filetype) \
+	X(archive_entry_gid) \
+	X(archive_entry_hardlink) \
+	X(archive_entry_pathname) \
+	X(archive_entry_perm) \
+	X(archive_entry_rdevmajor) \
+	X(archive_entry_rdevminor) \
+	X(archive_entry_set_gid) \
+	X(archive_entry_set_gname) \
+	X(archive_entry_set_hardlink) \
+	X(archive_entry_set_pathname) \
+	X(archive_entry_set_perm) \
+	X(archive_entry_set_uid) \
+	X(archive_entry_set_uname) \
+	X(archive_entry_size) \
+	X(archive_entry_uid) \
+	X(archive_entry_xattr_add_entry) \
+	X(archive_entry_xattr_clear) \
+	X(archive_entry_xattr_next) \
+	X(archive_entry_xattr_reset) \
+	X(archive_errno) \
+	X(archive_error_string) \
+	X(archive_read_data) \
+	X(archive_read_data_block) \
+	X(archive_read_free) \
+	X(archive_read_new) \
+	X(archive_read_next_header) \
+	X(archive_read_open_fd) \
+	X(archive_read_support_filter_all) \
+	X(archive_read_support_format_tar) \
+	X(archive_write_close) \
+	X(archive_write_data_block) \
+	X(archive_write_disk_new) \
+	X(archive_write_disk_set_options) \
+	X(archive_write_finish_entry) \
+	X(archive_write_free) \
+	X(archive_write_header)
+
+static struct {
+#define LA_PTR(f) typeof(&f) f;
+	LA_SYMS(LA_PTR)
+} la;
+
+static int la_load(struct vx_err *err)
+{
+	void *h;
+
+	if (la.archive_read_new)
+		return 0;
+	h = dlopen(LIBARCHIVE, RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		return vx_fail(err, ENOENT, "cannot load %s (apt-get install libarchive13): %s",
+			       LIBARCHIVE, dlerror());
+#define LA_SYM(f)                                                                   \
+	if (!(la.f = (typeof(&f))dlsym(h, #f)))                                     \
+		return vx_fail(err, ENOSYS, "%s has no %s", LIBARCHIVE, #f);
+	LA_SYMS(LA_SYM)
+	return 0;
+}
+
+/* From here on every libarchive call goes through the loaded table. */
+#define LA_CALL(f) (*la.f)
+#define archive_entry_filetype LA_CALL(archive_entry_filetype)
+#define archive_entry_gid LA_CALL(archive_entry_gid)
+#define archive_entry_hardlink LA_CALL(archive_entry_hardlink)
+#define archive_entry_pathname LA_CALL(archive_entry_pathname)
+#define archive_entry_perm LA_CALL(archive_entry_perm)
+#define archive_entry_rdevmajor LA_CALL(archive_entry_rdevmajor)
+#define archive_entry_rdevminor LA_CALL(archive_entry_rdevminor)
+#define archive_entry_set_gid LA_CALL(archive_entry_set_gid)
+#define archive_entry_set_gname LA_CALL(archive_entry_set_gname)
+#define archive_entry_set_hardlink LA_CALL(archive_entry_set_hardlink)
+#define archive_entry_set_pathname LA_CALL(archive_entry_set_pathname)
+#define archive_entry_set_perm LA_CALL(archive_entry_set_perm)
+#define archive_entry_set_uid LA_CALL(archive_entry_set_uid)
+#define archive_entry_set_uname LA_CALL(archive_entry_set_uname)
+#define archive_entry_size LA_CALL(archive_entry_size)
+#define archive_entry_uid LA_CALL(archive_entry_uid)
+#define archive_entry_xattr_add_entry LA_CALL(archive_entry_xattr_add_entry)
+#define archive_entry_xattr_clear LA_CALL(archive_entry_xattr_clear)
+#define archive_entry_xattr_next LA_CALL(archive_entry_xattr_next)
+#define archive_entry_xattr_reset LA_CALL(archive_entry_xattr_reset)
+#define archive_errno LA_CALL(archive_errno)
+#define archive_error_string LA_CALL(archive_error_string)
+#define archive_read_data LA_CALL(archive_read_data)
+#define archive_read_data_block LA_CALL(archive_read_data_block)
+#define archive_read_free LA_CALL(archive_read_free)
+#define archive_read_new LA_CALL(archive_read_new)
+#define archive_read_next_header LA_CALL(archive_read_next_header)
+#define archive_read_open_fd LA_CALL(archive_read_open_fd)
+#define archive_read_support_filter_all LA_CALL(archive_read_support_filter_all)
+#define archive_read_support_format_tar LA_CALL(archive_read_support_format_tar)
+#define archive_write_close LA_CALL(archive_write_close)
+#define archive_write_data_block LA_CALL(archive_write_data_block)
+#define archive_write_disk_new LA_CALL(archive_write_disk_new)
+#define archive_write_disk_set_options LA_CALL(archive_write_disk_set_options)
+#define archive_write_finish_entry LA_CALL(archive_write_finish_entry)
+#define archive_write_free LA_CALL(archive_write_free)
+#define archive_write_header LA_CALL(archive_write_header)
 
 #define META_MAX 4096
 #define CONF_MAX (1 << 20)
@@ -195,13 +303,17 @@ static int one_entry(struct unpack *in, struct archive *a, struct archive *w,
 
 int unpack_archive(struct unpack *in, struct vx_err *err)
 {
-	struct archive *a = archive_read_new(), *w = archive_write_disk_new();
+	struct archive *a, *w;
 	_cleanup_close_ int here = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	struct import_range r = { 0 };
 	struct archive_entry *e;
 	bool have_meta = false;
 	int st = -1;
 
+	if (la_load(err) < 0)
+		return -1;
+	a = archive_read_new();
+	w = archive_write_disk_new();
 	if (!a || !w || here < 0) {
 		vx_fail(err, ENOMEM, "cannot set up libarchive");
 		goto out;
