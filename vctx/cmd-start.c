@@ -32,6 +32,8 @@ int cmd_start(int argc, char **argv)
 		return cmd_usage("start");
 	if (ctx_start(argv[optind], wait, &res, &err) < 0)
 		return cmd_fail(&err);
+	if (res.note[0])
+		fprintf(stderr, "vctx: %s: %s\n", argv[optind], res.note);
 	if (timing) {
 		uint64_t sum = 0;
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <cap-ng.h>
 #include <unistd.h>
@@ -133,6 +134,38 @@ static int p_limit_u64(const struct vx_key *k, const char *v, void *dst, struct 
 		return 0;
 	}
 	return parse_u64(v, k->min, k->max, &l->v, err);
+}
+
+/* One side of a resource limit: unlimited, or a number (a size where k->min says bytes). */
+static int rlimit_value(const struct vx_key *k, const char *v, uint64_t *out, struct vx_err *err)
+{
+	if (strcmp(v, "unlimited") == 0 || strcmp(v, "infinity") == 0) {
+		*out = RLIM_INFINITY;
+		return 0;
+	}
+	if (k->min)	/* a byte limit: 8M, 64K, 0 */
+		return parse_size(v, out, err);
+	return parse_u64(v, 0, k->max, out, err);
+}
+
+/* SOFT[:HARD] (HARD defaults to SOFT), soft never above hard. */
+static int p_rlimit(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
+{
+	struct vx_rlimit *r = dst;
+	const char *colon = strchr(v, ':');
+	char soft[64];
+
+	if ((colon ? (size_t)(colon - v) : strlen(v)) >= sizeof(soft))
+		return vx_fail(err, EINVAL, "invalid limit '%s'", v);
+	snprintf(soft, sizeof(soft), "%.*s", colon ? (int)(colon - v) : (int)strlen(v), v);
+	if (rlimit_value(k, soft, &r->soft, err) < 0 ||
+	    rlimit_value(k, colon ? colon + 1 : soft, &r->hard, err) < 0)
+		return vx_prefix(err, "use SOFT[:HARD], each a %s or unlimited",
+				 k->min ? "size" : "number");
+	if (r->soft > r->hard)
+		return vx_fail(err, EINVAL, "the soft limit of '%s' is above its hard limit", v);
+	r->set = true;
+	return 0;
 }
 
 /* A number with up to six decimals, scaled by 10^6 ("1.5" -> 1500000). */
@@ -358,6 +391,15 @@ static int p_seccomp(const struct vx_key *k, const char *v, void *dst, struct vx
 	return 0;
 }
 
+static int p_lxcfs(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
+{
+	(void)k;
+	if (strcmp(v, "auto") != 0 && strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
+		return vx_fail(err, EINVAL, "invalid lxcfs '%s': use auto, yes or no", v);
+	strcpy(dst, v);
+	return 0;
+}
+
 static int p_syslog(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
 {
 	(void)k;
@@ -491,6 +533,9 @@ const struct vx_key vx_keys[] = {
 	  "first host uid/gid of the context's 65536 (allocated by create)" },
 	{ "context", "userns", p_bool, F(userns), "yes", 0, 0, 0,
 	  "run in a user namespace (no: root inside is root on the host)" },
+	{ "context", "lxcfs", p_lxcfs, F(lxcfs), "auto", 0, 0, 0,
+	  "show the context's limits in /proc (meminfo, cpuinfo, uptime ...) through lxcfs: "
+	  "auto, yes or no" },
 
 	{ "limits", "memory", p_limit_size, F(memory), NULL, 4 << 20, 0, VX_KEY_LIVE,
 	  "memory the context may use (RAM), or max" },
@@ -506,6 +551,16 @@ const struct vx_key vx_keys[] = {
 	  "how many processes and threads the context may have, or max" },
 	{ "limits", "io-weight", p_limit_u64, F(io_weight), NULL, 1, 10000, VX_KEY_LIVE,
 	  "share of disk time under contention, 1 to 10000 (100 is the default share)" },
+	{ "limits", "nofile", p_rlimit, F(rl_nofile), NULL, 0, 1u << 30, 0,
+	  "open files per process, SOFT[:HARD] (default 1024:524288)" },
+	{ "limits", "nproc", p_rlimit, F(rl_nproc), NULL, 0, 1u << 30, 0,
+	  "processes of one user of the context, SOFT[:HARD] (default: the kernel's)" },
+	{ "limits", "memlock", p_rlimit, F(rl_memlock), NULL, 1, 0, 0,
+	  "locked memory per process, SOFT[:HARD] sizes (default 8M)" },
+	{ "limits", "stack", p_rlimit, F(rl_stack), NULL, 1, 0, 0,
+	  "stack size per process, SOFT[:HARD] sizes (default 8M:unlimited)" },
+	{ "limits", "core", p_rlimit, F(rl_core), NULL, 1, 0, 0,
+	  "core dump size, SOFT[:HARD] sizes (default 0:unlimited)" },
 
 	{ "network", "mode", p_mode, F(net_mode), NULL, 0, 0, 0,
 	  "routed, bridge, macvlan or none (default: routed with addresses, else none)" },

@@ -31,6 +31,12 @@ struct vx_limit {
 	uint64_t v;
 };
 
+/* A resource limit: soft and hard (RLIM_INFINITY for unlimited). */
+struct vx_rlimit {
+	bool set;
+	uint64_t soft, hard;
+};
+
 struct vx_conf {
 	char name[VX_NAME_MAX + 1];
 	char file[PATH_MAX];
@@ -44,6 +50,7 @@ struct vx_conf {
 	uint64_t start_timeout_ms;
 	uint64_t id_base;		/* first host id of the context's 65536 */
 	bool userns;
+	char lxcfs[8];			/* auto, yes, no */
 
 	/* [limits] */
 	struct vx_limit memory;
@@ -53,6 +60,11 @@ struct vx_conf {
 	char cpus[256];			/* cpuset list, "" = all */
 	struct vx_limit pids;
 	struct vx_limit io_weight;
+	struct vx_rlimit rl_nofile;	/* setrlimit() of every process: soft[:hard] */
+	struct vx_rlimit rl_nproc;
+	struct vx_rlimit rl_memlock;
+	struct vx_rlimit rl_stack;
+	struct vx_rlimit rl_core;
 
 	/* [network] */
 	char net_mode[16];		/* routed, bridge, macvlan, none; "" = derive */

@@ -18,6 +18,7 @@
 #include "idrange.h"
 #include "limitmap.h"
 #include "lock.h"
+#include "lxcfs.h"
 #include "paths.h"
 #include "sysfilter.h"
 #include "state.h"
@@ -361,6 +362,29 @@ out:
 
 /* --- start --------------------------------------------------------------------------------- */
 
+/* lxcfs = auto uses lxcfs when it serves, yes requires it; a dead lxcfs mount is said. */
+static int use_lxcfs(const struct vx_conf *conf, bool *use, char *note, size_t len,
+		     struct vx_err *err)
+{
+	struct vx_err why;
+	int r;
+
+	*use = false;
+	if (strcmp(conf->lxcfs, "no") == 0)
+		return 0;
+	r = lxcfs_probe(&why);
+	*use = r > 0;
+	if (r > 0 || strcmp(conf->lxcfs, "auto") == 0) {
+		if (r < 0)
+			snprintf(note, len, "started without lxcfs: %.400s", why.msg);
+		return 0;
+	}
+	if (r < 0)
+		return vx_fail(err, why.code, "lxcfs = yes: %s", why.msg);
+	return vx_fail(err, ENOENT, "lxcfs = yes, but lxcfs is not running at %s (apt-get install "
+		       "lxcfs; see vctx.conf(5))", vx_paths.lxcfs);
+}
+
 /* What a crashed supervisor left: clean it, or refuse if its context still runs. */
 static int settle(const char *name, struct vx_runstate *st, struct vx_err *err)
 {
@@ -384,7 +408,8 @@ int ctx_start(const char *name, bool wait, struct start_result *res, struct vx_e
 	struct vx_conf conf;
 	struct vx_bpf bpf = { 0 };
 	struct stat sb;
-	char upper[PATH_MAX];
+	char upper[PATH_MAX], note[VX_ERR_MSG] = "";
+	bool lxcfs;
 	int pfd[2], status, r = -1;
 	ssize_t n;
 	pid_t pid;
@@ -408,6 +433,7 @@ int ctx_start(const char *name, bool wait, struct start_result *res, struct vx_e
 	if (r == 0)
 		storage_sweep(name);	/* what an interrupted command left */
 	if (r < 0 || (r = vnet_check(name, &conf, err)) < 0 ||
+	    (r = use_lxcfs(&conf, &lxcfs, note, sizeof(note), err)) < 0 ||
 	    (r = seccomp_build(&conf, &bpf, err)) < 0)
 		goto out;
 	r = -1;
@@ -423,7 +449,7 @@ int ctx_start(const char *name, bool wait, struct start_result *res, struct vx_e
 	}
 	if (pid == 0) {
 		struct sup_args a = { .name = name, .conf = &conf, .tpl = &t, .bpf = &bpf,
-				      .result_fd = pfd[1], .lock_fd = lock };
+				      .result_fd = pfd[1], .lock_fd = lock, .lxcfs = lxcfs };
 
 		close(pfd[0]);
 		sup_main(&a);
@@ -437,6 +463,7 @@ int ctx_start(const char *name, bool wait, struct start_result *res, struct vx_e
 	} else if (!res->ok) {
 		*err = res->err;
 	} else {
+		snprintf(res->note, sizeof(res->note), "%s", note);
 		r = 0;
 		goto out;
 	}

@@ -25,6 +25,7 @@
 #include "ctx.h"
 #include "paths.h"
 #include "relay.h"
+#include "rlimits.h"
 #include "sysfilter.h"
 #include "spawn.h"
 #include "state.h"
@@ -148,7 +149,8 @@ child(const struct vx_conf *conf, const struct vx_bpf *bpf, int pidfd, struct vx
 
 	if (conf->userns)
 		flags |= CLONE_NEWUSER;
-	if (cg_join_self(cg, &err) < 0)
+	/* With the host's credentials still: the context's limits, not the caller's. */
+	if (cg_join_self(cg, &err) < 0 || rlimits_apply(0, conf, &err) < 0)
 		goto fail;
 	if (setns(pidfd, flags) < 0) {
 		vx_failsys(&err, "cannot join the context's namespaces");

@@ -26,6 +26,7 @@ struct vx_paths {
 	char run[PATH_MAX];
 	char log[PATH_MAX];
 	char builders[PATH_MAX];	/* template builder scripts */
+	char lxcfs[PATH_MAX];		/* where lxcfs is mounted (lxcfs.service's default) */
 	char cgroup_parent[VX_NAME_MAX + 1];
 };
 

@@ -20,6 +20,8 @@
 #include <sys/sysmacros.h>
 
 #include "devices.h"
+#include "lxcfs.h"
+#include "paths.h"
 #include "spawn.h"
 #include "storage.h"
 #include "sys.h"
@@ -317,6 +319,26 @@ static int setup_proc(int root, struct vx_err *err)
 	return 0;
 }
 
+/* lxcfs's view over /proc and /sys: each file bound read-only, locked like the masks. */
+static int setup_lxcfs(int root, struct vx_err *err)
+{
+	unsigned i;
+
+	for (i = 0; i < lxcfs_nfiles; i++) {
+		char path[PATH_MAX + 64];
+		_cleanup_close_ int fd = -1;
+		bool dir = strncmp(lxcfs_files[i], "sys/", 4) == 0;
+
+		snprintf(path, sizeof(path), "%s/%s", vx_paths.lxcfs, lxcfs_files[i]);
+		fd = open(path, O_PATH | O_CLOEXEC | (dir ? O_DIRECTORY : 0));
+		if (fd < 0)
+			return vx_failsys(err, "lxcfs: cannot open %s", path);
+		if (bind_ro(fd, root, lxcfs_files[i], dir, MS_NOSUID | MS_NODEV | MS_NOEXEC, err) < 0)
+			return vx_prefix(err, "lxcfs");
+	}
+	return 0;
+}
+
 static int setup_sys(const struct vx_spawn *sp, int root, struct vx_err *err)
 {
 	unsigned i;
@@ -484,7 +506,7 @@ int rootfs_setup(const struct vx_spawn *sp, struct vx_err *err)
 	if (setup_binds(sp, root, err) < 0)
 		return -1;
 	if (setup_dev(sp, root, err) < 0 || setup_proc(root, err) < 0 ||
-	    setup_sys(sp, root, err) < 0)
+	    setup_sys(sp, root, err) < 0 || (sp->lxcfs && setup_lxcfs(root, err) < 0))
 		return -1;
 	if (sp->notifysock[0] && setup_notify(sp, root, err) < 0)
 		return -1;

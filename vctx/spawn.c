@@ -19,6 +19,7 @@
 #include <termios.h>
 
 #include "caps.h"
+#include "procstate.h"
 #include "sysfilter.h"
 #include "sys.h"
 #include "util.h"
@@ -208,17 +209,15 @@ static int child_exec(const struct vx_spawn *sp, struct vx_err *err)
 			 sp->notifysock[0] ? "NOTIFY_SOCKET=/run/host/notify" : NULL, NULL };
 	char buf[PATH_MAX], *argv[64], *save = NULL, *w;
 	unsigned argc = 0;
-	sigset_t none;
 
 	snprintf(buf, sizeof(buf), "%s", sp->init);
 	for (w = strtok_r(buf, " \t", &save); w && argc < ARRAY_SIZE(argv) - 1;
 	     w = strtok_r(NULL, " \t", &save))
 		argv[argc++] = w;
 	argv[argc] = NULL;
-	/* The supervisor blocks the signals it reads through a signalfd; init starts with
-	 * none blocked. */
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* The supervisor blocks the signals it reads through a signalfd, and vctx ignores
+	 * SIGPIPE: both survive execve.  init starts with every signal at its default. */
+	procstate_reset();
 	/* Everything but 0-2 closes at exec; the sync socket's EOF says "exec done". */
 	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		return vx_failsys(err, "close_range");

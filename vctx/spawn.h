@@ -55,6 +55,7 @@ struct vx_spawn {
 	char console[PATH_MAX];		/* host path of the console pty's slave */
 	char logsock[PATH_MAX];		/* host path of the /dev/log socket, "" if none */
 	char notifysock[PATH_MAX];	/* host path of the notify socket, "" if none */
+	bool lxcfs;			/* lxcfs's view of /proc over the context's */
 
 	struct vx_cgroup cg;
 	struct vx_bpf bpf;		/* the seccomp filter (len 0: none) */

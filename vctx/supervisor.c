@@ -26,6 +26,7 @@
 #include "logrelay.h"
 #include "paths.h"
 #include "ready.h"
+#include "rlimits.h"
 #include "state.h"
 #include "storage.h"
 #include "sys.h"
@@ -287,6 +288,10 @@ static int start_init(struct sup *s, struct vx_err *err)
 	phase(sp, PH_CGROUP, &t);
 
 	if (spawn_clone(sp, err) < 0)
+		return -1;
+	/* The child still has the host's credentials: its limits are the context's from its
+	 * first instruction, whatever the supervisor inherited from whoever started it. */
+	if (rlimits_apply(sp->pid, s->conf, err) < 0)
 		return -1;
 	phase(sp, PH_CLONE, &t);
 	if (spawn_map(sp, err) < 0)
@@ -769,6 +774,7 @@ void sup_main(const struct sup_args *a)
 	s.sp.conf = a->conf;
 	s.sp.tpl = a->tpl;
 	s.sp.name = a->name;
+	s.sp.lxcfs = a->lxcfs;
 	snprintf(s.sp.init, sizeof(s.sp.init), "%s", a->conf->init[0] ? a->conf->init : a->tpl->init);
 	s.stop_signal = a->conf->stop_signal ? a->conf->stop_signal : a->tpl->stop_signal;
 	s.sp.bpf = *a->bpf;

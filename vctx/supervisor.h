@@ -24,6 +24,7 @@ struct start_result {
 	int32_t init;
 	struct vx_err err;
 	uint64_t phase_ns[PH_COUNT];
+	char note[VX_ERR_MSG];	/* something the admin should know, "" if nothing */
 };
 
 struct sup_args {
@@ -33,6 +34,7 @@ struct sup_args {
 	const struct vx_bpf *bpf;	/* the seccomp filter, built before anything changed */
 	int result_fd;		/* write end of the pipe `vctx start` reads */
 	int lock_fd;		/* the command lock, held until the context is up */
+	bool lxcfs;		/* bind lxcfs's files over /proc and /sys (lxcfs.h) */
 };
 
 void __attribute__((noreturn)) sup_main(const struct sup_args *a);
