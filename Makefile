@@ -39,7 +39,7 @@ DEB_BENCH = crun lxc systemd-container bubblewrap
 CORE_SRC = vctx/err.c vctx/util.c vctx/parse.c vctx/ini.c vctx/conf.c vctx/cfgedit.c \
 	   vctx/paths.c vctx/idrange.c vctx/lock.c vctx/state.c vctx/template.c vctx/limitmap.c \
 	   vctx/bootplan.c vctx/devices.c vctx/escape.c vctx/procstate.c \
-	   vctx/importpolicy.c vctx/rlimits.c
+	   vctx/importpolicy.c vctx/rlimits.c vctx/resolv.c
 # The manager proper: one file per kernel concern, one thin file per command (cmd-*.c).
 VCTX_SRC = $(filter-out $(CORE_SRC) vctx/exec-helper.c,$(wildcard vctx/*.c))
 VNET_SRC = $(filter-out vnet/main.c,$(wildcard vnet/*.c))

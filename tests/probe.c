@@ -32,6 +32,9 @@
  *                           send N messages to /dev/log as fast as it takes them
  *   probe tun NAME          make a tun device through /dev/net/tun; "created NAME" if the
  *                           kernel then knows the interface, else the error
+ *   probe waitmount DIR SECONDS
+ *                           wait (poll on /proc/self/mountinfo, which wakes at every change of
+ *                           the mount table) until DIR is a mount point; exit 0, or 1
  *   probe wait-dad IF SECONDS
  *                           wait (rtnetlink events) until no address of IF is tentative
  *                           (duplicate address detection done); exit 0, or 1 after SECONDS
@@ -661,6 +664,43 @@ static int setmac(const char *ifname, const char *mac)
 	return 0;
 }
 
+static int is_mounted(const char *dir)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096], mp[4096];
+	int found = 0;
+
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "%*s %*s %*s %*s %4095s", mp) == 1 && strcmp(mp, dir) == 0;
+	if (f)
+		fclose(f);
+	return found;
+}
+
+static int waitmount(const char *dir, int seconds)
+{
+	int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	time_t end = time(NULL) + seconds;
+
+	if (fd < 0)
+		return 2;
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLPRI };
+		char buf[65536];
+		time_t left;
+
+		/* Read it through: poll reports the next change after that. */
+		lseek(fd, 0, SEEK_SET);
+		while (read(fd, buf, sizeof(buf)) > 0)
+			;
+		if (is_mounted(dir))
+			return 0;
+		left = end - time(NULL);
+		if (left <= 0 || poll(&p, 1, left * 1000) <= 0)
+			return is_mounted(dir) ? 0 : 1;
+	}
+}
+
 /* Is an address of ifindex still tentative?  A dump of the IPv6 addresses. */
 static int dad_pending(int nl, unsigned ifindex)
 {
@@ -748,6 +788,8 @@ static int idmap_plant(const char *pid, const char *dir, const char *name)
 
 int main(int argc, char **argv)
 {
+	if (argc == 4 && strcmp(argv[1], "waitmount") == 0)
+		return waitmount(argv[2], atoi(argv[3]));
 	if (argc == 4 && strcmp(argv[1], "wait-dad") == 0)
 		return wait_dad(argv[2], atoi(argv[3]));
 	if (argc == 5 && strcmp(argv[1], "idmap-plant") == 0)

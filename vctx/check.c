@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "lxcfs.h"
 #include "nl.h"
 #include "vnet.h"
 #include "paths.h"
@@ -447,6 +448,21 @@ static int p_loop(const struct feature *f, char *detail)
 	return 0;
 }
 
+static int p_lxcfs(const struct feature *f, char *detail)
+{
+	struct vx_err err;
+	int r = lxcfs_probe(&err);
+
+	(void)f;
+	if (r > 0)
+		detailf(detail, "serving at %s", vx_paths.lxcfs);
+	else if (r < 0)
+		detailf(detail, "%s", err.msg);
+	else
+		detailf(detail, "not running at %s (apt-get install lxcfs)", vx_paths.lxcfs);
+	return r > 0 ? 0 : -1;
+}
+
 static int p_devprog(const struct feature *f, char *detail)
 {
 	struct vx_err err;
@@ -522,6 +538,9 @@ static struct feature features[] = {
 	  "mode = macvlan does not work", p_link, 0, "macvlan" },
 	{ "loop", "loop devices", false, "CONFIG_BLK_DEV_LOOP", "5.8",
 	  "disk = (a size-capped file system per context) does not work", p_loop },
+	{ "lxcfs", "lxcfs", false, "CONFIG_FUSE_FS", "2.6.14",
+	  "contexts see the host's memory, CPUs and uptime in /proc (free, top, uptime); "
+	  "lxcfs = yes cannot start", p_lxcfs },
 };
 
 /* --- host settings: advice, not requirements ------------------------------------------------- */

@@ -20,6 +20,7 @@
 
 #include "caps.h"
 #include "procstate.h"
+#include "resolv.h"
 #include "sysfilter.h"
 #include "sys.h"
 #include "util.h"
@@ -171,17 +172,37 @@ static void child_etc_hostname(const char *hostname)
 		write_full(fd, "\n", 1);
 }
 
-/* The name servers of the config, when it names any; otherwise the guest's own file stays. */
-static void child_resolv_conf(const struct vx_conf *conf)
+/* The name servers of the config, when it names any; else, when the guest's own file is
+ * empty, the host's; a file the tenant wrote stays. */
+static void child_resolv_conf(const struct vx_conf *conf, const char *host)
 {
 	_cleanup_close_ int fd = -1;
+	struct stat st;
 	unsigned i;
 
-	if (!conf->nameserver.n)
+	if (!conf->nameserver.n &&
+	    (!host[0] || (lstat("/etc/resolv.conf", &st) == 0 && st.st_size > 0)))
 		return;
 	fd = open("/etc/resolv.conf", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd >= 0 && !conf->nameserver.n)
+		write_full(fd, host, strlen(host));
 	for (i = 0; fd >= 0 && i < conf->nameserver.n; i++)
 		dprintf(fd, "nameserver %s\n", conf->nameserver.v[i]);
+}
+
+/* "127.0.1.1 HOSTNAME" in /etc/hosts (sudo and friends resolve their own name); the tenant's
+ * other lines stay.  Replaced whole: a reader never sees half a file. */
+static void child_etc_hosts(const char *hostname)
+{
+	_cleanup_free_ char *old = read_text("/etc/hosts", 1 << 20, NULL), *new = NULL;
+	_cleanup_close_ int fd = -1;
+
+	new = resolv_hosts(old, hostname);
+	if (!new || (old && strcmp(old, new) == 0))
+		return;
+	fd = open("/etc/.hosts.vctx", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0 || write_full(fd, new, strlen(new)) < 0 || rename("/etc/.hosts.vctx", "/etc/hosts"))
+		unlink("/etc/.hosts.vctx");
 }
 
 static int child_console(struct vx_err *err)
@@ -258,7 +279,8 @@ static void __attribute__((noreturn)) child_main(struct vx_spawn *sp)
 		goto fail;
 	}
 	child_etc_hostname(conf->hostname);
-	child_resolv_conf(conf);
+	child_etc_hosts(conf->hostname);
+	child_resolv_conf(conf, sp->host_resolv);
 	if (child_console(&err) < 0)
 		goto fail;
 	if (spawn_policy(conf, &sp->bpf, &err) < 0)

@@ -56,6 +56,7 @@ struct vx_spawn {
 	char logsock[PATH_MAX];		/* host path of the /dev/log socket, "" if none */
 	char notifysock[PATH_MAX];	/* host path of the notify socket, "" if none */
 	bool lxcfs;			/* lxcfs's view of /proc over the context's */
+	char host_resolv[512];		/* the host's name servers, "nameserver X" lines */
 
 	struct vx_cgroup cg;
 	struct vx_bpf bpf;		/* the seccomp filter (len 0: none) */

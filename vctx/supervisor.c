@@ -26,6 +26,7 @@
 #include "logrelay.h"
 #include "paths.h"
 #include "ready.h"
+#include "resolv.h"
 #include "rlimits.h"
 #include "state.h"
 #include "storage.h"
@@ -182,6 +183,23 @@ static int sup_rundir(struct sup *s, struct vx_err *err)
 	    (mkdir(s->sp.lower, 0700) < 0 && errno != EEXIST))
 		return vx_failsys(err, "cannot create %s", s->sp.stage);
 	return sup_devdir(s, err);
+}
+
+/* The host's name servers a context can reach, for one whose resolv.conf is empty: its own
+ * file, or systemd-resolved's upstream list behind the 127.0.0.53 stub. */
+static void sup_host_resolv(struct vx_spawn *sp)
+{
+	static const char *const files[] = { "/etc/resolv.conf", "/run/systemd/resolve/resolv.conf" };
+	unsigned i;
+
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		char text[8192];
+
+		/* The host's files, symlinks and all (resolvconf, systemd-resolved). */
+		if (read_file_at(AT_FDCWD, files[i], text, sizeof(text)) > 0 &&
+		    resolv_servers(text, sp->host_resolv, sizeof(sp->host_resolv)))
+			return;
+	}
 }
 
 static int sup_signals(struct sup *s, struct vx_err *err)
@@ -775,6 +793,7 @@ void sup_main(const struct sup_args *a)
 	s.sp.tpl = a->tpl;
 	s.sp.name = a->name;
 	s.sp.lxcfs = a->lxcfs;
+	sup_host_resolv(&s.sp);
 	snprintf(s.sp.init, sizeof(s.sp.init), "%s", a->conf->init[0] ? a->conf->init : a->tpl->init);
 	s.stop_signal = a->conf->stop_signal ? a->conf->stop_signal : a->tpl->stop_signal;
 	s.sp.bpf = *a->bpf;

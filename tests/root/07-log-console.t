@@ -60,7 +60,7 @@ ok $([ "$REPORTS" -ge 1 ] && [ "$REPORTS" -le 10 ] && echo 0 || echo 1) \
 vx set "$A" log-rate= log-burst= > /dev/null && vx start "$A"
 
 # Real clients: util-linux logger and a Debian context's systemd.
-t_debian deb-systemd systemd openssh-server,iputils-ping,iproute2,procps
+t_debian deb-systemd systemd openssh-server
 D=$(ctx ld); G=$(ctx lg)
 vx create "$D" --template deb-systemd && vx start "$D"
 is "$(t_wait_systemd "$D")" "running" "systemd boots with the host serving /dev/log"

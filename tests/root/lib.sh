@@ -175,18 +175,20 @@ t_cgfile() {
 	return 1
 }
 
-# t_debian NAME INIT [PACKAGES]: a Debian template.  Built with debootstrap unless a cached
-# tree from an earlier run is at hand (VCTX_TEST_CACHE; VCTX_TEST_NO_CACHE=1 ignores it), in
-# which case it is imported through the tarball builder.  A fresh build is cached.
+# t_debian NAME INIT [PACKAGES [OPTION]]: a Debian template.  Built with debootstrap unless a
+# cached tree from an earlier run is at hand (VCTX_TEST_CACHE; VCTX_TEST_NO_CACHE=1 ignores
+# it), in which case it is imported through the tarball builder.  A fresh build is cached,
+# named after what made it (the builder's text, the packages, the option).
 T_CACHE=${VCTX_TEST_CACHE:-/var/cache/vctx-tests}
 t_debian() {
-	_c="$T_CACHE/debian-$2.tar"
+	_k=$(cat "$T_TOP/templates/debian" "$T_TOP/templates/lib.sh" | cksum | cut -d' ' -f1)
+	_c="$T_CACHE/debian-$2-$(printf '%s %s %s' "$_k" "${3:-}" "${4:-}" | cksum | cut -d' ' -f1).tar"
 	if [ -z "${VCTX_TEST_NO_CACHE:-}" ] && [ -f "$_c" ]; then
 		vx template build "$1" --from tarball --file "$_c" >/dev/null 2>&1
 		return
 	fi
-	vx template build "$1" --from debian --init "$2" ${3:+--include "$3"} >/dev/null 2>&1 ||
-		return 1
+	vx template build "$1" --from debian --init "$2" ${3:+--include "$3"} ${4:+"$4"} \
+		>/dev/null 2>&1 || return 1
 	mkdir -p "$T_CACHE" &&
 		tar -C "$VCTX_PREFIX/var/lib/vctx/templates/$1/rootfs" --numeric-owner --xattrs \
 			-cf "$_c.tmp" . && mv "$_c.tmp" "$_c"
