@@ -8,30 +8,30 @@
 
 #include "ctl.h"
 #include "ctx.h"
+#include "handle.h"
 #include "state.h"
 #include "tty.h"
 
 int console_attach(const char *name, const char *escape, struct vx_err *err)
 {
-	struct vx_runstate st;
-	struct vx_conf conf;
-	char ans[64];
+	struct vx_handle h;
+	char ans[64], keys[8];
 	int fd, r;
 
-	if (ctx_load(name, &conf, err) < 0)
+	/* The keys of the config it runs on: a NAME.conf with a typo does not lock one out. */
+	if (handle_open(&h, name, H_RUNCONF, err) < 0)
 		return -1;
-	if (!escape)
-		escape = conf.console_escape;
-	conf_free(&conf);
-	if (conf_check_value("console-escape", escape, err) < 0)
-		return -1;
-	if (state_probe(name, &st, err) < 0)
-		return -1;
-	r = st.supervised && st.state != VX_STOPPED;
-	state_free(&st);
+	snprintf(keys, sizeof(keys), "%s", escape ? escape : h.conf.console_escape);
+	escape = keys;
+	if (h.warning[0])
+		fprintf(stderr, "vctx: %s: warning: %s\r\n", name, h.warning);
+	r = h.st.supervised && h.st.state != VX_STOPPED;
 	if (!r)
-		return vx_fail(err, ESRCH, "%s is not running%s", name,
-			       st.init_alive ? " under its supervisor" : "");
+		vx_fail(err, ESRCH, "%s is not running%s", name,
+			h.st.init_alive ? " under its supervisor" : "");
+	handle_close(&h);
+	if (!r || conf_check_value("console-escape", escape, err) < 0)
+		return -1;
 	fd = ctl_request(name, "console", ans, sizeof(ans), err);
 	if (fd < 0)
 		return -1;

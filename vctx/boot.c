@@ -179,8 +179,8 @@ static void __attribute__((noreturn)) work(const struct boot_node *n, bool stopp
 	if (!stopping)
 		alarm((n->timeout_ms + 999) / 1000);
 	if (stopping) {
-		r = ctx_stop(n->name, VX_TIMEOUT_CONFIG, false, true, &err);
-		if (r < 0 && err.code == ESRCH)
+		r = ctx_stop(n->name, VX_TIMEOUT_CONFIG, false, true, NULL, 0, &err);
+		if (r > 0)
 			r = 0;
 	} else {
 		r = ctx_start(n->name, true, &res, &err);
@@ -381,7 +381,7 @@ static int go(const struct boot_opts *o, bool stopping, struct vx_err *err)
 
 		for (i = 0; i < p.n; i++)
 			if (p.v[i].state != B_DONE && is_running(p.v[i].name) &&
-			    ctx_stop(p.v[i].name, 0, true, true, NULL) == 0)
+			    ctx_stop(p.v[i].name, 0, true, true, NULL, 0, NULL) == 0)
 				printf("%9s %-24s killed\n", "", p.v[i].name);
 	}
 	boot_free(&p);

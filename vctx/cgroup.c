@@ -812,6 +812,27 @@ static int rmdir_tree(const char *dir)
 	return r;
 }
 
+/* The contexts' parent cgroup goes with the last context in it (a start makes it again). */
+static void cg_remove_parent(const char *path)
+{
+	char parent[256], v2dir[PATH_MAX + 260];
+	const char *slash = strrchr(path, '/');
+	struct cgroup *lc;
+
+	if (!slash || slash == path)
+		return;
+	snprintf(parent, sizeof(parent), "%.*s", (int)(slash - path), path);
+	lc = cgroup_new_cgroup(parent);
+	if (lc && describe(lc, NULL) == 0)
+		cgroup_delete_cgroup_ext(lc, CGFLAG_DELETE_EMPTY_ONLY | CGFLAG_DELETE_IGNORE_MIGRATION);
+	if (lc)
+		cgroup_free(&lc);
+	if (host.layout == VX_CG_HYBRID || host.layout == VX_CG_V2) {
+		snprintf(v2dir, sizeof(v2dir), "%s/%s", host.v2mnt, parent);
+		rmdir(v2dir);
+	}
+}
+
 int cg_destroy(const char *path, struct vx_err *err)
 {
 	struct cgroup *lc;
@@ -836,6 +857,7 @@ int cg_destroy(const char *path, struct vx_err *err)
 	cgroup_free(&lc);
 	if (r && r != ECGROUPNOTEXIST)
 		return vx_fail(err, EBUSY, "cannot remove cgroup %s: %s", path, cgroup_strerror(r));
+	cg_remove_parent(path);
 	/* What v2_dir made (on v2, libcgroup removes only what it knows a controller of). */
 	if (host.layout == VX_CG_HYBRID || host.layout == VX_CG_V2) {
 		snprintf(v2dir, sizeof(v2dir), "%s/%s", host.v2mnt, path);

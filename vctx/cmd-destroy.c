@@ -11,6 +11,7 @@ int cmd_destroy(int argc, char **argv)
 					      { "wait", no_argument, NULL, 'w' },
 					      { NULL, 0, NULL, 0 } };
 	bool force = false, wait = false;
+	char warning[VX_ERR_MSG];
 	struct vx_err err;
 	int o;
 
@@ -23,7 +24,8 @@ int cmd_destroy(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return cmd_usage("destroy");
-	if (ctx_destroy(argv[optind], force, wait, &err) < 0)
+	if (ctx_destroy(argv[optind], force, wait, warning, sizeof(warning), &err) < 0)
 		return cmd_fail(&err);
+	cmd_warn(argv[optind], warning);
 	return 0;
 }

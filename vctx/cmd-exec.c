@@ -17,6 +17,7 @@ int cmd_exec(int argc, char **argv)
 					      { "cwd", required_argument, NULL, 'C' },
 					      { NULL, 0, NULL, 0 } };
 	struct vx_exec x = { 0 };
+	char warning[VX_ERR_MSG];
 	struct vx_err err;
 	const char *name;
 	int o, r, tty = -1;
@@ -44,13 +45,17 @@ int cmd_exec(int argc, char **argv)
 	/* As lxc-attach and incus exec do: a pty when used from a terminal (both ends), pipes
 	 * when either end is a file or a pipe (a pty would turn \n into \r\n there). */
 	x.tty = tty >= 0 ? tty : isatty(0) && isatty(1);
-	r = ctx_exec(name, &x, &err);
-	return r < 0 ? cmd_fail(&err) : r;
+	r = ctx_exec(name, &x, warning, sizeof(warning), &err);
+	if (r < 0)
+		return cmd_fail(&err);
+	cmd_warn(name, warning);
+	return r;
 }
 
 int cmd_enter(int argc, char **argv)
 {
 	struct vx_exec x = { .tty = true };
+	char warning[VX_ERR_MSG];
 	struct vx_err err;
 	int r;
 
@@ -62,6 +67,9 @@ int cmd_enter(int argc, char **argv)
 			"use 'vctx exec %s -- sh'", argv[1]);
 		return cmd_fail(&err);
 	}
-	r = ctx_exec(argv[1], &x, &err);
-	return r < 0 ? cmd_fail(&err) : r;
+	r = ctx_exec(argv[1], &x, warning, sizeof(warning), &err);
+	if (r < 0)
+		return cmd_fail(&err);
+	cmd_warn(argv[1], warning);
+	return r;
 }

@@ -8,6 +8,7 @@
 #include "cgroup.h"
 #include "cmd.h"
 #include "ctx.h"
+#include "handle.h"
 #include "devices.h"
 #include "state.h"
 #include "storage.h"
@@ -15,6 +16,7 @@
 
 struct info {
 	const char *name;
+	struct vx_handle h;
 	struct vx_conf conf;
 	struct vx_runstate st;
 	bool conf_ok;
@@ -23,16 +25,24 @@ struct info {
 	struct cg_stats use;
 };
 
+/* A running context is shown with the config it runs on; why NAME.conf was not used, or
+ * could not be, goes to conf_error. */
 static void gather(const char *name, struct info *in)
 {
 	struct vx_err err;
 
 	memset(in, 0, sizeof(*in));
 	in->name = name;
-	in->conf_ok = ctx_load(name, &in->conf, &err) == 0;
-	if (!in->conf_ok)
+	if (handle_open(&in->h, name, H_RUNCONF, &err) < 0) {
 		snprintf(in->conf_error, sizeof(in->conf_error), "%s", err.msg);
-	state_probe(name, &in->st, &err);
+		state_probe(name, &in->st, &err);
+	} else {
+		in->conf_ok = in->h.have_conf;
+		snprintf(in->conf_error, sizeof(in->conf_error), "%s", in->h.warning);
+		/* The handle keeps owning them; release() lets it free them. */
+		in->conf = in->h.conf;
+		in->st = in->h.st;
+	}
 	if (in->st.state == VX_RUNNING && in->st.started && now_realtime() >= in->st.started)
 		in->uptime = now_realtime() - in->st.started;
 	if (in->st.state != VX_STOPPED && in->st.cgroup[0])
@@ -41,9 +51,10 @@ static void gather(const char *name, struct info *in)
 
 static void release(struct info *in)
 {
-	if (in->conf_ok)
-		conf_free(&in->conf);
-	state_free(&in->st);
+	if (in->h.have_conf || in->h.have_state)
+		handle_close(&in->h);
+	else
+		state_free(&in->st);
 }
 
 static void json_info(const struct info *in)
@@ -212,6 +223,7 @@ int cmd_status(int argc, char **argv)
 		release(&in);
 		return 1;
 	}
+	cmd_warn(in.name, in.conf_error);
 	if (json) {
 		json_info(&in);
 		printf("\n");

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* vctx logs [-f] [--console] [--raw] NAME */
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 
 #include "cmd.h"
 #include "ctx.h"
+#include "handle.h"
 #include "escape.h"
 #include "paths.h"
 #include "util.h"
@@ -18,7 +20,7 @@ int cmd_logs(int argc, char **argv)
 	bool follow = false, console = false, raw = false;
 	struct escape_stream esc = { .flags = ESCAPE_KEEP_NL };
 	char path[PATH_MAX];
-	struct vx_conf conf;
+	struct vx_handle h;
 	struct vx_err err;
 	int o;
 
@@ -32,9 +34,15 @@ int cmd_logs(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return cmd_usage("logs");
-	if (ctx_load(argv[optind], &conf, &err) < 0)
+	/* Logs need the name only: a config with a typo in it does not hide them. */
+	if (handle_open(&h, argv[optind], H_STATE | H_ANY, &err) < 0)
 		return cmd_fail(&err);
-	conf_free(&conf);
+	o = h.exists || h.st.have_record;
+	handle_close(&h);
+	if (!o) {
+		vx_fail(&err, ENOENT, "context '%s' does not exist (see 'vctx list')", argv[optind]);
+		return cmd_fail(&err);
+	}
 	if (path_logdir(path, sizeof(path), argv[optind], console ? "console.log" : "syslog") < 0)
 		return 1;
 	/* What a tenant wrote reaches the admin's terminal escaped; a console transcript's

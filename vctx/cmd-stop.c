@@ -3,6 +3,7 @@
  * vctx restart [--timeout SECONDS] [--wait] NAME */
 #include <errno.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -40,17 +41,30 @@ static int stop_opts(const char *cmd, int argc, char **argv, uint64_t *timeout, 
 	return 0;
 }
 
+/* One line about a config that no longer parses: the command worked without it. */
+void cmd_warn(const char *name, const char *warning)
+{
+	if (warning[0])
+		fprintf(stderr, "vctx: %s: warning: %s\n", name, warning);
+}
+
 int cmd_stop(int argc, char **argv)
 {
 	bool kill = false, wait = false;
+	char warning[VX_ERR_MSG];
 	struct vx_err err;
 	uint64_t timeout;
 	int r = stop_opts("stop", argc, argv, &timeout, &kill, &wait);
 
 	if (r)
 		return r;
-	if (ctx_stop(argv[optind], timeout, kill, wait, &err) < 0)
+	r = ctx_stop(argv[optind], timeout, kill, wait, warning, sizeof(warning), &err);
+	if (r < 0)
 		return cmd_fail(&err);
+	cmd_warn(argv[optind], warning);
+	/* Stopping a stopped context succeeds, as systemctl stop of a stopped unit does. */
+	if (r > 0)
+		fprintf(stderr, "vctx: %s was not running\n", argv[optind]);
 	return 0;
 }
 
@@ -64,7 +78,7 @@ int cmd_restart(int argc, char **argv)
 
 	if (r)
 		return r;
-	if (ctx_stop(argv[optind], timeout, false, wait, &err) < 0 && err.code != ESRCH)
+	if (ctx_stop(argv[optind], timeout, false, wait, NULL, 0, &err) < 0)
 		return cmd_fail(&err);
 	if (ctx_start(argv[optind], wait, &res, &err) < 0)
 		return cmd_fail(&err);

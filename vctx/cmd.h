@@ -27,6 +27,8 @@ extern const struct vx_cmd vx_cmds[];
 
 /* Print "vctx: message" and return 1. */
 int cmd_fail(const struct vx_err *err);
+/* Print "vctx: NAME: warning: WARNING" unless warning is empty. */
+void cmd_warn(const char *name, const char *warning);
 /* Print "vctx: usage: vctx CMD ARGS" for the named command and return EXIT_USAGE. */
 int cmd_usage(const char *name);
 

@@ -15,6 +15,7 @@
 #include "cfgedit.h"
 #include "cgroup.h"
 #include "ctl.h"
+#include "handle.h"
 #include "idrange.h"
 #include "limitmap.h"
 #include "lock.h"
@@ -402,10 +403,9 @@ static int settle(const char *name, struct vx_runstate *st, struct vx_err *err)
 
 int ctx_start(const char *name, bool wait, struct start_result *res, struct vx_err *err)
 {
-	_cleanup_close_ int lock = -1;
+	struct vx_handle h;
 	struct vx_runstate st;
 	struct vx_template t;
-	struct vx_conf conf;
 	struct vx_bpf bpf = { 0 };
 	struct stat sb;
 	char upper[PATH_MAX], note[VX_ERR_MSG] = "";
@@ -415,26 +415,24 @@ int ctx_start(const char *name, bool wait, struct start_result *res, struct vx_e
 	pid_t pid;
 
 	memset(res, 0, sizeof(*res));
-	if (ctx_load(name, &conf, err) < 0)
+	/* The lock first: a destroy that got there before leaves nothing to start. */
+	if (paths_mkdirs(err) < 0 ||
+	    handle_open(&h, name, H_LOCK | (wait ? H_WAIT : 0) | H_CONF, err) < 0)
 		return -1;
-	if (template_load(conf.template, &t, err) < 0 ||
-	    path_ctxdir(upper, sizeof(upper), name, conf.disk.set ? "disk.img" : "upper") < 0 ||
-	    paths_mkdirs(err) < 0)
+	if (template_load(h.conf.template, &t, err) < 0 ||
+	    path_ctxdir(upper, sizeof(upper), name, h.conf.disk.set ? "disk.img" : "upper") < 0)
 		goto out;
 	if (stat(upper, &sb) < 0) {
 		vx_failsys(err, "the storage of %s is missing (%s)", name, upper);
 		goto out;
 	}
-	lock = ctx_lock(name, wait, err);
-	if (lock < 0)
-		goto out;
 	r = settle(name, &st, err);
 	state_free(&st);
 	if (r == 0)
 		storage_sweep(name);	/* what an interrupted command left */
-	if (r < 0 || (r = vnet_check(name, &conf, err)) < 0 ||
-	    (r = use_lxcfs(&conf, &lxcfs, note, sizeof(note), err)) < 0 ||
-	    (r = seccomp_build(&conf, &bpf, err)) < 0)
+	if (r < 0 || (r = vnet_check(name, &h.conf, err)) < 0 ||
+	    (r = use_lxcfs(&h.conf, &lxcfs, note, sizeof(note), err)) < 0 ||
+	    (r = seccomp_build(&h.conf, &bpf, err)) < 0)
 		goto out;
 	r = -1;
 	if (pipe2(pfd, O_CLOEXEC) < 0) {
@@ -448,8 +446,9 @@ int ctx_start(const char *name, bool wait, struct start_result *res, struct vx_e
 		goto out;
 	}
 	if (pid == 0) {
-		struct sup_args a = { .name = name, .conf = &conf, .tpl = &t, .bpf = &bpf,
-				      .result_fd = pfd[1], .lock_fd = lock, .lxcfs = lxcfs };
+		struct sup_args a = { .name = name, .conf = &h.conf, .tpl = &t, .bpf = &bpf,
+				      .result_fd = pfd[1], .lock_fd = h.lock, .lxcfs = lxcfs,
+				      .conftext = h.text };
 
 		close(pfd[0]);
 		sup_main(&a);
@@ -474,7 +473,7 @@ int ctx_start(const char *name, bool wait, struct start_result *res, struct vx_e
 	vx_prefix(err, "cannot start %s", name);
 out:
 	seccomp_free(&bpf);
-	conf_free(&conf);
+	handle_close(&h);
 	return r;
 }
 
@@ -497,12 +496,14 @@ static int stop_orphan(const char *name, struct vx_runstate *st, const struct vx
 {
 	_cleanup_close_ int pidfd = vx_pidfd_open(st->init);
 	struct vx_template t;
-	int sig = conf->stop_signal;
+	int sig = conf ? conf->stop_signal : 0;
 
 	if (pidfd < 0 || proc_start_time(st->init) != st->init_start)
 		return sup_cleanup(name, st, err);	/* exited meanwhile */
+	/* Without a config (it does not parse): the template the run state names. */
 	if (!sig)
-		sig = template_load(conf->template, &t, NULL) == 0 ? t.stop_signal : SIGTERM;
+		sig = template_load(conf ? conf->template : st->template, &t, NULL) == 0
+			      ? t.stop_signal : SIGTERM;
 	if (!kill && timeout_ms) {
 		vx_pidfd_send_signal(pidfd, sig);
 		if (wait_exit(pidfd, timeout_ms > INT32_MAX ? INT32_MAX : (int)timeout_ms))
@@ -514,88 +515,117 @@ static int stop_orphan(const char *name, struct vx_runstate *st, const struct vx
 	return sup_cleanup(name, st, err);
 }
 
-int ctx_stop(const char *name, uint64_t timeout_ms, bool kill, bool wait, struct vx_err *err)
+int ctx_stop(const char *name, uint64_t timeout_ms, bool kill, bool wait, char *warning,
+	     size_t wlen, struct vx_err *err)
 {
-	_cleanup_close_ int lock = -1, fd = -1;
-	struct vx_runstate st;
-	struct vx_conf conf;
+	_cleanup_close_ int fd = -1;
+	struct vx_handle h;
 	char req[64], ans[64];
 	int r = 0;
 
-	if (ctx_load(name, &conf, err) < 0)
+	/* A running context stops on the config it started with, whatever NAME.conf says now. */
+	if (handle_open(&h, name, H_LOCK | (wait ? H_WAIT : 0) | H_RUNCONF | H_ANY, err) < 0)
 		return -1;
+	if (warning)
+		snprintf(warning, wlen, "%s", h.warning);
 	if (timeout_ms == VX_TIMEOUT_CONFIG)
-		timeout_ms = conf.stop_timeout_ms;
-	lock = ctx_lock(name, wait, err);
-	if (lock < 0 || state_probe(name, &st, err) < 0) {
-		conf_free(&conf);
-		return -1;
-	}
-	if (st.supervised) {
+		timeout_ms = h.have_conf ? h.conf.stop_timeout_ms : 30000;
+	if (h.st.supervised) {
 		snprintf(req, sizeof(req), kill ? "kill" : "stop %llu",
 			 (unsigned long long)timeout_ms);
 		fd = ctl_request(name, req, ans, sizeof(ans), err);
 		if (fd < 0 || sup_wait_exit(name, err) < 0)
 			r = -1;
-	} else if (st.init_alive) {
-		r = stop_orphan(name, &st, &conf, timeout_ms, kill, err);
-	} else if (st.have_record) {
-		r = sup_cleanup(name, &st, err);
+	} else if (h.st.init_alive) {
+		r = stop_orphan(name, &h.st, h.have_conf ? &h.conf : NULL, timeout_ms, kill, err);
+	} else if (h.st.have_record) {
+		r = sup_cleanup(name, &h.st, err);
+	} else if (!h.have_conf && !h.warning[0]) {
+		r = vx_fail(err, ENOENT, "context '%s' does not exist (see 'vctx list')", name);
 	} else {
-		r = vx_fail(err, ESRCH, "%s is not running", name);
+		/* Already stopped: done, as systemctl stop says of a stopped unit. */
+		r = 1;
 	}
-	state_free(&st);
-	conf_free(&conf);
+	handle_close(&h);
 	return r;
 }
 
 /* --- destroy ------------------------------------------------------------------------------- */
 
-int ctx_destroy(const char *name, bool force, bool wait, struct vx_err *err)
+/* A destroy first takes the config away under a ".destroy" name: from then on the context is
+ * gone for every command, and this finishes what such a destroy began (the storage, the logs,
+ * then the renamed config last). */
+static int destroy_rest(const char *name, struct vx_err *err)
 {
-	char path[PATH_MAX], dir[PATH_MAX], log[PATH_MAX];
-	_cleanup_close_ int lock = -1;
-	struct vx_runstate st;
-	struct vx_conf conf;
+	char gone[PATH_MAX], dir[PATH_MAX], log[PATH_MAX];
 
-	if (ctx_load(name, &conf, err) < 0)
+	if (path_ctxdir(dir, sizeof(dir), name, NULL) < 0 ||
+	    path_logdir(log, sizeof(log), name, NULL) < 0 ||
+	    xsnprintf(gone, sizeof(gone), "%s/.%s.conf.destroy", vx_paths.etc, name) < 0)
+		return vx_fail(err, ENAMETOOLONG, "path too long");
+	if (rm_rf(dir, err) < 0)
 		return -1;
-	conf_free(&conf);
-	if (state_probe(name, &st, err) < 0)
+	rm_rf(log, NULL);
+	if (unlink(gone) < 0 && errno != ENOENT)
+		return vx_failsys(err, "cannot remove %s", gone);
+	return 0;
+}
+
+int ctx_destroy_finish(const char *name)
+{
+	char gone[PATH_MAX];
+
+	if (xsnprintf(gone, sizeof(gone), "%s/.%s.conf.destroy", vx_paths.etc, name) < 0 ||
+	    access(gone, F_OK) < 0)
+		return 0;
+	return destroy_rest(name, NULL);
+}
+
+int ctx_destroy(const char *name, bool force, bool wait, char *warning, size_t wlen,
+		struct vx_err *err)
+{
+	char path[PATH_MAX], gone[PATH_MAX];
+	struct vx_handle h;
+	int r = -1;
+
+	if (handle_open(&h, name, H_STATE | H_ANY | (force ? 0 : H_CONF), err) < 0)
 		return -1;
-	if (st.supervised || st.init_alive) {
-		state_free(&st);
+	if (handle_alive(&h)) {
+		handle_close(&h);
 		if (!force)
 			return vx_fail(err, EBUSY, "%s is running: stop it first (or use --force)",
 				       name);
-		if (ctx_stop(name, 0, true, wait, err) < 0)
+		if (ctx_stop(name, 0, true, wait, NULL, 0, err) < 0)
 			return -1;
+	} else {
+		handle_close(&h);
 	}
-	state_free(&st);
-	lock = ctx_lock(name, wait, err);
-	if (lock < 0 || state_probe(name, &st, err) < 0)
+	if (handle_open(&h, name, H_LOCK | (wait ? H_WAIT : 0) | H_STATE | H_ANY |
+				  (force ? 0 : H_CONF), err) < 0)
 		return -1;
-	if (st.supervised || st.init_alive) {
-		state_free(&st);
-		return vx_fail(err, EBUSY, "%s was started again meanwhile", name);
+	if (warning)
+		snprintf(warning, wlen, "%s", h.warning);
+	if (handle_alive(&h)) {
+		vx_fail(err, EBUSY, "%s was started again meanwhile", name);
+		goto out;
 	}
-	if (st.have_record && sup_cleanup(name, &st, err) < 0) {
-		state_free(&st);
-		return -1;
-	}
-	state_free(&st);
+	if (h.st.have_record && sup_cleanup(name, &h.st, err) < 0)
+		goto out;
 	if (path_conf(path, sizeof(path), name) < 0 ||
-	    path_ctxdir(dir, sizeof(dir), name, NULL) < 0 ||
-	    path_logdir(log, sizeof(log), name, NULL) < 0)
-		return vx_failsys(err, "path");
-	/* Storage first: should it fail, the config is still there to retry with. */
-	if (rm_rf(dir, err) < 0)
-		return -1;
-	if (unlink(path) < 0 && errno != ENOENT)
-		return vx_failsys(err, "cannot remove %s", path);
-	rm_rf(log, NULL);
+	    xsnprintf(gone, sizeof(gone), "%s/.%s.conf.destroy", vx_paths.etc, name) < 0) {
+		vx_fail(err, ENAMETOOLONG, "path too long");
+		goto out;
+	}
+	/* Gone at once, whole; what remains is removed now, or by the next command. */
+	if (rename(path, gone) < 0 && errno != ENOENT) {
+		vx_failsys(err, "cannot remove %s", path);
+		goto out;
+	}
+	r = destroy_rest(name, err);
 	ctx_lock_remove(name);
-	return 0;
+out:
+	handle_close(&h);
+	return r;
 }
 
 /* --- addresses (vnet add/del) -------------------------------------------------------------- */

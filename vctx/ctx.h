@@ -28,11 +28,19 @@ int ctx_create(const char *name, const char *tpl, int nset, char **set, struct v
 
 int ctx_start(const char *name, bool wait, struct start_result *res, struct vx_err *err);
 
-/* stop: the stop signal, then kill everything after timeout_ms (kill: at once). */
-int ctx_stop(const char *name, uint64_t timeout_ms, bool kill, bool wait, struct vx_err *err);
+/* stop: the stop signal, then kill everything after timeout_ms (kill: at once).  Works from
+ * the run state when NAME.conf does not parse (the reason goes to warning).  Returns 1 when
+ * the context was stopped already. */
+int ctx_stop(const char *name, uint64_t timeout_ms, bool kill, bool wait, char *warning,
+	     size_t wlen, struct vx_err *err);
 
-/* destroy: config, upper layer, state, logs.  force stops a running context first. */
-int ctx_destroy(const char *name, bool force, bool wait, struct vx_err *err);
+/* destroy: config, upper layer, state, logs.  force stops a running context first and
+ * destroys one whose config does not parse.  Killed half way, it leaves the context whole
+ * (before the config is renamed away) or gone (after), and ctx_destroy_finish(), which the
+ * next command on that name runs, removes the rest. */
+int ctx_destroy(const char *name, bool force, bool wait, char *warning, size_t wlen,
+		struct vx_err *err);
+int ctx_destroy_finish(const char *name);
 
 /* set: change KEY=VALUE settings (KEY= resets a key to its default).  The whole new config
  * is checked first; a running context gets live keys (limits) at once, with the old values

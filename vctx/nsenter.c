@@ -23,6 +23,7 @@
 #include "cgroup.h"
 #include "conf.h"
 #include "ctx.h"
+#include "handle.h"
 #include "paths.h"
 #include "relay.h"
 #include "rlimits.h"
@@ -222,21 +223,20 @@ static void forward_until_exit(int pidfd)
 	}
 }
 
-static int running_init(const char *name, struct vx_runstate *st, struct vx_err *err)
+/* init's pidfd, for a context that is up. */
+static int running_init(const struct vx_handle *h, struct vx_err *err)
 {
 	int pidfd;
 
-	if (state_probe(name, st, err) < 0)
-		return -1;
-	if (!st->init_alive || st->state != VX_RUNNING)
-		return vx_fail(err, ESRCH, "%s is not running", name);
-	pidfd = vx_pidfd_open(st->init);
+	if (!handle_up(h))
+		return vx_fail(err, ESRCH, "%s is not running", h->name);
+	pidfd = vx_pidfd_open(h->st.init);
 	/* The pidfd pins the process; checking the start time after opening it rules out a
 	 * reused pid. */
-	if (pidfd < 0 || proc_start_time(st->init) != st->init_start) {
+	if (pidfd < 0 || proc_start_time(h->st.init) != h->st.init_start) {
 		if (pidfd >= 0)
 			close(pidfd);
-		return vx_fail(err, ESRCH, "%s is not running", name);
+		return vx_fail(err, ESRCH, "%s is not running", h->name);
 	}
 	return pidfd;
 }
@@ -307,30 +307,32 @@ static int run(const struct vx_conf *conf, const struct vx_bpf *bpf, int pidfd,
 	return si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
 }
 
-int ctx_exec(const char *name, const struct vx_exec *x, struct vx_err *err)
+int ctx_exec(const char *name, const struct vx_exec *x, char *warning, size_t wlen,
+	     struct vx_err *err)
 {
-	struct vx_runstate st;
+	struct vx_handle h;
 	struct vx_cgroup cg;
-	struct vx_conf conf;
 	struct vx_bpf bpf = { 0 };
 	char path[PATH_MAX];
 	int pidfd, r = -1;
 
-	if (ctx_load(name, &conf, err) < 0)
+	/* The policy it started with (its run copy of the config), whatever NAME.conf says. */
+	if (handle_open(&h, name, H_RUNCONF, err) < 0)
 		return -1;
-	pidfd = running_init(name, &st, err);
+	if (warning)
+		snprintf(warning, wlen, "%s", h.warning);
+	pidfd = running_init(&h, err);
 	/* Exactly the filter init got, as the supervisor saved it. */
 	if (pidfd >= 0 && (path_rundir(path, sizeof(path), name, "seccomp.bpf") < 0 ||
 			   seccomp_load_file(path, &bpf, err) < 0)) {
 		close(pidfd);
 		pidfd = -1;
 	}
-	if (pidfd >= 0 && cg_open_join(st.cgv2, &st.cgv1, &cg, err) == 0)
-		r = run(&conf, &bpf, pidfd, &cg, x, err);
+	if (pidfd >= 0 && cg_open_join(h.st.cgv2, &h.st.cgv1, &cg, err) == 0)
+		r = run(&h.conf, &bpf, pidfd, &cg, x, err);
 	seccomp_free(&bpf);
 	if (pidfd >= 0)
 		close(pidfd);
-	state_free(&st);
-	conf_free(&conf);
+	handle_close(&h);
 	return r;
 }

@@ -12,6 +12,7 @@
 #define VX_NSENTER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "err.h"
 
@@ -21,7 +22,9 @@ struct vx_exec {
 	const char *cwd;	/* NULL: "/" (root's home for a login shell) */
 };
 
-/* Returns the exit status to pass on (128+N when killed by signal N), or -1 on error. */
-int ctx_exec(const char *name, const struct vx_exec *x, struct vx_err *err);
+/* Returns the exit status to pass on (128+N when killed by signal N), or -1 on error.  Works
+ * on the config the context started with; why NAME.conf was not used goes to warning. */
+int ctx_exec(const char *name, const struct vx_exec *x, char *warning, size_t wlen,
+	     struct vx_err *err);
 
 #endif

@@ -22,6 +22,7 @@
 
 #include "console.h"
 #include "ctl.h"
+#include "handle.h"
 #include "lock.h"
 #include "logrelay.h"
 #include "paths.h"
@@ -144,6 +145,18 @@ static int sup_mountns(struct vx_err *err)
 	return 0;
 }
 
+static int record_state(struct sup *s, enum vx_state state, struct vx_err *err)
+{
+	struct vx_err mine;
+
+	s->st.state = state;
+	if (state_write(s->name, &s->st, err ? err : &mine) == 0)
+		return 0;
+	if (!err)
+		slog("%s", mine.msg);
+	return -1;
+}
+
 /* RUN/NAME/dev: a tmpfs and a devpts instance of the supervisor's own, in M0 only, for what is
  * bound into the context's /dev (the console pty, the /dev/log and notify sockets): the
  * context's mount table then shows "/0" of a devpts and "/log" of a tmpfs, nothing of the
@@ -182,6 +195,15 @@ static int sup_rundir(struct sup *s, struct vx_err *err)
 	if ((mkdir(s->sp.stage, 0700) < 0 && errno != EEXIST) ||
 	    (mkdir(s->sp.lower, 0700) < 0 && errno != EEXIST))
 		return vx_failsys(err, "cannot create %s", s->sp.stage);
+	/* Before anything is made on the host: the config it runs on, and a record that a
+	 * killed supervisor leaves for `vctx stop` to clean up after.  A start that cannot
+	 * write them fails: a context nobody can manage would be worse. */
+	s->st.supervisor = getpid();
+	/* Named before it is made, so that a cleanup after a kill at any point removes it. */
+	snprintf(s->st.cgroup, sizeof(s->st.cgroup), "%s/%s", vx_paths.cgroup_parent, s->name);
+	if (handle_save_runconf(s->name, s->a->conftext, err) < 0 ||
+	    record_state(s, VX_STARTING, err) < 0)
+		return vx_prefix(err, "cannot record the state of %s", s->name);
 	return sup_devdir(s, err);
 }
 
@@ -272,14 +294,6 @@ static void phase(struct vx_spawn *sp, enum vx_phase p, uint64_t *t)
 	*t = now;
 }
 
-static void record_state(struct sup *s, enum vx_state state)
-{
-	struct vx_err err;
-
-	s->st.state = state;
-	if (state_write(s->name, &s->st, &err) < 0)
-		slog("%s", err.msg);
-}
 
 static int start_init(struct sup *s, struct vx_err *err)
 {
@@ -300,7 +314,8 @@ static int start_init(struct sup *s, struct vx_err *err)
 	snprintf(s->st.cgv2, sizeof(s->st.cgv2), "%s", sp->cg.v2dir);
 	for (s->st.cgv1.n = 0; s->st.cgv1.n < sp->cg.nv1; s->st.cgv1.n++)
 		s->st.cgv1.v[s->st.cgv1.n] = strdup(sp->cg.v1dir[s->st.cgv1.n]);
-	record_state(s, VX_STARTING);
+	if (record_state(s, VX_STARTING, err) < 0)
+		return -1;
 	if (storage_attach(s->name, s->conf, &s->disk, sp->upper, sp->work, err) < 0)
 		return -1;
 	phase(sp, PH_CGROUP, &t);
@@ -316,9 +331,9 @@ static int start_init(struct sup *s, struct vx_err *err)
 		return -1;
 	phase(sp, PH_MAPS, &t);
 	/* The child joins its cgroups meanwhile. */
-	if (vnet_setup(s->name, s->conf, sp->pid, &s->st, err) < 0)
+	if (vnet_setup(s->name, s->conf, sp->pid, &s->st, err) < 0 ||
+	    record_state(s, VX_STARTING, err) < 0)
 		return -1;
-	record_state(s, VX_STARTING);
 	phase(sp, PH_NETWORK, &t);
 	if (spawn_wait_cgroup(sp, err) < 0 || spawn_rootfs(sp, err) < 0)
 		return -1;
@@ -332,7 +347,8 @@ static int start_init(struct sup *s, struct vx_err *err)
 	s->st.init = sp->pid;
 	s->st.init_start = proc_start_time(sp->pid);
 	s->st.started = now_realtime();
-	record_state(s, VX_RUNNING);
+	if (record_state(s, VX_RUNNING, err) < 0)
+		return -1;
 	if (ep_add(s, sp->pidfd, T_PIDFD, EPOLLIN) < 0)
 		return vx_failsys(err, "epoll");
 	ready_begin(&s->ready, sp->pid);
@@ -416,7 +432,7 @@ static void begin_stop(struct sup *s, uint64_t timeout_ms, bool kill)
 	if (s->stopping)
 		return;
 	s->stopping = true;
-	record_state(s, VX_STOPPING);
+	record_state(s, VX_STOPPING, NULL);
 	slog("stopping %s: %s to init, %llu ms to go", s->name,
 	     signal_name(s->stop_signal, sig, sizeof(sig)), (unsigned long long)timeout_ms);
 	vx_pidfd_send_signal(s->sp.pidfd, s->stop_signal);
@@ -471,7 +487,7 @@ static void addr_change(struct sup *s, int fd, bool add, const char *addr)
 	r = add ? vnet_addr_add(s->conf, s->sp.pid, &s->st, addr, &err)
 		: vnet_addr_del(s->conf, s->sp.pid, &s->st, addr, &err);
 	if (r == 0) {
-		record_state(s, s->st.state);
+		record_state(s, s->st.state, NULL);
 		slog("%s address %s", add ? "added" : "removed", addr);
 	}
 	snprintf(ans, sizeof(ans), r == 0 ? "ok\n" : "error %s\n", err.msg);

@@ -35,6 +35,7 @@ struct sup_args {
 	int result_fd;		/* write end of the pipe `vctx start` reads */
 	int lock_fd;		/* the command lock, held until the context is up */
 	bool lxcfs;		/* bind lxcfs's files over /proc and /sys (lxcfs.h) */
+	const char *conftext;	/* the config it starts with, kept as its run copy */
 };
 
 void __attribute__((noreturn)) sup_main(const struct sup_args *a);

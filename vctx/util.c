@@ -397,6 +397,10 @@ uint64_t proc_start_time(pid_t pid)
 	if (!p)
 		return 0;
 	p++;
+	/* A zombie (Z) or a dying process (X) is gone, even while its entry lingers (a host
+	 * without an init that reaps at once keeps zombies for a while). */
+	if (p[0] == ' ' && (p[1] == 'Z' || p[1] == 'X'))
+		return 0;
 	for (field = 3; field < 22 && p; field++)
 		p = strchr(p + 1, ' ');
 	if (!p || sscanf(p, " %llu", &start) != 1)

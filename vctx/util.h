@@ -104,7 +104,8 @@ int follow_file(const char *path, bool follow, struct escape_stream *esc, struct
 void json_str(FILE *f, const char *s);
 
 /* Start time of a process in clock ticks since boot (field 22 of /proc/PID/stat); 0 if
- * the process does not exist.  Used with the pid to tell a process from a reused pid. */
+ * the process does not exist or is a zombie.  Used with the pid to tell a process from a
+ * reused pid. */
 uint64_t proc_start_time(pid_t pid);
 
 #endif
