@@ -7,20 +7,9 @@
 
 #include "util.h"
 
-static const int default_drop[] = {
-	CAP_SYS_MODULE,	  CAP_SYS_RAWIO,  CAP_SYS_TIME,	      CAP_SYS_PACCT,	 CAP_SYSLOG,
-	CAP_MAC_ADMIN,	  CAP_MAC_OVERRIDE, CAP_AUDIT_CONTROL, CAP_AUDIT_READ,	 CAP_WAKE_ALARM,
-	CAP_BLOCK_SUSPEND, CAP_BPF,	  CAP_PERFMON,	      CAP_CHECKPOINT_RESTORE, CAP_NET_RAW,
-};
-
 uint64_t caps_dropped(const struct vx_conf *conf)
 {
-	uint64_t mask = conf->cap_drop;
-	unsigned i;
-
-	for (i = 0; i < ARRAY_SIZE(default_drop); i++)
-		mask |= 1ull << default_drop[i];
-	return mask & ~conf->cap_keep;
+	return (conf->cap_drop | VX_CAPS_DEFAULT_DROP) & ~conf->cap_keep;
 }
 
 int caps_apply(const struct vx_conf *conf, struct vx_err *err)

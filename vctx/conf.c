@@ -306,8 +306,13 @@ static int p_addr_common(const struct vx_key *k, const char *v, void *dst, bool 
 	return p_list(k, canon, dst, err);
 }
 
+/* A context's own address: one a host may have (vnet_check_host_addr). */
 static int p_addr(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
 {
+	struct vnet_addr a;
+
+	if (vnet_parse_addr(v, true, &a, err) < 0 || vnet_check_host_addr(&a, err) < 0)
+		return -1;
 	return p_addr_common(k, v, dst, true, err);
 }
 
@@ -429,8 +434,14 @@ struct names {
 static int name_word(char *w, void *acc, struct vx_err *err)
 {
 	struct names *n = acc;
+	unsigned i;
 
-	return parse_name(w, "context", err) < 0 ? -1 : p_list(n->k, w, n->l, err);
+	if (parse_name(w, "context", err) < 0)
+		return -1;
+	for (i = 0; i < n->l->n; i++)
+		if (strcmp(n->l->v[i], w) == 0)
+			return vx_fail(err, EINVAL, "'%s' is named twice", w);
+	return p_list(n->k, w, n->l, err);
 }
 
 /* Context names ("db cache"). */
@@ -800,9 +811,28 @@ const char *conf_net_mode(const struct vx_conf *c)
 	return c->address.n ? "routed" : "none";
 }
 
+/* cap-keep keeps what the default policy drops, and nothing cap-drop drops. */
+static int validate_caps(const struct vx_conf *c, struct vx_err *err)
+{
+	int cap;
+
+	for (cap = 0; cap < 64; cap++) {
+		uint64_t bit = 1ull << cap;
+		const char *name;
+
+		if (!(c->cap_keep & bit) || ((VX_CAPS_DEFAULT_DROP & bit) && !(c->cap_drop & bit)))
+			continue;
+		name = capng_capability_to_name(cap);
+		return vx_fail(err, EINVAL, "cap-keep: %s %s", name ? name : "?",
+			       c->cap_drop & bit ? "is in cap-drop too" :
+			       "is not dropped by the default policy: there is nothing to keep");
+	}
+	return 0;
+}
+
 int conf_validate(const struct vx_conf *conf, struct vx_err *err)
 {
-	if (validate_network(conf, err) < 0)
+	if (validate_network(conf, err) < 0 || validate_caps(conf, err) < 0)
 		return -1;
 	if (conf->cpu_max.set && !conf->cpu_max.max &&
 	    conf->cpu_max.v > (uint64_t)online_cpus() * 1000000)

@@ -10,6 +10,7 @@
 #define VX_CONF_H
 
 #include <limits.h>
+#include <linux/capability.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -17,6 +18,15 @@
 #include "parse.h"
 
 #define VX_LIST_MAX 64
+
+/* The capabilities every context loses unless cap-keep keeps them (caps.h says why). */
+#define VX_CAP(c) (1ull << (c))
+#define VX_CAPS_DEFAULT_DROP                                                                  \
+	(VX_CAP(CAP_SYS_MODULE) | VX_CAP(CAP_SYS_RAWIO) | VX_CAP(CAP_SYS_TIME) |               \
+	 VX_CAP(CAP_SYS_PACCT) | VX_CAP(CAP_SYSLOG) | VX_CAP(CAP_MAC_ADMIN) |                  \
+	 VX_CAP(CAP_MAC_OVERRIDE) | VX_CAP(CAP_AUDIT_CONTROL) | VX_CAP(CAP_AUDIT_READ) |       \
+	 VX_CAP(CAP_WAKE_ALARM) | VX_CAP(CAP_BLOCK_SUSPEND) | VX_CAP(CAP_BPF) |                 \
+	 VX_CAP(CAP_PERFMON) | VX_CAP(CAP_CHECKPOINT_RESTORE) | VX_CAP(CAP_NET_RAW))
 #define VX_IDS_PER_CONTEXT 65536u
 
 struct vx_list {

@@ -171,6 +171,7 @@ int ctx_create(const char *name, const char *tpl, int nset, char **set, struct v
 	lock = ctx_lock(name, false, err);
 	if (lock < 0)
 		return -1;
+	storage_destroy_finish(name);
 	if (path_conf(path, sizeof(path), name) < 0 || path_ctxdir(dir, sizeof(dir), name, NULL) < 0)
 		return vx_failsys(err, "config path");
 	if (access(path, F_OK) == 0)
@@ -212,6 +213,9 @@ int ctx_create(const char *name, const char *tpl, int nset, char **set, struct v
 	free(text);
 	return 0;
 fail:
+	/* No context came of it: no lock file either (it exists after EEXIST, though). */
+	if (access(path, F_OK) < 0)
+		ctx_lock_remove(name);
 	free(text);
 	return -1;
 }
@@ -552,35 +556,6 @@ int ctx_stop(const char *name, uint64_t timeout_ms, bool kill, bool wait, char *
 
 /* --- destroy ------------------------------------------------------------------------------- */
 
-/* A destroy first takes the config away under a ".destroy" name: from then on the context is
- * gone for every command, and this finishes what such a destroy began (the storage, the logs,
- * then the renamed config last). */
-static int destroy_rest(const char *name, struct vx_err *err)
-{
-	char gone[PATH_MAX], dir[PATH_MAX], log[PATH_MAX];
-
-	if (path_ctxdir(dir, sizeof(dir), name, NULL) < 0 ||
-	    path_logdir(log, sizeof(log), name, NULL) < 0 ||
-	    xsnprintf(gone, sizeof(gone), "%s/.%s.conf.destroy", vx_paths.etc, name) < 0)
-		return vx_fail(err, ENAMETOOLONG, "path too long");
-	if (rm_rf(dir, err) < 0)
-		return -1;
-	rm_rf(log, NULL);
-	if (unlink(gone) < 0 && errno != ENOENT)
-		return vx_failsys(err, "cannot remove %s", gone);
-	return 0;
-}
-
-int ctx_destroy_finish(const char *name)
-{
-	char gone[PATH_MAX];
-
-	if (xsnprintf(gone, sizeof(gone), "%s/.%s.conf.destroy", vx_paths.etc, name) < 0 ||
-	    access(gone, F_OK) < 0)
-		return 0;
-	return destroy_rest(name, NULL);
-}
-
 int ctx_destroy(const char *name, bool force, bool wait, char *warning, size_t wlen,
 		struct vx_err *err)
 {
@@ -612,7 +587,7 @@ int ctx_destroy(const char *name, bool force, bool wait, char *warning, size_t w
 	if (h.st.have_record && sup_cleanup(name, &h.st, err) < 0)
 		goto out;
 	if (path_conf(path, sizeof(path), name) < 0 ||
-	    xsnprintf(gone, sizeof(gone), "%s/.%s.conf.destroy", vx_paths.etc, name) < 0) {
+	    storage_destroy_mark(gone, sizeof(gone), name) < 0) {
 		vx_fail(err, ENAMETOOLONG, "path too long");
 		goto out;
 	}
@@ -621,7 +596,7 @@ int ctx_destroy(const char *name, bool force, bool wait, char *warning, size_t w
 		vx_failsys(err, "cannot remove %s", path);
 		goto out;
 	}
-	r = destroy_rest(name, err);
+	r = storage_destroy_rest(name, err);
 	ctx_lock_remove(name);
 out:
 	handle_close(&h);
@@ -660,7 +635,7 @@ int ctx_addr(const char *name, const char *addr, bool add, bool wait, struct vx_
 	unsigned i;
 	int r = -1;
 
-	if (vnet_parse_addr(addr, true, &a, err) < 0)
+	if (vnet_parse_addr(addr, true, &a, err) < 0 || (add && vnet_check_host_addr(&a, err) < 0))
 		return -1;
 	vnet_fmt_addr(&a, true, canon, sizeof(canon));
 	if (ctx_load(name, &conf, err) < 0)
@@ -822,6 +797,8 @@ int ctx_adopt(const char *name, const char *conftext, int nset, char **set, cons
 out_conf:
 	conf_free(&conf);
 out:
+	if (r < 0 && lock >= 0 && access(path, F_OK) < 0)
+		ctx_lock_remove(name);
 	free(text);
 	return r;
 }

@@ -37,10 +37,9 @@ int ctx_stop(const char *name, uint64_t timeout_ms, bool kill, bool wait, char *
 /* destroy: config, upper layer, state, logs.  force stops a running context first and
  * destroys one whose config does not parse.  Killed half way, it leaves the context whole
  * (before the config is renamed away) or gone (after), and ctx_destroy_finish(), which the
- * next command on that name runs, removes the rest. */
+ * next command on that name finishes (storage_destroy_finish). */
 int ctx_destroy(const char *name, bool force, bool wait, char *warning, size_t wlen,
 		struct vx_err *err);
-int ctx_destroy_finish(const char *name);
 
 /* set: change KEY=VALUE settings (KEY= resets a key to its default).  The whole new config
  * is checked first; a running context gets live keys (limits) at once, with the old values

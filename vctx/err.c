@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "escape.h"
+
 static void vformat(struct vx_err *err, int code, const char *fmt, va_list ap)
 {
 	err->code = code;
@@ -69,5 +71,10 @@ void vx_err_clear(struct vx_err *err)
 
 void vx_err_print(const char *prog, const struct vx_err *err)
 {
-	fprintf(stderr, "%s: %s\n", prog, err->msg[0] ? err->msg : "unknown error");
+	char safe[4 * VX_ERR_MSG];
+	size_t used;
+
+	/* One line, whatever a message quotes (a name, a path, a program's output). */
+	escape_bytes(err->msg, strnlen(err->msg, VX_ERR_MSG), true, 0, safe, sizeof(safe), &used);
+	fprintf(stderr, "%s: %s\n", prog, safe[0] ? safe : "unknown error");
 }

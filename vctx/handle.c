@@ -9,6 +9,7 @@
 
 #include "lock.h"
 #include "paths.h"
+#include "storage.h"
 #include "util.h"
 
 static int runconf_path(char *buf, size_t len, const char *name)
@@ -91,12 +92,14 @@ int handle_open(struct vx_handle *h, const char *name, unsigned flags, struct vx
 	snprintf(h->name, sizeof(h->name), "%s", name);
 	if (path_conf(path, sizeof(path), name) < 0)
 		return vx_failsys(err, "config path");
-	exists = h->exists = access(path, F_OK) == 0;
 	if (flags & H_LOCK) {
 		h->lock = ctx_lock(name, flags & H_WAIT, err);
 		if (h->lock < 0)
 			goto fail;
+		/* A destroy that was killed half way is finished by the next command. */
+		storage_destroy_finish(name);
 	}
+	exists = h->exists = access(path, F_OK) == 0;
 	if (flags & (H_STATE | H_RUNCONF)) {
 		if (state_probe(name, &h->st, err) < 0)
 			goto fail;

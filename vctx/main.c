@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* main.c — vctx: global options, the command table, usage. */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -142,6 +143,7 @@ int main(int argc, char **argv)
 			return c->run(argc, argv);
 		}
 	}
-	fprintf(stderr, "vctx: unknown command '%s' (see 'vctx --help')\n", argv[optind]);
+	vx_fail(&err, EINVAL, "unknown command '%.64s' (see 'vctx --help')", argv[optind]);
+	cmd_fail(&err);
 	return EXIT_USAGE;
 }

@@ -9,16 +9,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
+
 int parse_name(const char *s, const char *what, struct vx_err *err)
 {
-	size_t n = strlen(s);
+	size_t n = strlen(s), used;
+	char shown[200];
 	size_t i;
 
 	if (n == 0)
 		return vx_fail(err, EINVAL, "%s name is empty", what);
+	/* Shown escaped: a name with a newline or an escape sequence stays one harmless line. */
+	escape_bytes(s, n < 40 ? n : 40, true, 0, shown, sizeof(shown), &used);
 	if (n > VX_NAME_MAX)
-		return vx_fail(err, EINVAL, "invalid %s name '%.40s%s': longer than %d characters",
-			       what, s, n > 40 ? "..." : "", VX_NAME_MAX);
+		return vx_fail(err, EINVAL, "invalid %s name '%s...': longer than %d characters",
+			       what, shown, VX_NAME_MAX);
 	for (i = 0; i < n; i++) {
 		unsigned char c = s[i];
 
@@ -27,7 +32,7 @@ int parse_name(const char *s, const char *what, struct vx_err *err)
 		return vx_fail(err, EINVAL,
 			       "invalid %s name '%s': use lower-case letters, digits and '-', "
 			       "starting with a letter or digit",
-			       what, s);
+			       what, shown);
 	}
 	return 0;
 }

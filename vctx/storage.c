@@ -519,6 +519,35 @@ int storage_check_binds(const struct vx_conf *conf, struct vx_err *err)
 
 /* --- leftovers ------------------------------------------------------------------------------- */
 
+int storage_destroy_mark(char *buf, size_t len, const char *name)
+{
+	return xsnprintf(buf, len, "%s/.%s.conf.destroy", vx_paths.etc, name);
+}
+
+int storage_destroy_rest(const char *name, struct vx_err *err)
+{
+	char gone[PATH_MAX], dir[PATH_MAX], log[PATH_MAX];
+
+	if (path_ctxdir(dir, sizeof(dir), name, NULL) < 0 ||
+	    path_logdir(log, sizeof(log), name, NULL) < 0 ||
+	    storage_destroy_mark(gone, sizeof(gone), name) < 0)
+		return vx_fail(err, ENAMETOOLONG, "path too long");
+	if (rm_rf(dir, err) < 0)
+		return -1;
+	rm_rf(log, NULL);
+	if (unlink(gone) < 0 && errno != ENOENT)
+		return vx_failsys(err, "cannot remove %s", gone);
+	return 0;
+}
+
+void storage_destroy_finish(const char *name)
+{
+	char gone[PATH_MAX];
+
+	if (storage_destroy_mark(gone, sizeof(gone), name) == 0 && access(gone, F_OK) == 0)
+		storage_destroy_rest(name, NULL);
+}
+
 void storage_sweep_dir(const char *dir, const char *prefix, unsigned flags)
 {
 	DIR *d = opendir(dir);

@@ -65,6 +65,14 @@ int storage_bind_open(const char *spec, char *ctxpath, size_t len, bool *ro, str
 /* All of a config's binds can be opened (create and set check them early). */
 int storage_check_binds(const struct vx_conf *conf, struct vx_err *err);
 
+/* A destroy takes the config away first, under the name this makes (ETC/.NAME.conf.destroy):
+ * the context is then gone for every command.  storage_destroy_rest removes its storage and
+ * logs, then that file; storage_destroy_finish does so when such a file is left (a killed
+ * destroy).  Call both with the context's lock held. */
+int storage_destroy_mark(char *buf, size_t len, const char *name);
+int storage_destroy_rest(const char *name, struct vx_err *err);
+void storage_destroy_finish(const char *name);
+
 /* Remove what killed commands left (".tmp-*") in the context's directory and its snapshots.
  * Call with the context's lock held. */
 void storage_sweep(const char *name);

@@ -106,6 +106,17 @@ char *read_text(const char *path, size_t max, struct vx_err *err)
 		return NULL;
 	}
 	text[n] = '\0';
+	/* A text file with a NUL byte would be read as cut short there: say where it is. */
+	if (strlen(text) != (size_t)n) {
+		const char *p;
+		unsigned line = 1;
+
+		for (p = text; *p; p++)
+			line += *p == '\n';
+		vx_fail(err, EINVAL, "%s:%u: a NUL byte", path, line);
+		free(text);
+		return NULL;
+	}
 	return text;
 }
 
@@ -226,9 +237,57 @@ int rm_rf(const char *path, struct vx_err *err)
 	return 0;
 }
 
+/* Lines a program ends a failure with that say nothing of its cause. */
+static bool summary_line(const char *l)
+{
+	static const char *const summaries[] = {
+		"Error is not recoverable", "Exiting with failure status", "Child returned status",
+		"Skipping to next header", "WARNING: Filesystem still has errors",
+	};
+	unsigned i;
+
+	for (i = 0; i < ARRAY_SIZE(summaries); i++)
+		if (strstr(l, summaries[i]))
+			return true;
+	return !*l;
+}
+
+static bool cause_line(const char *l)
+{
+	static const char *const words[] = { "rror", "annot", "ailed", "No ", "not ", "nvalid",
+					     "denied", "corrupt", "Bad ", "bad " };
+	unsigned i;
+
+	for (i = 0; i < ARRAY_SIZE(words); i++)
+		if (strstr(l, words[i]))
+			return true;
+	return false;
+}
+
+/* The line of a failing program's output that tells why: the last one that names an error
+ * and is not a summary ("tar: Error is not recoverable: exiting now"), else the last one
+ * that is not a summary.  Lines are cut in place. */
+static const char *prog_cause(char *out)
+{
+	const char *cause = NULL, *other = "";
+	char *l, *save = NULL;
+
+	for (l = strtok_r(out, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		l = strstrip(l);
+		if (summary_line(l))
+			continue;
+		if (cause_line(l))
+			cause = l;
+		other = l;
+	}
+	return cause ? cause : other;
+}
+
 int run_prog(char *const argv[], int maxok, struct vx_err *err)
 {
-	char out[4096], *last, *nl;
+	char out[4096], safe[512];
+	const char *last;
+	size_t used;
 	int fds[2], status;
 	ssize_t n = 0, k;
 	pid_t pid;
@@ -274,11 +333,9 @@ int run_prog(char *const argv[], int maxok, struct vx_err *err)
 		;
 	if (WIFEXITED(status) && WEXITSTATUS(status) <= maxok)
 		return 0;
-	while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == ' '))
-		out[--n] = '\0';
-	nl = strrchr(out, '\n');
-	last = nl ? nl + 1 : out;
-	return vx_fail(err, EIO, "%s failed%s%s", argv[0], *last ? ": " : "", last);
+	last = prog_cause(out);
+	escape_bytes(last, strlen(last), true, 0, safe, sizeof(safe), &used);
+	return vx_fail(err, EIO, "%s failed%s%s", argv[0], *safe ? ": " : "", safe);
 }
 
 int run_in_child(int (*fn)(void *arg, char *msg, size_t len), void *arg, char *msg, size_t len)

@@ -27,6 +27,10 @@
 int vnet_parse_addr(const char *s, bool want_prefix, struct vnet_addr *a, struct vx_err *err);
 void vnet_fmt_addr(const struct vnet_addr *a, bool with_prefix, char *buf, size_t len);
 bool vnet_same_host(const char *a, const char *b);
+/* An address a context may have: not a network, broadcast, multicast, loopback, link-local,
+ * unspecified, reserved, IPv4-mapped address or a subnet-router anycast one; the error names
+ * which. */
+int vnet_check_host_addr(const struct vnet_addr *a, struct vx_err *err);
 
 /* The host end's name: "vx-NAME", or "vx-" + 5 characters + "-" + hash for long names.  While
  * the previous run's link is still being freed by the kernel, the start takes "vy-..." instead
