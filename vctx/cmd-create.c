@@ -4,12 +4,14 @@
 
 #include "cmd.h"
 #include "ctx.h"
+#include "storage.h"
 
 int cmd_create(int argc, char **argv)
 {
 	static const struct option opts[] = { { "template", required_argument, NULL, 't' },
 					      { NULL, 0, NULL, 0 } };
 	const char *tpl = NULL;
+	char note[VX_ERR_MSG];
 	struct vx_err err;
 	int o;
 
@@ -33,6 +35,8 @@ int cmd_create(int argc, char **argv)
 			return cmd_usage("create");
 		if (ctx_create(name, tpl, argc - optind, argv + optind, &err) < 0)
 			return cmd_fail(&err);
+		if (storage_overcommit(note, sizeof(note)))
+			cmd_warn(name, note);
 	}
 	return 0;
 }

@@ -2,9 +2,11 @@
 /* vctx set [--no-save] [--wait] NAME KEY=VALUE ... */
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cmd.h"
 #include "ctx.h"
+#include "storage.h"
 
 int cmd_set(int argc, char **argv)
 {
@@ -13,6 +15,7 @@ int cmd_set(int argc, char **argv)
 					      { NULL, 0, NULL, 0 } };
 	bool save = true, wait = false;
 	unsigned deferred;
+	char note[VX_ERR_MSG];
 	struct vx_err err;
 	int o;
 
@@ -28,6 +31,9 @@ int cmd_set(int argc, char **argv)
 	if (ctx_set(argv[optind], argc - optind - 1, argv + optind + 1, save, wait, &deferred,
 		    &err) < 0)
 		return cmd_fail(&err);
+	for (o = optind + 1; o < argc; o++)
+		if (strncmp(argv[o], "disk=", 5) == 0 && storage_overcommit(note, sizeof(note)))
+			cmd_warn(argv[optind], note);
 	if (deferred)
 		printf("%s: %u setting%s take%s effect at the next start\n", argv[optind], deferred,
 		       deferred > 1 ? "s" : "", deferred > 1 ? "" : "s");

@@ -15,6 +15,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -221,6 +222,39 @@ uint64_t storage_image_size(const char *name, uint64_t *allocated)
 	if (allocated)
 		*allocated = (uint64_t)st.st_blocks * 512;
 	return st.st_size;
+}
+
+int storage_overcommit(char *note, size_t len)
+{
+	char img[PATH_MAX + 300], free_s[16], more[16];
+	uint64_t promised = 0, avail;
+	struct dirent *de;
+	struct statvfs vs;
+	struct stat st;
+	DIR *d;
+
+	note[0] = '\0';
+	if (statvfs(vx_paths.contexts, &vs) < 0 || !(d = opendir(vx_paths.contexts)))
+		return 0;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(img, sizeof(img), "%s/%s/%s", vx_paths.contexts, de->d_name, IMAGE);
+		/* What each image may still take: its size less what it holds already. */
+		if (lstat(img, &st) == 0 && S_ISREG(st.st_mode) &&
+		    (uint64_t)st.st_size > (uint64_t)st.st_blocks * 512)
+			promised += st.st_size - (uint64_t)st.st_blocks * 512;
+	}
+	closedir(d);
+	avail = (uint64_t)vs.f_bavail * vs.f_frsize;
+	if (promised <= avail)
+		return 0;
+	fmt_size(free_s, sizeof(free_s), avail);
+	fmt_size(more, sizeof(more), promised);
+	snprintf(note, len, "the disk images on %s may still take %s, more than its %s free: a "
+		 "context that fills its disk would fill the host (see vctx.conf(5), disk)",
+		 vx_paths.contexts, more, free_s);
+	return 1;
 }
 
 /* --- work on a stopped context's image -------------------------------------------------------- */

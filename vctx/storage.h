@@ -56,6 +56,10 @@ void storage_settle(const char *name, bool disk);
  * learns its new size (LOOP_SET_CAPACITY) and ext4 grows online (EXT4_IOC_RESIZE_FS). */
 int storage_grow_online(const char *name, struct vx_disk *d, uint64_t bytes, struct vx_err *err);
 
+/* Sparse images are promises: a note (1) when those on the contexts' file system may still
+ * take more than it has free. */
+int storage_overcommit(char *note, size_t len);
+
 /* The image's size in bytes (0 if the context has none), and what it takes on the host. */
 uint64_t storage_image_size(const char *name, uint64_t *allocated);
 
