@@ -40,19 +40,24 @@ int console_attach(const char *name, const char *escape, struct vx_err *err)
 		return vx_fail(err, EBUSY, "the console of %s has a viewer already (one at a time)",
 			       name);
 	}
+	r = console_relay(name, fd, escape, err);
+	close(fd);
+	return r < 0 ? -1 : 0;
+}
+
+int console_relay(const char *name, int fd, const char *escape, struct vx_err *err)
+{
+	struct tty_relay rl = { .peer = fd, .pidfd = -1, .prefix = escape[1] & 0x1f,
+				.detach = escape[3] };
+	int r;
+
 	if (isatty(2))
 		fprintf(stderr, "[attached to the console of %s: %s to detach]\r\n", name, escape);
-	{
-		struct tty_relay rl = { .peer = fd, .pidfd = -1, .prefix = escape[1] & 0x1f,
-					.detach = escape[3] };
-
-		r = tty_run(&rl, err);
-	}
-	close(fd);
+	r = tty_run(&rl, err);
 	if (isatty(2))
 		fprintf(stderr, "\r\n[%s from the console of %s]\r\n",
 			r == 1 ? "detached" : r == 2 ? "signalled: detached" : "the context stopped; away",
 			name);
-	return r < 0 ? -1 : 0;
+	return r;
 }
 

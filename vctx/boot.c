@@ -183,7 +183,7 @@ static void __attribute__((noreturn)) work(const struct boot_node *n, bool stopp
 		if (r > 0)
 			r = 0;
 	} else {
-		r = ctx_start(n->name, true, &res, &err);
+		r = ctx_start(n->name, true, NULL, &res, &err);
 		if (r < 0 && err.code == EEXIST && is_running(n->name))
 			r = 0; /* already running: up as far as we can tell */
 		if (r == 0)

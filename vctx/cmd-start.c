@@ -15,9 +15,11 @@ int cmd_start(int argc, char **argv)
 					      { "timing", no_argument, NULL, 'T' },
 					      { NULL, 0, NULL, 0 } };
 	struct start_result res;
+	struct start_console con;
 	bool wait = false, timing = false, fg = false;
 	struct vx_err err;
 	uint64_t t0 = now_ns();
+	int32_t status = 0;
 	int o, i;
 
 	while ((o = cmd_getopt(argc, argv, "F", opts, NULL)) != -1) {
@@ -30,7 +32,7 @@ int cmd_start(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return cmd_usage("start");
-	if (ctx_start(argv[optind], wait, &res, &err) < 0)
+	if (ctx_start(argv[optind], wait, fg ? &con : NULL, &res, &err) < 0)
 		return cmd_fail(&err);
 	if (res.note[0])
 		fprintf(stderr, "vctx: %s: %s\n", argv[optind], res.note);
@@ -44,7 +46,15 @@ int cmd_start(int argc, char **argv)
 		printf("%-10s %8.3f ms\n", "other", (now_ns() - t0 - sum) / 1e6);
 		printf("%-10s %8.3f ms\n", "total", (now_ns() - t0) / 1e6);
 	}
-	if (fg && console_attach(argv[optind], NULL, &err) < 0)
+	if (!fg)
+		return 0;
+	/* Attached since before init's first byte; when it ends, its status is ours. */
+	o = console_relay(argv[optind], con.fd, con.escape, &err);
+	close(con.fd);
+	if (o == 0 && read_full(con.status_fd, &status, sizeof(status)) != sizeof(status))
+		status = 0;
+	close(con.status_fd);
+	if (o < 0)
 		return cmd_fail(&err);
-	return 0;
+	return o == 0 ? status : 0;
 }

@@ -80,7 +80,7 @@ int cmd_restart(int argc, char **argv)
 		return r;
 	if (ctx_stop(argv[optind], timeout, false, wait, NULL, 0, &err) < 0)
 		return cmd_fail(&err);
-	if (ctx_start(argv[optind], wait, &res, &err) < 0)
+	if (ctx_start(argv[optind], wait, NULL, &res, &err) < 0)
 		return cmd_fail(&err);
 	return 0;
 }

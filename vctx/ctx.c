@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -395,6 +396,14 @@ static int settle(const char *name, struct vx_runstate *st, struct vx_err *err)
 {
 	if (state_probe(name, st, err) < 0)
 		return -1;
+	/* A supervisor whose init is gone is finishing its cleanup: wait for it, then go. */
+	if (st->supervised && !st->init_alive && st->state != VX_STARTING) {
+		if (sup_wait_exit(name, err) < 0)
+			return -1;
+		state_free(st);
+		if (state_probe(name, st, err) < 0)
+			return -1;
+	}
 	if (st->supervised)
 		return vx_fail(err, EEXIST, "%s is already %s", name, state_str(st->state));
 	if (st->init_alive)
@@ -405,8 +414,10 @@ static int settle(const char *name, struct vx_runstate *st, struct vx_err *err)
 	return 0;
 }
 
-int ctx_start(const char *name, bool wait, struct start_result *res, struct vx_err *err)
+int ctx_start(const char *name, bool wait, struct start_console *con, struct start_result *res,
+	      struct vx_err *err)
 {
+	int sv[2] = { -1, -1 };
 	struct vx_handle h;
 	struct vx_runstate st;
 	struct vx_template t;
@@ -443,6 +454,12 @@ int ctx_start(const char *name, bool wait, struct start_result *res, struct vx_e
 		vx_failsys(err, "pipe");
 		goto out;
 	}
+	if (con && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		vx_failsys(err, "socketpair");
+		close(pfd[0]);
+		close(pfd[1]);
+		goto out;
+	}
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
@@ -452,14 +469,26 @@ int ctx_start(const char *name, bool wait, struct start_result *res, struct vx_e
 	if (pid == 0) {
 		struct sup_args a = { .name = name, .conf = &h.conf, .tpl = &t, .bpf = &bpf,
 				      .result_fd = pfd[1], .lock_fd = h.lock, .lxcfs = lxcfs,
-				      .conftext = h.text };
+				      .conftext = h.text, .viewer_fd = sv[1] };
 
 		close(pfd[0]);
+		if (sv[0] >= 0)
+			close(sv[0]);
 		sup_main(&a);
 	}
 	close(pfd[1]);
+	if (sv[1] >= 0)
+		close(sv[1]);
 	n = read_full(pfd[0], res, sizeof(*res));
-	close(pfd[0]);
+	if (con && n == sizeof(*res) && res->ok) {
+		con->fd = sv[0];
+		con->status_fd = pfd[0];
+		snprintf(con->escape, sizeof(con->escape), "%s", h.conf.console_escape);
+	} else {
+		if (sv[0] >= 0)
+			close(sv[0]);
+		close(pfd[0]);
+	}
 	if (n != sizeof(*res)) {
 		vx_fail(err, EIO, "the supervisor of %s died while starting it (see %s/%s/vctx.log)",
 			name, vx_paths.log, name);

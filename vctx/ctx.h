@@ -26,7 +26,16 @@ void ctx_names_free(char **names, int n);
  * range, make the empty upper layer.  Copies nothing from the template. */
 int ctx_create(const char *name, const char *tpl, int nset, char **set, struct vx_err *err);
 
-int ctx_start(const char *name, bool wait, struct start_result *res, struct vx_err *err);
+/* start -F: the console from init's first byte, and init's exit status when it ends. */
+struct start_console {
+	int fd;			/* the console, to relay (a socket of the supervisor's) */
+	int status_fd;		/* init's status arrives here as an int32_t when it ends */
+	char escape[8];		/* the config's console-escape keys */
+};
+
+/* start; with con, attached to the console (its fds are the caller's to close). */
+int ctx_start(const char *name, bool wait, struct start_console *con, struct start_result *res,
+	      struct vx_err *err);
 
 /* stop: the stop signal, then kill everything after timeout_ms (kill: at once).  Works from
  * the run state when NAME.conf does not parse (the reason goes to warning).  Returns 1 when

@@ -54,6 +54,7 @@ struct sup {
 	struct vx_runstate st;
 	char pts[PATH_MAX];	/* the console's devpts instance (sup_devdir) */
 	int epfd, sigfd, lfd, timerfd, logtimer, lockfd;
+	int result_fd;		/* to `vctx start` (kept open by `start -F` for init's status) */
 	bool loghost_armed;	/* watching the host's syslog socket for room */
 	int waiters[MAX_CLIENTS];	/* clients to answer once the context is down */
 	unsigned nwaiters;
@@ -91,17 +92,20 @@ static int ep_add(struct sup *s, int fd, enum tag tag, uint32_t events)
 /* --- set-up of the supervisor itself ------------------------------------------------------- */
 
 /* The supervisor outlives its caller: it must not hold the caller's descriptors (a pipe a
- * parent waits on for EOF, a socket, a file the caller wants closed).  Keep the two it was
- * given and stdio. */
-static void close_others(int a, int b)
+ * parent waits on for EOF, a socket, a file the caller wants closed).  Keep the ones it was
+ * given (-1 for none) and stdio. */
+static void close_others(int a, int b, int c)
 {
-	int lo = a < b ? a : b, hi = a < b ? b : a;
+	int fd, keep[3] = { a, b, c };
+	unsigned i;
 
-	if (lo > 3)
-		close_range(3, lo - 1, 0);
-	if (hi > lo + 1)
-		close_range(lo + 1, hi - 1, 0);
-	close_range(hi + 1, ~0U, 0);
+	for (fd = 3; fd < 1024; fd++) {
+		for (i = 0; i < 3 && keep[i] != fd; i++)
+			;
+		if (i == 3)
+			close(fd);
+	}
+	close_range(1024, ~0U, 0);
 }
 
 /* Detach from the caller's session and terminal; stderr goes to the supervisor's log. */
@@ -255,6 +259,12 @@ static int sup_endpoints(struct sup *s, struct vx_err *err)
 	    console_log_open(&s->con, path, 1 << 20, err) < 0)
 		return -1;
 	snprintf(s->sp.console, sizeof(s->sp.console), "%s", s->con.path);
+	/* `start -F`: its viewer is there before init's first byte. */
+	if (s->a->viewer_fd >= 0) {
+		s->con.viewer = s->a->viewer_fd;
+		if (ep_add(s, s->con.viewer, T_VIEWER, EPOLLIN) < 0)
+			return vx_failsys(err, "epoll");
+	}
 	s->lfd = ctl_listen(s->name, err);
 	if (s->lfd < 0)
 		return -1;
@@ -404,13 +414,17 @@ static void report(struct sup *s, const struct vx_err *err)
 {
 	struct start_result r = { .ok = !err, .init = s->sp.pid };
 
-	if (s->a->result_fd < 0)
+	if (s->result_fd < 0)
 		return;
 	if (err)
 		r.err = *err;
 	memcpy(r.phase_ns, s->sp.phase_ns, sizeof(r.phase_ns));
-	write_full(s->a->result_fd, &r, sizeof(r));
-	close(s->a->result_fd);
+	write_full(s->result_fd, &r, sizeof(r));
+	/* `start -F` waits on it for init's exit status (sup_exit writes it). */
+	if (!err && s->a->viewer_fd >= 0)
+		return;
+	close(s->result_fd);
+	s->result_fd = -1;
 }
 
 /* --- the event loop ------------------------------------------------------------------------ */
@@ -772,6 +786,7 @@ static void __attribute__((noreturn)) sup_exit(struct sup *s, int code)
 {
 	struct vx_err err;
 
+
 	console_close(&s->con);
 	logrelay_close(&s->log);
 	ready_close(&s->ready);
@@ -789,16 +804,24 @@ static void __attribute__((noreturn)) sup_exit(struct sup *s, int code)
 	/* After the answer: what closing waits for is the kernel's, not the caller's. */
 	vnet_teardown_done();
 	slog("supervisor exits");
+	/* How init ended, for `start -F`, once everything is cleaned up: a shell's status
+	 * (128 + N for signal N). */
+	if (s->result_fd >= 0) {
+		int32_t st = s->exit_info.si_code == CLD_EXITED ? s->exit_info.si_status
+								: 128 + s->exit_info.si_status;
+
+		write_full(s->result_fd, &st, sizeof(st));
+	}
 	_exit(code);
 }
 
 void sup_main(const struct sup_args *a)
 {
 	struct sup s = { .a = a, .name = a->name, .conf = a->conf, .lfd = -1, .lockfd = -1,
-			 .logtimer = -1 };
+			 .logtimer = -1, .result_fd = a->result_fd };
 	struct vx_err err = { 0 };
 
-	close_others(a->result_fd, a->lock_fd);
+	close_others(a->result_fd, a->lock_fd, a->viewer_fd);
 	spawn_init(&s.sp);
 	console_init(&s.con);
 	logrelay_init(&s.log);

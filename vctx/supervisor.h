@@ -36,6 +36,7 @@ struct sup_args {
 	int lock_fd;		/* the command lock, held until the context is up */
 	bool lxcfs;		/* bind lxcfs's files over /proc and /sys (lxcfs.h) */
 	const char *conftext;	/* the config it starts with, kept as its run copy */
+	int viewer_fd;		/* a console viewer from the start (start -F), -1: none */
 };
 
 void __attribute__((noreturn)) sup_main(const struct sup_args *a);
