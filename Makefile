@@ -51,7 +51,7 @@ VNET_OBJ = $(VNET_SRC:.c=.o)
 UNIT_SRC = $(wildcard tests/unit/test-*.c)
 UNIT_BIN = $(UNIT_SRC:.c=)
 
-all: vctx/vctx vctx/vctx-exec vnet/vnet tests/probe tests/fake-loader
+all: vctx/vctx vctx/vctx-exec vnet/vnet tests/probe tests/fake-loader tests/killer
 
 # Plain `make` on a machine without the compiler or the -dev packages: one line saying what
 # to run, not a compiler error about a missing header.  (deps, check, demo and bench install
@@ -79,6 +79,9 @@ vctx/vctx-exec: vctx/exec-helper.c vctx/procstate.c vctx/procstate.h
 # The probe runs inside contexts whose root has no libc: link it statically.
 tests/probe: tests/probe.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -static -o $@ $<
+
+tests/killer: tests/killer.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
 
 # A tenant's loader, for the binfmt_misc test: no libc, it runs as an ELF interpreter.
 tests/fake-loader: tests/fake-loader.c
@@ -186,6 +189,7 @@ lint-man:
 
 clean:
 	rm -f vctx/*.o vnet/*.o vctx/vctx vctx/vctx-exec vnet/vnet tests/probe tests/fake-loader \
+		tests/killer \
 		bench/floor $(UNIT_BIN)
 
 .PHONY: all deps unit check demo demo-clean bench install style lint-man clean

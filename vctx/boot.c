@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "ctl.h"
 #include "ctx.h"
+#include "handle.h"
 #include "paths.h"
 #include "state.h"
 #include "sys.h"
@@ -102,12 +103,17 @@ int boot_load(struct boot_plan *p, const char *group, bool stopping, struct vx_e
 		return vx_fail(err, ENOMEM, "out of memory");
 	}
 	for (i = 0; i < n; i++) {
-		struct vx_conf c;
+		struct vx_handle h;
 		struct vx_err e = { 0 };
 		struct boot_node *b = &p->v[p->n];
+		const struct vx_conf *c = &h.conf;
 		unsigned a;
 
-		if (ctx_load(names[i], &c, &e) < 0) {
+		/* Stopping goes by the config each context runs on (a typo since its start does
+		 * not keep it running at shutdown). */
+		if (handle_open(&h, names[i], stopping ? H_RUNCONF : H_CONF, &e) < 0) {
+			if (stopping && !is_running(names[i]))
+				continue;
 			/* A broken config is reported, not silently left out of the boot. */
 			snprintf(b->name, sizeof(b->name), "%s", names[i]);
 			b->state = B_FAILED;
@@ -115,19 +121,19 @@ int boot_load(struct boot_plan *p, const char *group, bool stopping, struct vx_e
 			p->n++;
 			continue;
 		}
-		if ((group && strcmp(c.group, group) != 0) ||
-		    (stopping ? !is_running(names[i]) : !c.onboot)) {
-			conf_free(&c);
+		if ((group && strcmp(c->group, group) != 0) ||
+		    (stopping ? !is_running(names[i]) : !c->onboot)) {
+			handle_close(&h);
 			continue;
 		}
 		snprintf(b->name, sizeof(b->name), "%s", names[i]);
-		b->order = c.boot_order;
-		b->timeout_ms = stopping ? c.stop_timeout_ms : c.start_timeout_ms;
-		for (a = 0; a < c.after.n && a < BOOT_MAX_DEPS; a++)
-			after[p->n * BOOT_MAX_DEPS + a] = strdup(c.after.v[a]);
+		b->order = c->boot_order;
+		b->timeout_ms = stopping ? c->stop_timeout_ms : c->start_timeout_ms;
+		for (a = 0; a < c->after.n && a < BOOT_MAX_DEPS; a++)
+			after[p->n * BOOT_MAX_DEPS + a] = strdup(c->after.v[a]);
 		nafter[p->n] = a;
 		p->n++;
-		conf_free(&c);
+		handle_close(&h);
 	}
 	resolve_deps(p, after, nafter, stopping);
 	for (i = 0; i < n * BOOT_MAX_DEPS; i++)

@@ -857,12 +857,12 @@ int cg_destroy(const char *path, struct vx_err *err)
 	cgroup_free(&lc);
 	if (r && r != ECGROUPNOTEXIST)
 		return vx_fail(err, EBUSY, "cannot remove cgroup %s: %s", path, cgroup_strerror(r));
-	cg_remove_parent(path);
 	/* What v2_dir made (on v2, libcgroup removes only what it knows a controller of). */
 	if (host.layout == VX_CG_HYBRID || host.layout == VX_CG_V2) {
 		snprintf(v2dir, sizeof(v2dir), "%s/%s", host.v2mnt, path);
 		if (rmdir_tree(v2dir) < 0)
 			return vx_failsys(err, "cannot remove cgroup %s", v2dir);
 	}
+	cg_remove_parent(path);
 	return 0;
 }
