@@ -4,6 +4,7 @@
 #   make check      unit tests, then root integration tests (TAP through prove)
 #   make demo       build, make the busybox template, start a context, show it
 #   make bench      benchmarks beside crun, lxc, systemd-nspawn and bubblewrap
+#   make stress     fault injection, long cycles and fuzzing (minutes)
 #   make install    PREFIX=/usr/local DESTDIR=
 
 PREFIX     ?= /usr/local
@@ -34,6 +35,7 @@ DEB_RUN   = busybox-static iproute2 util-linux mandoc e2fsprogs
 DEB_TEST  = tmux debootstrap openssh-client xz-utils zstd e2fsprogs perl curl nftables acl \
 	    procps ca-certificates systemd
 DEB_BENCH = crun lxc systemd-container bubblewrap
+DEB_STRESS = clang libclang-rt-14-dev
 
 # The pure code, shared by vctx, vnet and the unit tests.
 CORE_SRC = vctx/err.c vctx/util.c vctx/parse.c vctx/ini.c vctx/conf.c vctx/cfgedit.c \
@@ -152,6 +154,19 @@ bench:
 	@$(MAKE) -s all bench/floor
 	@bench/run
 
+# --- stress: fault injection, long cycles, fuzzing (minutes; not part of check) ---------------
+
+# The config parser and friends under libFuzzer (clang), with ASan and UBSan.
+tests/stress/fuzz-conf: tests/stress/fuzz-conf.c $(CORE_SRC) vnet/addr.c $(wildcard vctx/*.h vnet/*.h)
+	clang -D_GNU_SOURCE -Ivctx -Ivnet -g -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=undefined $(shell pkg-config --cflags $(PKGS)) -o $@ \
+		tests/stress/fuzz-conf.c $(CORE_SRC) vnet/addr.c $(LDLIBS)
+
+stress:
+	@$(MAKE) -s deps DEPS_EXTRA="$(DEB_STRESS)"
+	@$(MAKE) -s all tests/stress/fuzz-conf
+	@tests/stress/run
+
 # --- install -------------------------------------------------------------------------------
 
 install: all
@@ -189,7 +204,7 @@ lint-man:
 
 clean:
 	rm -f vctx/*.o vnet/*.o vctx/vctx vctx/vctx-exec vnet/vnet tests/probe tests/fake-loader \
-		tests/killer \
+		tests/killer tests/stress/fuzz-conf \
 		bench/floor $(UNIT_BIN)
 
-.PHONY: all deps unit check demo demo-clean bench install style lint-man clean
+.PHONY: all deps unit check demo demo-clean bench stress install style lint-man clean

@@ -396,8 +396,10 @@ static int settle(const char *name, struct vx_runstate *st, struct vx_err *err)
 {
 	if (state_probe(name, st, err) < 0)
 		return -1;
-	/* A supervisor whose init is gone is finishing its cleanup: wait for it, then go. */
-	if (st->supervised && !st->init_alive && st->state != VX_STARTING) {
+	/* A supervisor whose init is gone is finishing its cleanup, one that is stopping will be
+	 * done within its stop-timeout (a stop whose command was killed goes on): wait, then go. */
+	if (st->supervised && ((!st->init_alive && st->state != VX_STARTING) ||
+			       st->state == VX_STOPPING)) {
 		if (sup_wait_exit(name, err) < 0)
 			return -1;
 		state_free(st);
