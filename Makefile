@@ -18,9 +18,9 @@ DESTDIR    ?=
 
 CC       ?= gcc
 PKGS      = libmnl libcgroup libseccomp libcap-ng
-# libarchive: headers at build time; loaded with dlopen() by import only (vctx/unpack.c).
+# libarchive: headers at build time; loaded with dlopen() by import only (vctx/kernel/unpack.c).
 PKGS_DL   = libarchive
-CPPFLAGS += -D_GNU_SOURCE -DVX_TEMPLATEDIR='"$(DATADIR)/templates"' -Ivctx -Ivnet
+CPPFLAGS += -D_GNU_SOURCE -DVX_TEMPLATEDIR='"$(DATADIR)/templates"' -I. -Ivctx
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Wshadow -Wformat=2 -Wno-missing-field-initializers \
 	    -Werror -fstack-protector-strong -D_FORTIFY_SOURCE=2 \
@@ -37,18 +37,19 @@ DEB_TEST  = tmux debootstrap openssh-client xz-utils zstd e2fsprogs perl curl nf
 DEB_BENCH = crun lxc systemd-container bubblewrap
 DEB_STRESS = clang libclang-rt-14-dev
 
-# The pure code, shared by vctx, vnet and the unit tests.
-CORE_SRC = vctx/err.c vctx/util.c vctx/parse.c vctx/ini.c vctx/conf.c vctx/cfgedit.c \
-	   vctx/paths.c vctx/idrange.c vctx/lock.c vctx/state.c vctx/template.c vctx/limitmap.c \
-	   vctx/bootplan.c vctx/devices.c vctx/escape.c vctx/procstate.c \
-	   vctx/importpolicy.c vctx/rlimits.c vctx/resolv.c
-# The manager proper: one file per kernel concern, one thin file per command (cmd-*.c).
-VCTX_SRC = $(filter-out $(CORE_SRC) vctx/exec-helper.c,$(wildcard vctx/*.c))
-VNET_SRC = $(filter-out vnet/main.c,$(wildcard vnet/*.c))
+# The layers, top to bottom (vctx/README.md): each folder includes only from those below it.
+CLI_SRC    = $(filter-out vctx/cli/vnet.c,$(wildcard vctx/cli/*.c))
+OPS_SRC    = $(wildcard vctx/ops/*.c)
+SUP_SRC    = $(wildcard vctx/supervisor/*.c)
+KERNEL_SRC = $(filter-out vctx/kernel/exec-helper.c,$(wildcard vctx/kernel/*.c))
+NET_SRC    = $(wildcard vnet/*.c)
+CORE_SRC   = $(wildcard vctx/core/*.c)
 
 CORE_OBJ = $(CORE_SRC:.c=.o)
-VCTX_OBJ = $(VCTX_SRC:.c=.o)
-VNET_OBJ = $(VNET_SRC:.c=.o)
+NET_OBJ  = $(NET_SRC:.c=.o)
+# Everything below the command line: what vctx and the vnet tool share.
+LIB_OBJ  = $(OPS_SRC:.c=.o) $(SUP_SRC:.c=.o) $(KERNEL_SRC:.c=.o) $(NET_OBJ) $(CORE_OBJ)
+HEADERS  = $(wildcard vctx/*/*.h vnet/*.h)
 
 UNIT_SRC = $(wildcard tests/unit/test-*.c)
 UNIT_BIN = $(UNIT_SRC:.c=)
@@ -66,17 +67,17 @@ $(error vctx: the build dependencies are missing; run 'make deps' as root (it in
 endif
 endif
 
-vctx/vctx: $(VCTX_OBJ) $(CORE_OBJ) $(VNET_OBJ)
+vctx/vctx: $(CLI_SRC:.c=.o) $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-vnet/vnet: vnet/main.o $(filter-out vctx/main.o vctx/cmd-%.o,$(VCTX_OBJ)) $(CORE_OBJ) $(VNET_OBJ)
+vnet/vnet: vctx/cli/vnet.o $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The last host step of vctx exec runs inside contexts: static, so no loader or library of the
-# tenant's is ever resolved for host code (vctx/exec-helper.c).
-vctx/vctx-exec: vctx/exec-helper.c vctx/procstate.c vctx/procstate.h
+# tenant's is ever resolved for host code (vctx/kernel/exec-helper.c).
+vctx/vctx-exec: vctx/kernel/exec-helper.c vctx/kernel/procstate.c vctx/kernel/procstate.h
 	musl-gcc -D_GNU_SOURCE -Ivctx -O2 -std=gnu11 -Wall -Wextra -Werror -static \
-		-o $@ vctx/exec-helper.c vctx/procstate.c
+		-o $@ vctx/kernel/exec-helper.c vctx/kernel/procstate.c
 
 # The probe runs inside contexts whose root has no libc: link it statically.
 tests/probe: tests/probe.c
@@ -89,13 +90,13 @@ tests/killer: tests/killer.c
 tests/fake-loader: tests/fake-loader.c
 	$(CC) -O2 -static -nostdlib -fno-stack-protector -fno-pie -no-pie -o $@ $<
 
-bench/floor: bench/floor.c $(CORE_OBJ) $(VNET_OBJ)
+bench/floor: bench/floor.c $(CORE_OBJ) $(NET_OBJ)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-format-truncation -o $@ $^ $(LDLIBS)
 
-tests/unit/test-%: tests/unit/test-%.c $(CORE_OBJ) $(VNET_OBJ)
+tests/unit/test-%: tests/unit/test-%.c $(CORE_OBJ) $(NET_OBJ)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit -o $@ $^ $(LDLIBS) -lcmocka
 
-%.o: %.c $(wildcard vctx/*.h vnet/*.h)
+%.o: %.c $(HEADERS)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 # --- set-up --------------------------------------------------------------------------------
@@ -157,10 +158,10 @@ bench:
 # --- stress: fault injection, long cycles, fuzzing (minutes; not part of check) ---------------
 
 # The config parser and friends under libFuzzer (clang), with ASan and UBSan.
-tests/stress/fuzz-conf: tests/stress/fuzz-conf.c $(CORE_SRC) vnet/addr.c $(wildcard vctx/*.h vnet/*.h)
-	clang -D_GNU_SOURCE -Ivctx -Ivnet -g -O1 -fsanitize=fuzzer,address,undefined \
+tests/stress/fuzz-conf: tests/stress/fuzz-conf.c $(CORE_SRC) $(HEADERS)
+	clang -D_GNU_SOURCE -I. -Ivctx -g -O1 -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined $(shell pkg-config --cflags $(PKGS)) -o $@ \
-		tests/stress/fuzz-conf.c $(CORE_SRC) vnet/addr.c $(LDLIBS)
+		tests/stress/fuzz-conf.c $(CORE_SRC) $(LDLIBS)
 
 stress:
 	@$(MAKE) -s deps DEPS_EXTRA="$(DEB_STRESS)"
@@ -203,7 +204,7 @@ lint-man:
 	mandoc -Tlint -W warning man/*.[0-9]
 
 clean:
-	rm -f vctx/*.o vnet/*.o vctx/vctx vctx/vctx-exec vnet/vnet tests/probe tests/fake-loader \
+	rm -f vctx/*/*.o vnet/*.o vctx/vctx vctx/vctx-exec vnet/vnet tests/probe tests/fake-loader \
 		tests/killer tests/stress/fuzz-conf \
 		bench/floor $(UNIT_BIN)
 

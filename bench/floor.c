@@ -32,9 +32,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "nl.h"
-#include "sys.h"
-#include "vnet.h"
+#include "core/addr.h"
+#include "vnet/nl.h"
+#include "kernel/sys.h"
+#include "vnet/vnet.h"
 
 #define BASE 2000000000u
 
@@ -237,7 +238,7 @@ static int child(const char *stage, int go)
 static void network(pid_t pid, const char *address, int n)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE], path[64], host[16];
-	struct vnet_addr a, any = { .family = AF_INET };
+	struct vx_addr a, any = { .family = AF_INET };
 	struct vx_err err;
 	struct nl nl, in;
 	int ns, hidx, cidx;
@@ -245,7 +246,7 @@ static void network(pid_t pid, const char *address, int n)
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
 	snprintf(host, sizeof(host), "vfl%d", n);
 	ns = open(path, O_RDONLY | O_CLOEXEC);
-	if (ns < 0 || vnet_parse_addr(address, true, &a, &err) < 0 || nl_open(&nl, -1, &err) < 0 ||
+	if (ns < 0 || addr_parse(address, true, &a, &err) < 0 || nl_open(&nl, -1, &err) < 0 ||
 	    nl_open(&in, ns, &err) < 0 ||
 	    nl_talk(&nl, nlmsg_veth(buf, host, "eth0", ns, 0, NULL), &err) < 0 ||
 	    (hidx = nl_ifindex(&nl, host, &err)) <= 0 ||

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "nl.h"
+#include "vnet/nl.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,7 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "core/addr.h"
+#include "core/util.h"
 
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
@@ -302,12 +303,12 @@ struct nlmsghdr *nlmsg_link_del(char *buf, int ifindex)
 	return link_msg(buf, RTM_DELLINK, 0, ifindex);
 }
 
-static size_t alen(const struct vnet_addr *a)
+static size_t alen(const struct vx_addr *a)
 {
 	return a->family == AF_INET ? 4 : 16;
 }
 
-struct nlmsghdr *nlmsg_addr(char *buf, int cmd, int ifindex, const struct vnet_addr *a)
+struct nlmsghdr *nlmsg_addr(char *buf, int cmd, int ifindex, const struct vx_addr *a)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ifaddrmsg *ifa;
@@ -329,8 +330,8 @@ struct nlmsghdr *nlmsg_addr(char *buf, int cmd, int ifindex, const struct vnet_a
 	return nlh;
 }
 
-struct nlmsghdr *nlmsg_route(char *buf, int cmd, const struct vnet_addr *dst, int ifindex,
-			     const struct vnet_addr *gw)
+struct nlmsghdr *nlmsg_route(char *buf, int cmd, const struct vx_addr *dst, int ifindex,
+			     const struct vx_addr *gw)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct rtmsg *rtm;
@@ -354,7 +355,7 @@ struct nlmsghdr *nlmsg_route(char *buf, int cmd, const struct vnet_addr *dst, in
 	return nlh;
 }
 
-struct nlmsghdr *nlmsg_neigh_proxy(char *buf, int cmd, int ifindex, const struct vnet_addr *a)
+struct nlmsghdr *nlmsg_neigh_proxy(char *buf, int cmd, int ifindex, const struct vx_addr *a)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ndmsg *nd;
@@ -372,7 +373,7 @@ struct nlmsghdr *nlmsg_neigh_proxy(char *buf, int cmd, int ifindex, const struct
 }
 
 struct nlmsghdr *nlmsg_rule(char *buf, int cmd, int family, const char *iif,
-			    const struct vnet_addr *src, uint32_t prio, bool blackhole)
+			    const struct vx_addr *src, uint32_t prio, bool blackhole)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct fib_rule_hdr *frh;

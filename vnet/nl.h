@@ -16,22 +16,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "core/addr.h"
+#include "core/err.h"
 
 struct nl {
 	struct mnl_socket *sock;
 	uint32_t seq, portid;
-};
-
-/* An address with its family and prefix length. */
-struct vnet_addr {
-	int family;		/* AF_INET or AF_INET6 */
-	unsigned char prefix;
-	union {
-		struct in_addr v4;
-		struct in6_addr v6;
-		unsigned char raw[16];
-	} a;
 };
 
 /* Open a socket in the current network namespace, or in the one of netns_fd (>= 0). */
@@ -57,17 +47,17 @@ struct nlmsghdr *nlmsg_link_set(char *buf, int ifindex, const char *newname, int
 struct nlmsghdr *nlmsg_link_del(char *buf, int ifindex);
 /* A new link of a kind that needs no data (bridge, dummy); link: its lower device or 0. */
 struct nlmsghdr *nlmsg_link_kind(char *buf, const char *name, const char *kind, int link);
-struct nlmsghdr *nlmsg_addr(char *buf, int cmd, int ifindex, const struct vnet_addr *a);
+struct nlmsghdr *nlmsg_addr(char *buf, int cmd, int ifindex, const struct vx_addr *a);
 /* Route to dst/prefix: via gw (may be NULL) and/or out of ifindex (0 = any). */
-struct nlmsghdr *nlmsg_route(char *buf, int cmd, const struct vnet_addr *dst, int ifindex,
-			     const struct vnet_addr *gw);
+struct nlmsghdr *nlmsg_route(char *buf, int cmd, const struct vx_addr *dst, int ifindex,
+			     const struct vx_addr *gw);
 /* Proxy neighbour entry (proxy ARP / proxy NDP) for addr on ifindex. */
-struct nlmsghdr *nlmsg_neigh_proxy(char *buf, int cmd, int ifindex, const struct vnet_addr *a);
+struct nlmsghdr *nlmsg_neigh_proxy(char *buf, int cmd, int ifindex, const struct vx_addr *a);
 
 /* A policy routing rule for packets arriving on iif: with src (may be NULL) look up the
  * main table, or (blackhole) drop them. */
 struct nlmsghdr *nlmsg_rule(char *buf, int cmd, int family, const char *iif,
-			    const struct vnet_addr *src, uint32_t prio, bool blackhole);
+			    const struct vx_addr *src, uint32_t prio, bool blackhole);
 /* Dump requests. */
 struct nlmsghdr *nlmsg_dump(char *buf, int type, int family);
 
@@ -94,7 +84,7 @@ struct nft_srcfilter {
 	const char *table;
 	const char *ifname;		/* NULL: only remove the table */
 	unsigned char mac[6];
-	const struct vnet_addr *addr;
+	const struct vx_addr *addr;
 	unsigned naddr;
 	bool replace;			/* a table of that name may exist: replace it */
 };

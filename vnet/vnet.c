@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "vnet.h"
+#include "vnet/vnet.h"
 
 #include <dirent.h>
 #include <stdarg.h>
@@ -15,9 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ini.h"
-#include "paths.h"
-#include "util.h"
+#include "core/addr.h"
+#include "core/ini.h"
+#include "core/paths.h"
+#include "core/util.h"
 
 /* Policy rule priorities for IPv6 source checking: before the main table (32766). */
 #define RULE_ALLOW 30000
@@ -200,7 +201,7 @@ static int owner_line(const struct ini_line *l, void *user, struct vx_err *err)
 
 	(void)err;
 	if (l->type == INI_KEY && strcmp(l->section, "network") == 0 &&
-	    strcmp(l->key, "address") == 0 && vnet_same_host(l->value, s->addr))
+	    strcmp(l->key, "address") == 0 && addr_same_host(l->value, s->addr))
 		s->found = true;
 	return 0;
 }
@@ -244,10 +245,10 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
 	struct host_addrs *h = data;
-	struct vnet_addr want;
+	struct vx_addr want;
 	const struct nlattr *a;
 
-	if (vnet_parse_addr(h->addr, strchr(h->addr, '/') != NULL, &want, NULL) < 0 ||
+	if (addr_parse(h->addr, strchr(h->addr, '/') != NULL, &want, NULL) < 0 ||
 	    ifa->ifa_family != want.family)
 		return MNL_CB_OK;
 	mnl_attr_for_each(a, nlh, sizeof(*ifa)) {
@@ -345,7 +346,7 @@ int vnet_check(const char *name, const struct vx_conf *conf, struct vx_err *err)
 
 /* The previous run's link (the other of vx-/vy-) may still be being freed, with its route to
  * the same address: remove that route, and only that one (nobody else's is replaced). */
-static int drop_stale_route(struct net *n, const struct vnet_addr *host)
+static int drop_stale_route(struct net *n, const struct vx_addr *host)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE], old[16];
 	int idx;
@@ -358,11 +359,11 @@ static int drop_stale_route(struct net *n, const struct vnet_addr *host)
 	return nl_talk(&n->host, nlmsg_route(buf, RTM_DELROUTE, host, idx, NULL), NULL);
 }
 
-static int add_host_side_addr(struct net *n, int hostidx, int upidx, const struct vnet_addr *a,
+static int add_host_side_addr(struct net *n, int hostidx, int upidx, const struct vx_addr *a,
 			      const char *text, struct vx_err *err)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct vnet_addr host = *a;
+	struct vx_addr host = *a;
 	int r;
 
 	host.prefix = a->family == AF_INET ? 32 : 128;
@@ -385,7 +386,7 @@ static int add_host_side_addr(struct net *n, int hostidx, int upidx, const struc
 	return 0;
 }
 
-static int add_ctx_addr(struct net *n, int idx, const struct vnet_addr *a, bool prefixroute,
+static int add_ctx_addr(struct net *n, int idx, const struct vx_addr *a, bool prefixroute,
 			const char *text, struct vx_err *err)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -459,21 +460,21 @@ static int make_veth(struct net *n, unsigned mtu, struct vx_err *err)
 static int ctx_default_routes(struct net *n, int idx, bool routed, struct vx_err *err)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct vnet_addr any4 = { .family = AF_INET }, any6 = { .family = AF_INET6 }, gw;
+	struct vx_addr any4 = { .family = AF_INET }, any6 = { .family = AF_INET6 }, gw;
 	unsigned i;
 
 	if (routed) {
 		if (n->v4 && talk(&n->ctx, nlmsg_route(buf, RTM_NEWROUTE, &any4, idx, NULL), err,
 				  "cannot add the default route") < 0)
 			return -1;
-		vnet_parse_addr(V6_GW, false, &gw, NULL);
+		addr_parse(V6_GW, false, &gw, NULL);
 		if (n->v6 && talk(&n->ctx, nlmsg_route(buf, RTM_NEWROUTE, &any6, idx, &gw), err,
 				  "cannot add the IPv6 default route") < 0)
 			return -1;
 		return 0;
 	}
 	for (i = 0; i < n->conf->gateway.n; i++) {
-		vnet_parse_addr(n->conf->gateway.v[i], false, &gw, NULL);
+		addr_parse(n->conf->gateway.v[i], false, &gw, NULL);
 		if (talk(&n->ctx, nlmsg_route(buf, RTM_NEWROUTE, gw.family == AF_INET ? &any4 : &any6,
 					      idx, &gw), err, "cannot add the default route via %s",
 			 n->conf->gateway.v[i]) < 0)
@@ -486,7 +487,7 @@ static int ctx_default_routes(struct net *n, int idx, bool routed, struct vx_err
 static int ctx_side(struct net *n, bool routed, struct vx_err *err)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct vnet_addr a;
+	struct vx_addr a;
 	unsigned i;
 	int idx;
 
@@ -498,7 +499,7 @@ static int ctx_side(struct net *n, bool routed, struct vx_err *err)
 	if (talk(&n->ctx, nlmsg_link_up(buf, idx), err, "cannot bring up eth0") < 0)
 		return -1;
 	for (i = 0; i < n->conf->address.n; i++) {
-		vnet_parse_addr(n->conf->address.v[i], true, &a, NULL);
+		addr_parse(n->conf->address.v[i], true, &a, NULL);
 		if (add_ctx_addr(n, idx, &a, !routed, n->conf->address.v[i], err) < 0)
 			return -1;
 	}
@@ -508,7 +509,7 @@ static int ctx_side(struct net *n, bool routed, struct vx_err *err)
 static int routed_setup(struct net *n, struct vx_err *err)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct vnet_addr a, gw;
+	struct vx_addr a, gw;
 	int hostidx, upidx;
 	unsigned i;
 
@@ -523,7 +524,7 @@ static int routed_setup(struct net *n, struct vx_err *err)
 	    talk(&n->host, nlmsg_link_up(buf, hostidx), err, "cannot bring up %s", n->hostif) < 0)
 		return -1;
 	if (n->v6) {
-		vnet_parse_addr(V6_GW, false, &gw, NULL);
+		addr_parse(V6_GW, false, &gw, NULL);
 		gw.prefix = 64;
 		if (talk(&n->host, nlmsg_addr(buf, RTM_NEWADDR, hostidx, &gw), err,
 			 "cannot add %s to %s", V6_GW, n->hostif) < 0 ||
@@ -533,7 +534,7 @@ static int routed_setup(struct net *n, struct vx_err *err)
 			return -1;
 	}
 	for (i = 0; i < n->conf->address.n; i++) {
-		vnet_parse_addr(n->conf->address.v[i], true, &a, NULL);
+		addr_parse(n->conf->address.v[i], true, &a, NULL);
 		if (add_host_side_addr(n, hostidx, upidx, &a, n->conf->address.v[i], err) < 0)
 			return -1;
 	}
@@ -556,7 +557,7 @@ static int filter_apply(const char *table, const char *ifname, const char *mac,
 			const struct vx_list *allow, bool replace, struct vx_err *err)
 {
 	struct nft_srcfilter f = { .table = table, .ifname = ifname, .replace = replace };
-	struct vnet_addr addr[VX_LIST_MAX];
+	struct vx_addr addr[VX_LIST_MAX];
 	size_t cap = 256 << 10;	/* 64 addresses take ~100 KB */
 	_cleanup_free_ char *buf = malloc(cap);
 	struct nl_batch b;
@@ -570,7 +571,7 @@ static int filter_apply(const char *table, const char *ifname, const char *mac,
 			     &f.mac[3], &f.mac[4], &f.mac[5]) != 6)
 		return vx_fail(err, EINVAL, "bad MAC address '%s'", mac);
 	for (i = 0; ifname && allow && i < allow->n && f.naddr < VX_LIST_MAX; i++)
-		if (vnet_parse_addr(allow->v[i], true, &addr[f.naddr], NULL) == 0)
+		if (addr_parse(allow->v[i], true, &addr[f.naddr], NULL) == 0)
 			f.naddr++;
 	f.addr = addr;
 	if (nl_open_nft(&nl, err) < 0)
@@ -603,7 +604,7 @@ static int list_copy(struct vx_list *to, const struct vx_list *from, const char 
 	unsigned i;
 
 	for (i = 0; i < from->n; i++) {
-		if (minus && vnet_same_host(from->v[i], minus))
+		if (minus && addr_same_host(from->v[i], minus))
 			continue;
 		if (to->n >= VX_LIST_MAX || !(to->v[to->n] = strdup(from->v[i])))
 			return -1;
@@ -775,7 +776,7 @@ struct rule_scan {
 	unsigned n;
 	struct {
 		uint32_t prio;
-		struct vnet_addr src;
+		struct vx_addr src;
 		bool has_src;
 		bool blackhole;
 	} r[VX_LIST_MAX + 1];
@@ -841,9 +842,9 @@ static int del_rules(struct nl *nl, const char *ifname, struct vx_err *err)
 static int del_proxy(struct nl *nl, int upidx, const char *text, struct vx_err *err)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct vnet_addr a;
+	struct vx_addr a;
 
-	if (vnet_parse_addr(text, true, &a, NULL) < 0)
+	if (addr_parse(text, true, &a, NULL) < 0)
 		return 0;
 	a.prefix = a.family == AF_INET ? 32 : 128;
 	if (nl_talk(nl, nlmsg_neigh_proxy(buf, RTM_DELNEIGH, upidx, &a), err) < 0 &&
@@ -927,10 +928,10 @@ static bool first_v6(const struct vx_runstate *st)
 static int v6_gateway(struct net *n, int hostidx, int ctxidx, struct vx_err *err)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct vnet_addr gw, any6 = { .family = AF_INET6 };
+	struct vx_addr gw, any6 = { .family = AF_INET6 };
 
 	n->v6 = true;
-	vnet_parse_addr(V6_GW, false, &gw, NULL);
+	addr_parse(V6_GW, false, &gw, NULL);
 	gw.prefix = 64;
 	if (host_sysctls(n, err) < 0 ||
 	    talk(&n->host, nlmsg_addr(buf, RTM_NEWADDR, hostidx, &gw), err, "cannot add %s to %s",
@@ -947,11 +948,11 @@ int vnet_addr_add(const struct vx_conf *conf, pid_t pid, struct vx_runstate *st,
 		  const char *text, struct vx_err *err)
 {
 	bool routed = strcmp(conf_net_mode(conf), "routed") == 0;
-	struct vnet_addr a;
+	struct vx_addr a;
 	struct net n;
 	int idx, r = -1;
 
-	if (vnet_parse_addr(text, true, &a, err) < 0 || live_open(&n, conf, pid, st, err) < 0)
+	if (addr_parse(text, true, &a, err) < 0 || live_open(&n, conf, pid, st, err) < 0)
 		return -1;
 	idx = nl_ifindex(&n.ctx, "eth0", err);
 	if (idx <= 0) {
@@ -988,12 +989,12 @@ int vnet_addr_del(const struct vx_conf *conf, pid_t pid, struct vx_runstate *st,
 {
 	bool routed = strcmp(conf_net_mode(conf), "routed") == 0;
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct vnet_addr a, host;
+	struct vx_addr a, host;
 	struct net n;
 	unsigned i;
 	int idx, r = -1;
 
-	if (vnet_parse_addr(text, true, &a, err) < 0 || live_open(&n, conf, pid, st, err) < 0)
+	if (addr_parse(text, true, &a, err) < 0 || live_open(&n, conf, pid, st, err) < 0)
 		return -1;
 	idx = nl_ifindex(&n.ctx, "eth0", err);
 	if (idx > 0 && nl_talk(&n.ctx, nlmsg_addr(buf, RTM_DELADDR, idx, &a), err) < 0 &&
@@ -1017,7 +1018,7 @@ int vnet_addr_del(const struct vx_conf *conf, pid_t pid, struct vx_runstate *st,
 			nl_talk(&n.host, nlmsg_rule(buf, RTM_DELRULE, AF_INET6, st->netdev, &host,
 						    RULE_ALLOW, false), NULL);
 		for (i = 0; i < st->proxies.n; i++) {
-			if (!vnet_same_host(st->proxies.v[i], text))
+			if (!addr_same_host(st->proxies.v[i], text))
 				continue;
 			free(st->proxies.v[i]);
 			st->proxies.v[i] = st->proxies.v[--st->proxies.n];

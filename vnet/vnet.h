@@ -18,19 +18,12 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "conf.h"
-#include "err.h"
-#include "nl.h"
-#include "state.h"
+#include "core/conf.h"
+#include "core/err.h"
+#include "vnet/nl.h"
+#include "core/state.h"
 
 /* addr.c: "192.0.2.10/24", "2001:db8::10/64"; without want_prefix a bare address. */
-int vnet_parse_addr(const char *s, bool want_prefix, struct vnet_addr *a, struct vx_err *err);
-void vnet_fmt_addr(const struct vnet_addr *a, bool with_prefix, char *buf, size_t len);
-bool vnet_same_host(const char *a, const char *b);
-/* An address a context may have: not a network, broadcast, multicast, loopback, link-local,
- * unspecified, reserved, IPv4-mapped address or a subnet-router anycast one; the error names
- * which. */
-int vnet_check_host_addr(const struct vnet_addr *a, struct vx_err *err);
 
 /* The host end's name: "vx-NAME", or "vx-" + 5 characters + "-" + hash for long names.  While
  * the previous run's link is still being freed by the kernel, the start takes "vy-..." instead

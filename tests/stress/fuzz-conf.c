@@ -8,17 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cfgedit.h"
-#include "conf.h"
-#include "escape.h"
-#include "importpolicy.h"
-#include "resolv.h"
-#include "vnet.h"
+#include "core/cfgedit.h"
+#include "core/conf.h"
+#include "core/escape.h"
+#include "core/importpolicy.h"
+#include "core/resolv.h"
+#include "core/addr.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text = malloc(size + 1), out[4096], dropped[256];
-	struct vnet_addr a;
+	struct vx_addr a;
 	struct vx_conf conf;
 	struct vx_err err;
 	size_t used;
@@ -40,9 +40,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	escape_bytes((const char *)data, size, true, ESCAPE_KEEP_NL | ESCAPE_CRLF, out,
 		     sizeof(out), &used);
 	if (size < 128) {
-		vnet_parse_addr(text, true, &a, &err);
-		if (vnet_parse_addr(text, true, &a, &err) == 0)
-			vnet_check_host_addr(&a, &err);
+		addr_parse(text, true, &a, &err);
+		if (addr_parse(text, true, &a, &err) == 0)
+			addr_check_host(&a, &err);
 		parse_name(text, "context", &err);
 	}
 	free(text);

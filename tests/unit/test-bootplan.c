@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "boot.h"
+#include "ops/boot.h"
 #include "unit.h"
 
 #define N 8

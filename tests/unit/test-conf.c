@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cfgedit.h"
-#include "conf.h"
-#include "template.h"
+#include "core/cfgedit.h"
+#include "core/conf.h"
+#include "core/template.h"
 #include "unit.h"
 
 static const char *good = "# a comment\n"

@@ -6,8 +6,8 @@
 
 #include "unit.h"
 
-#include "conf.h"
-#include "devices.h"
+#include "core/conf.h"
+#include "core/devices.h"
 
 /* Run prog on one access: 1 allowed, 0 denied, -1 an instruction it should not contain. */
 static int run(const struct bpf_insn *p, size_t n, unsigned type, unsigned maj, unsigned min)

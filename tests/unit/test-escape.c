@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "escape.h"
+#include "core/escape.h"
 #include "unit.h"
 
 static const char *esc(const char *in, size_t len, unsigned flags)

@@ -2,8 +2,8 @@
 /* The id-range allocator: disjoint 65536-id ranges, never below VX_ID_FIRST. */
 #include <errno.h>
 
-#include "conf.h"
-#include "idrange.h"
+#include "core/conf.h"
+#include "core/idrange.h"
 #include "unit.h"
 
 static void empty(void **state)

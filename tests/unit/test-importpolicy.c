@@ -4,7 +4,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "importpolicy.h"
+#include "core/importpolicy.h"
 #include "unit.h"
 
 #define LO 1114112u

@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "conf.h"
-#include "limitmap.h"
+#include "core/conf.h"
+#include "core/limitmap.h"
 #include "unit.h"
 
 static const char *base = "[context]\ntemplate = b\nid-base = 1048576\n[limits]\n";

@@ -10,9 +10,10 @@
 #include <linux/veth.h>
 #include <string.h>
 
-#include "nl.h"
+#include "core/addr.h"
+#include "vnet/nl.h"
 #include "unit.h"
-#include "vnet.h"
+#include "vnet/vnet.h"
 
 #define MAXA 64
 
@@ -76,13 +77,13 @@ static void address(void **state)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	const struct nlattr *tb[MAXA];
-	struct vnet_addr a;
+	struct vx_addr a;
 	struct nlmsghdr *nlh;
 	const struct ifaddrmsg *ifa;
 	const unsigned char want[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x10 };
 
 	(void)state;
-	assert_int_equal(vnet_parse_addr("2001:db8::10/64", true, &a, NULL), 0);
+	assert_int_equal(addr_parse("2001:db8::10/64", true, &a, NULL), 0);
 	nlh = nlmsg_addr(buf, RTM_NEWADDR, 3, &a);
 	ifa = mnl_nlmsg_get_payload(nlh);
 	assert_int_equal(ifa->ifa_family, AF_INET6);
@@ -98,12 +99,12 @@ static void route(void **state)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	const struct nlattr *tb[MAXA];
-	struct vnet_addr dst, gw;
+	struct vx_addr dst, gw;
 	struct nlmsghdr *nlh;
 	const struct rtmsg *rtm;
 
 	(void)state;
-	vnet_parse_addr("192.0.2.10", false, &dst, NULL);
+	addr_parse("192.0.2.10", false, &dst, NULL);
 	nlh = nlmsg_route(buf, RTM_NEWROUTE, &dst, 9, NULL);
 	rtm = mnl_nlmsg_get_payload(nlh);
 	assert_int_equal(rtm->rtm_dst_len, 32);
@@ -114,7 +115,7 @@ static void route(void **state)
 	/* A default route via a gateway: no RTA_DST, universe scope. */
 	memset(&dst, 0, sizeof(dst));
 	dst.family = AF_INET6;
-	vnet_parse_addr("fe80::1", false, &gw, NULL);
+	addr_parse("fe80::1", false, &gw, NULL);
 	nlh = nlmsg_route(buf, RTM_NEWROUTE, &dst, 2, &gw);
 	rtm = mnl_nlmsg_get_payload(nlh);
 	assert_int_equal(rtm->rtm_dst_len, 0);
@@ -128,12 +129,12 @@ static void proxy(void **state)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	const struct nlattr *tb[MAXA];
-	struct vnet_addr a;
+	struct vx_addr a;
 	struct nlmsghdr *nlh;
 	const struct ndmsg *nd;
 
 	(void)state;
-	vnet_parse_addr("192.0.2.10", false, &a, NULL);
+	addr_parse("192.0.2.10", false, &a, NULL);
 	nlh = nlmsg_neigh_proxy(buf, RTM_NEWNEIGH, 4, &a);
 	nd = mnl_nlmsg_get_payload(nlh);
 	assert_int_equal(nd->ndm_flags, NTF_PROXY);
@@ -146,12 +147,12 @@ static void rule(void **state)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	const struct nlattr *tb[MAXA];
-	struct vnet_addr a;
+	struct vx_addr a;
 	struct nlmsghdr *nlh;
 	const struct fib_rule_hdr *frh;
 
 	(void)state;
-	vnet_parse_addr("2001:db8::10", false, &a, NULL);
+	addr_parse("2001:db8::10", false, &a, NULL);
 	nlh = nlmsg_rule(buf, RTM_NEWRULE, AF_INET6, "vx-web1", &a, 30000, false);
 	frh = mnl_nlmsg_get_payload(nlh);
 	assert_int_equal(frh->action, FR_ACT_TO_TBL);
@@ -170,7 +171,7 @@ static void rule(void **state)
 static void names_and_addresses(void **state)
 {
 	char a[16], b[16], c[64];
-	struct vnet_addr x;
+	struct vx_addr x;
 	struct vx_err err;
 
 	(void)state;
@@ -184,15 +185,15 @@ static void names_and_addresses(void **state)
 	assert_string_not_equal(a, b);
 	vnet_ifname("a-very-long-context-name-1", b);
 	assert_string_equal(a, b);	/* stable */
-	assert_int_equal(vnet_parse_addr("2001:DB8:0::A/64", true, &x, &err), 0);
-	vnet_fmt_addr(&x, true, c, sizeof(c));
+	assert_int_equal(addr_parse("2001:DB8:0::A/64", true, &x, &err), 0);
+	addr_fmt(&x, true, c, sizeof(c));
 	assert_string_equal(c, "2001:db8::a/64");
-	assert_int_equal(vnet_parse_addr("192.0.2.1/33", true, &x, &err), -1);
-	assert_int_equal(vnet_parse_addr("192.0.2.1/0", true, &x, &err), -1);
-	assert_int_equal(vnet_parse_addr("192.0.2/24", true, &x, &err), -1);
-	assert_int_equal(vnet_parse_addr("192.0.2.1/24", false, &x, &err), -1);
-	assert_true(vnet_same_host("192.0.2.1/24", "192.0.2.1/32"));
-	assert_false(vnet_same_host("192.0.2.1/24", "192.0.2.2/24"));
+	assert_int_equal(addr_parse("192.0.2.1/33", true, &x, &err), -1);
+	assert_int_equal(addr_parse("192.0.2.1/0", true, &x, &err), -1);
+	assert_int_equal(addr_parse("192.0.2/24", true, &x, &err), -1);
+	assert_int_equal(addr_parse("192.0.2.1/24", false, &x, &err), -1);
+	assert_true(addr_same_host("192.0.2.1/24", "192.0.2.1/32"));
+	assert_false(addr_same_host("192.0.2.1/24", "192.0.2.2/24"));
 }
 
 /* The bridged context's source filter: one nftables transaction, read back message by
@@ -286,14 +287,14 @@ static void source_filter(void **state)
 	static char buf[1 << 20];
 	struct nft_srcfilter f = { .table = "vctx-web1", .ifname = "vx-web1",
 				   .mac = { 0x02, 1, 2, 3, 4, 5 } };
-	struct vnet_addr a[64];
+	struct vx_addr a[64];
 	struct batch_scan sc;
 	struct nl_batch b;
 	unsigned i;
 
 	(void)state;
-	vnet_parse_addr("192.0.2.10/24", true, &a[0], NULL);
-	vnet_parse_addr("2001:db8::10/64", true, &a[1], NULL);
+	addr_parse("192.0.2.10/24", true, &a[0], NULL);
+	addr_parse("2001:db8::10/64", true, &a[1], NULL);
 	f.addr = a;
 	f.naddr = 2;
 	/* A start: begin, a new table (EEXIST if there is one), the chain, the rules, end. */
@@ -348,7 +349,7 @@ static void source_filter(void **state)
 		char t[64];
 
 		snprintf(t, sizeof(t), i % 2 ? "2001:db8::%x/64" : "192.0.2.%u/24", i + 1);
-		vnet_parse_addr(t, true, &a[i], NULL);
+		addr_parse(t, true, &a[i], NULL);
 	}
 	f.naddr = 64;
 	assert_int_equal(nftmsg_srcfilter(&b, buf, 256 << 10, 1, &f), 0);	/* vnet's buffer */
@@ -361,7 +362,7 @@ static void source_filter(void **state)
 		char t[64];
 
 		snprintf(t, sizeof(t), "2001:db8:ffff:ffff:ffff:ffff:ffff:%x/64", i + 1);
-		vnet_parse_addr(t, true, &a[i], NULL);
+		addr_parse(t, true, &a[i], NULL);
 	}
 	assert_int_equal(nftmsg_srcfilter(&b, buf, 256 << 10, 1, &f), 0);
 	assert_true(b.len < 160 << 10);

@@ -3,7 +3,7 @@
 #include <signal.h>
 #include <string.h>
 
-#include "parse.h"
+#include "core/parse.h"
 #include "unit.h"
 
 static void names(void **state)

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "resolv.h"
+#include "core/resolv.h"
 #include "unit.h"
 
 static void servers(void **state)

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "core/idrange.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+
+#include "core/conf.h"
+#include "core/ini.h"
+#include "core/paths.h"
+#include "core/util.h"
+
+#define MAX_USED 8192
+
+static int cmp_range(const void *a, const void *b)
+{
+	const struct idrange *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+int idrange_pick(const struct idrange *used, unsigned n, uint64_t *base, struct vx_err *err)
+{
+	struct idrange *sorted = NULL;
+	uint64_t cand = VX_ID_FIRST;
+	unsigned i;
+
+	if (n) {
+		sorted = malloc(n * sizeof(*sorted));
+		if (!sorted)
+			return vx_fail(err, ENOMEM, "out of memory");
+		memcpy(sorted, used, n * sizeof(*sorted));
+		qsort(sorted, n, sizeof(*sorted), cmp_range);
+	}
+	/* Walk the ranges in order; each one that overlaps the candidate pushes it past its end,
+	 * rounded up to the next slot. */
+	for (i = 0; i < n; i++) {
+		uint64_t end = sorted[i].start + sorted[i].count;
+
+		if (sorted[i].count == 0 || end <= cand)
+			continue;
+		if (sorted[i].start >= cand + VX_IDS_PER_CONTEXT)
+			break;
+		cand = (end + VX_IDS_PER_CONTEXT - 1) / VX_IDS_PER_CONTEXT * VX_IDS_PER_CONTEXT;
+	}
+	free(sorted);
+	if (cand + VX_IDS_PER_CONTEXT > VX_ID_LIMIT)
+		return vx_fail(err, ENOSPC, "no free range of %u ids left", VX_IDS_PER_CONTEXT);
+	*base = cand;
+	return 0;
+}
+
+unsigned idrange_parse_subid(const char *text, struct idrange *out, unsigned max)
+{
+	unsigned n = 0;
+	const char *line = text;
+
+	while (line && *line && n < max) {
+		unsigned long long start, count;
+		const char *colon = strchr(line, ':');
+		const char *nl = strchr(line, '\n');
+
+		if (colon && (!nl || colon < nl) &&
+		    sscanf(colon, ":%llu:%llu", &start, &count) == 2) {
+			out[n].start = start;
+			out[n].count = count;
+			n++;
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	return n;
+}
+
+struct idscan {
+	struct idrange *used;
+	unsigned n;
+};
+
+static int scan_id_base(const struct ini_line *l, void *user, struct vx_err *err)
+{
+	struct idscan *s = user;
+	uint64_t v;
+
+	(void)err;
+	if (l->type != INI_KEY || strcmp(l->key, "id-base") != 0 || s->n >= MAX_USED)
+		return 0;
+	if (parse_u64(l->value, 0, UINT32_MAX, &v, NULL) == 0) {
+		s->used[s->n].start = v;
+		s->used[s->n].count = VX_IDS_PER_CONTEXT;
+		s->n++;
+	}
+	return 0;
+}
+
+static void add_subid_file(const char *path, struct idscan *s)
+{
+	_cleanup_free_ char *text = read_text(path, 1 << 20, NULL);
+
+	if (text)
+		s->n += idrange_parse_subid(text, s->used + s->n, MAX_USED - s->n);
+}
+
+/* Every id-base in PREFIX/etc/vctx, even of configs that fail to parse otherwise. */
+static int add_contexts(struct idscan *s, struct vx_err *err)
+{
+	DIR *d = opendir(vx_paths.etc);
+	struct dirent *de;
+
+	if (!d)
+		return errno == ENOENT ? 0 : vx_failsys(err, "cannot read %s", vx_paths.etc);
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		char path[PATH_MAX];
+		_cleanup_free_ char *text = NULL;
+
+		if (len < 6 || strcmp(de->d_name + len - 5, ".conf") != 0)
+			continue;
+		if (xsnprintf(path, sizeof(path), "%s/%s", vx_paths.etc, de->d_name) < 0)
+			continue;
+		text = read_text(path, 1 << 20, NULL);
+		if (text)
+			ini_scan(path, text, scan_id_base, s, NULL);
+	}
+	closedir(d);
+	return 0;
+}
+
+int idrange_allocate(uint64_t *base, struct vx_err *err)
+{
+	char lockpath[PATH_MAX];
+	_cleanup_free_ struct idrange *used = calloc(MAX_USED, sizeof(*used));
+	_cleanup_close_ int fd = -1;
+	struct idscan s = { .used = used };
+
+	if (!used)
+		return vx_fail(err, ENOMEM, "out of memory");
+	if (xsnprintf(lockpath, sizeof(lockpath), "%s/ids.lock", vx_paths.run) < 0)
+		return vx_failsys(err, "lock path");
+	fd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return vx_failsys(err, "cannot open %s", lockpath);
+	/* Creates are short: wait for a concurrent one rather than fail. */
+	if (flock(fd, LOCK_EX) < 0)
+		return vx_failsys(err, "cannot lock %s", lockpath);
+	add_subid_file("/etc/subuid", &s);
+	add_subid_file("/etc/subgid", &s);
+	if (add_contexts(&s, err) < 0)
+		return -1;
+	if (idrange_pick(used, s.n, base, err) < 0)
+		return -1;
+	return take_fd(&fd);
+}

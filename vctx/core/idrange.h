@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * idrange.h — each context owns 65536 host uids/gids, disjoint from every other context's and
+ * from the ranges the host hands out in /etc/subuid and /etc/subgid.  Root inside maps to the
+ * range's base, never to a host id below it.
+ */
+#ifndef VX_IDRANGE_H
+#define VX_IDRANGE_H
+
+#include <stdint.h>
+
+#include "core/err.h"
+
+#define VX_ID_FIRST 0x100000ull		/* 1048576: above every ordinary host user */
+#define VX_ID_LIMIT 0xffff0000ull	/* uid 0xffffffff is (uid_t)-1 */
+
+struct idrange {
+	uint64_t start, count;
+};
+
+/* Pure: the lowest multiple-of-65536 base at or above VX_ID_FIRST whose range overlaps none of
+ * 'used'.  Returns 0 and *base, or -1 (ENOSPC) when every slot is taken. */
+int idrange_pick(const struct idrange *used, unsigned n, uint64_t *base, struct vx_err *err);
+
+/* Parse /etc/subuid-style text ("name:start:count" lines) into ranges; returns how many were
+ * added to 'out' (at most max), skipping malformed lines. */
+unsigned idrange_parse_subid(const char *text, struct idrange *out, unsigned max);
+
+/* Allocate a base for a new context: holds a lock while the caller writes its config, so
+ * concurrent creates never pick the same range.  Returns the lock fd (>=0) to be closed once
+ * the config is on disk. */
+int idrange_allocate(uint64_t *base, struct vx_err *err);
+
+#endif

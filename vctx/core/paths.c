@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "core/paths.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/util.h"
+
+#ifndef VX_TEMPLATEDIR
+#define VX_TEMPLATEDIR "/usr/local/share/vctx/templates"
+#endif
+
+struct vx_paths vx_paths;
+
+/* Paths end up in overlayfs mount options: refuse the characters that separate them. */
+static int check_dir(const char *what, const char *p, struct vx_err *err)
+{
+	if (parse_abspath(p, err) < 0)
+		return vx_prefix(err, "%s", what);
+	if (strpbrk(p, ",:\\ \t\n="))
+		return vx_fail(err, EINVAL, "%s '%s' may not contain ',', ':', '=', '\\' or blanks",
+			       what, p);
+	if (strlen(p) > 1024)
+		return vx_fail(err, ENAMETOOLONG, "%s is longer than 1024 bytes", what);
+	return 0;
+}
+
+int paths_init(const char *prefix, struct vx_err *err)
+{
+	struct vx_paths *p = &vx_paths;
+	const char *env;
+
+	memset(p, 0, sizeof(*p));
+	if (!prefix)
+		prefix = getenv("VCTX_PREFIX");
+	if (prefix && *prefix) {
+		if (check_dir("prefix", prefix, err) < 0)
+			return -1;
+		snprintf(p->prefix, sizeof(p->prefix), "%s", prefix);
+		/* "/x/" and "/x" are the same prefix; "/" is the real system. */
+		while (strlen(p->prefix) > 0 && p->prefix[strlen(p->prefix) - 1] == '/')
+			p->prefix[strlen(p->prefix) - 1] = '\0';
+	}
+	snprintf(p->etc, sizeof(p->etc), "%s/etc/vctx", p->prefix);
+	snprintf(p->templates, sizeof(p->templates), "%s/var/lib/vctx/templates", p->prefix);
+	snprintf(p->contexts, sizeof(p->contexts), "%s/var/lib/vctx/contexts", p->prefix);
+	snprintf(p->run, sizeof(p->run), "%s/run/vctx", p->prefix);
+	snprintf(p->log, sizeof(p->log), "%s/var/log/vctx", p->prefix);
+	snprintf(p->lxcfs, sizeof(p->lxcfs), "%s/var/lib/lxcfs", p->prefix);
+
+	env = getenv("VCTX_TEMPLATE_DIR");
+	snprintf(p->builders, sizeof(p->builders), "%s", env && *env ? env : VX_TEMPLATEDIR);
+	if (check_dir("VCTX_TEMPLATE_DIR", p->builders, err) < 0)
+		return -1;
+
+	env = getenv("VCTX_CGROUP_PARENT");
+	snprintf(p->cgroup_parent, sizeof(p->cgroup_parent), "%s", env && *env ? env : "vctx");
+	if (parse_name(p->cgroup_parent, "cgroup parent", err) < 0)
+		return vx_prefix(err, "VCTX_CGROUP_PARENT");
+	return 0;
+}
+
+int paths_mkdirs(struct vx_err *err)
+{
+	const char *dirs[] = { vx_paths.etc, vx_paths.templates, vx_paths.contexts,
+			       vx_paths.run, vx_paths.log };
+	unsigned i;
+
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+		if (mkdir_p(dirs[i], 0700) < 0)
+			return vx_failsys(err, "cannot create %s", dirs[i]);
+	}
+	return 0;
+}
+
+static int join(char *buf, size_t len, const char *dir, const char *name, const char *sub)
+{
+	if (sub && *sub)
+		return xsnprintf(buf, len, "%s/%s/%s", dir, name, sub);
+	return xsnprintf(buf, len, "%s/%s", dir, name);
+}
+
+int path_conf(char *buf, size_t len, const char *name)
+{
+	return xsnprintf(buf, len, "%s/%s.conf", vx_paths.etc, name);
+}
+
+int path_ctxdir(char *buf, size_t len, const char *name, const char *sub)
+{
+	return join(buf, len, vx_paths.contexts, name, sub);
+}
+
+int path_rundir(char *buf, size_t len, const char *name, const char *sub)
+{
+	return join(buf, len, vx_paths.run, name, sub);
+}
+
+int path_logdir(char *buf, size_t len, const char *name, const char *sub)
+{
+	return join(buf, len, vx_paths.log, name, sub);
+}
+
+int path_tpldir(char *buf, size_t len, const char *tpl, const char *sub)
+{
+	return join(buf, len, vx_paths.templates, tpl, sub);
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * paths.h — where everything lives.  All state is under one prefix ("" = the real system;
+ * tests and the demo use their own), so a test never touches a real installation:
+ *
+ *   PREFIX/etc/vctx/NAME.conf            the context's configuration
+ *   PREFIX/var/lib/vctx/templates/T/     template: rootfs/ and template.conf
+ *   PREFIX/var/lib/vctx/contexts/NAME/   upper/, work/, disk image, snapshots
+ *   PREFIX/run/vctx/NAME/                state, sockets, supervisor lock
+ *   PREFIX/var/log/vctx/NAME/            syslog, console log, supervisor log
+ */
+#ifndef VX_PATHS_H
+#define VX_PATHS_H
+
+#include <limits.h>
+#include <stddef.h>
+
+#include "core/err.h"
+#include "core/parse.h"
+
+struct vx_paths {
+	char prefix[PATH_MAX];
+	char etc[PATH_MAX];
+	char templates[PATH_MAX];
+	char contexts[PATH_MAX];
+	char run[PATH_MAX];
+	char log[PATH_MAX];
+	char builders[PATH_MAX];	/* template builder scripts */
+	char lxcfs[PATH_MAX];		/* where lxcfs is mounted (lxcfs.service's default) */
+	char cgroup_parent[VX_NAME_MAX + 1];
+};
+
+extern struct vx_paths vx_paths;
+
+/* From the --prefix option or $VCTX_PREFIX, $VCTX_TEMPLATE_DIR and $VCTX_CGROUP_PARENT. */
+int paths_init(const char *prefix, struct vx_err *err);
+
+/* Create the top directories (0700: tenants' files and templates stay private). */
+int paths_mkdirs(struct vx_err *err);
+
+/* Per-context and per-template paths; each returns 0 or -1 (ENAMETOOLONG). */
+int path_conf(char *buf, size_t len, const char *name);
+int path_ctxdir(char *buf, size_t len, const char *name, const char *sub);
+int path_rundir(char *buf, size_t len, const char *name, const char *sub);
+int path_logdir(char *buf, size_t len, const char *name, const char *sub);
+int path_tpldir(char *buf, size_t len, const char *tpl, const char *sub);
+
+#endif

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * template.h — read-only root file system trees that contexts are made from.
+ *
+ *   PREFIX/var/lib/vctx/templates/NAME/rootfs/         the tree (host ids 0..65535)
+ *   PREFIX/var/lib/vctx/templates/NAME/template.conf   distribution, release, init, ...
+ *
+ * A template is built by a builder script (templates/SOURCE, see vctx-templates(7)) into a
+ * hidden staging directory that is renamed into place only when it is complete.
+ */
+#ifndef VX_TEMPLATE_H
+#define VX_TEMPLATE_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "core/parse.h"
+
+struct vx_template {
+	char name[VX_NAME_MAX + 1];
+	char distribution[64];
+	char release[64];
+	char architecture[32];
+	char init_flavour[16];	/* busybox, sysvinit, systemd, other */
+	char init[PATH_MAX];	/* program (and arguments) run as pid 1 */
+	int stop_signal;
+	uint64_t built;		/* seconds since the epoch */
+};
+
+/* Load and check a template: present, complete, init present in the tree. */
+int template_load(const char *name, struct vx_template *t, struct vx_err *err);
+
+/* Parse template.conf text (unit-tested). */
+int template_parse(const char *file, const char *text, struct vx_template *t,
+		   struct vx_err *err);
+
+/* Build NAME with builders/SOURCE, passing args through.  Atomic: on any failure or
+ * interruption nothing is left under the name. */
+int template_build(const char *name, const char *source, int argc, char **argv,
+		   struct vx_err *err);
+
+/* Remove a template; refuses while a context uses it (names them). */
+int template_remove(const char *name, struct vx_err *err);
+
+/* Names of the contexts whose config names this template, comma-separated into buf. */
+unsigned template_users(const char *name, char *buf, size_t len);
+
+/* Remove staging directories of builds that were killed. */
+void template_clean_stale(void);
+
+/* Size of a tree in bytes (allocated blocks, hard links counted once per walk). */
+uint64_t tree_size(const char *path);
+
+#endif

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* util.h — small helpers every file uses: cleanup attributes, file I/O, strings. */
+#ifndef VX_UTIL_H
+#define VX_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "core/err.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static inline void freep(void *p)
+{
+	free(*(void **)p);
+}
+static inline void closep(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+static inline void fclosep(FILE **f)
+{
+	if (*f)
+		fclose(*f);
+}
+#define _cleanup_free_ __attribute__((cleanup(freep)))
+#define _cleanup_close_ __attribute__((cleanup(closep)))
+#define _cleanup_fclose_ __attribute__((cleanup(fclosep)))
+
+/* Hand an fd out of a cleanup variable. */
+static inline int take_fd(int *fd)
+{
+	int r = *fd;
+
+	*fd = -1;
+	return r;
+}
+
+/* snprintf that reports truncation as an error: returns 0 or -1 (ENAMETOOLONG). */
+int xsnprintf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Whole-buffer I/O that retries on EINTR and short counts. */
+ssize_t read_full(int fd, void *buf, size_t len);
+int write_full(int fd, const void *buf, size_t len);
+
+/* Read a small file (at most len-1 bytes) into buf, NUL-terminated; trailing newline kept. */
+ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t len);
+/* Read a whole regular file of at most 'max' bytes into a new NUL-terminated string; symlinks
+ * are not followed. */
+char *read_text(const char *path, size_t max, struct vx_err *err);
+/* Write a string to an existing file (sysfs, procfs, cgroupfs). */
+int write_file_at(int dirfd, const char *path, const char *s);
+
+/* Write 'data' to path atomically: temporary file in the same directory, fsync, rename.
+ * With 'noreplace' an existing path is an error (EEXIST) and is left alone. */
+int write_atomic(const char *path, const char *data, size_t len, mode_t mode, bool noreplace,
+		 struct vx_err *err);
+/* The same without fsync, for what lives in the run directory (gone at a reboot anyway):
+ * atomic against a crash of the process, not of the machine. */
+int write_volatile(const char *path, const char *data, size_t len, mode_t mode,
+		   struct vx_err *err);
+
+/* mkdir -p with the given mode for each component that is created. */
+int mkdir_p(const char *path, mode_t mode);
+
+/* Remove a tree without following symlinks or crossing mount points.  ENOENT is success. */
+int rm_rf(const char *path, struct vx_err *err);
+
+/* Monotonic and wall clocks. */
+/* Run a program (argv[0] looked up in PATH) with stdin from /dev/null; an exit status above
+ * maxok is a failure whose error is the program's last line ("mkfs.ext4 failed: ..."). */
+int run_prog(char *const argv[], int maxok, struct vx_err *err);
+
+/* Run fn(arg) in a child process (namespaces and mounts it makes die with it); what it wrote
+ * into msg comes back.  0 when fn returned 0. */
+int run_in_child(int (*fn)(void *arg, char *msg, size_t len), void *arg, char *msg, size_t len);
+
+/* qsort comparator for an array of strings. */
+int strcmp_ptr(const void *a, const void *b);
+
+uint64_t now_ns(void);
+uint64_t now_realtime(void);
+
+/* Strip leading and trailing white space in place. */
+char *strstrip(char *s);
+
+/* Human-readable durations and sizes ("3m12s", "128M"). */
+void fmt_duration(char *buf, size_t len, uint64_t seconds);
+void fmt_size(char *buf, size_t len, uint64_t bytes);
+
+/* Copy a file to stdout, through esc unless it is NULL; with follow, go on printing what is
+ * appended (and what a new file of the same name holds after a rotation), waiting on
+ * inotify, until interrupted. */
+struct escape_stream;
+int follow_file(const char *path, bool follow, struct escape_stream *esc, struct vx_err *err);
+
+/* A JSON string: quoted, with quotes, backslashes and control characters escaped. */
+void json_str(FILE *f, const char *s);
+
+/* Start time of a process in clock ticks since boot (field 22 of /proc/PID/stat); 0 if
+ * the process does not exist or is a zombie.  Used with the pid to tell a process from a
+ * reused pid. */
+uint64_t proc_start_time(pid_t pid);
+
+#endif

@@ -1,0 +1,868 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "kernel/cgroup.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <poll.h>
+#include <fcntl.h>
+#include <libcgroup.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/devices.h"
+#include "core/limitmap.h"
+#include "core/paths.h"
+#include "core/util.h"
+
+/* What the host offers, found once per process. */
+struct hier {
+	char ctrl[32];		/* a controller that names the hierarchy to libcgroup */
+	char mnt[VX_CG_MNT];
+};
+
+static struct {
+	bool done;
+	enum vx_cg_layout layout;
+	char v2mnt[VX_CG_MNT];
+	char v2ctrls[256];	/* controllers available in the cgroup2 hierarchy */
+	unsigned nv1;
+	struct hier v1[VX_CG_MAX_V1];
+	bool libcg;		/* cgroup_init() done */
+} host;
+
+const char *cg_layout_name(enum vx_cg_layout l)
+{
+	static const char *names[] = { "none", "v1", "hybrid", "v2" };
+
+	return names[l];
+}
+
+/* The cgroup2 mount point, from mountinfo (libcgroup 2.0.2 only knows cgroup2 mounts that
+ * carry controllers, and a hybrid host's usually carries none). */
+static void find_v2_mount(void)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096];
+
+	while (f && fgets(line, sizeof(line), f)) {
+		char mnt[VX_CG_MNT], *sep = strstr(line, " - ");
+		char fstype[64];
+
+		if (!sep || sscanf(sep, " - %63s", fstype) != 1 || strcmp(fstype, "cgroup2") != 0)
+			continue;
+		if (sscanf(line, "%*s %*s %*s %*s %1023s", mnt) == 1) {
+			snprintf(host.v2mnt, sizeof(host.v2mnt), "%s", mnt);
+			return;
+		}
+	}
+}
+
+static int libcg_init(struct vx_err *err)
+{
+	int r;
+
+	if (host.libcg)
+		return 0;
+	r = cgroup_init();
+	if (r)
+		return vx_fail(err, EIO, "libcgroup: %s", cgroup_strerror(r));
+	host.libcg = true;
+	return 0;
+}
+
+/* v1 hierarchies: one row per hierarchy id in /proc/cgroups, named by its first controller. */
+static void find_v1(void)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/cgroups", "re");
+	int seen[64] = { 0 };
+	char name[32], line[256];
+	int hid, num, enabled;
+
+	/* The first line is a header. */
+	if (!f || !fgets(line, sizeof(line), f))
+		return;
+	while (fgets(line, sizeof(line), f) &&
+	       sscanf(line, "%31s %d %d %d", name, &hid, &num, &enabled) == 4) {
+		char *mp = NULL;
+
+		if (hid <= 0 || hid >= 64 || !enabled || seen[hid] || host.nv1 == VX_CG_MAX_V1)
+			continue;
+		if (libcg_init(NULL) < 0 || cgroup_get_subsys_mount_point(name, &mp) || !mp)
+			continue;
+		if (strlen(mp) >= VX_CG_MNT) {
+			free(mp);
+			continue;
+		}
+		seen[hid] = 1;
+		snprintf(host.v1[host.nv1].ctrl, sizeof(host.v1[0].ctrl), "%s", name);
+		snprintf(host.v1[host.nv1].mnt, sizeof(host.v1[0].mnt), "%s", mp);
+		free(mp);
+		host.nv1++;
+	}
+}
+
+static void detect(void)
+{
+	if (host.done)
+		return;
+	host.done = true;
+	find_v2_mount();
+	find_v1();
+	if (host.v2mnt[0]) {
+		char path[PATH_MAX + 32];
+
+		snprintf(path, sizeof(path), "%s/cgroup.controllers", host.v2mnt);
+		if (read_file_at(AT_FDCWD, path, host.v2ctrls, sizeof(host.v2ctrls)) < 0)
+			host.v2ctrls[0] = '\0';
+		strstrip(host.v2ctrls);
+	}
+	if (host.nv1 && host.v2mnt[0])
+		host.layout = VX_CG_HYBRID;
+	else if (host.nv1)
+		host.layout = VX_CG_V1;
+	else if (host.v2mnt[0])
+		host.layout = VX_CG_V2;
+	else
+		host.layout = VX_CG_NONE;
+}
+
+enum vx_cg_layout cg_layout(void)
+{
+	detect();
+	return host.layout;
+}
+
+void cg_init(struct vx_cgroup *cg)
+{
+	unsigned i;
+
+	memset(cg, 0, sizeof(*cg));
+	cg->v2fd = -1;
+	for (i = 0; i < VX_CG_MAX_V1; i++)
+		cg->tasks_fd[i] = -1;
+}
+
+void cg_close(struct vx_cgroup *cg)
+{
+	unsigned i;
+
+	if (cg->v2fd >= 0)
+		close(cg->v2fd);
+	cg->v2fd = -1;
+	for (i = 0; i < VX_CG_MAX_V1; i++) {
+		if (cg->tasks_fd[i] >= 0)
+			close(cg->tasks_fd[i]);
+		cg->tasks_fd[i] = -1;
+	}
+}
+
+/* v1 cpuset: a new cgroup starts with no CPUs and no memory nodes, and nothing can join it.
+ * The parent copies the root's and sets clone_children, so each context's cgroup starts
+ * with what its parent has. */
+static int v1_cpuset_parent(struct vx_err *err)
+{
+	struct cgroup *cg = NULL;
+	struct cgroup_controller *c;
+	char path[PATH_MAX + 64], cpus[256], mems[256];
+	unsigned i;
+	int r;
+
+	for (i = 0; i < host.nv1; i++)
+		if (strcmp(host.v1[i].ctrl, "cpuset") == 0)
+			break;
+	if (i == host.nv1)
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s", host.v1[i].mnt, vx_paths.cgroup_parent);
+	if (access(path, F_OK) == 0)
+		return 0;
+	snprintf(path, sizeof(path), "%s/cpuset.cpus", host.v1[i].mnt);
+	if (read_file_at(AT_FDCWD, path, cpus, sizeof(cpus)) < 0)
+		return vx_failsys(err, "cannot read %s", path);
+	snprintf(path, sizeof(path), "%s/cpuset.mems", host.v1[i].mnt);
+	if (read_file_at(AT_FDCWD, path, mems, sizeof(mems)) < 0)
+		return vx_failsys(err, "cannot read %s", path);
+	cg = cgroup_new_cgroup(vx_paths.cgroup_parent);
+	c = cg ? cgroup_add_controller(cg, "cpuset") : NULL;
+	if (!c || cgroup_add_value_string(c, "cpuset.cpus", strstrip(cpus)) ||
+	    cgroup_add_value_string(c, "cpuset.mems", strstrip(mems)) ||
+	    cgroup_add_value_string(c, "cgroup.clone_children", "1")) {
+		cgroup_free(&cg);
+		return vx_fail(err, ENOMEM, "libcgroup: cannot describe the cpuset parent");
+	}
+	r = cgroup_create_cgroup(cg, 1);
+	cgroup_free(&cg);
+	if (r)
+		return vx_fail(err, EIO, "cannot create cgroup %s in the cpuset hierarchy: %s",
+			       vx_paths.cgroup_parent, cgroup_strerror(r));
+	return 0;
+}
+
+static bool v2_has(const char *ctrl)
+{
+	size_t n = strlen(ctrl);
+	const char *p = host.v2ctrls;
+
+	while ((p = strstr(p, ctrl))) {
+		if ((p == host.v2ctrls || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+/* The controllers libcgroup should create the cgroup in. */
+static int describe(struct cgroup *cg, struct vx_err *err)
+{
+	static const char *v2_wanted[] = { "cpuset", "cpu", "io", "memory", "pids" };
+	unsigned i;
+
+	for (i = 0; i < host.nv1; i++)
+		if (!cgroup_add_controller(cg, host.v1[i].ctrl))
+			return vx_fail(err, ENOMEM, "libcgroup: cannot add %s", host.v1[i].ctrl);
+	if (host.layout != VX_CG_V2)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(v2_wanted); i++)
+		if (v2_has(v2_wanted[i]) && !cgroup_add_controller(cg, v2_wanted[i]))
+			return vx_fail(err, ENOMEM, "libcgroup: cannot add %s", v2_wanted[i]);
+	return 0;
+}
+
+/* The context's cgroup2 directory where libcgroup made none: on hybrid hosts (the cgroup2
+ * hierarchy usually has no controllers, which libcgroup cannot address; the guest's systemd
+ * still needs a v2 directory of its own), and on v2 hosts that delegate none of the
+ * controllers vctx uses (a host that is itself a container). */
+static int v2_dir(struct vx_cgroup *cg, struct vx_err *err)
+{
+	char parent[PATH_MAX + 64];
+
+	snprintf(parent, sizeof(parent), "%s/%s", host.v2mnt, vx_paths.cgroup_parent);
+	if (mkdir(parent, 0755) < 0 && errno != EEXIST)
+		return vx_failsys(err, "cannot create cgroup %s", parent);
+	if (mkdir(cg->v2dir, 0755) < 0 && (errno != EEXIST || host.layout != VX_CG_V2))
+		return vx_failsys(err, "cannot create cgroup %s", cg->v2dir);
+	return 0;
+}
+
+/* The context's root manages its own subtree (systemd inside needs that); the limits of the
+ * directory itself stay owned by the host, so the context cannot raise them. */
+static int delegate(const struct vx_cgroup *cg, uid_t uid, gid_t gid, struct vx_err *err)
+{
+	static const char *files[] = { "", "cgroup.procs", "cgroup.threads",
+				       "cgroup.subtree_control" };
+	char path[PATH_MAX + 64];
+	unsigned i;
+
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		snprintf(path, sizeof(path), "%s/%s", cg->v2dir, files[i]);
+		if (chown(path, uid, gid) < 0 && errno != ENOENT)
+			return vx_failsys(err, "cannot delegate %s", path);
+	}
+	return 0;
+}
+
+static int open_fds(struct vx_cgroup *cg, struct vx_err *err)
+{
+	char path[PATH_MAX + 16];
+	unsigned i;
+
+	if (cg->v2dir[0]) {
+		cg->v2fd = open(cg->v2dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (cg->v2fd < 0)
+			return vx_failsys(err, "cannot open cgroup %s", cg->v2dir);
+	}
+	for (i = 0; i < cg->nv1; i++) {
+		snprintf(path, sizeof(path), "%s/tasks", cg->v1dir[i]);
+		cg->tasks_fd[i] = open(path, O_WRONLY | O_CLOEXEC);
+		if (cg->tasks_fd[i] < 0)
+			return vx_failsys(err, "cannot open %s", path);
+	}
+	return 0;
+}
+
+static int fill_dirs(struct vx_cgroup *cg, const char *name, struct vx_err *err)
+{
+	unsigned i;
+
+	if (xsnprintf(cg->path, sizeof(cg->path), "%s/%s", vx_paths.cgroup_parent, name) < 0)
+		return vx_failsys(err, "cgroup path");
+	cg->layout = host.layout;
+	if (host.v2mnt[0])
+		snprintf(cg->v2dir, sizeof(cg->v2dir), "%s/%s", host.v2mnt, cg->path);
+	for (i = 0; i < host.nv1; i++)
+		snprintf(cg->v1dir[i], sizeof(cg->v1dir[i]), "%s/%s", host.v1[i].mnt, cg->path);
+	cg->nv1 = host.nv1;
+	return 0;
+}
+
+/* --- what the host has (vctx check) ------------------------------------------------------ */
+
+void cg_summary(char *buf, size_t len)
+{
+	size_t off;
+	unsigned i;
+
+	detect();
+	off = snprintf(buf, len, "%s", cg_layout_name(host.layout));
+	if (host.nv1 && off < len) {
+		off += snprintf(buf + off, len - off, "; v1:");
+		for (i = 0; i < host.nv1 && off < len; i++)
+			off += snprintf(buf + off, len - off, " %s", host.v1[i].ctrl);
+	}
+	if (host.v2mnt[0] && off < len)
+		snprintf(buf + off, len - off, "; cgroup2 at %s with %s", host.v2mnt,
+			 host.v2ctrls[0] ? host.v2ctrls : "no controllers");
+}
+
+bool cg_controller(const char *ctrl, char *where, size_t len)
+{
+	const char *v1 = strcmp(ctrl, "io") == 0 ? "blkio" : ctrl;
+	char *mp = NULL;
+	bool r = false;
+
+	detect();
+	if (host.layout == VX_CG_V2) {
+		snprintf(where, len, "cgroup2 %s", host.v2mnt);
+		return v2_has(ctrl);
+	}
+	if (libcg_init(NULL) == 0 && cgroup_get_subsys_mount_point(v1, &mp) == 0 && mp) {
+		snprintf(where, len, "v1 %s", mp);
+		r = true;
+	}
+	free(mp);
+	return r;
+}
+
+/* --- freezing ------------------------------------------------------------------------------ */
+
+/* Wait until 'file' holds 'want' (cgroup.events is pollable; freezer.state is re-read). */
+static int wait_contains(const char *file, const char *want, struct vx_err *err)
+{
+	uint64_t end = now_ns() + 5000000000ull;
+	char buf[512];
+
+	for (;;) {
+		_cleanup_close_ int fd = open(file, O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+		struct pollfd p = { .fd = fd, .events = POLLPRI };
+
+		if (n < 0)
+			return vx_failsys(err, "cannot read %s", file);
+		buf[n] = '\0';
+		if (strstr(buf, want))
+			return 0;
+		if (now_ns() > end)
+			return vx_fail(err, ETIMEDOUT, "%s: not '%s' after 5 seconds", file, want);
+		poll(&p, 1, 10);
+	}
+}
+
+int cg_freeze(const char *v2dir, const char *path, bool freeze, struct vx_err *err)
+{
+	char file[PATH_MAX + 64], *mp = NULL;
+	struct stat st;
+
+	detect();
+	/* The cgroup2 freezer (5.2) needs no controller, so it also serves hybrid hosts. */
+	if (v2dir && v2dir[0] && snprintf(file, sizeof(file), "%s/cgroup.freeze", v2dir) > 0 &&
+	    stat(file, &st) == 0) {
+		if (write_file_at(AT_FDCWD, file, freeze ? "1" : "0") < 0)
+			return vx_failsys(err, "cannot write %s", file);
+		snprintf(file, sizeof(file), "%s/cgroup.events", v2dir);
+		return wait_contains(file, freeze ? "frozen 1" : "frozen 0", err);
+	}
+	if (libcg_init(err) < 0)
+		return -1;
+	if (cgroup_get_subsys_mount_point("freezer", &mp) || !mp)
+		return vx_fail(err, ENOTSUP, "the host has no cgroup freezer");
+	snprintf(file, sizeof(file), "%s/%s/freezer.state", mp, path);
+	free(mp);
+	if (write_file_at(AT_FDCWD, file, freeze ? "FROZEN" : "THAWED") < 0)
+		return vx_failsys(err, "cannot write %s", file);
+	return wait_contains(file, freeze ? "FROZEN" : "THAWED", err);
+}
+
+/* --- limits -------------------------------------------------------------------------------- */
+
+static bool v2_limits(void)
+{
+	return host.layout == VX_CG_V2;
+}
+
+/* Where a controller's files for cgroup 'path' are; "" if the host lacks the controller. */
+static void ctrl_dir(const char *ctrl, const char *path, char *buf, size_t len)
+{
+	char *mp = NULL;
+
+	buf[0] = '\0';
+	if (v2_limits()) {
+		if (v2_has(ctrl))
+			snprintf(buf, len, "%s/%s", host.v2mnt, path);
+		return;
+	}
+	if (cgroup_get_subsys_mount_point(ctrl, &mp) == 0 && mp)
+		snprintf(buf, len, "%s/%s", mp, path);
+	free(mp);
+}
+
+/* A limit the host cannot enforce is an error, never a silent no-op. */
+/* "max", "max 100000", "-1": the setting asks for no limit. */
+static bool unlimited(const struct cg_setting *s)
+{
+	return strncmp(s->value, "max", 3) == 0 || strcmp(s->value, "-1") == 0;
+}
+
+/* 0: the setting can be written; 1: it can be left out (no limit, and no controller to
+ * hold one); -1: it cannot be had here. */
+static int check_setting(const char *path, const struct cg_setting *s, struct vx_err *err)
+{
+	char dir[VX_CG_PATH], file[VX_CG_PATH + 64];
+
+	ctrl_dir(s->ctrl, path, dir, sizeof(dir));
+	if (!dir[0] && unlimited(s))
+		return 1;
+	if (!dir[0])
+		return vx_fail(err, ENOTSUP, "limit '%s' needs the %s controller, which this host "
+			       "does not offer (cgroup %s; set %s=max to do without)", s->key,
+			       s->ctrl, cg_layout_name(host.layout), s->key);
+	snprintf(file, sizeof(file), "%s/%s", dir, s->file);
+	if (access(file, F_OK) < 0)
+		return vx_fail(err, ENOTSUP, "limit '%s' needs %s of the %s controller, which this "
+			       "host does not offer%s", s->key, s->file, s->ctrl,
+			       strcmp(s->ctrl, "blkio") == 0 || strcmp(s->ctrl, "io") == 0
+				       ? " (it needs an I/O scheduler with weights, such as BFQ)"
+			       : strstr(s->file, "swap") ? " (swap accounting is off)" : "");
+	return 0;
+}
+
+static int write_setting(const char *path, const struct cg_setting *s, struct vx_err *err)
+{
+	struct cgroup *cg = cgroup_new_cgroup(path);
+	struct cgroup_controller *c = cg ? cgroup_add_controller(cg, s->ctrl) : NULL;
+	int r;
+
+	if (!c || cgroup_add_value_string(c, s->file, s->value)) {
+		cgroup_free(&cg);
+		return vx_fail(err, ENOMEM, "libcgroup: out of memory");
+	}
+	r = cgroup_modify_cgroup(cg);
+	cgroup_free(&cg);
+	if (r) {
+		errno = r == ECGOTHER ? cgroup_get_last_errno() : EIO;
+		return vx_failsys(err, "cannot set %s to %s (%s)", s->key, s->value, s->file);
+	}
+	return 0;
+}
+
+static int apply(const char *path, const struct cg_setting *s, unsigned n, struct vx_err *err)
+{
+	bool retry[16] = { false }, skip[16] = { false };
+	unsigned i;
+	int r;
+
+	for (i = 0; i < n; i++) {
+		r = check_setting(path, &s[i], err);
+		if (r < 0)
+			return -1;
+		skip[i] = r == 1;
+	}
+	/* v1 wants memory.limit <= memory.memsw.limit after every single write: whichever of
+	 * the two fails first is written again after the other. */
+	for (i = 0; i < n; i++)
+		if (!skip[i] && write_setting(path, &s[i], NULL) < 0)
+			retry[i] = true;
+	for (i = 0; i < n; i++)
+		if (retry[i] && write_setting(path, &s[i], err) < 0)
+			return -1;
+	return 0;
+}
+
+/* The devices a context may use (devices.c), as a v1 device cgroup allow-list: 1 when it is
+ * set, 0 when the host has no v1 devices controller. */
+static int v1_devices(const char *path, unsigned opts, struct vx_err *err)
+{
+	struct cg_setting s = { .key = "devices", .ctrl = "devices", .file = "devices.deny" };
+	char *mp = NULL;
+	unsigned i;
+
+	if (v2_limits() || cgroup_get_subsys_mount_point("devices", &mp) || !mp)
+		return 0;
+	free(mp);
+	snprintf(s.value, sizeof(s.value), "a");
+	if (write_setting(path, &s, err) < 0)
+		return -1;
+	s.file = "devices.allow";
+	for (i = 0; i < vx_ndevs; i++) {
+		if (!dev_wanted(&vx_devs[i], opts))
+			continue;
+		dev_allow_line(&vx_devs[i], s.value, sizeof(s.value));
+		if (write_setting(path, &s, err) < 0)
+			return -1;
+	}
+	return 1;
+}
+
+/* The same list as an eBPF device program on the cgroup2 directory: the only device control
+ * cgroup2 has.  Attached with BPF_F_ALLOW_MULTI, so a program further down cannot widen it
+ * (every program on the way must allow an access); the cgroup keeps the program alive and
+ * frees it with the directory.  A context cannot detach it: bpf() needs CAP_BPF and
+ * CAP_NET_ADMIN of the host and is refused by the seccomp policy. */
+int cg_device_prog(unsigned opts, struct vx_err *err)
+{
+	struct bpf_insn insn[VX_DEV_PROG_MAX];
+	union bpf_attr a;
+	int prog;
+
+	memset(&a, 0, sizeof(a));
+	a.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
+	a.insn_cnt = dev_prog(opts, insn, ARRAY_SIZE(insn));
+	a.insns = (uintptr_t)insn;
+	a.license = (uintptr_t)"GPL";
+	prog = syscall(SYS_bpf, BPF_PROG_LOAD, &a, sizeof(a));
+	if (prog < 0)
+		return vx_failsys(err, "cannot load the device program");
+	return prog;
+}
+
+static int v2_devices(int cgfd, unsigned opts, struct vx_err *err)
+{
+	_cleanup_close_ int prog = cg_device_prog(opts, err);
+	union bpf_attr a;
+
+	if (prog < 0)
+		return -1;
+	memset(&a, 0, sizeof(a));
+	a.target_fd = cgfd;
+	a.attach_bpf_fd = prog;
+	a.attach_type = BPF_CGROUP_DEVICE;
+	a.attach_flags = BPF_F_ALLOW_MULTI;
+	if (syscall(SYS_bpf, BPF_PROG_ATTACH, &a, sizeof(a)) < 0)
+		return vx_failsys(err, "cannot attach the device program");
+	return 0;
+}
+
+/* Device control on every hierarchy that has it.  Where v1's devices controller already
+ * holds the list, the cgroup2 program is a second lock and a kernel without it is no error;
+ * on a pure v2 host it is the only one, and the start fails without it. */
+static int devices(const struct vx_cgroup *cg, unsigned opts, struct vx_err *err)
+{
+	int v1 = v1_devices(cg->path, opts, err);
+
+	if (v1 < 0)
+		return -1;
+	if (cg->v2fd < 0 || v2_devices(cg->v2fd, opts, v1 ? NULL : err) == 0 || v1)
+		return 0;
+	return vx_prefix(err, "no device control for the context (the kernel needs "
+			 "CONFIG_CGROUP_BPF)");
+}
+
+int cg_set_limits(const char *path, const struct vx_conf *conf, const char *key,
+		  struct vx_err *err)
+{
+	struct cg_setting s[16];
+	int n;
+
+	detect();
+	if (libcg_init(err) < 0)
+		return -1;
+	n = key ? limits_translate_key(conf, v2_limits(), key, s, 16)
+		: limits_translate(conf, v2_limits(), s, 16);
+	return apply(path, s, n, err);
+}
+
+/* First line (or all lines, joined) of a cgroup file through libcgroup. */
+static int read_value(const char *ctrl, const char *path, const char *file, char *buf,
+		      size_t len)
+{
+	void *h = NULL;
+	char line[256];
+	size_t n = 0;
+	int r;
+
+	buf[0] = '\0';
+	r = cgroup_read_value_begin(ctrl, path, (char *)file, &h, line, sizeof(line));
+	while (r == 0 && n + strlen(line) + 1 < len) {
+		n += snprintf(buf + n, len - n, "%s", line);
+		r = cgroup_read_value_next(&h, line, sizeof(line));
+	}
+	if (h)
+		cgroup_read_value_end(&h);
+	return buf[0] ? 0 : -1;
+}
+
+static uint64_t num(const char *s)
+{
+	return strncmp(s, "max", 3) == 0 ? 0 : strtoull(s, NULL, 10);
+}
+
+/* "key value" lines: the value of key, or 0. */
+static uint64_t field(const char *text, const char *key)
+{
+	size_t n = strlen(key);
+	const char *p = text;
+
+	while ((p = strstr(p, key))) {
+		if ((p == text || p[-1] == '\n') && p[n] == ' ')
+			return strtoull(p + n + 1, NULL, 10);
+		p += n;
+	}
+	return 0;
+}
+
+int cg_stats(const char *path, struct cg_stats *st, struct vx_err *err)
+{
+	bool v2;
+	char b[2048];
+
+	memset(st, 0, sizeof(*st));
+	detect();
+	if (libcg_init(err) < 0)
+		return -1;
+	v2 = v2_limits();
+	if (read_value("memory", path, v2 ? "memory.current" : "memory.usage_in_bytes", b,
+		       sizeof(b)) == 0) {
+		st->have_mem = true;
+		st->mem_current = num(b);
+		if (read_value("memory", path, v2 ? "memory.peak" : "memory.max_usage_in_bytes", b,
+			       sizeof(b)) == 0)
+			st->mem_peak = num(b);
+		if (read_value("memory", path, v2 ? "memory.max" : "memory.limit_in_bytes", b,
+			       sizeof(b)) == 0)
+			st->mem_limit = num(b) >= (1ull << 62) ? 0 : num(b);
+		if (read_value("memory", path, v2 ? "memory.events" : "memory.oom_control", b,
+			       sizeof(b)) == 0)
+			st->oom_kills = field(b, "oom_kill");
+	}
+	if (read_value("pids", path, "pids.current", b, sizeof(b)) == 0) {
+		st->have_pids = true;
+		st->pids_current = num(b);
+		if (read_value("pids", path, "pids.max", b, sizeof(b)) == 0)
+			st->pids_limit = num(b);
+	}
+	if (v2 && read_value("cpu", path, "cpu.stat", b, sizeof(b)) == 0) {
+		st->have_cpu = true;
+		st->cpu_usec = field(b, "usage_usec");
+	} else if (!v2 && read_value("cpuacct", path, "cpuacct.usage", b, sizeof(b)) == 0) {
+		st->have_cpu = true;
+		st->cpu_usec = num(b) / 1000;
+	}
+	return 0;
+}
+
+int cg_create(const char *name, const struct vx_conf *conf, struct vx_cgroup *cg,
+	      struct vx_err *err)
+{
+	struct cgroup *lc = NULL;
+	int r;
+
+	detect();
+	if (host.layout == VX_CG_NONE)
+		return vx_fail(err, ENOENT, "no cgroup hierarchy is mounted");
+	if (fill_dirs(cg, name, err) < 0)
+		return -1;
+	if (libcg_init(err) < 0)
+		return -1;
+	/* Leftovers of a killed supervisor would make mkdir fail or carry old limits. */
+	cg_destroy(cg->path, NULL);
+	if (v1_cpuset_parent(err) < 0)
+		return -1;
+	lc = cgroup_new_cgroup(cg->path);
+	if (!lc)
+		return vx_fail(err, ENOMEM, "libcgroup: out of memory");
+	if (describe(lc, err) < 0)
+		goto fail;
+	r = cgroup_create_cgroup(lc, 1);
+	if (r) {
+		vx_fail(err, EIO, "cannot create cgroup %s: %s", cg->path, cgroup_strerror(r));
+		goto fail;
+	}
+	if (cg_set_limits(cg->path, conf, NULL, err) < 0)
+		goto fail;
+	if ((host.layout == VX_CG_HYBRID || host.layout == VX_CG_V2) && v2_dir(cg, err) < 0)
+		goto fail;
+	if (cg->v2dir[0] && conf->userns &&
+	    delegate(cg, conf->id_base, conf->id_base, err) < 0)
+		goto fail;
+	if (open_fds(cg, err) < 0 || devices(cg, conf->devices, err) < 0)
+		goto fail;
+	cgroup_free(&lc);
+	return 0;
+fail:
+	cgroup_free(&lc);
+	cg_close(cg);
+	cg_destroy(cg->path, NULL);
+	return -1;
+}
+
+int cg_create_forked(const char *name, const struct vx_conf *conf, struct vx_cgroup *cg,
+		     struct vx_err *err)
+{
+	struct {
+		int ok;
+		struct vx_err err;
+		struct vx_cgroup cg;
+	} *res = malloc(sizeof(*res));
+	int fds[2], status, r = -1;
+	ssize_t n;
+	pid_t pid;
+
+	if (!res)
+		return vx_fail(err, ENOMEM, "out of memory");
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		free(res);
+		return vx_failsys(err, "pipe");
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		memset(res, 0, sizeof(*res));
+		res->ok = cg_create(name, conf, &res->cg, &res->err) == 0;
+		write_full(fds[1], res, sizeof(*res));
+		_exit(0);
+	}
+	close(fds[1]);
+	if (pid < 0) {
+		close(fds[0]);
+		free(res);
+		return vx_failsys(err, "fork");
+	}
+	n = read_full(fds[0], res, sizeof(*res));
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (n != (ssize_t)sizeof(*res)) {
+		vx_fail(err, EIO, "the cgroup helper died");
+	} else if (!res->ok) {
+		*err = res->err;
+	} else {
+		/* The directories exist; open the join fds here (the helper's went with it). */
+		struct vx_list v1 = { .n = res->cg.nv1 };
+		unsigned i;
+
+		for (i = 0; i < v1.n; i++)
+			v1.v[i] = res->cg.v1dir[i];
+		r = cg_open_join(res->cg.v2dir, &v1, cg, err);
+		snprintf(cg->path, sizeof(cg->path), "%s", res->cg.path);
+		cg->layout = res->cg.layout;
+		if (r < 0)
+			cg_destroy(res->cg.path, NULL);
+	}
+	free(res);
+	return r;
+}
+
+int cg_open_join(const char *v2dir, const struct vx_list *v1dirs, struct vx_cgroup *cg,
+		 struct vx_err *err)
+{
+	unsigned i;
+
+	cg_init(cg);
+	snprintf(cg->v2dir, sizeof(cg->v2dir), "%s", v2dir);
+	for (i = 0; i < v1dirs->n && i < VX_CG_MAX_V1; i++)
+		snprintf(cg->v1dir[i], sizeof(cg->v1dir[i]), "%s", v1dirs->v[i]);
+	cg->nv1 = i;
+	if (open_fds(cg, err) < 0) {
+		cg_close(cg);
+		return -1;
+	}
+	return 0;
+}
+
+int cg_join_self(struct vx_cgroup *cg, struct vx_err *err)
+{
+	unsigned i;
+
+	for (i = 0; i < cg->nv1; i++) {
+		/* "0" into tasks moves the calling thread without the threadgroup lock that a
+		 * write into cgroup.procs takes (and its RCU grace period). */
+		if (write(cg->tasks_fd[i], "0", 1) != 1)
+			return vx_failsys(err, "cannot join cgroup %s", cg->v1dir[i]);
+		close(cg->tasks_fd[i]);
+		cg->tasks_fd[i] = -1;
+	}
+	return 0;
+}
+
+/* Remove a directory and everything the guest created below it, deepest first. */
+static int rmdir_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int r = 0;
+
+	if (!d)
+		return errno == ENOENT ? 0 : -1;
+	while ((de = readdir(d))) {
+		char sub[PATH_MAX];
+
+		if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (xsnprintf(sub, sizeof(sub), "%s/%s", dir, de->d_name) < 0 || rmdir_tree(sub) < 0)
+			r = -1;
+	}
+	closedir(d);
+	if (rmdir(dir) < 0 && errno != ENOENT)
+		r = -1;
+	return r;
+}
+
+/* The contexts' parent cgroup goes with the last context in it (a start makes it again). */
+static void cg_remove_parent(const char *path)
+{
+	char parent[256], v2dir[PATH_MAX + 260];
+	const char *slash = strrchr(path, '/');
+	struct cgroup *lc;
+
+	if (!slash || slash == path)
+		return;
+	snprintf(parent, sizeof(parent), "%.*s", (int)(slash - path), path);
+	lc = cgroup_new_cgroup(parent);
+	if (lc && describe(lc, NULL) == 0)
+		cgroup_delete_cgroup_ext(lc, CGFLAG_DELETE_EMPTY_ONLY | CGFLAG_DELETE_IGNORE_MIGRATION);
+	if (lc)
+		cgroup_free(&lc);
+	if (host.layout == VX_CG_HYBRID || host.layout == VX_CG_V2) {
+		snprintf(v2dir, sizeof(v2dir), "%s/%s", host.v2mnt, parent);
+		rmdir(v2dir);
+	}
+}
+
+int cg_destroy(const char *path, struct vx_err *err)
+{
+	struct cgroup *lc;
+	char v2dir[PATH_MAX + 160];
+	int r = 0;
+
+	if (!path[0])
+		return 0;
+	detect();
+	if (libcg_init(err) < 0)
+		return -1;
+	lc = cgroup_new_cgroup(path);
+	if (!lc)
+		return vx_fail(err, ENOMEM, "libcgroup: out of memory");
+	if (describe(lc, err) < 0) {
+		cgroup_free(&lc);
+		return -1;
+	}
+	/* The guest may have made sub-cgroups in its delegated v2 subtree; its processes are
+	 * gone before this runs, so there is nothing to migrate. */
+	r = cgroup_delete_cgroup_ext(lc, CGFLAG_DELETE_RECURSIVE | CGFLAG_DELETE_IGNORE_MIGRATION);
+	cgroup_free(&lc);
+	if (r && r != ECGROUPNOTEXIST)
+		return vx_fail(err, EBUSY, "cannot remove cgroup %s: %s", path, cgroup_strerror(r));
+	/* What v2_dir made (on v2, libcgroup removes only what it knows a controller of). */
+	if (host.layout == VX_CG_HYBRID || host.layout == VX_CG_V2) {
+		snprintf(v2dir, sizeof(v2dir), "%s/%s", host.v2mnt, path);
+		if (rmdir_tree(v2dir) < 0)
+			return vx_failsys(err, "cannot remove cgroup %s", v2dir);
+	}
+	cg_remove_parent(path);
+	return 0;
+}

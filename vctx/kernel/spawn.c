@@ -1,0 +1,483 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "kernel/spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <linux/capability.h>
+#include <linux/keyctl.h>
+#include <termios.h>
+
+#include "kernel/caps.h"
+#include "kernel/procstate.h"
+#include "core/resolv.h"
+#include "kernel/sysfilter.h"
+#include "kernel/sys.h"
+#include "core/util.h"
+
+const char *const vx_phase_names[PH_COUNT] = {
+	[PH_CGROUP] = "cgroup", [PH_CLONE] = "clone",	[PH_MAPS] = "id maps",
+	[PH_NETWORK] = "network", [PH_ROOTFS] = "root fs", [PH_EXEC] = "exec init",
+};
+
+/* --- sync points ------------------------------------------------------------------------ */
+
+enum sync_type {
+	SYNC_MAPPED = 1,	/* S -> I: uid/gid maps are written */
+	SYNC_CGROUP,		/* I -> S: in its cgroups, cgroup namespace made */
+	SYNC_MOUNTED,		/* S -> I: the root is assembled in M0 */
+	SYNC_ERROR,		/* I -> S: a step failed; err says which and why */
+};
+
+struct sync_msg {
+	uint32_t type;
+	struct vx_err err;
+};
+
+static const char *sync_names[] = { "", "mapped", "cgroup", "mounted", "error" };
+
+/* Send a sync message, with an fd attached when passfd >= 0. */
+static int sync_send_fd(int fd, enum sync_type type, const struct vx_err *e, int passfd)
+{
+	struct sync_msg m = { .type = type };
+	char ctrl[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (e)
+		m.err = *e;
+	if (passfd >= 0) {
+		struct cmsghdr *cm;
+
+		msg.msg_control = ctrl;
+		msg.msg_controllen = sizeof(ctrl);
+		cm = CMSG_FIRSTHDR(&msg);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &passfd, sizeof(int));
+	}
+	return sendmsg(fd, &msg, MSG_NOSIGNAL) == sizeof(m) ? 0 : -1;
+}
+
+static int sync_send(int fd, enum sync_type type, const struct vx_err *e)
+{
+	return sync_send_fd(fd, type, e, -1);
+}
+
+/* Wait for 'want'; an error message from the other side becomes ours.  An fd that comes
+ * with the message is stored in *gotfd (when gotfd is not NULL). */
+static int sync_wait_fd(int fd, enum sync_type want, int *gotfd, struct vx_err *err)
+{
+	char ctrl[CMSG_SPACE(sizeof(int))];
+	struct sync_msg m;
+	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctrl,
+			      .msg_controllen = sizeof(ctrl) };
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	do
+		n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	cm = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
+	if (cm && cm->cmsg_type == SCM_RIGHTS && gotfd)
+		memcpy(gotfd, CMSG_DATA(cm), sizeof(int));
+	if (n < 0)
+		return vx_failsys(err, "sync %s", sync_names[want]);
+	if (n == 0)
+		return vx_fail(err, EPIPE, "the other side went away before '%s'",
+			       sync_names[want]);
+	if (n != sizeof(m))
+		return vx_fail(err, EPROTO, "short sync message");
+	if (m.type == SYNC_ERROR) {
+		*err = m.err;
+		return -1;
+	}
+	if (m.type != want)
+		return vx_fail(err, EPROTO, "sync: expected '%s', got '%s'", sync_names[want],
+			       m.type < ARRAY_SIZE(sync_names) ? sync_names[m.type] : "?");
+	return 0;
+}
+
+static int sync_wait(int fd, enum sync_type want, struct vx_err *err)
+{
+	return sync_wait_fd(fd, want, NULL, err);
+}
+
+/* --- the child ---------------------------------------------------------------------------- */
+
+static int child_ids(const struct vx_spawn *sp, struct vx_err *err)
+{
+	if (!sp->conf->userns)
+		return 0;
+	/* Become root of the new user namespace (host id = the range's base); the creator
+	 * already holds every capability in it. */
+	if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0)
+		return vx_failsys(err, "cannot become root of the user namespace");
+	return 0;
+}
+
+static int child_pivot(int rootfd, struct vx_err *err)
+{
+	_cleanup_close_ int tree = -1;
+
+	/* The child is the context's root already and may not walk the host's run directory:
+	 * it steps into the assembled root through the fd the supervisor passed, and
+	 * unshare() carries the working directory into the new namespace's copy. */
+	if (fchdir(rootfd) < 0)
+		return vx_failsys(err, "cannot enter the context's root");
+	close(rootfd);
+	/* The new mount namespace is a copy of M0 made by a process of the context's user
+	 * namespace: every mount in it is locked to its parent (MNT_LOCKED). */
+	if (unshare(CLONE_NEWNS) < 0)
+		return vx_failsys(err, "cannot create the mount namespace");
+	/* pivot_root() refuses a locked new root.  A recursive clone of the tree is unlocked
+	 * at its top only: /dev, /proc, /sys and every mask below stay locked. */
+	tree = vx_open_tree(AT_FDCWD, ".", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (tree < 0)
+		return vx_failsys(err, "cannot clone the root tree");
+	if (vx_move_mount(tree, "", AT_FDCWD, ".", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return vx_failsys(err, "cannot attach the root tree");
+	if (fchdir(tree) < 0)
+		return vx_failsys(err, "cannot enter the root tree");
+	/* pivot_root(".", "."): the old root ends up stacked on the new one and is detached
+	 * at once, so no path to the host's tree remains (no put_old directory needed). */
+	if (vx_pivot_root(".", ".") < 0)
+		return vx_failsys(err, "pivot_root");
+	if (umount2(".", MNT_DETACH) < 0)
+		return vx_failsys(err, "cannot detach the host's root");
+	if (chdir("/") < 0)
+		return vx_failsys(err, "chdir /");
+	return 0;
+}
+
+/* /etc/hostname says what a guest's init sets the host name to: keep it in step. */
+static void child_etc_hostname(const char *hostname)
+{
+	_cleanup_close_ int fd = open("/etc/hostname",
+				      O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+
+	if (fd >= 0 && write_full(fd, hostname, strlen(hostname)) == 0)
+		write_full(fd, "\n", 1);
+}
+
+/* The name servers of the config, when it names any; else, when the guest's own file is
+ * empty, the host's; a file the tenant wrote stays. */
+static void child_resolv_conf(const struct vx_conf *conf, const char *host)
+{
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+	unsigned i;
+
+	if (!conf->nameserver.n &&
+	    (!host[0] || (lstat("/etc/resolv.conf", &st) == 0 && st.st_size > 0)))
+		return;
+	fd = open("/etc/resolv.conf", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd >= 0 && !conf->nameserver.n)
+		write_full(fd, host, strlen(host));
+	for (i = 0; fd >= 0 && i < conf->nameserver.n; i++)
+		dprintf(fd, "nameserver %s\n", conf->nameserver.v[i]);
+}
+
+/* "127.0.1.1 HOSTNAME" in /etc/hosts (sudo and friends resolve their own name); the tenant's
+ * other lines stay.  Replaced whole: a reader never sees half a file. */
+static void child_etc_hosts(const char *hostname)
+{
+	_cleanup_free_ char *old = read_text("/etc/hosts", 1 << 20, NULL), *new = NULL;
+	_cleanup_close_ int fd = -1;
+
+	new = resolv_hosts(old, hostname);
+	if (!new || (old && strcmp(old, new) == 0))
+		return;
+	fd = open("/etc/.hosts.vctx", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0 || write_full(fd, new, strlen(new)) < 0 || rename("/etc/.hosts.vctx", "/etc/hosts"))
+		unlink("/etc/.hosts.vctx");
+}
+
+static int child_console(struct vx_err *err)
+{
+	int fd;
+
+	/* init leads a session of its own but, as at boot, has no controlling terminal: a
+	 * getty it starts on the console must be able to make the console its own. */
+	if (setsid() < 0)
+		return vx_failsys(err, "setsid");
+	fd = open("/dev/console", O_RDWR | O_NOCTTY);
+	if (fd < 0)
+		return vx_failsys(err, "cannot open /dev/console");
+	if (dup2(fd, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+		return vx_failsys(err, "dup2");
+	if (fd > 2)
+		close(fd);
+	return 0;
+}
+
+static int child_exec(const struct vx_spawn *sp, struct vx_err *err)
+{
+	char *envp[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+			 "TERM=linux", "HOME=/", "container=vctx",
+			 sp->notifysock[0] ? "NOTIFY_SOCKET=/run/host/notify" : NULL, NULL };
+	char buf[PATH_MAX], *argv[64], *save = NULL, *w;
+	unsigned argc = 0;
+
+	snprintf(buf, sizeof(buf), "%s", sp->init);
+	for (w = strtok_r(buf, " \t", &save); w && argc < ARRAY_SIZE(argv) - 1;
+	     w = strtok_r(NULL, " \t", &save))
+		argv[argc++] = w;
+	argv[argc] = NULL;
+	/* The supervisor blocks the signals it reads through a signalfd, and vctx ignores
+	 * SIGPIPE: both survive execve.  init starts with every signal at its default. */
+	procstate_reset();
+	/* Everything but 0-2 closes at exec; the sync socket's EOF says "exec done". */
+	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		return vx_failsys(err, "close_range");
+	execve(argv[0], argv, envp);
+	return vx_failsys(err, "cannot execute init %s", argv[0]);
+}
+
+static void __attribute__((noreturn)) child_main(struct vx_spawn *sp)
+{
+	const struct vx_conf *conf = sp->conf;
+	struct vx_err err = { 0 };
+	int fd = sp->child_fd, rootfd = -1;
+
+	close(sp->sync_fd);
+	if (sync_wait(fd, SYNC_MAPPED, &err) < 0)
+		_exit(1);	/* the supervisor is gone: nobody to tell */
+	if (child_ids(sp, &err) < 0)
+		goto fail;
+	/* v1: join each hierarchy now; then a cgroup namespace rooted at the context's cgroup
+	 * in every hierarchy (v2 was joined by CLONE_INTO_CGROUP already). */
+	if (cg_join_self(&sp->cg, &err) < 0)
+		goto fail;
+	if (unshare(CLONE_NEWCGROUP) < 0) {
+		vx_failsys(&err, "cannot create the cgroup namespace");
+		goto fail;
+	}
+	if (sync_send(fd, SYNC_CGROUP, NULL) < 0 ||
+	    sync_wait_fd(fd, SYNC_MOUNTED, &rootfd, &err) < 0)
+		_exit(1);
+	if (rootfd < 0) {
+		vx_fail(&err, EPROTO, "no root directory came with the sync message");
+		goto fail;
+	}
+	if (child_pivot(rootfd, &err) < 0)
+		goto fail;
+	if (sethostname(conf->hostname, strlen(conf->hostname)) < 0) {
+		vx_failsys(&err, "sethostname");
+		goto fail;
+	}
+	child_etc_hostname(conf->hostname);
+	child_etc_hosts(conf->hostname);
+	child_resolv_conf(conf, sp->host_resolv);
+	if (child_console(&err) < 0)
+		goto fail;
+	if (spawn_policy(conf, &sp->bpf, &err) < 0)
+		goto fail;
+	child_exec(sp, &err);
+fail:
+	sync_send(fd, SYNC_ERROR, &err);
+	_exit(1);
+}
+
+int spawn_policy(const struct vx_conf *conf, const struct vx_bpf *bpf, struct vx_err *err)
+{
+	/* Kernel keyrings are not all namespaced: nothing inherited from the host. */
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS)
+		return vx_failsys(err, "cannot make a session keyring");
+	/* The filter goes last, so that nothing the tenant runs is ever without it; loading
+	 * it needs CAP_SYS_ADMIN (no no_new_privs), so a context without that capability
+	 * gets the filter first. */
+	if (caps_dropped(conf) & (1ull << CAP_SYS_ADMIN))
+		return seccomp_apply(bpf, err) < 0 ? -1 : caps_apply(conf, err);
+	return caps_apply(conf, err) < 0 ? -1 : seccomp_apply(bpf, err);
+}
+
+/* --- the parent --------------------------------------------------------------------------- */
+
+void spawn_init(struct vx_spawn *sp)
+{
+	memset(sp, 0, sizeof(*sp));
+	cg_init(&sp->cg);
+	sp->pidfd = sp->sync_fd = sp->child_fd = -1;
+}
+
+int spawn_clone(struct vx_spawn *sp, struct vx_err *err)
+{
+	int sv[2];
+	struct vx_clone_args args = {
+		.flags = CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_PIDFD,
+		.exit_signal = SIGCHLD,
+	};
+	pid_t pid;
+
+	if (sp->conf->userns)
+		args.flags |= CLONE_NEWUSER;
+	if (sp->cg.v2fd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = sp->cg.v2fd;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return vx_failsys(err, "socketpair");
+	sp->sync_fd = sv[0];
+	sp->child_fd = sv[1];
+	args.pidfd = (uint64_t)(uintptr_t)&sp->pidfd;
+	pid = vx_clone3(&args);
+	if (pid < 0)
+		return vx_failsys(err, "cannot create the context's namespaces (clone3)");
+	if (pid == 0)
+		child_main(sp);
+	sp->pid = pid;
+	close(sp->child_fd);
+	sp->child_fd = -1;
+	/* The parent's copies of the join fds are no longer needed. */
+	cg_close(&sp->cg);
+	return 0;
+}
+
+static int write_map(pid_t pid, const char *file, uint64_t base, struct vx_err *err)
+{
+	char path[64], map[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	snprintf(map, sizeof(map), "0 %llu %u\n", (unsigned long long)base, VX_IDS_PER_CONTEXT);
+	if (write_file_at(AT_FDCWD, path, map) < 0)
+		return vx_failsys(err, "cannot write %s", path);
+	return 0;
+}
+
+int spawn_map(struct vx_spawn *sp, struct vx_err *err)
+{
+	if (sp->conf->userns && (write_map(sp->pid, "uid_map", sp->conf->id_base, err) < 0 ||
+				 write_map(sp->pid, "gid_map", sp->conf->id_base, err) < 0))
+		return -1;
+	if (sync_send(sp->sync_fd, SYNC_MAPPED, NULL) < 0)
+		return vx_failsys(err, "sync");
+	return 0;
+}
+
+int spawn_wait_cgroup(struct vx_spawn *sp, struct vx_err *err)
+{
+	return sync_wait(sp->sync_fd, SYNC_CGROUP, err);
+}
+
+/* The mount helper: a child of the supervisor that lives in the context's pid namespace (so
+ * the procfs it mounts is the context's) with the host's credentials and mount namespace. */
+static void __attribute__((noreturn)) mount_helper(struct vx_spawn *sp, int errfd)
+{
+	struct vx_err err = { 0 };
+
+	if (setns(sp->pidfd, CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWCGROUP) < 0) {
+		vx_failsys(&err, "cannot join the context's namespaces");
+		goto fail;
+	}
+	if (rootfs_setup(sp, &err) == 0)
+		_exit(0);
+fail:
+	write_full(errfd, &err, sizeof(err));
+	_exit(1);
+}
+
+int spawn_rootfs(struct vx_spawn *sp, struct vx_err *err)
+{
+	_cleanup_close_ int own = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+	int pipefd[2], status;
+	struct vx_err child_err;
+	pid_t pid;
+	ssize_t n;
+
+	if (own < 0)
+		return vx_failsys(err, "cannot open own pid namespace");
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return vx_failsys(err, "pipe");
+	/* Children forked after this land in the context's pid namespace... */
+	if (setns(sp->pidfd, CLONE_NEWPID) < 0) {
+		vx_failsys(err, "cannot enter the context's pid namespace");
+		goto out;
+	}
+	pid = fork();
+	if (pid == 0) {
+		close(pipefd[0]);
+		mount_helper(sp, pipefd[1]);
+	}
+	/* ... and only this one. */
+	if (setns(own, CLONE_NEWPID) < 0)
+		vx_failsys(err, "cannot return to the host's pid namespace");
+	if (pid < 0) {
+		vx_failsys(err, "fork");
+		goto out;
+	}
+	close(pipefd[1]);
+	pipefd[1] = -1;
+	n = read_full(pipefd[0], &child_err, sizeof(child_err));
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (n == sizeof(child_err)) {
+		*err = child_err;
+		goto out;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		vx_fail(err, EIO, "the mount helper died");
+		goto out;
+	}
+	close(pipefd[0]);
+	return 0;
+out:
+	close(pipefd[0]);
+	if (pipefd[1] >= 0)
+		close(pipefd[1]);
+	return -1;
+}
+
+int spawn_finish(struct vx_spawn *sp, struct vx_err *err)
+{
+	_cleanup_close_ int root = open(sp->stage, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct sync_msg m;
+	ssize_t n;
+
+	if (root < 0)
+		return vx_failsys(err, "cannot open %s", sp->stage);
+	if (sync_send_fd(sp->sync_fd, SYNC_MOUNTED, NULL, root) < 0)
+		return vx_failsys(err, "sync");
+	do
+		n = recv(sp->sync_fd, &m, sizeof(m), 0);
+	while (n < 0 && errno == EINTR);
+	if (n == 0) {
+		close(sp->sync_fd);
+		sp->sync_fd = -1;
+		return 0;	/* close-on-exec: init is running */
+	}
+	if (n == sizeof(m) && m.type == SYNC_ERROR) {
+		*err = m.err;
+		return -1;
+	}
+	return vx_fail(err, EPROTO, "unexpected message from the child");
+}
+
+void spawn_abort(struct vx_spawn *sp)
+{
+	int status;
+
+	if (sp->pidfd >= 0) {
+		vx_pidfd_send_signal(sp->pidfd, SIGKILL);
+		while (waitpid(sp->pid, &status, 0) < 0 && errno == EINTR)
+			;
+		close(sp->pidfd);
+		sp->pidfd = -1;
+	}
+	if (sp->sync_fd >= 0)
+		close(sp->sync_fd);
+	sp->sync_fd = -1;
+	cg_close(&sp->cg);
+}

@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "ops/nsenter.h"
+
+#include <limits.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kernel/caps.h"
+#include "kernel/cgroup.h"
+#include "core/conf.h"
+#include "ops/ctx.h"
+#include "ops/handle.h"
+#include "core/paths.h"
+#include "ops/relay.h"
+#include "core/rlimits.h"
+#include "kernel/sysfilter.h"
+#include "kernel/spawn.h"
+#include "core/state.h"
+#include "kernel/sys.h"
+#include "ops/tty.h"
+#include "core/util.h"
+
+/* root's shell and home from the context's own /etc/passwd (read as the context's root). */
+static void root_account(char *shell, size_t slen, char *home, size_t hlen)
+{
+	_cleanup_fclose_ FILE *f = fopen("/etc/passwd", "re");
+	char line[1024];
+
+	snprintf(shell, slen, "/bin/sh");
+	snprintf(home, hlen, "/root");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *field[7], *p = line;
+		int i;
+
+		for (i = 0; i < 7 && p; i++) {
+			field[i] = p;
+			p = strchr(p, ':');
+			if (p)
+				*p++ = '\0';
+		}
+		if (i < 7 || strcmp(field[2], "0") != 0)
+			continue;
+		field[6][strcspn(field[6], "\n")] = '\0';
+		if (field[6][0] == '/')
+			snprintf(shell, slen, "%s", field[6]);
+		if (field[5][0] == '/')
+			snprintf(home, hlen, "%s", field[5]);
+		break;
+	}
+}
+
+/* A pty of the context's own devpts; the master goes back to the caller. */
+static int child_pty(int sock, struct vx_err *err)
+{
+	int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC), slave;
+	char name[64];
+
+	if (master < 0 || unlockpt(master) < 0 || ptsname_r(master, name, sizeof(name)))
+		return vx_failsys(err, "cannot open a pty in the context");
+	if (send_fd(sock, master) < 0)
+		return vx_failsys(err, "cannot pass the pty");
+	close(master);
+	if (setsid() < 0)
+		return vx_failsys(err, "setsid");
+	slave = open(name, O_RDWR);
+	if (slave < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
+		return vx_failsys(err, "cannot open %s", name);
+	dup2(slave, 0);
+	dup2(slave, 1);
+	dup2(slave, 2);
+	if (slave > 2)
+		close(slave);
+	return 0;
+}
+
+static void set_env(bool tty, const char *home, const char *shell)
+{
+	const char *term = getenv("TERM");
+	char t[128] = "TERM=dumb";
+
+	if (tty && term && strlen(term) < 100)
+		snprintf(t, sizeof(t), "TERM=%s", term);
+	clearenv();
+	setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1);
+	setenv("HOME", home, 1);
+	setenv("SHELL", shell, 1);
+	setenv("USER", "root", 1);
+	setenv("LOGNAME", "root", 1);
+	putenv(strdup(t));
+}
+
+/* vctx-exec, the static last step (exec-helper.c): next to this binary (the build tree, or
+ * one directory), or in ../lib/vctx/ from it (an installed /usr/sbin/vctx). */
+static int helper_open(struct vx_err *err)
+{
+	static const char *const where[] = { "vctx-exec", "../lib/vctx/vctx-exec",
+					     "../libexec/vctx/vctx-exec" };
+	char self[PATH_MAX], path[PATH_MAX + 32], *slash;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	struct stat st;
+	unsigned i;
+
+	if (n <= 0)
+		return vx_failsys(err, "cannot find vctx's own binary");
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	*slash = '\0';
+	for (i = 0; i < ARRAY_SIZE(where); i++) {
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/%s", self, where[i]);
+		fd = open(path, O_PATH | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		/* Root's, and nobody else may write it: it runs inside every context. */
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == 0 &&
+		    !(st.st_mode & 022))
+			return fd;
+		close(fd);
+		return vx_fail(err, EPERM, "%s must be a file of root's that only root may write",
+			       path);
+	}
+	return vx_fail(err, ENOENT, "cannot find vctx-exec next to %s/vctx (make install puts it "
+		       "in ../lib/vctx/)", self);
+}
+
+static void __attribute__((noreturn))
+child(const struct vx_conf *conf, const struct vx_bpf *bpf, int pidfd, struct vx_cgroup *cg,
+      const struct vx_exec *x, int sock, struct relay_pipes *pipes, int helper)
+{
+	int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP;
+	char shell[256], home[256];
+	struct vx_err err = { 0 };
+	char *argv[256];
+	unsigned i;
+
+	if (conf->userns)
+		flags |= CLONE_NEWUSER;
+	/* With the host's credentials still: the context's limits, not the caller's. */
+	if (cg_join_self(cg, &err) < 0 || rlimits_apply(0, conf, &err) < 0)
+		goto fail;
+	if (setns(pidfd, flags) < 0) {
+		vx_failsys(&err, "cannot join the context's namespaces");
+		goto fail;
+	}
+	if (conf->userns && (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 ||
+			     setresuid(0, 0, 0) < 0)) {
+		vx_failsys(&err, "cannot become the context's root");
+		goto fail;
+	}
+	root_account(shell, sizeof(shell), home, sizeof(home));
+	if (chdir(x->cwd ? x->cwd : x->argv ? "/" : home) < 0 && chdir("/") < 0) {
+		vx_failsys(&err, "chdir");
+		goto fail;
+	}
+	if (x->tty) {
+		if (child_pty(sock, &err) < 0)
+			goto fail;
+	} else if (setsid() < 0 || relay_pipes_child(pipes) < 0) {
+		/* A session of its own, and vctx's pipes for its streams: nothing of the
+		 * caller's terminal or files is reachable. */
+		vx_failsys(&err, "cannot set up the command's session and streams");
+		goto fail;
+	}
+	set_env(x->tty, home, shell);
+	argv[0] = "vctx-exec";
+	argv[1] = x->argv ? "--" : "--login";
+	for (i = 0; x->argv && x->argv[i] && i < ARRAY_SIZE(argv) - 3; i++)
+		argv[2 + i] = x->argv[i];
+	if (!x->argv)
+		argv[2 + i++] = shell;
+	argv[2 + i] = NULL;
+	if (spawn_policy(conf, bpf, &err) < 0)
+		goto fail;
+	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+	/* The helper resets signals and execs the command: the last host code before it. */
+	syscall(SYS_execveat, helper, "", argv, environ, AT_EMPTY_PATH);
+	vx_failsys(&err, "cannot execute vctx-exec");
+fail:
+	fprintf(stderr, "vctx: %s\n", err.msg);
+	_exit(125);
+}
+
+/* Forward signals to the child until it exits. */
+static void forward_until_exit(int pidfd)
+{
+	sigset_t mask;
+	_cleanup_close_ int sfd = -1;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGQUIT);
+	sigaddset(&mask, SIGUSR1);
+	sigaddset(&mask, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	for (;;) {
+		struct pollfd p[2] = { { .fd = pidfd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
+		struct signalfd_siginfo si;
+
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			return;
+		if (p[0].revents & POLLIN)
+			return;
+		if (p[1].revents & POLLIN && read(sfd, &si, sizeof(si)) == sizeof(si))
+			vx_pidfd_send_signal(pidfd, si.ssi_signo);
+	}
+}
+
+/* init's pidfd, for a context that is up. */
+static int running_init(const struct vx_handle *h, struct vx_err *err)
+{
+	int pidfd;
+
+	if (!handle_up(h))
+		return vx_fail(err, ESRCH, "%s is not running", h->name);
+	pidfd = vx_pidfd_open(h->st.init);
+	/* The pidfd pins the process; checking the start time after opening it rules out a
+	 * reused pid. */
+	if (pidfd < 0 || proc_start_time(h->st.init) != h->st.init_start) {
+		if (pidfd >= 0)
+			close(pidfd);
+		return vx_fail(err, ESRCH, "%s is not running", h->name);
+	}
+	return pidfd;
+}
+
+static int run(const struct vx_conf *conf, const struct vx_bpf *bpf, int pidfd,
+	       struct vx_cgroup *cg, const struct vx_exec *x, struct vx_err *err)
+{
+	struct vx_clone_args args = { .flags = CLONE_PIDFD, .exit_signal = SIGCHLD };
+	_cleanup_close_ int cpidfd = -1, master = -1, helper = -1;
+	struct relay_pipes pipes = { { -1, -1 }, { -1, -1 }, { -1, -1 } };
+	int sv[2] = { -1, -1 }, r;
+	siginfo_t si;
+	pid_t pid;
+
+	helper = helper_open(err);
+	if (helper < 0)
+		return -1;
+	if (x->tty && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return vx_failsys(err, "socketpair");
+	if (!x->tty && relay_pipes_open(&pipes, err) < 0)
+		return -1;
+	/* Our children are born in the context's pid namespace; we stay outside it. */
+	if (setns(pidfd, CLONE_NEWPID) < 0) {
+		relay_pipes_close(&pipes);
+		return vx_failsys(err, "cannot enter the context's pid namespace");
+	}
+	if (cg->v2fd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = cg->v2fd;
+	}
+	args.pidfd = (uint64_t)(uintptr_t)&cpidfd;
+	fflush(NULL);
+	pid = vx_clone3(&args);
+	if (pid < 0) {
+		relay_pipes_close(&pipes);
+		return vx_failsys(err, "clone3");
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		child(conf, bpf, pidfd, cg, x, sv[1], &pipes, helper);
+	}
+	cg_close(cg);
+	if (x->tty) {
+		struct tty_relay t = { .pidfd = cpidfd, .detach = -1, .set_winsize = true };
+
+		close(sv[1]);
+		master = recv_fd(sv[0]);
+		close(sv[0]);
+		if (master >= 0) {
+			t.peer = master;
+			tty_run(&t, err);
+		}
+		/* Hang up: the session inside gets SIGHUP, as when a terminal goes away (a
+		 * login shell ignores SIGTERM but not that).  Then wait for the command. */
+		close(take_fd(&master));
+		forward_until_exit(cpidfd);
+		r = 0;
+	} else {
+		r = relay_run(&pipes, cpidfd, err);
+		if (r < 0)
+			vx_pidfd_send_signal(cpidfd, SIGKILL);
+	}
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PIDFD, cpidfd, &si, WEXITED) < 0)
+		return vx_failsys(err, "waitid");
+	if (r < 0)
+		return -1;
+	return si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
+}
+
+int ctx_exec(const char *name, const struct vx_exec *x, char *warning, size_t wlen,
+	     struct vx_err *err)
+{
+	struct vx_handle h;
+	struct vx_cgroup cg;
+	struct vx_bpf bpf = { 0 };
+	char path[PATH_MAX];
+	int pidfd, r = -1;
+
+	/* The policy it started with (its run copy of the config), whatever NAME.conf says. */
+	if (handle_open(&h, name, H_RUNCONF, err) < 0)
+		return -1;
+	if (warning)
+		snprintf(warning, wlen, "%s", h.warning);
+	pidfd = running_init(&h, err);
+	/* Exactly the filter init got, as the supervisor saved it. */
+	if (pidfd >= 0 && (path_rundir(path, sizeof(path), name, "seccomp.bpf") < 0 ||
+			   seccomp_load_file(path, &bpf, err) < 0)) {
+		close(pidfd);
+		pidfd = -1;
+	}
+	if (pidfd >= 0 && cg_open_join(h.st.cgv2, &h.st.cgv1, &cg, err) == 0)
+		r = run(&h.conf, &bpf, pidfd, &cg, x, err);
+	seccomp_free(&bpf);
+	if (pidfd >= 0)
+		close(pidfd);
+	handle_close(&h);
+	return r;
+}
