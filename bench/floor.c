@@ -34,7 +34,7 @@
 
 #include "core/addr.h"
 #include "vnet/nl.h"
-#include "kernel/sys.h"
+#include "core/sys.h"
 #include "vnet/vnet.h"
 
 #define BASE 2000000000u

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ops/boot.h"
+#include "core/bootplan.h"
 #include "unit.h"
 
 #define N 8
@@ -41,7 +41,7 @@ static void make(const char *const *spec, unsigned n)
 
 static const char *next_name(bool reverse)
 {
-	int i = boot_next(&plan, reverse);
+	int i = bootplan_next(&plan, reverse);
 
 	return i < 0 ? "-" : nodes[i].name;
 }
@@ -52,7 +52,7 @@ static void sequence(bool reverse, char *out, size_t len)
 	int i;
 
 	out[0] = '\0';
-	while ((i = boot_next(&plan, reverse)) >= 0) {
+	while ((i = bootplan_next(&plan, reverse)) >= 0) {
 		nodes[i].state = B_DONE;
 		snprintf(out + strlen(out), len - strlen(out), "%s%s", out[0] ? " " : "",
 			 nodes[i].name);
@@ -83,7 +83,7 @@ static void parallel_ready(void **state)
 	assert_string_equal(next_name(false), "b");
 	nodes[1].state = B_BUSY;
 	assert_string_equal(next_name(false), "-");
-	assert_true(boot_pending(&plan));
+	assert_true(bootplan_pending(&plan));
 	nodes[0].state = B_DONE;
 	assert_string_equal(next_name(false), "c");
 }
@@ -119,13 +119,13 @@ static void cycle(void **state)
 
 	(void)state;
 	make(spec, 5);
-	assert_true(boot_cycle(&plan, buf, sizeof(buf)));
+	assert_true(bootplan_cycle(&plan, buf, sizeof(buf)));
 	assert_string_equal(buf, "a -> c -> b -> a");
 
 	const char *ok[] = { "a 1", "b 1 a", "c 1 a b" };
 
 	make(ok, 3);
-	assert_false(boot_cycle(&plan, buf, sizeof(buf)));
+	assert_false(bootplan_cycle(&plan, buf, sizeof(buf)));
 }
 
 static void self_cycle(void **state)
@@ -135,7 +135,7 @@ static void self_cycle(void **state)
 
 	(void)state;
 	make(spec, 1);
-	assert_true(boot_cycle(&plan, buf, sizeof(buf)));
+	assert_true(bootplan_cycle(&plan, buf, sizeof(buf)));
 	assert_string_equal(buf, "a -> a");
 }
 
@@ -145,7 +145,7 @@ static void failure_skips_dependents(void **state)
 
 	(void)state;
 	make(spec, 4);
-	boot_fail(&plan, 0, "boom");
+	bootplan_fail(&plan, 0, "boom");
 	assert_int_equal(nodes[0].state, B_FAILED);
 	assert_string_equal(nodes[0].why, "boom");
 	assert_int_equal(nodes[1].state, B_SKIPPED);
@@ -155,7 +155,7 @@ static void failure_skips_dependents(void **state)
 	assert_int_equal(nodes[3].state, B_WAIT);
 	assert_string_equal(next_name(false), "other");
 	nodes[3].state = B_DONE;
-	assert_false(boot_pending(&plan));
+	assert_false(bootplan_pending(&plan));
 }
 
 static void skip_propagates(void **state)
@@ -164,7 +164,7 @@ static void skip_propagates(void **state)
 
 	(void)state;
 	make(spec, 2);
-	boot_skip(&plan, 0, "depends on gone, which does not exist");
+	bootplan_skip(&plan, 0, "depends on gone, which does not exist");
 	assert_int_equal(nodes[0].state, B_SKIPPED);
 	assert_int_equal(nodes[1].state, B_SKIPPED);
 	assert_string_equal(next_name(false), "-");

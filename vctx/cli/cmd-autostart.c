@@ -3,7 +3,7 @@
 #include <getopt.h>
 #include <unistd.h>
 
-#include "ops/boot.h"
+#include "ops/autostart.h"
 #include "cli/cmd.h"
 
 int cmd_autostart(int argc, char **argv)
@@ -13,7 +13,7 @@ int cmd_autostart(int argc, char **argv)
 					      { "jobs", required_argument, NULL, 'j' },
 					      { "dry-run", no_argument, NULL, 'n' },
 					      { NULL, 0, NULL, 0 } };
-	struct boot_opts o = { .jobs = 0 };
+	struct autostart_opts o = { .jobs = 0 };
 	bool stop = false;
 	struct vx_err err = { 0 };
 	uint64_t jobs;
@@ -45,7 +45,7 @@ int cmd_autostart(int argc, char **argv)
 		 * shut down (busybox takes 2 s), so many go at once. */
 		o.jobs = stop ? 64 : (n > 0 ? n : 1);
 	}
-	r = stop ? boot_stop(&o, &err) : boot_start(&o, &err);
+	r = stop ? autostart_stop(&o, &err) : autostart_start(&o, &err);
 	if (r < 0)
 		return cmd_fail(&err);
 	return r > 0 ? 1 : 0;

@@ -10,6 +10,7 @@
 #include "cli/cmd.h"
 #include "core/paths.h"
 #include "core/template.h"
+#include "ops/template.h"
 #include "core/util.h"
 
 static int build(int argc, char **argv)

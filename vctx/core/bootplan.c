@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The boot plan: dependency order, cycles, failure propagation.  Pure; see
  * boot.h. */
-#include "ops/boot.h"
+#include "core/bootplan.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +38,7 @@ static int cycle_dfs(const struct boot_plan *p, int i, char *colour, int *path, 
 	return 0;
 }
 
-bool boot_cycle(const struct boot_plan *p, char *buf, size_t len)
+bool bootplan_cycle(const struct boot_plan *p, char *buf, size_t len)
 {
 	char *colour = calloc(p->n ? p->n : 1, 1);
 	int *path = calloc(p->n + 1, sizeof(int)), n = 0, start, k;
@@ -80,7 +80,7 @@ static bool can_go(const struct boot_plan *p, int i, bool reverse)
 	return true;
 }
 
-int boot_next(const struct boot_plan *p, bool reverse)
+int bootplan_next(const struct boot_plan *p, bool reverse)
 {
 	int best = -1;
 	unsigned i;
@@ -125,17 +125,17 @@ static void end(struct boot_plan *p, int i, enum boot_state st, const char *why)
 	skip_dependents(p, i);
 }
 
-void boot_fail(struct boot_plan *p, int i, const char *why)
+void bootplan_fail(struct boot_plan *p, int i, const char *why)
 {
 	end(p, i, B_FAILED, why);
 }
 
-void boot_skip(struct boot_plan *p, int i, const char *why)
+void bootplan_skip(struct boot_plan *p, int i, const char *why)
 {
 	end(p, i, B_SKIPPED, why);
 }
 
-bool boot_pending(const struct boot_plan *p)
+bool bootplan_pending(const struct boot_plan *p)
 {
 	unsigned i;
 

@@ -47,6 +47,20 @@ int state_write(const char *name, const struct vx_runstate *st, struct vx_err *e
 	return write_volatile(path, buf, n, 0600, err);
 }
 
+int state_runconf_path(char *buf, size_t len, const char *name)
+{
+	return path_rundir(buf, len, name, "conf");
+}
+
+int state_write_runconf(const char *name, const char *text, struct vx_err *err)
+{
+	char path[PATH_MAX];
+
+	if (state_runconf_path(path, sizeof(path), name) < 0)
+		return vx_fail(err, ENAMETOOLONG, "run path too long");
+	return write_volatile(path, text, strlen(text), 0600, err);
+}
+
 int state_remove(const char *name)
 {
 	char path[PATH_MAX];

@@ -46,6 +46,11 @@ struct vx_runstate {
 const char *state_str(enum vx_state s);
 
 int state_write(const char *name, const struct vx_runstate *st, struct vx_err *err);
+
+/* RUN/NAME/conf: the config a running context started with, written by its supervisor
+ * before anything else (ops/handle.h reads it). */
+int state_runconf_path(char *buf, size_t len, const char *name);
+int state_write_runconf(const char *name, const char *text, struct vx_err *err);
 int state_remove(const char *name);
 
 /* Read the record (if any) and find out what is really alive.  The effective state:

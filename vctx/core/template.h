@@ -32,23 +32,15 @@ struct vx_template {
 /* Load and check a template: present, complete, init present in the tree. */
 int template_load(const char *name, struct vx_template *t, struct vx_err *err);
 
+/* The template's init is there, inside rootfs (resolved in it, as the context will). */
+int template_check_init(const char *rootfs, const char *init, struct vx_err *err);
+
 /* Parse template.conf text (unit-tested). */
 int template_parse(const char *file, const char *text, struct vx_template *t,
 		   struct vx_err *err);
 
-/* Build NAME with builders/SOURCE, passing args through.  Atomic: on any failure or
- * interruption nothing is left under the name. */
-int template_build(const char *name, const char *source, int argc, char **argv,
-		   struct vx_err *err);
-
-/* Remove a template; refuses while a context uses it (names them). */
-int template_remove(const char *name, struct vx_err *err);
-
 /* Names of the contexts whose config names this template, comma-separated into buf. */
 unsigned template_users(const char *name, char *buf, size_t len);
-
-/* Remove staging directories of builds that were killed. */
-void template_clean_stale(void);
 
 /* Size of a tree in bytes (allocated blocks, hard links counted once per walk). */
 uint64_t tree_size(const char *path);

@@ -24,7 +24,7 @@
 #include "core/paths.h"
 #include "kernel/spawn.h"
 #include "kernel/storage.h"
-#include "kernel/sys.h"
+#include "core/sys.h"
 #include "core/util.h"
 
 #define RES (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS)

@@ -22,7 +22,7 @@
 #include "kernel/procstate.h"
 #include "core/resolv.h"
 #include "kernel/sysfilter.h"
-#include "kernel/sys.h"
+#include "core/sys.h"
 #include "core/util.h"
 
 const char *const vx_phase_names[PH_COUNT] = {

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "core/paths.h"
-#include "kernel/sys.h"
+#include "core/sys.h"
 #include "core/template.h"
 #include "core/util.h"
 

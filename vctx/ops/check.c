@@ -23,7 +23,7 @@
 #include "vnet/nl.h"
 #include "vnet/vnet.h"
 #include "core/paths.h"
-#include "kernel/sys.h"
+#include "core/sys.h"
 #include "core/util.h"
 
 #define DETAIL 256

@@ -26,7 +26,7 @@
 #include "kernel/sysfilter.h"
 #include "core/state.h"
 #include "kernel/storage.h"
-#include "kernel/sys.h"
+#include "core/sys.h"
 #include "core/template.h"
 #include "core/util.h"
 #include "vnet/vnet.h"

@@ -12,26 +12,12 @@
 #include "kernel/storage.h"
 #include "core/util.h"
 
-static int runconf_path(char *buf, size_t len, const char *name)
-{
-	return path_rundir(buf, len, name, "conf");
-}
-
-int handle_save_runconf(const char *name, const char *text, struct vx_err *err)
-{
-	char path[PATH_MAX];
-
-	if (runconf_path(path, sizeof(path), name) < 0)
-		return vx_fail(err, ENAMETOOLONG, "run path too long");
-	return write_volatile(path, text, strlen(text), 0600, err);
-}
-
 /* The config it runs on, when it runs; 1 if there was one. */
 static int load_runconf(struct vx_handle *h, struct vx_err *err)
 {
 	char path[PATH_MAX];
 
-	if (!handle_alive(h) || runconf_path(path, sizeof(path), h->name) < 0 ||
+	if (!handle_alive(h) || state_runconf_path(path, sizeof(path), h->name) < 0 ||
 	    access(path, F_OK) < 0)
 		return 0;
 	if (conf_load_file(path, h->name, &h->conf, err) < 0)

@@ -46,7 +46,4 @@ bool handle_alive(const struct vx_handle *h);
 /* It is up: init runs under its supervisor (exec, console and snapshots need that). */
 bool handle_up(const struct vx_handle *h);
 
-/* The copy of its config a starting context runs on (written by the supervisor). */
-int handle_save_runconf(const char *name, const char *text, struct vx_err *err);
-
 #endif

@@ -30,7 +30,7 @@
 #include "kernel/sysfilter.h"
 #include "kernel/spawn.h"
 #include "core/state.h"
-#include "kernel/sys.h"
+#include "core/sys.h"
 #include "ops/tty.h"
 #include "core/util.h"
 

@@ -10,7 +10,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include "kernel/sys.h"
+#include "core/sys.h"
 #include "core/util.h"
 
 #define CHUNK (1 << 16)

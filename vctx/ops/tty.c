@@ -12,7 +12,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "kernel/sys.h"
+#include "core/sys.h"
 #include "core/util.h"
 
 int send_fd(int sock, int fd)

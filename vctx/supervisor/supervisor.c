@@ -22,7 +22,6 @@
 
 #include "supervisor/console.h"
 #include "supervisor/ctl.h"
-#include "ops/handle.h"
 #include "core/lock.h"
 #include "supervisor/logrelay.h"
 #include "core/paths.h"
@@ -31,7 +30,7 @@
 #include "core/rlimits.h"
 #include "core/state.h"
 #include "kernel/storage.h"
-#include "kernel/sys.h"
+#include "core/sys.h"
 #include "core/util.h"
 #include "vnet/vnet.h"
 
@@ -205,7 +204,7 @@ static int sup_rundir(struct sup *s, struct vx_err *err)
 	s->st.supervisor = getpid();
 	/* Named before it is made, so that a cleanup after a kill at any point removes it. */
 	snprintf(s->st.cgroup, sizeof(s->st.cgroup), "%s/%s", vx_paths.cgroup_parent, s->name);
-	if (handle_save_runconf(s->name, s->a->conftext, err) < 0 ||
+	if (state_write_runconf(s->name, s->a->conftext, err) < 0 ||
 	    record_state(s, VX_STARTING, err) < 0)
 		return vx_prefix(err, "cannot record the state of %s", s->name);
 	return sup_devdir(s, err);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "ops/boot.h"
+#include "ops/autostart.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,7 +18,7 @@
 #include "ops/handle.h"
 #include "core/paths.h"
 #include "core/state.h"
-#include "kernel/sys.h"
+#include "core/sys.h"
 #include "core/util.h"
 
 /* --- loading
@@ -54,7 +54,7 @@ static bool access_conf(const char *name)
 }
 
 /* Link each node to the nodes it depends on; then skip nodes whose dependency
- * is neither in the plan nor running (and, through boot_skip, whatever depends
+ * is neither in the plan nor running (and, through bootplan_skip, whatever depends
  * on them). */
 static void resolve_deps(struct boot_plan *p, char **after, unsigned *nafter, bool stopping)
 {
@@ -79,11 +79,11 @@ static void resolve_deps(struct boot_plan *p, char **after, unsigned *nafter, bo
 			snprintf(why, sizeof(why), "depends on %s, which %s", dep,
 				 access_conf(dep) ? "is not started by autostart"
 						  : "does not exist");
-			boot_skip(p, i, why);
+			bootplan_skip(p, i, why);
 		}
 }
 
-int boot_load(struct boot_plan *p, const char *group, bool stopping, struct vx_err *err)
+int autostart_load(struct boot_plan *p, const char *group, bool stopping, struct vx_err *err)
 {
 	char **names, **after;
 	unsigned *nafter;
@@ -144,7 +144,7 @@ int boot_load(struct boot_plan *p, const char *group, bool stopping, struct vx_e
 	return 0;
 }
 
-void boot_free(struct boot_plan *p)
+void autostart_free(struct boot_plan *p)
 {
 	free(p->v);
 	memset(p, 0, sizeof(*p));
@@ -262,7 +262,7 @@ static void reap(struct boot_plan *p, struct worker *w, bool stopping, uint64_t 
 			n->state = B_FAILED;
 			snprintf(n->why, sizeof(n->why), "%s", msg);
 		} else {
-			boot_fail(p, w->node, msg);
+			bootplan_fail(p, w->node, msg);
 		}
 	}
 	fflush(stdout);
@@ -289,7 +289,7 @@ static int summary(const struct boot_plan *p, bool stopping, uint64_t t0)
 	return failed + skipped;
 }
 
-static int run(struct boot_plan *p, const struct boot_opts *o, bool stopping)
+static int run(struct boot_plan *p, const struct autostart_opts *o, bool stopping)
 {
 	struct worker *w = calloc(o->jobs, sizeof(*w));
 	unsigned active = 0, k;
@@ -299,9 +299,9 @@ static int run(struct boot_plan *p, const struct boot_opts *o, bool stopping)
 	if (!w)
 		return -1;
 	for (;;) {
-		while (active < o->jobs && (i = boot_next(p, stopping)) >= 0) {
+		while (active < o->jobs && (i = bootplan_next(p, stopping)) >= 0) {
 			if (launch(p, i, stopping, &w[active], t0) < 0) {
-				boot_fail(p, i, "cannot start a worker");
+				bootplan_fail(p, i, "cannot start a worker");
 				continue;
 			}
 			active++;
@@ -333,7 +333,7 @@ static int dry_run(struct boot_plan *p, bool stopping)
 	unsigned step = 0, d, bad = 0;
 	int i;
 
-	while ((i = boot_next(p, stopping)) >= 0) {
+	while ((i = bootplan_next(p, stopping)) >= 0) {
 		struct boot_node *n = &p->v[i];
 
 		printf("%3u. %-24s order %-6llu", ++step, n->name, (unsigned long long)n->order);
@@ -351,19 +351,19 @@ static int dry_run(struct boot_plan *p, bool stopping)
 	return bad;
 }
 
-static int go(const struct boot_opts *o, bool stopping, struct vx_err *err)
+static int go(const struct autostart_opts *o, bool stopping, struct vx_err *err)
 {
 	struct boot_plan p;
 	char cycle[1024];
 	int r;
 
-	if (boot_load(&p, o->group, stopping, err) < 0)
+	if (autostart_load(&p, o->group, stopping, err) < 0)
 		return -1;
-	if (boot_cycle(&p, cycle, sizeof(cycle))) {
+	if (bootplan_cycle(&p, cycle, sizeof(cycle))) {
 		unsigned i;
 
 		if (!stopping) {
-			boot_free(&p);
+			autostart_free(&p);
 			return vx_fail(err, ELOOP, "dependency cycle: %s (nothing was started)",
 				       cycle);
 		}
@@ -377,7 +377,7 @@ static int go(const struct boot_opts *o, bool stopping, struct vx_err *err)
 			printf("%9s %-24s FAILED: %s\n", "", p.v[i].name, p.v[i].why);
 	if (o->dry_run) {
 		r = dry_run(&p, stopping);
-		boot_free(&p);
+		autostart_free(&p);
 		return r;
 	}
 	r = run(&p, o, stopping);
@@ -390,18 +390,18 @@ static int go(const struct boot_opts *o, bool stopping, struct vx_err *err)
 			    ctx_stop(p.v[i].name, 0, true, true, NULL, 0, NULL) == 0)
 				printf("%9s %-24s killed\n", "", p.v[i].name);
 	}
-	boot_free(&p);
+	autostart_free(&p);
 	if (r < 0)
 		return vx_fail(err, ENOMEM, "out of memory");
 	return r;
 }
 
-int boot_start(const struct boot_opts *o, struct vx_err *err)
+int autostart_start(const struct autostart_opts *o, struct vx_err *err)
 {
 	return go(o, false, err);
 }
 
-int boot_stop(const struct boot_opts *o, struct vx_err *err)
+int autostart_stop(const struct autostart_opts *o, struct vx_err *err)
 {
 	return go(o, true, err);
 }
