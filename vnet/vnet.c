@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "vnet/vnet.h"
 
-#include <dirent.h>
 #include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -16,8 +15,8 @@
 #include <unistd.h>
 
 #include "core/addr.h"
-#include "core/ini.h"
 #include "core/paths.h"
+#include "core/registry.h"
 #include "core/util.h"
 
 /* Policy rule priorities for IPv6 source checking: before the main table (32766). */
@@ -188,51 +187,7 @@ int vnet_uplink(const struct vx_conf *conf, char out[16], struct vx_err *err)
 	return r;
 }
 
-/* --- ownership of addresses ---------------------------------------------------------------- */
-
-struct owner_scan {
-	const char *addr;
-	bool found;
-};
-
-static int owner_line(const struct ini_line *l, void *user, struct vx_err *err)
-{
-	struct owner_scan *s = user;
-
-	(void)err;
-	if (l->type == INI_KEY && strcmp(l->section, "network") == 0 &&
-	    strcmp(l->key, "address") == 0 && addr_same_host(l->value, s->addr))
-		s->found = true;
-	return 0;
-}
-
-const char *vnet_owner(const char *addr, const char *self, char *buf, size_t len)
-{
-	DIR *d = opendir(vx_paths.etc);
-	struct dirent *de;
-	const char *r = NULL;
-
-	while (d && !r && (de = readdir(d))) {
-		size_t n = strlen(de->d_name);
-		char path[PATH_MAX];
-		_cleanup_free_ char *text = NULL;
-		struct owner_scan s = { .addr = addr };
-
-		if (n < 6 || strcmp(de->d_name + n - 5, ".conf") != 0)
-			continue;
-		if ((self && strlen(self) == n - 5 && strncmp(de->d_name, self, n - 5) == 0) ||
-		    xsnprintf(path, sizeof(path), "%s/%s", vx_paths.etc, de->d_name) < 0)
-			continue;
-		text = read_text(path, 1 << 20, NULL);
-		if (text && ini_scan(path, text, owner_line, &s, NULL) == 0 && s.found) {
-			snprintf(buf, len, "%.*s", (int)(n - 5), de->d_name);
-			r = buf;
-		}
-	}
-	if (d)
-		closedir(d);
-	return r;
-}
+/* --- addresses the host has ---------------------------------------------------------------- */
 
 struct host_addrs {
 	const char *addr;
@@ -284,7 +239,7 @@ static int check_one(struct nl *nl, const char *name, const char *addr, struct v
 	struct host_addrs h;
 	char owner[VX_NAME_MAX + 1];
 
-	if (vnet_owner(addr, name, owner, sizeof(owner)))
+	if (registry_owner(addr, name, owner, sizeof(owner)))
 		return vx_fail(err, EADDRINUSE, "address %s belongs to context %s", addr, owner);
 	if (host_has(nl, addr, &h, err) < 0)
 		return -1;

@@ -33,9 +33,6 @@ void vnet_ifname(const char *name, char buf[16]);
 /* The uplink a context uses: its 'link', or the interface of the host's default route. */
 int vnet_uplink(const struct vx_conf *conf, char buf[16], struct vx_err *err);
 
-/* Is an address (host part) owned by a context other than 'self'?  Its name, or NULL. */
-const char *vnet_owner(const char *addr, const char *self, char *buf, size_t len);
-
 /* Refuse before anything changes: a missing uplink or bridge, an address another context
  * owns or the host has. */
 int vnet_check(const char *name, const struct vx_conf *conf, struct vx_err *err);

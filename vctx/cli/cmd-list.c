@@ -10,6 +10,7 @@
 #include "ops/ctx.h"
 #include "ops/handle.h"
 #include "core/devices.h"
+#include "core/registry.h"
 #include "core/state.h"
 #include "kernel/storage.h"
 #include "core/util.h"
@@ -171,7 +172,7 @@ int cmd_list(int argc, char **argv)
 		return r;
 	if (optind != argc)
 		return cmd_usage("list");
-	n = ctx_names(&names, &err);
+	n = registry_names(&names, &err);
 	if (n < 0)
 		return cmd_fail(&err);
 	if (json)
@@ -201,7 +202,7 @@ int cmd_list(int argc, char **argv)
 	}
 	if (json)
 		printf("]\n");
-	ctx_names_free(names, n);
+	registry_names_free(names, n);
 	return 0;
 }
 

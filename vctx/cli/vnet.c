@@ -14,6 +14,7 @@
 #include "core/conf.h"
 #include "ops/ctx.h"
 #include "core/paths.h"
+#include "core/registry.h"
 #include "core/state.h"
 #include "core/util.h"
 #include "vnet/vnet.h"
@@ -55,7 +56,7 @@ static int list(bool json)
 	int n, i, shown = 0;
 	unsigned j;
 
-	n = ctx_names(&names, &err);
+	n = registry_names(&names, &err);
 	if (n < 0)
 		return fail(&err);
 	if (json)
@@ -95,7 +96,7 @@ static int list(bool json)
 	}
 	if (json)
 		printf("]\n");
-	ctx_names_free(names, n);
+	registry_names_free(names, n);
 	return 0;
 }
 

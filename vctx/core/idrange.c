@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "core/idrange.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -10,7 +9,7 @@
 #include <sys/file.h>
 
 #include "core/conf.h"
-#include "core/ini.h"
+#include "core/registry.h"
 #include "core/paths.h"
 #include "core/util.h"
 
@@ -80,15 +79,13 @@ struct idscan {
 	unsigned n;
 };
 
-static int scan_id_base(const struct ini_line *l, void *user, struct vx_err *err)
+static int add_base(const char *name, const char *value, void *user)
 {
 	struct idscan *s = user;
 	uint64_t v;
 
-	(void)err;
-	if (l->type != INI_KEY || strcmp(l->key, "id-base") != 0 || s->n >= MAX_USED)
-		return 0;
-	if (parse_u64(l->value, 0, UINT32_MAX, &v, NULL) == 0) {
+	(void)name;
+	if (s->n < MAX_USED && parse_u64(value, 0, UINT32_MAX, &v, NULL) == 0) {
 		s->used[s->n].start = v;
 		s->used[s->n].count = VX_IDS_PER_CONTEXT;
 		s->n++;
@@ -107,26 +104,7 @@ static void add_subid_file(const char *path, struct idscan *s)
 /* Every id-base in PREFIX/etc/vctx, even of configs that fail to parse otherwise. */
 static int add_contexts(struct idscan *s, struct vx_err *err)
 {
-	DIR *d = opendir(vx_paths.etc);
-	struct dirent *de;
-
-	if (!d)
-		return errno == ENOENT ? 0 : vx_failsys(err, "cannot read %s", vx_paths.etc);
-	while ((de = readdir(d))) {
-		size_t len = strlen(de->d_name);
-		char path[PATH_MAX];
-		_cleanup_free_ char *text = NULL;
-
-		if (len < 6 || strcmp(de->d_name + len - 5, ".conf") != 0)
-			continue;
-		if (xsnprintf(path, sizeof(path), "%s/%s", vx_paths.etc, de->d_name) < 0)
-			continue;
-		text = read_text(path, 1 << 20, NULL);
-		if (text)
-			ini_scan(path, text, scan_id_base, s, NULL);
-	}
-	closedir(d);
-	return 0;
+	return registry_scan("context", "id-base", add_base, s, err) < 0 ? -1 : 0;
 }
 
 int idrange_allocate(uint64_t *base, struct vx_err *err)

@@ -12,6 +12,7 @@
 
 #include "core/ini.h"
 #include "core/paths.h"
+#include "core/registry.h"
 #include "core/sys.h"
 #include "core/util.h"
 
@@ -126,50 +127,32 @@ int template_load(const char *name, struct vx_template *t, struct vx_err *err)
 
 /* --- users and removal ------------------------------------------------------------------- */
 
-struct tscan {
+struct users {
 	const char *tpl;
-	bool uses;
+	char *buf;
+	size_t len;
+	unsigned n;
 };
 
-static int scan_tpl(const struct ini_line *l, void *user, struct vx_err *err)
+static int add_user(const char *name, const char *value, void *user)
 {
-	struct tscan *s = user;
+	struct users *u = user;
+	size_t l = strlen(u->buf);
 
-	(void)err;
-	if (l->type == INI_KEY && strcmp(l->section, "context") == 0 &&
-	    strcmp(l->key, "template") == 0 && strcmp(l->value, s->tpl) == 0)
-		s->uses = true;
+	if (strcmp(value, u->tpl) == 0) {
+		snprintf(u->buf + l, u->len - l, "%s%s", u->n ? ", " : "", name);
+		u->n++;
+	}
 	return 0;
 }
 
 unsigned template_users(const char *name, char *buf, size_t len)
 {
-	DIR *d = opendir(vx_paths.etc);
-	struct dirent *de;
-	unsigned n = 0;
+	struct users u = { .tpl = name, .buf = buf, .len = len };
 
 	buf[0] = '\0';
-	if (!d)
-		return 0;
-	while ((de = readdir(d))) {
-		size_t l = strlen(de->d_name);
-		char path[PATH_MAX];
-		_cleanup_free_ char *text = NULL;
-		struct tscan s = { .tpl = name };
-
-		if (l < 6 || strcmp(de->d_name + l - 5, ".conf") != 0)
-			continue;
-		if (xsnprintf(path, sizeof(path), "%s/%s", vx_paths.etc, de->d_name) < 0)
-			continue;
-		text = read_text(path, 1 << 20, NULL);
-		if (!text || ini_scan(path, text, scan_tpl, &s, NULL) < 0 || !s.uses)
-			continue;
-		snprintf(buf + strlen(buf), len - strlen(buf), "%s%.*s", n ? ", " : "",
-			 (int)(l - 5), de->d_name);
-		n++;
-	}
-	closedir(d);
-	return n;
+	registry_scan("context", "template", add_user, &u, NULL);
+	return u.n;
 }
 
 static uint64_t walk_total;

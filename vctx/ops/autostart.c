@@ -17,6 +17,7 @@
 #include "ops/ctx.h"
 #include "ops/handle.h"
 #include "core/paths.h"
+#include "core/registry.h"
 #include "core/state.h"
 #include "core/sys.h"
 #include "core/util.h"
@@ -90,14 +91,14 @@ int autostart_load(struct boot_plan *p, const char *group, bool stopping, struct
 	int n, i;
 
 	memset(p, 0, sizeof(*p));
-	n = ctx_names(&names, err);
+	n = registry_names(&names, err);
 	if (n < 0)
 		return -1;
 	p->v = calloc(n ? n : 1, sizeof(*p->v));
 	after = calloc((n ? n : 1) * BOOT_MAX_DEPS, sizeof(char *));
 	nafter = calloc(n ? n : 1, sizeof(unsigned));
 	if (!p->v || !after || !nafter) {
-		ctx_names_free(names, n);
+		registry_names_free(names, n);
 		free(after);
 		free(nafter);
 		return vx_fail(err, ENOMEM, "out of memory");
@@ -140,7 +141,7 @@ int autostart_load(struct boot_plan *p, const char *group, bool stopping, struct
 		free(after[i]);
 	free(after);
 	free(nafter);
-	ctx_names_free(names, n);
+	registry_names_free(names, n);
 	return 0;
 }
 

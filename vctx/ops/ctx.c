@@ -23,6 +23,7 @@
 #include "core/lock.h"
 #include "kernel/lxcfs.h"
 #include "core/paths.h"
+#include "core/registry.h"
 #include "kernel/sysfilter.h"
 #include "core/state.h"
 #include "kernel/storage.h"
@@ -42,49 +43,6 @@ int ctx_load(const char *name, struct vx_conf *conf, struct vx_err *err)
 	if (access(path, F_OK) < 0)
 		return vx_fail(err, ENOENT, "context '%s' does not exist (see 'vctx list')", name);
 	return conf_load_file(path, name, conf, err);
-}
-
-int ctx_names(char ***names, struct vx_err *err)
-{
-	DIR *d = opendir(vx_paths.etc);
-	struct dirent *de;
-	char **v = NULL;
-	int n = 0;
-
-	*names = NULL;
-	if (!d)
-		return errno == ENOENT ? 0 : vx_failsys(err, "cannot read %s", vx_paths.etc);
-	while ((de = readdir(d))) {
-		size_t l = strlen(de->d_name);
-		char name[VX_NAME_MAX + 1];
-		char **nv;
-
-		if (l < 6 || l - 5 > VX_NAME_MAX || strcmp(de->d_name + l - 5, ".conf") != 0)
-			continue;
-		snprintf(name, sizeof(name), "%.*s", (int)(l - 5), de->d_name);
-		if (parse_name(name, "context", NULL) < 0)
-			continue;
-		nv = realloc(v, (n + 1) * sizeof(*v));
-		if (!nv || !(nv[n] = strdup(name))) {
-			free(nv ? nv : v);
-			closedir(d);
-			return vx_fail(err, ENOMEM, "out of memory");
-		}
-		v = nv;
-		n++;
-	}
-	closedir(d);
-	if (n)
-		qsort(v, n, sizeof(*v), strcmp_ptr);
-	*names = v;
-	return n;
-}
-
-void ctx_names_free(char **names, int n)
-{
-	while (n > 0)
-		free(names[--n]);
-	free(names);
 }
 
 /* --- settings on the command line ---------------------------------------------------------- */
@@ -147,7 +105,7 @@ static int check_addresses(const char *name, const struct vx_conf *conf, struct 
 	unsigned i;
 
 	for (i = 0; i < conf->address.n; i++)
-		if (vnet_owner(conf->address.v[i], name, owner, sizeof(owner)))
+		if (registry_owner(conf->address.v[i], name, owner, sizeof(owner)))
 			return vx_fail(err, EADDRINUSE, "address %s belongs to context %s",
 				       conf->address.v[i], owner);
 	return 0;
@@ -688,7 +646,7 @@ int ctx_addr(const char *name, const char *addr, bool add, bool wait, struct vx_
 	}
 	if (!add)
 		snprintf(canon, sizeof(canon), "%s", have);
-	if (add && vnet_owner(canon, name, owner, sizeof(owner))) {
+	if (add && registry_owner(canon, name, owner, sizeof(owner))) {
 		vx_fail(err, EADDRINUSE, "address %s belongs to context %s", canon, owner);
 		goto out;
 	}

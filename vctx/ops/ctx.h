@@ -18,10 +18,6 @@
 /* Load NAME.conf; "context 'NAME' does not exist" when there is none. */
 int ctx_load(const char *name, struct vx_conf *conf, struct vx_err *err);
 
-/* Names of all contexts (sorted); returns the count, *names is malloc'ed. */
-int ctx_names(char ***names, struct vx_err *err);
-void ctx_names_free(char **names, int n);
-
 /* create: write NAME.conf from the template name and KEY=VALUE settings, allocate the id
  * range, make the empty upper layer.  Copies nothing from the template. */
 int ctx_create(const char *name, const char *tpl, int nset, char **set, struct vx_err *err);

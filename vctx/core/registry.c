@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "core/registry.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/addr.h"
+#include "core/ini.h"
+#include "core/parse.h"
+#include "core/paths.h"
+#include "core/util.h"
+
+int registry_names(char ***names, struct vx_err *err)
+{
+	DIR *d = opendir(vx_paths.etc);
+	struct dirent *de;
+	char **v = NULL;
+	int n = 0;
+
+	*names = NULL;
+	if (!d)
+		return errno == ENOENT ? 0 : vx_failsys(err, "cannot read %s", vx_paths.etc);
+	while ((de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+		char name[VX_NAME_MAX + 1];
+		char **nv;
+
+		if (l < 6 || l - 5 > VX_NAME_MAX || strcmp(de->d_name + l - 5, ".conf") != 0)
+			continue;
+		snprintf(name, sizeof(name), "%.*s", (int)(l - 5), de->d_name);
+		if (parse_name(name, "context", NULL) < 0)
+			continue;
+		nv = realloc(v, (n + 1) * sizeof(*v));
+		if (!nv || !(nv[n] = strdup(name))) {
+			free(nv ? nv : v);
+			closedir(d);
+			return vx_fail(err, ENOMEM, "out of memory");
+		}
+		v = nv;
+		n++;
+	}
+	closedir(d);
+	if (n)
+		qsort(v, n, sizeof(*v), strcmp_ptr);
+	*names = v;
+	return n;
+}
+
+void registry_names_free(char **names, int n)
+{
+	while (n > 0)
+		free(names[--n]);
+	free(names);
+}
+
+struct scan {
+	const char *name, *section, *key;
+	registry_fn fn;
+	void *user;
+	int stop;
+};
+
+static int scan_line(const struct ini_line *l, void *user, struct vx_err *err)
+{
+	struct scan *s = user;
+
+	(void)err;
+	if (l->type != INI_KEY || strcmp(l->key, s->key) != 0 ||
+	    (s->section && strcmp(l->section, s->section) != 0))
+		return 0;
+	s->stop = s->fn(s->name, l->value, s->user);
+	return s->stop ? 1 : 0;
+}
+
+int registry_scan(const char *section, const char *key, registry_fn fn, void *user,
+		  struct vx_err *err)
+{
+	struct scan s = { .section = section, .key = key, .fn = fn, .user = user };
+	char **names, path[PATH_MAX];
+	int n = registry_names(&names, err), i;
+
+	if (n < 0)
+		return -1;
+	for (i = 0; i < n && !s.stop; i++) {
+		_cleanup_free_ char *text = NULL;
+
+		if (path_conf(path, sizeof(path), names[i]) < 0)
+			continue;
+		text = read_text(path, 1 << 20, NULL);
+		s.name = names[i];
+		/* A syntax error stops that config's scan there; what came before counts. */
+		if (text)
+			ini_scan(path, text, scan_line, &s, NULL);
+	}
+	registry_names_free(names, n);
+	return s.stop;
+}
+
+struct owner {
+	const char *addr, *self;
+	char *buf;
+	size_t len;
+};
+
+static int owner_of(const char *name, const char *value, void *user)
+{
+	struct owner *o = user;
+
+	if ((o->self && strcmp(name, o->self) == 0) || !addr_same_host(value, o->addr))
+		return 0;
+	snprintf(o->buf, o->len, "%s", name);
+	return 1;
+}
+
+const char *registry_owner(const char *addr, const char *self, char *buf, size_t len)
+{
+	struct owner o = { .addr = addr, .self = self, .buf = buf, .len = len };
+
+	return registry_scan("network", "address", owner_of, &o, NULL) > 0 ? buf : NULL;
+}

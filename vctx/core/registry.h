@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * registry.h — every context's config, for those who need all of them: the names (list,
+ * autostart), the id ranges in use (create, clone, import), the context that owns an
+ * address, the contexts that use a template.  One walk over PREFIX/etc/vctx/NAME.conf, even
+ * over configs that do not parse otherwise (their id-base and addresses still count).
+ */
+#ifndef VX_REGISTRY_H
+#define VX_REGISTRY_H
+
+#include <stddef.h>
+
+#include "core/err.h"
+
+/* Names of all contexts, sorted; returns the count, *names is malloc'ed. */
+int registry_names(char ***names, struct vx_err *err);
+void registry_names_free(char **names, int n);
+
+/* fn(name, value, user) for every "key = value" line in [section] of every config, in name
+ * order; fn returns nonzero to stop the walk, which returns that value (0 when it ran out). */
+typedef int (*registry_fn)(const char *name, const char *value, void *user);
+int registry_scan(const char *section, const char *key, registry_fn fn, void *user,
+		  struct vx_err *err);
+
+/* The context (other than self, which may be NULL) whose config has this address, into buf;
+ * NULL when none has. */
+const char *registry_owner(const char *addr, const char *self, char *buf, size_t len);
+
+#endif
