@@ -341,7 +341,7 @@ static int add_host_side_addr(struct net *n, int hostidx, int upidx, const struc
 	return 0;
 }
 
-static int add_ctx_addr(struct net *n, int idx, const struct vx_addr *a, bool prefixroute,
+static int add_address_change(struct net *n, int idx, const struct vx_addr *a, bool prefixroute,
 			const char *text, struct vx_err *err)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -455,7 +455,7 @@ static int ctx_side(struct net *n, bool routed, struct vx_err *err)
 		return -1;
 	for (i = 0; i < n->conf->address.n; i++) {
 		addr_parse(n->conf->address.v[i], true, &a, NULL);
-		if (add_ctx_addr(n, idx, &a, !routed, n->conf->address.v[i], err) < 0)
+		if (add_address_change(n, idx, &a, !routed, n->conf->address.v[i], err) < 0)
 			return -1;
 	}
 	return ctx_default_routes(n, idx, routed, err);
@@ -931,7 +931,7 @@ int vnet_addr_add(const struct vx_conf *conf, pid_t pid, struct vx_runstate *st,
 	}
 	if (st->filter[0] && filter_change(st, text, NULL, err) < 0)
 		goto out;
-	r = add_ctx_addr(&n, idx, &a, !routed, text, err);
+	r = add_address_change(&n, idx, &a, !routed, text, err);
 	if (r < 0 && st->filter[0])
 		filter_change(st, NULL, text, NULL);
 out:

@@ -7,7 +7,8 @@
 
 #include "cli/cmd.h"
 #include "ops/import.h"
-#include "ops/snapshot.h"
+#include "ops/clone.h"
+#include "ops/export.h"
 
 int cmd_clone(int argc, char **argv)
 {
@@ -15,7 +16,7 @@ int cmd_clone(int argc, char **argv)
 
 	if (cmd_getopt(argc, argv, "+", NULL, NULL) != -1 || argc - optind < 2)
 		return cmd_usage("clone");
-	if (ctx_clone(argv[optind], argv[optind + 1], argc - optind - 2, argv + optind + 2,
+	if (clone_context(argv[optind], argv[optind + 1], argc - optind - 2, argv + optind + 2,
 		      &err) < 0)
 		return cmd_fail(&err);
 	return 0;
@@ -36,7 +37,7 @@ int cmd_export(int argc, char **argv)
 	}
 	if (argc - optind != 2)
 		return cmd_usage("export");
-	if (ctx_export(argv[optind], argv[optind + 1], with_template, &err) < 0)
+	if (export_context(argv[optind], argv[optind + 1], with_template, &err) < 0)
 		return cmd_fail(&err);
 	return 0;
 }

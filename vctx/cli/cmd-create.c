@@ -3,7 +3,7 @@
 #include <getopt.h>
 
 #include "cli/cmd.h"
-#include "ops/ctx.h"
+#include "ops/create.h"
 #include "kernel/storage.h"
 
 int cmd_create(int argc, char **argv)
@@ -33,7 +33,7 @@ int cmd_create(int argc, char **argv)
 		}
 		if (!tpl)
 			return cmd_usage("create");
-		if (ctx_create(name, tpl, argc - optind, argv + optind, &err) < 0)
+		if (create_context(name, tpl, argc - optind, argv + optind, &err) < 0)
 			return cmd_fail(&err);
 		if (storage_overcommit(note, sizeof(note)))
 			cmd_warn(name, note);

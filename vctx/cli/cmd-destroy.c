@@ -3,7 +3,7 @@
 #include <getopt.h>
 
 #include "cli/cmd.h"
-#include "ops/ctx.h"
+#include "ops/destroy.h"
 
 int cmd_destroy(int argc, char **argv)
 {
@@ -24,7 +24,7 @@ int cmd_destroy(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return cmd_usage("destroy");
-	if (ctx_destroy(argv[optind], force, wait, warning, sizeof(warning), &err) < 0)
+	if (destroy_context(argv[optind], force, wait, warning, sizeof(warning), &err) < 0)
 		return cmd_fail(&err);
 	cmd_warn(argv[optind], warning);
 	return 0;

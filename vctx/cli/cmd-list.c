@@ -7,7 +7,6 @@
 
 #include "kernel/cgroup.h"
 #include "cli/cmd.h"
-#include "ops/ctx.h"
 #include "ops/handle.h"
 #include "core/devices.h"
 #include "core/registry.h"

@@ -5,7 +5,6 @@
 #include <stdbool.h>
 
 #include "cli/cmd.h"
-#include "ops/ctx.h"
 #include "ops/handle.h"
 #include "core/escape.h"
 #include "core/paths.h"

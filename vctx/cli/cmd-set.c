@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cli/cmd.h"
-#include "ops/ctx.h"
+#include "ops/set.h"
 #include "kernel/storage.h"
 
 int cmd_set(int argc, char **argv)
@@ -28,7 +28,7 @@ int cmd_set(int argc, char **argv)
 	}
 	if (argc - optind < 2)
 		return cmd_usage("set");
-	if (ctx_set(argv[optind], argc - optind - 1, argv + optind + 1, save, wait, &deferred,
+	if (set_context(argv[optind], argc - optind - 1, argv + optind + 1, save, wait, &deferred,
 		    &err) < 0)
 		return cmd_fail(&err);
 	for (o = optind + 1; o < argc; o++)

@@ -2,7 +2,10 @@
 /* vctx snapshot [--wait] [create] NAME [SNAP] | list [--json] NAME | delete NAME SNAP
  * vctx restore [--wait] NAME SNAP */
 #include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cmd.h"
 #include "ops/snapshot.h"
@@ -10,6 +13,39 @@
 static const struct option opts[] = { { "wait", no_argument, NULL, 'w' },
 				      { "json", no_argument, NULL, 'j' },
 				      { NULL, 0, NULL, 0 } };
+
+static int print_list(const char *name, bool json, struct vx_err *err)
+{
+	struct snapshot_info *v;
+	char when[32], size[32];
+	int n = snapshot_list(name, &v, err), i;
+
+	if (n < 0)
+		return -1;
+	if (json)
+		printf("[");
+	else
+		printf("%-32s %-19s %10s\n", "SNAPSHOT", "CREATED", "SIZE");
+	for (i = 0; i < n; i++) {
+		struct tm tm;
+
+		localtime_r(&v[i].created, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+		if (json) {
+			printf("%s{\"name\":", i ? "," : "");
+			json_str(stdout, v[i].name);
+			printf(",\"created\":%lld,\"bytes\":%llu}", (long long)v[i].created,
+			       (unsigned long long)v[i].bytes);
+		} else {
+			fmt_size(size, sizeof(size), v[i].bytes);
+			printf("%-32s %-19s %10s\n", v[i].name, when, size);
+		}
+	}
+	if (json)
+		printf("]\n");
+	free(v);
+	return 0;
+}
 
 int cmd_snapshot(int argc, char **argv)
 {
@@ -34,11 +70,11 @@ int cmd_snapshot(int argc, char **argv)
 	}
 	n = argc - optind;
 	if (strcmp(sub, "list") == 0 && n == 1)
-		r = snap_list(argv[optind], json, &err);
+		r = print_list(argv[optind], json, &err);
 	else if (strcmp(sub, "delete") == 0 && n == 2 && !json)
-		r = snap_delete(argv[optind], argv[optind + 1], wait, &err);
+		r = snapshot_delete(argv[optind], argv[optind + 1], wait, &err);
 	else if (strcmp(sub, "create") == 0 && (n == 1 || n == 2) && !json)
-		r = snap_create(argv[optind], n == 2 ? argv[optind + 1] : NULL, wait, &err);
+		r = snapshot_create(argv[optind], n == 2 ? argv[optind + 1] : NULL, wait, &err);
 	else
 		return cmd_usage("snapshot");
 	return r < 0 ? cmd_fail(&err) : 0;
@@ -57,7 +93,7 @@ int cmd_restore(int argc, char **argv)
 	}
 	if (argc - optind != 2)
 		return cmd_usage("restore");
-	if (snap_restore(argv[optind], argv[optind + 1], wait, &err) < 0)
+	if (snapshot_restore(argv[optind], argv[optind + 1], wait, &err) < 0)
 		return cmd_fail(&err);
 	return 0;
 }

@@ -5,7 +5,7 @@
 
 #include "ops/attach.h"
 #include "cli/cmd.h"
-#include "ops/ctx.h"
+#include "ops/start.h"
 #include "core/util.h"
 
 int cmd_start(int argc, char **argv)
@@ -32,7 +32,7 @@ int cmd_start(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return cmd_usage("start");
-	if (ctx_start(argv[optind], wait, fg ? &con : NULL, &res, &err) < 0)
+	if (start_context(argv[optind], wait, fg ? &con : NULL, &res, &err) < 0)
 		return cmd_fail(&err);
 	if (res.note[0])
 		fprintf(stderr, "vctx: %s: %s\n", argv[optind], res.note);

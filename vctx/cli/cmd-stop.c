@@ -7,7 +7,8 @@
 #include <string.h>
 
 #include "cli/cmd.h"
-#include "ops/ctx.h"
+#include "ops/start.h"
+#include "ops/stop.h"
 #include "core/parse.h"
 
 static int stop_opts(const char *cmd, int argc, char **argv, uint64_t *timeout, bool *kill,
@@ -58,7 +59,7 @@ int cmd_stop(int argc, char **argv)
 
 	if (r)
 		return r;
-	r = ctx_stop(argv[optind], timeout, kill, wait, warning, sizeof(warning), &err);
+	r = stop_context(argv[optind], timeout, kill, wait, warning, sizeof(warning), &err);
 	if (r < 0)
 		return cmd_fail(&err);
 	cmd_warn(argv[optind], warning);
@@ -78,9 +79,9 @@ int cmd_restart(int argc, char **argv)
 
 	if (r)
 		return r;
-	if (ctx_stop(argv[optind], timeout, false, wait, NULL, 0, &err) < 0)
+	if (stop_context(argv[optind], timeout, false, wait, NULL, 0, &err) < 0)
 		return cmd_fail(&err);
-	if (ctx_start(argv[optind], wait, NULL, &res, &err) < 0)
+	if (start_context(argv[optind], wait, NULL, &res, &err) < 0)
 		return cmd_fail(&err);
 	return 0;
 }

@@ -12,11 +12,12 @@
 #include <string.h>
 
 #include "core/conf.h"
-#include "ops/ctx.h"
 #include "core/paths.h"
 #include "core/registry.h"
 #include "core/state.h"
 #include "core/util.h"
+#include "ops/address.h"
+#include "ops/handle.h"
 #include "vnet/vnet.h"
 
 static void usage(FILE *f)
@@ -64,16 +65,17 @@ static int list(bool json)
 	else
 		printf("%-24s %-28s %-8s %s\n", "ALIAS", "ADDRESS", "MODE", "STATE");
 	for (i = 0; i < n; i++) {
-		struct vx_runstate st;
-		struct vx_conf c;
+		struct vx_handle h;
+		const struct vx_conf *c = &h.conf;
 		char link[16], alias[64];
 
-		if (ctx_load(names[i], &c, &err) < 0)
+		if (handle_open(&h, names[i], H_RUNCONF | H_STATE, &err) < 0 || !h.have_conf) {
+			handle_close(&h);
 			continue;
-		state_probe(names[i], &st, &err);
-		label_link(&c, &st, link, sizeof(link));
+		}
+		label_link(c, &h.st, link, sizeof(link));
 		snprintf(alias, sizeof(alias), "%s:%s", link, names[i]);
-		for (j = 0; j < c.address.n; j++) {
+		for (j = 0; j < c->address.n; j++) {
 			if (json) {
 				printf("%s{\"alias\":", shown++ ? "," : "");
 				json_str(stdout, alias);
@@ -82,17 +84,16 @@ static int list(bool json)
 				printf(",\"context\":");
 				json_str(stdout, names[i]);
 				printf(",\"address\":");
-				json_str(stdout, c.address.v[j]);
+				json_str(stdout, c->address.v[j]);
 				printf(",\"mode\":");
-				json_str(stdout, conf_net_mode(&c));
-				printf(",\"state\":\"%s\"}", state_str(st.state));
+				json_str(stdout, conf_net_mode(c));
+				printf(",\"state\":\"%s\"}", state_str(h.st.state));
 			} else {
-				printf("%-24s %-28s %-8s %s\n", alias, c.address.v[j],
-				       conf_net_mode(&c), state_str(st.state));
+				printf("%-24s %-28s %-8s %s\n", alias, c->address.v[j],
+				       conf_net_mode(c), state_str(h.st.state));
 			}
 		}
-		state_free(&st);
-		conf_free(&c);
+		handle_close(&h);
 	}
 	if (json)
 		printf("]\n");
@@ -119,7 +120,7 @@ static int change(int argc, char **argv, bool add)
 		usage(stderr);
 		return 2;
 	}
-	if (ctx_addr(argv[optind], argv[optind + 1], add, wait, &err) < 0)
+	if (address_change(argv[optind], argv[optind + 1], add, wait, &err) < 0)
 		return fail(&err);
 	return 0;
 }

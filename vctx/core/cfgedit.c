@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/conf.h"
 #include "core/ini.h"
 #include "core/util.h"
 
@@ -136,4 +137,55 @@ char *cfg_del(const char *text, const char *section, const char *key, const char
 		return NULL;
 	*removed = s.nhits;
 	return rebuild(text, &s, (size_t)-1, NULL, err);
+}
+
+/* Apply KEY=VALUE settings to a config text.  add: repeatable keys gain a line instead of
+ * replacing their lines. */
+char *cfg_apply(char *text, int nset, char **set, bool add, struct vx_err *err)
+{
+	int i;
+
+	for (i = 0; i < nset && text; i++) {
+		char key[64];
+		const char *eq = strchr(set[i], '=');
+		const struct vx_key *k;
+		char *next;
+
+		if (!eq || eq == set[i] || (size_t)(eq - set[i]) >= sizeof(key)) {
+			vx_fail(err, EINVAL, "expected KEY=VALUE, got '%s'", set[i]);
+			goto fail;
+		}
+		snprintf(key, sizeof(key), "%.*s", (int)(eq - set[i]), set[i]);
+		k = conf_key(key);
+		if (!k) {
+			vx_fail(err, EINVAL, "unknown key '%s' (see vctx.conf(5))", key);
+			goto fail;
+		}
+		if (k->flags & VX_KEY_INTERNAL) {
+			vx_fail(err, EPERM, "key '%s' is managed by vctx", key);
+			goto fail;
+		}
+		if (strchr(eq + 1, '\n')) {
+			vx_fail(err, EINVAL, "%s: value may not contain a newline", key);
+			goto fail;
+		}
+		if (eq[1] && conf_check_value(key, eq + 1, err) < 0)
+			goto fail;
+		if (eq[1] == '\0') {
+			unsigned removed;
+
+			/* KEY= removes the key: back to its default. */
+			next = cfg_del(text, k->section, key, NULL, &removed, err);
+		} else if ((k->flags & VX_KEY_REPEAT) && add) {
+			next = cfg_add(text, k->section, key, eq + 1, err);
+		} else {
+			next = cfg_set(text, k->section, key, eq + 1, err);
+		}
+		free(text);
+		text = next;
+	}
+	return text;
+fail:
+	free(text);
+	return NULL;
 }

@@ -8,6 +8,8 @@
 #ifndef VX_CFGEDIT_H
 #define VX_CFGEDIT_H
 
+#include <stdbool.h>
+
 #include "core/err.h"
 
 /* Set key to value (replacing every line of the key). */
@@ -20,5 +22,11 @@ char *cfg_add(const char *text, const char *section, const char *key, const char
  * *removed is set to the number of lines removed. */
 char *cfg_del(const char *text, const char *section, const char *key, const char *value,
 	      unsigned *removed, struct vx_err *err);
+
+/* KEY=VALUE settings (from the command line) applied to a config text, each value checked as
+ * the config would check it; KEY= removes the key (back to its default); with add, a
+ * repeatable key gains a line instead of having its lines replaced.  Frees text; NULL on an
+ * error (bad form, unknown key, a key vctx manages, a bad value). */
+char *cfg_apply(char *text, int nset, char **set, bool add, struct vx_err *err);
 
 #endif

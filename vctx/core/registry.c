@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/addr.h"
+#include "core/conf.h"
 #include "core/ini.h"
 #include "core/parse.h"
 #include "core/paths.h"
@@ -73,7 +74,7 @@ static int scan_line(const struct ini_line *l, void *user, struct vx_err *err)
 	    (s->section && strcmp(l->section, s->section) != 0))
 		return 0;
 	s->stop = s->fn(s->name, l->value, s->user);
-	return s->stop ? 1 : 0;
+	return s->stop ? -1 : 0;	/* <0 stops the scanner */
 }
 
 int registry_scan(const char *section, const char *key, registry_fn fn, void *user,
@@ -121,4 +122,17 @@ const char *registry_owner(const char *addr, const char *self, char *buf, size_t
 	struct owner o = { .addr = addr, .self = self, .buf = buf, .len = len };
 
 	return registry_scan("network", "address", owner_of, &o, NULL) > 0 ? buf : NULL;
+}
+
+/* An address may belong to one context only. */
+int registry_check_addresses(const char *name, const struct vx_conf *conf, struct vx_err *err)
+{
+	char owner[VX_NAME_MAX + 1];
+	unsigned i;
+
+	for (i = 0; i < conf->address.n; i++)
+		if (registry_owner(conf->address.v[i], name, owner, sizeof(owner)))
+			return vx_fail(err, EADDRINUSE, "address %s belongs to context %s",
+				       conf->address.v[i], owner);
+	return 0;
 }

@@ -26,4 +26,8 @@ int registry_scan(const char *section, const char *key, registry_fn fn, void *us
  * NULL when none has. */
 const char *registry_owner(const char *addr, const char *self, char *buf, size_t len);
 
+/* Every address of conf belongs to no other context than name (EADDRINUSE names it). */
+struct vx_conf;
+int registry_check_addresses(const char *name, const struct vx_conf *conf, struct vx_err *err);
+
 #endif

@@ -172,3 +172,66 @@ uint64_t tree_size(const char *path)
 	nftw(path, add_size, 32, FTW_PHYS | FTW_MOUNT);
 	return walk_total;
 }
+
+/* --- checksum -------------------------------------------------------------------------------- */
+
+static char **sum_lines;
+static size_t sum_n, sum_cap, sum_skip;
+
+static int sum_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	char line[PATH_MAX + 256], target[PATH_MAX] = "";
+	ssize_t n;
+
+	(void)ftw;
+	if (flag == FTW_SL && (n = readlink(path, target, sizeof(target) - 1)) > 0)
+		target[n] = '\0';
+	/* Seconds only (tar keeps no more); no directory sizes or symlink times (they differ
+	 * between file systems and extractions). */
+	snprintf(line, sizeof(line), "%s %o %u %u %lld %lld %s", path + sum_skip, st->st_mode,
+		 st->st_uid, st->st_gid,
+		 S_ISREG(st->st_mode) ? (long long)st->st_size : 0LL,
+		 S_ISLNK(st->st_mode) || S_ISDIR(st->st_mode) ? 0LL : (long long)st->st_mtime,
+		 target);
+	if (sum_n == sum_cap) {
+		char **nv = realloc(sum_lines, (sum_cap = sum_cap ? 2 * sum_cap : 4096) *
+						       sizeof(char *));
+
+		if (!nv)
+			return -1;
+		sum_lines = nv;
+	}
+	sum_lines[sum_n] = strdup(line);
+	return sum_lines[sum_n++] ? 0 : -1;
+}
+
+int template_checksum(const char *tpl, char *buf, size_t len, struct vx_err *err)
+{
+	char root[PATH_MAX];
+	uint64_t h = 0xcbf29ce484222325ull;	/* FNV-1a */
+	size_t i;
+	int r;
+
+	if (path_tpldir(root, sizeof(root), tpl, "rootfs") < 0)
+		return vx_fail(err, ENAMETOOLONG, "path too long");
+	sum_lines = NULL;
+	sum_n = sum_cap = 0;
+	sum_skip = strlen(root);
+	r = nftw(root, sum_one, 32, FTW_PHYS | FTW_MOUNT);
+	if (r == 0)
+		qsort(sum_lines, sum_n, sizeof(char *), strcmp_ptr);
+	for (i = 0; i < sum_n; i++) {
+		const unsigned char *p = (const unsigned char *)sum_lines[i];
+
+		for (; r == 0 && *p; p++)
+			h = (h ^ *p) * 0x100000001b3ull;
+		h = (h ^ '\n') * 0x100000001b3ull;
+		free(sum_lines[i]);
+	}
+	free(sum_lines);
+	sum_lines = NULL;
+	if (r != 0)
+		return vx_failsys(err, "cannot read template %s", tpl);
+	snprintf(buf, len, "%016llx", (unsigned long long)h);
+	return 0;
+}

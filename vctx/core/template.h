@@ -45,4 +45,8 @@ unsigned template_users(const char *name, char *buf, size_t len);
 /* Size of a tree in bytes (allocated blocks, hard links counted once per walk). */
 uint64_t tree_size(const char *path);
 
+/* A checksum of a template's tree: every path with its type, mode, owner, size, mtime and
+ * link target (16 hex digits in buf). */
+int template_checksum(const char *tpl, char *buf, size_t len, struct vx_err *err);
+
 #endif

@@ -237,150 +237,6 @@ int rm_rf(const char *path, struct vx_err *err)
 	return 0;
 }
 
-/* Lines a program ends a failure with that say nothing of its cause. */
-static bool summary_line(const char *l)
-{
-	static const char *const summaries[] = {
-		"Error is not recoverable", "Exiting with failure status", "Child returned status",
-		"Skipping to next header", "WARNING: Filesystem still has errors",
-	};
-	unsigned i;
-
-	for (i = 0; i < ARRAY_SIZE(summaries); i++)
-		if (strstr(l, summaries[i]))
-			return true;
-	return !*l;
-}
-
-static bool cause_line(const char *l)
-{
-	static const char *const words[] = { "rror", "annot", "ailed", "No ", "not ", "nvalid",
-					     "denied", "corrupt", "Bad ", "bad " };
-	unsigned i;
-
-	for (i = 0; i < ARRAY_SIZE(words); i++)
-		if (strstr(l, words[i]))
-			return true;
-	return false;
-}
-
-/* The line of a failing program's output that tells why: the last one that names an error
- * and is not a summary ("tar: Error is not recoverable: exiting now"), else the last one
- * that is not a summary.  Lines are cut in place. */
-static const char *prog_cause(char *out)
-{
-	const char *cause = NULL, *other = "";
-	char *l, *save = NULL;
-
-	for (l = strtok_r(out, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		l = strstrip(l);
-		if (summary_line(l))
-			continue;
-		if (cause_line(l))
-			cause = l;
-		other = l;
-	}
-	return cause ? cause : other;
-}
-
-int run_prog(char *const argv[], int maxok, struct vx_err *err)
-{
-	char out[4096], safe[512];
-	const char *last;
-	size_t used;
-	int fds[2], status;
-	ssize_t n = 0, k;
-	pid_t pid;
-
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return vx_failsys(err, "pipe");
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return vx_failsys(err, "fork");
-	}
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-
-		/* It dies with us: a killed command leaves no copy running on. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() == 1)
-			_exit(127);
-
-		dup2(null, 0);
-		dup2(fds[1], 1);
-		dup2(fds[1], 2);
-		execvp(argv[0], argv);
-		dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	close(fds[1]);
-	/* Keep the tail: the last line is what explains a failure. */
-	while ((k = read(fds[0], out + n, sizeof(out) - 1 - n)) > 0 || (k < 0 && errno == EINTR)) {
-		if (k < 0)
-			continue;
-		n += k;
-		if (n == (ssize_t)sizeof(out) - 1) {
-			memmove(out, out + n / 2, n - n / 2);
-			n -= n / 2;
-		}
-	}
-	close(fds[0]);
-	out[n] = '\0';
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(status) && WEXITSTATUS(status) <= maxok)
-		return 0;
-	last = prog_cause(out);
-	escape_bytes(last, strlen(last), true, 0, safe, sizeof(safe), &used);
-	return vx_fail(err, EIO, "%s failed%s%s", argv[0], *safe ? ": " : "", safe);
-}
-
-int run_in_child(int (*fn)(void *arg, char *msg, size_t len), void *arg, char *msg, size_t len)
-{
-	int fds[2], status;
-	ssize_t n;
-	pid_t pid;
-
-	msg[0] = '\0';
-	if (pipe2(fds, O_CLOEXEC) < 0) {
-		snprintf(msg, len, "pipe: %s", strerror(errno));
-		return -1;
-	}
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		snprintf(msg, len, "fork: %s", strerror(errno));
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		int r;
-
-		close(fds[0]);
-		/* A killed caller takes its work along (and with it the work's mounts), and the
-		 * work holds nothing of the caller's: not its context lock, so the next command
-		 * need not wait for this one to die. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (fds[1] > 3)
-			close_range(3, fds[1] - 1, 0);
-		close_range(fds[1] + 1, ~0U, 0);
-		r = fn(arg, msg, len);
-		write_full(fds[1], msg, strlen(msg));
-		_exit(r == 0 ? 0 : 1);
-	}
-	close(fds[1]);
-	n = read_full(fds[0], msg, len - 1);
-	msg[n > 0 ? n : 0] = '\0';
-	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
-}
-
 int strcmp_ptr(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -527,4 +383,11 @@ int follow_file(const char *path, bool follow, struct escape_stream *esc, struct
 		if (fd >= 0 && copy_out(fd, esc) < 0)
 			return vx_failsys(err, "write");
 	}
+}
+
+int copy_text(const char *from, const char *to, struct vx_err *err)
+{
+	_cleanup_free_ char *text = read_text(from, 1 << 20, err);
+
+	return text ? write_atomic(to, text, strlen(text), 0600, false, err) : -1;
 }

@@ -54,6 +54,8 @@ ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t len);
 /* Read a whole regular file of at most 'max' bytes into a new NUL-terminated string; symlinks
  * are not followed. */
 char *read_text(const char *path, size_t max, struct vx_err *err);
+/* Copy a small text file (a config) atomically, mode 0600. */
+int copy_text(const char *from, const char *to, struct vx_err *err);
 /* Write a string to an existing file (sysfs, procfs, cgroupfs). */
 int write_file_at(int dirfd, const char *path, const char *s);
 
@@ -73,14 +75,6 @@ int mkdir_p(const char *path, mode_t mode);
 int rm_rf(const char *path, struct vx_err *err);
 
 /* Monotonic and wall clocks. */
-/* Run a program (argv[0] looked up in PATH) with stdin from /dev/null; an exit status above
- * maxok is a failure whose error is the program's last line ("mkfs.ext4 failed: ..."). */
-int run_prog(char *const argv[], int maxok, struct vx_err *err);
-
-/* Run fn(arg) in a child process (namespaces and mounts it makes die with it); what it wrote
- * into msg comes back.  0 when fn returned 0. */
-int run_in_child(int (*fn)(void *arg, char *msg, size_t len), void *arg, char *msg, size_t len);
-
 /* qsort comparator for an array of strings. */
 int strcmp_ptr(const void *a, const void *b);
 

@@ -18,6 +18,7 @@
 #include "core/limitmap.h"
 #include "core/paths.h"
 #include "core/util.h"
+#include "kernel/proc.h"
 
 /* What the host offers, found once per process. */
 struct hier {
@@ -698,61 +699,42 @@ fail:
 	return -1;
 }
 
+struct cg_job {
+	const char *name;
+	const struct vx_conf *conf;
+};
+
+static int create_child(void *arg, void *out, struct vx_err *err)
+{
+	const struct cg_job *j = arg;
+
+	return cg_create(j->name, j->conf, out, err);
+}
+
 int cg_create_forked(const char *name, const struct vx_conf *conf, struct vx_cgroup *cg,
 		     struct vx_err *err)
 {
-	struct {
-		int ok;
-		struct vx_err err;
-		struct vx_cgroup cg;
-	} *res = malloc(sizeof(*res));
-	int fds[2], status, r = -1;
-	ssize_t n;
-	pid_t pid;
+	struct cg_job j = { .name = name, .conf = conf };
+	struct vx_cgroup *made = calloc(1, sizeof(*made));
+	struct vx_list v1 = { 0 };
+	int r;
 
-	if (!res)
+	if (!made)
 		return vx_fail(err, ENOMEM, "out of memory");
-	if (pipe2(fds, O_CLOEXEC) < 0) {
-		free(res);
-		return vx_failsys(err, "pipe");
+	if (proc_call(create_child, &j, made, sizeof(*made), err) < 0) {
+		free(made);
+		return -1;
 	}
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		close(fds[0]);
-		memset(res, 0, sizeof(*res));
-		res->ok = cg_create(name, conf, &res->cg, &res->err) == 0;
-		write_full(fds[1], res, sizeof(*res));
-		_exit(0);
-	}
-	close(fds[1]);
-	if (pid < 0) {
-		close(fds[0]);
-		free(res);
-		return vx_failsys(err, "fork");
-	}
-	n = read_full(fds[0], res, sizeof(*res));
-	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (n != (ssize_t)sizeof(*res)) {
-		vx_fail(err, EIO, "the cgroup helper died");
-	} else if (!res->ok) {
-		*err = res->err;
-	} else {
-		/* The directories exist; open the join fds here (the helper's went with it). */
-		struct vx_list v1 = { .n = res->cg.nv1 };
-		unsigned i;
-
-		for (i = 0; i < v1.n; i++)
-			v1.v[i] = res->cg.v1dir[i];
-		r = cg_open_join(res->cg.v2dir, &v1, cg, err);
-		snprintf(cg->path, sizeof(cg->path), "%s", res->cg.path);
-		cg->layout = res->cg.layout;
-		if (r < 0)
-			cg_destroy(res->cg.path, NULL);
-	}
-	free(res);
+	/* The directories exist; open the join fds here (the helper's went with it). */
+	v1.n = made->nv1;
+	for (unsigned i = 0; i < v1.n; i++)
+		v1.v[i] = made->v1dir[i];
+	r = cg_open_join(made->v2dir, &v1, cg, err);
+	snprintf(cg->path, sizeof(cg->path), "%s", made->path);
+	cg->layout = made->layout;
+	if (r < 0)
+		cg_destroy(made->path, NULL);
+	free(made);
 	return r;
 }
 

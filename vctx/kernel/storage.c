@@ -23,6 +23,7 @@
 #include "core/sys.h"
 #include "core/template.h"
 #include "core/util.h"
+#include "kernel/proc.h"
 
 #define IMAGE "disk.img"
 
@@ -50,7 +51,7 @@ static int make_image(const char *img, uint64_t size, struct vx_err *err)
 		return vx_failsys(err, "cannot size %s", img);
 	}
 	close(fd);
-	return run_prog(mkfs, 0, err);
+	return proc_run(mkfs, 0, err);
 }
 
 int storage_create(const char *name, const struct vx_conf *conf, struct vx_err *err)
@@ -267,20 +268,19 @@ struct image_job {
 
 /* In a child, in a mount namespace of its own (private before the first mount), so the host
  * never sees the mount: the image mounted on mnt, then fn. */
-static int image_child(void *arg, char *msg, size_t len)
+static int image_child(void *arg, void *out, struct vx_err *err)
 {
 	const struct image_job *j = arg;
-	struct vx_err e = { 0 };
 	struct vx_disk d;
 	int r = -1;
 
+	(void)out;
 	storage_init(&d);
 	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		vx_failsys(&e, "private mount namespace");
-	else if (mount_image(j->img, j->mnt, &d, &e) == 0)
-		r = j->fn(j->mnt, j->arg, &e);
+		vx_failsys(err, "private mount namespace");
+	else if (mount_image(j->img, j->mnt, &d, err) == 0)
+		r = j->fn(j->mnt, j->arg, err);
 	storage_detach(&d);
-	snprintf(msg, len, "%s", r < 0 ? e.msg : "");
 	return r;
 }
 
@@ -289,11 +289,8 @@ static int with_image(const char *img, const char *mnt,
 		      const void *arg, struct vx_err *err)
 {
 	struct image_job j = { .img = img, .mnt = mnt, .fn = fn, .arg = arg };
-	char msg[VX_ERR_MSG];
 
-	if (run_in_child(image_child, &j, msg, sizeof(msg)) < 0)
-		return vx_fail(err, EIO, "%s", msg[0] ? msg : "the helper for the image failed");
-	return 0;
+	return proc_call(image_child, &j, NULL, 0, err);
 }
 
 /* --- adding or removing the image of a stopped context -------------------------------------- */
@@ -314,7 +311,7 @@ static int move_layer(const char *mnt, const void *arg, struct vx_err *err)
 	char *cp[] = { "cp", "-a", "-T", "--sparse=always", (char *)a->from, (char *)a->to, NULL };
 	char work[PATH_MAX];
 
-	if (run_prog(cp, 0, err) < 0)
+	if (proc_run(cp, 0, err) < 0)
 		return -1;
 	return layer_dir(mnt, "work", 0700, 0, work, err);
 }
@@ -442,13 +439,13 @@ int storage_resize(const char *name, const struct vx_conf *old, const struct vx_
 	}
 	/* e2fsck -p exits 1 when it fixed something harmless.  Until resize2fs runs, the file
 	 * system is as it was: a failure puts the file back to its size. */
-	if (run_prog(fsck, 1, err) < 0) {
+	if (proc_run(fsck, 1, err) < 0) {
 		(void)!ftruncate(fd, cur);
 		close(fd);
 		return vx_prefix(err, "disk: cannot grow the image of %s", name);
 	}
 	close(fd);
-	if (run_prog(resize, 0, err) < 0)
+	if (proc_run(resize, 0, err) < 0)
 		return vx_prefix(err, "disk: cannot grow the image of %s", name);
 	return 0;
 }
@@ -675,7 +672,7 @@ int storage_copy_layer(const char *src_dir, const char *dst_dir, struct vx_err *
 		char *cp[] = { "cp", "-a", "--sparse=always", "--reflink=auto", src,
 			       (char *)dst_dir, NULL };
 
-		return run_prog(cp, 0, err);
+		return proc_run(cp, 0, err);
 	}
 }
 

@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include "supervisor/ctl.h"
-#include "ops/ctx.h"
 #include "ops/handle.h"
 #include "core/state.h"
 #include "ops/tty.h"

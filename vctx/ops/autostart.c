@@ -14,7 +14,8 @@
 
 #include "core/conf.h"
 #include "supervisor/ctl.h"
-#include "ops/ctx.h"
+#include "ops/start.h"
+#include "ops/stop.h"
 #include "ops/handle.h"
 #include "core/paths.h"
 #include "core/registry.h"
@@ -186,11 +187,11 @@ static void __attribute__((noreturn)) work(const struct boot_node *n, bool stopp
 	if (!stopping)
 		alarm((n->timeout_ms + 999) / 1000);
 	if (stopping) {
-		r = ctx_stop(n->name, VX_TIMEOUT_CONFIG, false, true, NULL, 0, &err);
+		r = stop_context(n->name, VX_TIMEOUT_CONFIG, false, true, NULL, 0, &err);
 		if (r > 0)
 			r = 0;
 	} else {
-		r = ctx_start(n->name, true, NULL, &res, &err);
+		r = start_context(n->name, true, NULL, &res, &err);
 		if (r < 0 && err.code == EEXIST && is_running(n->name))
 			r = 0; /* already running: up as far as we can tell */
 		if (r == 0)
@@ -388,7 +389,7 @@ static int go(const struct autostart_opts *o, bool stopping, struct vx_err *err)
 
 		for (i = 0; i < p.n; i++)
 			if (p.v[i].state != B_DONE && is_running(p.v[i].name) &&
-			    ctx_stop(p.v[i].name, 0, true, true, NULL, 0, NULL) == 0)
+			    stop_context(p.v[i].name, 0, true, true, NULL, 0, NULL) == 0)
 				printf("%9s %-24s killed\n", "", p.v[i].name);
 	}
 	autostart_free(&p);

@@ -20,6 +20,7 @@
 
 #include "kernel/cgroup.h"
 #include "kernel/lxcfs.h"
+#include "kernel/proc.h"
 #include "vnet/nl.h"
 #include "vnet/vnet.h"
 #include "core/paths.h"
@@ -111,11 +112,27 @@ static int p_kernel(const struct feature *f, char *detail)
 	return maj > 5 || (maj == 5 && min >= 12) ? 0 : -1;
 }
 
-static int ns_child(void *arg, char *detail, size_t len)
+/* A probe run in a child of its own (its namespaces and mounts die with it); its detail
+ * comes back whether it passed or not. */
+static int probe_in_child(int (*fn)(void *arg, void *out, struct vx_err *err), const void *f,
+			  char *detail)
 {
+	struct vx_err e = { 0 };
+
+	detail[0] = '\0';
+	if (proc_call(fn, (void *)f, detail, DETAIL, &e) == 0)
+		return 0;
+	if (!detail[0])
+		snprintf(detail, DETAIL, "%.*s", DETAIL - 1, e.msg);
+	return -1;
+}
+
+static int ns_child(void *arg, void *out, struct vx_err *err)
+{
+	char *detail = out;
 	const struct feature *f = arg;
 
-	(void)len;
+	(void)err;
 	if (unshare(f->arg) < 0) {
 		detailf(detail, "unshare: %s",
 			errno == ENOSPC ? "the limit on namespaces is reached" : strerror(errno));
@@ -127,7 +144,7 @@ static int ns_child(void *arg, char *detail, size_t len)
 static int p_ns(const struct feature *f, char *detail)
 {
 	char path[96], max[32] = "";
-	int r = run_in_child(ns_child, (void *)f, detail, DETAIL);
+	int r = probe_in_child(ns_child, f, detail);
 
 	snprintf(path, sizeof(path), "/proc/sys/user/max_%s_namespaces", f->sarg);
 	if (read_file_at(AT_FDCWD, path, max, sizeof(max)) > 0) {
@@ -191,15 +208,16 @@ static int p_openat2(const struct feature *f, char *detail)
 	return 0;
 }
 
-static int overlay_child(void *arg, char *detail, size_t len)
+static int overlay_child(void *arg, void *out, struct vx_err *err)
 {
+	char *detail = out;
 	char base[PATH_MAX], dir[PATH_MAX + 32], opts[4 * PATH_MAX];
 	const char *sub[] = { "l", "u", "w", "m" };
 	int r = -1;
 	unsigned i;
 
 	(void)arg;
-	(void)len;
+	(void)err;
 	existing(vx_paths.contexts, base, sizeof(base));
 	if (private_mounts(detail) < 0)
 		return -1;
@@ -242,7 +260,7 @@ static int overlay_child(void *arg, char *detail, size_t len)
 
 static int p_overlay(const struct feature *f, char *detail)
 {
-	return run_in_child(overlay_child, (void *)f, detail, DETAIL);
+	return probe_in_child(overlay_child, f, detail);
 }
 
 /* A user namespace with a mapping, held by a child that waits on a pipe; its ns fd. */
@@ -286,8 +304,9 @@ static int userns_fd(pid_t *pid, int *hold, char *detail)
 	return fd;
 }
 
-static int idmap_child(void *arg, char *detail, size_t len)
+static int idmap_child(void *arg, void *out, struct vx_err *err)
 {
+	char *detail = out;
 	struct vx_mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP };
 	char dir[PATH_MAX];
 	int ns, hold = -1, tree;
@@ -295,7 +314,7 @@ static int idmap_child(void *arg, char *detail, size_t len)
 	pid_t pid = -1;
 
 	(void)arg;
-	(void)len;
+	(void)err;
 	existing(vx_paths.templates, dir, sizeof(dir));
 	if (private_mounts(detail) < 0)
 		return -1;
@@ -320,16 +339,17 @@ static int idmap_child(void *arg, char *detail, size_t len)
 
 static int p_idmap(const struct feature *f, char *detail)
 {
-	return run_in_child(idmap_child, (void *)f, detail, DETAIL);
+	return probe_in_child(idmap_child, f, detail);
 }
 
-static int seccomp_child(void *arg, char *detail, size_t len)
+static int seccomp_child(void *arg, void *out, struct vx_err *err)
 {
+	char *detail = out;
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	int r;
 
 	(void)arg;
-	(void)len;
+	(void)err;
 	if (!ctx || seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(acct), 0) < 0) {
 		detailf(detail, "libseccomp cannot build a filter");
 		return -1;
@@ -350,7 +370,7 @@ static int seccomp_child(void *arg, char *detail, size_t len)
 static int p_seccomp(const struct feature *f, char *detail)
 {
 	char actions[256] = "";
-	int r = run_in_child(seccomp_child, (void *)f, detail, DETAIL);
+	int r = probe_in_child(seccomp_child, f, detail);
 
 	if (r == 0 &&
 	    read_file_at(AT_FDCWD, "/proc/sys/kernel/seccomp/actions_avail", actions,
@@ -384,39 +404,37 @@ static int p_controller(const struct feature *f, char *detail)
 	return -1;
 }
 
-static int link_child(void *arg, char *detail, size_t len)
+static int link_child(void *arg, void *out, struct vx_err *err)
 {
+	char *detail = out;
 	const struct feature *f = arg;
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct vx_err err = { 0 };
 	struct nl nl;
 	int r = -1, idx;
-
-	(void)len;
 
 	if (unshare(CLONE_NEWNET) < 0) {
 		detailf(detail, "unshare a network namespace: %s", strerror(errno));
 		return -1;
 	}
-	if (nl_open(&nl, -1, &err) < 0) {
-		detailf(detail, "%s", err.msg);
+	if (nl_open(&nl, -1, err) < 0) {
+		detailf(detail, "%s", err->msg);
 		return -1;
 	}
 	if (strcmp(f->sarg, "bridge") == 0) {
-		r = nl_talk(&nl, nlmsg_link_kind(buf, "vxcheck0", "bridge", 0), &err);
+		r = nl_talk(&nl, nlmsg_link_kind(buf, "vxcheck0", "bridge", 0), err);
 		/* A bridge port gets a source filter: the same nftables batch, on lo. */
-		if (r == 0 && vnet_filter_probe(&err) < 0)
+		if (r == 0 && vnet_filter_probe(err) < 0)
 			r = -1;
 	} else {
-		r = nl_talk(&nl, nlmsg_veth(buf, "vxcheck0", "vxcheck1", -1, 0, NULL), &err);
+		r = nl_talk(&nl, nlmsg_veth(buf, "vxcheck0", "vxcheck1", -1, 0, NULL), err);
 		if (r == 0 && strcmp(f->sarg, "macvlan") == 0) {
-			idx = nl_ifindex(&nl, "vxcheck0", &err);
-			r = idx > 0 ? nl_talk(&nl, nlmsg_macvlan(buf, "vxcheck2", idx, -1, 0, NULL), &err)
+			idx = nl_ifindex(&nl, "vxcheck0", err);
+			r = idx > 0 ? nl_talk(&nl, nlmsg_macvlan(buf, "vxcheck2", idx, -1, 0, NULL), err)
 				    : -1;
 		}
 	}
 	if (r < 0)
-		detailf(detail, "%s", err.msg);
+		detailf(detail, "%s", err->msg);
 	else
 		detailf(detail, "made one in a network namespace of its own%s",
 			strcmp(f->sarg, "bridge") == 0 ? ", with a port's source filter" : "");
@@ -426,7 +444,7 @@ static int link_child(void *arg, char *detail, size_t len)
 
 static int p_link(const struct feature *f, char *detail)
 {
-	return run_in_child(link_child, (void *)f, detail, DETAIL);
+	return probe_in_child(link_child, f, detail);
 }
 
 static int p_loop(const struct feature *f, char *detail)

@@ -9,14 +9,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ops/ctx.h"
 #include "core/importpolicy.h"
 #include "core/paths.h"
-#include "ops/snapshot.h"
-#include "kernel/storage.h"
 #include "core/template.h"
-#include "kernel/unpack.h"
 #include "core/util.h"
+#include "kernel/proc.h"
+#include "kernel/storage.h"
+#include "kernel/unpack.h"
+#include "ops/adopt.h"
 
 struct meta {
 	char name[VX_NAME_MAX + 1];
@@ -94,7 +94,7 @@ static int on_conf(void *user, const char *text, struct vx_err *err)
 							   sizeof(j->res->dropped), err);
 	if (!j->text)
 		return j->o->trust_config ? vx_fail(err, ENOMEM, "out of memory") : -1;
-	return ctx_check_new(name, j->text, j->o->nset, j->o->set, err);
+	return adopt_check(name, j->text, j->o->nset, j->o->set, err);
 }
 
 /* This host's template of that name, which must be the one the archive was made on; or the
@@ -135,7 +135,7 @@ static int check_image(const char *tmp, struct vx_err *err)
 	snprintf(img, sizeof(img), "%s/disk.img", tmp);
 	if (access(img, F_OK) < 0)
 		return 0;
-	if (run_prog(fsck, 0, err) < 0)
+	if (proc_run(fsck, 0, err) < 0)
 		return vx_prefix(err, "the disk image in the archive is damaged");
 	return 0;
 }
@@ -198,7 +198,7 @@ int ctx_import(const struct import_opts *o, struct import_result *res, struct vx
 		goto out;
 	snprintf(path, sizeof(path), "%s/template", tmp);
 	rm_rf(path, NULL);
-	r = ctx_adopt(res->name, j.text, o->nset, o->set, tmp, j.m.userns ? j.m.base : 0, err);
+	r = adopt_context(res->name, j.text, o->nset, o->set, tmp, j.m.userns ? j.m.base : 0, err);
 out:
 	free(u.conf);
 	free(j.text);

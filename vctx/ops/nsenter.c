@@ -22,7 +22,6 @@
 #include "kernel/caps.h"
 #include "kernel/cgroup.h"
 #include "core/conf.h"
-#include "ops/ctx.h"
 #include "ops/handle.h"
 #include "core/paths.h"
 #include "ops/relay.h"

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * proc.h — other processes: a program run to its end, a function run in a child of its own,
+ * a process's namespace opened.  The one place that forks to wait for an answer.
+ */
+#ifndef VX_PROC_H
+#define VX_PROC_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "core/err.h"
+
+/* Run a program (argv[0] looked up in PATH) with stdin from /dev/null; an exit status above
+ * maxok is a failure whose error is the program's line that tells why ("mkfs.ext4 failed:
+ * ..."). */
+int proc_run(char *const argv[], int maxok, struct vx_err *err);
+
+/* Run fn(arg, out, err) in a child process that holds none of the caller's descriptors and
+ * dies with it (namespaces and mounts it makes die with it).  Its result comes back: its
+ * error as it made it (errno and message), and on success outlen bytes of out. */
+int proc_call(int (*fn)(void *arg, void *out, struct vx_err *err), void *arg, void *out,
+	      size_t outlen, struct vx_err *err);
+
+/* Open /proc/PID/ns/NS (pid 0: our own); a descriptor, or -1 with errno. */
+int proc_ns_open(pid_t pid, const char *ns);
+
+#endif

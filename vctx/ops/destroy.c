@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "ops/destroy.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/conf.h"
+#include "core/lock.h"
+#include "core/paths.h"
+#include "core/state.h"
+#include "core/util.h"
+#include "kernel/storage.h"
+#include "ops/handle.h"
+#include "ops/stop.h"
+#include "supervisor/supervisor.h"
+
+int destroy_context(const char *name, bool force, bool wait, char *warning, size_t wlen,
+		struct vx_err *err)
+{
+	char path[PATH_MAX], gone[PATH_MAX];
+	struct vx_handle h;
+	int r = -1;
+
+	if (handle_open(&h, name, H_STATE | H_ANY | (force ? 0 : H_CONF), err) < 0)
+		return -1;
+	if (handle_alive(&h)) {
+		handle_close(&h);
+		if (!force)
+			return vx_fail(err, EBUSY, "%s is running: stop it first (or use --force)",
+				       name);
+		if (stop_context(name, 0, true, wait, NULL, 0, err) < 0)
+			return -1;
+	} else {
+		handle_close(&h);
+	}
+	if (handle_open(&h, name, H_LOCK | (wait ? H_WAIT : 0) | H_STATE | H_ANY |
+				  (force ? 0 : H_CONF), err) < 0)
+		return -1;
+	if (warning)
+		snprintf(warning, wlen, "%s", h.warning);
+	if (handle_alive(&h)) {
+		vx_fail(err, EBUSY, "%s was started again meanwhile", name);
+		goto out;
+	}
+	if (h.st.have_record && sup_cleanup(name, &h.st, err) < 0)
+		goto out;
+	if (path_conf(path, sizeof(path), name) < 0 ||
+	    storage_destroy_mark(gone, sizeof(gone), name) < 0) {
+		vx_fail(err, ENAMETOOLONG, "path too long");
+		goto out;
+	}
+	/* Gone at once, whole; what remains is removed now, or by the next command. */
+	if (rename(path, gone) < 0 && errno != ENOENT) {
+		vx_failsys(err, "cannot remove %s", path);
+		goto out;
+	}
+	r = storage_destroy_rest(name, err);
+	ctx_lock_remove(name);
+out:
+	handle_close(&h);
+	return r;
+}

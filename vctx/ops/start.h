@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * start.h — `vctx start`: the supervisor forked and detached, init started, ready reported.
+ */
+#ifndef VX_START_H
+#define VX_START_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "supervisor/supervisor.h"
+
+/* start -F: the console from init's first byte, and init's exit status when it ends. */
+struct start_console {
+	int fd;			/* the console, to relay (a socket of the supervisor's) */
+	int status_fd;		/* init's status arrives here as an int32_t when it ends */
+	char escape[8];		/* the config's console-escape keys */
+};
+
+/* start; with con, attached to the console (its fds are the caller's to close). */
+int start_context(const char *name, bool wait, struct start_console *con, struct start_result *res,
+	      struct vx_err *err);
+
+#endif
