@@ -51,10 +51,10 @@ is "$(vx exec "$S" -- systemctl is-system-running)" "running" "systemd had finis
 vx stop --timeout 60 "$S"
 
 # --from host --root: a system mounted at a directory (a server's disk moving into a
-# context), here the cached Debian tree with a user's files, logs, a password and host keys
-# added; what is private to that machine stays behind.
+# context), here a copy of the Debian template's tree with a user's files, logs, a password
+# and host keys added; what is private to that machine stays behind.
 SRV="$T_TMP/srv"
-mkdir "$SRV" && tar -C "$SRV" --numeric-owner -xf "$T_CACHE/debian-systemd.tar" &&
+mkdir "$SRV" && cp -a "$VCTX_PREFIX/var/lib/vctx/templates/deb-systemd/rootfs/." "$SRV" &&
 	sed -i 's/^root:[^:]*:/root:$6$salt$secret:/' "$SRV/etc/shadow" &&
 	mkdir -p "$SRV/home/alice" "$SRV/var/log/app" "$SRV/etc/ssh" &&
 	echo private > "$SRV/home/alice/notes" && echo log > "$SRV/var/log/app/x" &&
