@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "core/addr.h"
+#include "core/sys.h"
 #include "core/util.h"
 
 #ifndef NETLINK_EXT_ACK
@@ -51,7 +52,7 @@ static int open_proto(struct nl *nl, int proto, int netns_fd, struct vx_err *err
 	if (netns_fd >= 0) {
 		/* A netlink socket belongs to the namespace it was created in: step in, create
 		 * it, step back. */
-		own = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+		own = vx_ns_open(0, "net");
 		if (own < 0 || setns(netns_fd, CLONE_NEWNET) < 0)
 			return vx_failsys(err, "cannot enter the network namespace");
 	}

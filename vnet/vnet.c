@@ -17,6 +17,7 @@
 #include "core/addr.h"
 #include "core/paths.h"
 #include "core/registry.h"
+#include "core/sys.h"
 #include "core/util.h"
 
 /* Policy rule priorities for IPv6 source checking: before the main table (32766). */
@@ -79,7 +80,7 @@ static int sysctl_get(const char *path, char *buf, size_t len)
 
 static int sysctl_in(int netns, const char *path, const char *value, struct vx_err *err)
 {
-	_cleanup_close_ int own = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int own = vx_ns_open(0, "net");
 	int r;
 
 	if (own < 0 || setns(netns, CLONE_NEWNET) < 0)
@@ -694,16 +695,14 @@ int vnet_setup(const char *name, const struct vx_conf *conf, pid_t pid, struct v
 {
 	struct net n = { .name = name, .conf = conf, .st = st };
 	const char *mode = conf_net_mode(conf);
-	char path[64];
 	int r;
 
 	vnet_ifname(name, n.hostif);
 	families(&n);
 	/* init is the supervisor's unreaped child: its pid cannot have been reused. */
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
-	n.ctxns = open(path, O_RDONLY | O_CLOEXEC);
+	n.ctxns = vx_ns_open(pid, "net");
 	if (n.ctxns < 0)
-		return vx_failsys(err, "cannot open %s", path);
+		return vx_failsys(err, "cannot open the context's network namespace");
 	r = nl_open(&n.ctx, n.ctxns, err);
 	if (r == 0)
 		r = lo_up(&n, err);
@@ -839,16 +838,13 @@ int vnet_teardown(const struct vx_runstate *st, struct vx_err *err)
 static int live_open(struct net *n, const struct vx_conf *conf, pid_t pid,
 		     struct vx_runstate *st, struct vx_err *err)
 {
-	char path[64];
-
 	memset(n, 0, sizeof(*n));
 	n->conf = conf;
 	n->st = st;
 	snprintf(n->hostif, sizeof(n->hostif), "%s", st->netdev);
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
-	n->ctxns = open(path, O_RDONLY | O_CLOEXEC);
+	n->ctxns = vx_ns_open(pid, "net");
 	if (n->ctxns < 0)
-		return vx_failsys(err, "cannot open %s", path);
+		return vx_failsys(err, "cannot open the context's network namespace");
 	if (nl_open(&n->ctx, n->ctxns, err) < 0)
 		goto fail;
 	if (nl_open(&n->host, -1, err) < 0) {

@@ -20,8 +20,8 @@
 
 #include "core/conf.h"
 #include "core/err.h"
-#include "vnet/nl.h"
 #include "core/state.h"
+#include "vnet/nl.h"
 
 /* addr.c: "192.0.2.10/24", "2001:db8::10/64"; without want_prefix a bare address. */
 

@@ -3,8 +3,8 @@
 #include <getopt.h>
 #include <unistd.h>
 
-#include "ops/autostart.h"
 #include "cli/cmd.h"
+#include "ops/autostart.h"
 
 int cmd_autostart(int argc, char **argv)
 {

@@ -2,8 +2,8 @@
 /* vctx check [--json] */
 #include <getopt.h>
 
-#include "ops/check.h"
 #include "cli/cmd.h"
+#include "ops/check.h"
 
 int cmd_check(int argc, char **argv)
 {

@@ -6,9 +6,9 @@
 #include <stdio.h>
 
 #include "cli/cmd.h"
-#include "ops/import.h"
 #include "ops/clone.h"
 #include "ops/export.h"
+#include "ops/import.h"
 
 int cmd_clone(int argc, char **argv)
 {

@@ -5,8 +5,8 @@
 #include <getopt.h>
 #include <unistd.h>
 
-#include "ops/attach.h"
 #include "cli/cmd.h"
+#include "ops/attach.h"
 
 int cmd_console(int argc, char **argv)
 {
@@ -29,7 +29,7 @@ int cmd_console(int argc, char **argv)
 			"'vctx logs --console %s')", argv[optind]);
 		return cmd_fail(&err);
 	}
-	if (console_attach(argv[optind], escape, &err) < 0)
+	if (attach_console(argv[optind], escape, &err) < 0)
 		return cmd_fail(&err);
 	return 0;
 }

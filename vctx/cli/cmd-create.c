@@ -3,8 +3,8 @@
 #include <getopt.h>
 
 #include "cli/cmd.h"
-#include "ops/create.h"
 #include "kernel/storage.h"
+#include "ops/create.h"
 
 int cmd_create(int argc, char **argv)
 {

@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include "cli/cmd.h"
-#include "ops/nsenter.h"
 #include "core/parse.h"
+#include "ops/exec.h"
 
 int cmd_exec(int argc, char **argv)
 {
@@ -45,7 +45,7 @@ int cmd_exec(int argc, char **argv)
 	/* As lxc-attach and incus exec do: a pty when used from a terminal (both ends), pipes
 	 * when either end is a file or a pipe (a pty would turn \n into \r\n there). */
 	x.tty = tty >= 0 ? tty : isatty(0) && isatty(1);
-	r = ctx_exec(name, &x, warning, sizeof(warning), &err);
+	r = exec_context(name, &x, warning, sizeof(warning), &err);
 	if (r < 0)
 		return cmd_fail(&err);
 	cmd_warn(name, warning);
@@ -67,7 +67,7 @@ int cmd_enter(int argc, char **argv)
 			"use 'vctx exec %s -- sh'", argv[1]);
 		return cmd_fail(&err);
 	}
-	r = ctx_exec(argv[1], &x, warning, sizeof(warning), &err);
+	r = exec_context(argv[1], &x, warning, sizeof(warning), &err);
 	if (r < 0)
 		return cmd_fail(&err);
 	cmd_warn(argv[1], warning);

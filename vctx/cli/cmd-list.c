@@ -5,14 +5,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kernel/cgroup.h"
 #include "cli/cmd.h"
-#include "ops/handle.h"
 #include "core/devices.h"
 #include "core/registry.h"
 #include "core/state.h"
-#include "kernel/storage.h"
 #include "core/util.h"
+#include "kernel/cgroup.h"
+#include "kernel/storage.h"
+#include "ops/handle.h"
 
 struct info {
 	const char *name;

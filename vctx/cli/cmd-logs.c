@@ -5,10 +5,10 @@
 #include <stdbool.h>
 
 #include "cli/cmd.h"
-#include "ops/handle.h"
 #include "core/escape.h"
 #include "core/paths.h"
 #include "core/util.h"
+#include "ops/handle.h"
 
 int cmd_logs(int argc, char **argv)
 {

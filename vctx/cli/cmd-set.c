@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "cli/cmd.h"
-#include "ops/set.h"
 #include "kernel/storage.h"
+#include "ops/set.h"
 
 int cmd_set(int argc, char **argv)
 {

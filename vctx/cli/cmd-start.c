@@ -3,10 +3,10 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include "ops/attach.h"
 #include "cli/cmd.h"
-#include "ops/start.h"
 #include "core/util.h"
+#include "ops/attach.h"
+#include "ops/start.h"
 
 int cmd_start(int argc, char **argv)
 {
@@ -49,7 +49,7 @@ int cmd_start(int argc, char **argv)
 	if (!fg)
 		return 0;
 	/* Attached since before init's first byte; when it ends, its status is ours. */
-	o = console_relay(argv[optind], con.fd, con.escape, &err);
+	o = attach_relay(argv[optind], con.fd, con.escape, &err);
 	close(con.fd);
 	if (o == 0 && read_full(con.status_fd, &status, sizeof(status)) != sizeof(status))
 		status = 0;

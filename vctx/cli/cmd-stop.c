@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "cli/cmd.h"
+#include "core/parse.h"
 #include "ops/start.h"
 #include "ops/stop.h"
-#include "core/parse.h"
 
 static int stop_opts(const char *cmd, int argc, char **argv, uint64_t *timeout, bool *kill,
 		     bool *wait)

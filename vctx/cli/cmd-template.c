@@ -10,8 +10,8 @@
 #include "cli/cmd.h"
 #include "core/paths.h"
 #include "core/template.h"
-#include "ops/template.h"
 #include "core/util.h"
+#include "ops/template.h"
 
 static int build(int argc, char **argv)
 {

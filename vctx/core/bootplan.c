@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+
 static bool depends_on(const struct boot_node *n, int j)
 {
 	unsigned d;

@@ -11,6 +11,7 @@
 
 #include <stdarg.h>
 
+
 #define VX_ERR_MSG 480
 
 struct vx_err {

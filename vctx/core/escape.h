@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+
 #define ESCAPE_KEEP_NL 0x1	/* newline passes: a transcript keeps its lines */
 #define ESCAPE_CRLF 0x2		/* "\r\n" becomes "\n" (a pty's line end) */
 

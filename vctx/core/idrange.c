@@ -9,8 +9,8 @@
 #include <sys/file.h>
 
 #include "core/conf.h"
-#include "core/registry.h"
 #include "core/paths.h"
+#include "core/registry.h"
 #include "core/util.h"
 
 #define MAX_USED 8192

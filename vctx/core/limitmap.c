@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+
 typedef bool (*fmt_fn)(const struct vx_conf *c, bool v2, char *buf, size_t len);
 
 static bool fmt_bytes(const struct vx_limit *l, bool v2, char *buf, size_t len)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+
 static bool loopback(const char *a, size_t n)
 {
 	return (n >= 4 && strncmp(a, "127.", 4) == 0) || (n == 3 && strncmp(a, "::1", 3) == 0);

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+
 /* The "nameserver ADDR" lines of a resolv.conf text that a context can reach (no loopback
  * address), into out ("" when none); returns how many. */
 unsigned resolv_servers(const char *text, char *out, size_t len);

@@ -11,8 +11,10 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
 
 #ifndef CLONE_INTO_CGROUP
 #define CLONE_INTO_CGROUP 0x200000000ULL
@@ -49,6 +51,19 @@ static inline int vx_pidfd_open(pid_t pid)
 static inline int vx_pidfd_send_signal(int pidfd, int sig)
 {
 	return syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+}
+
+/* Open /proc/PID/ns/NS, e.g. "net" (pid 0: our own); a descriptor, or -1 with errno.  Only
+ * for a pid that cannot have been reused: our child, or one checked by its start time. */
+static inline int vx_ns_open(pid_t pid, const char *ns)
+{
+	char path[64];
+
+	if (pid > 0)
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, ns);
+	else
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", ns);
+	return open(path, O_RDONLY | O_CLOEXEC);
 }
 
 static inline int vx_pivot_root(const char *new_root, const char *put_old)

@@ -169,14 +169,3 @@ int proc_call(int (*fn)(void *arg, void *out, struct vx_err *err), void *arg, vo
 	}
 	return 0;
 }
-
-int proc_ns_open(pid_t pid, const char *ns)
-{
-	char path[64];
-
-	if (pid > 0)
-		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, ns);
-	else
-		snprintf(path, sizeof(path), "/proc/self/ns/%s", ns);
-	return open(path, O_RDONLY | O_CLOEXEC);
-}

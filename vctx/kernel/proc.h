@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * proc.h — other processes: a program run to its end, a function run in a child of its own,
- * a process's namespace opened.  The one place that forks to wait for an answer.
+ * proc.h — other processes: a program run to its end, a function run in a child of its own.
+ * The one place that forks to wait for an answer.
  */
 #ifndef VX_PROC_H
 #define VX_PROC_H
@@ -21,8 +21,5 @@ int proc_run(char *const argv[], int maxok, struct vx_err *err);
  * error as it made it (errno and message), and on success outlen bytes of out. */
 int proc_call(int (*fn)(void *arg, void *out, struct vx_err *err), void *arg, void *out,
 	      size_t outlen, struct vx_err *err);
-
-/* Open /proc/PID/ns/NS (pid 0: our own); a descriptor, or -1 with errno. */
-int proc_ns_open(pid_t pid, const char *ns);
 
 #endif

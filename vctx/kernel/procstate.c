@@ -9,6 +9,7 @@
 #include <sys/personality.h>
 #include <sys/stat.h>
 
+
 /* The kernel's struct sigaction, for rt_sigaction(2): libc's sigaction() refuses the
  * real-time signals it keeps for itself (32-34), which a caller may still have ignored. */
 struct ksigaction {

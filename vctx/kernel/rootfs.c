@@ -11,6 +11,8 @@
  * openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS) and mounted on through /proc/self/fd, so no
  * symlink planted in a context can point a mount at the host.
  */
+#include "kernel/rootfs.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -20,12 +22,11 @@
 #include <sys/sysmacros.h>
 
 #include "core/devices.h"
-#include "kernel/lxcfs.h"
 #include "core/paths.h"
-#include "kernel/spawn.h"
-#include "kernel/storage.h"
 #include "core/sys.h"
 #include "core/util.h"
+#include "kernel/lxcfs.h"
+#include "kernel/storage.h"
 
 #define RES (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS)
 
@@ -143,15 +144,12 @@ static int mask_dir(int root, const char *rel, struct vx_err *err)
  * up as the context's root (host uid id_base).  Nothing is copied or chowned. */
 static int idmapped_lower(const struct vx_spawn *sp, struct vx_err *err)
 {
-	char path[64];
-	_cleanup_close_ int tree = -1, userns = -1;
+	_cleanup_close_ int tree = -1, userns = vx_ns_open(sp->pid, "user");
 	struct vx_mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP | MOUNT_ATTR_RDONLY |
 						  MOUNT_ATTR_NODEV };
 
-	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)sp->pid);
-	userns = open(path, O_RDONLY | O_CLOEXEC);
 	if (userns < 0)
-		return vx_failsys(err, "cannot open %s", path);
+		return vx_failsys(err, "cannot open the context's user namespace");
 	tree = vx_open_tree(AT_FDCWD, sp->tpl_rootfs, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (tree < 0)
 		return vx_failsys(err, "cannot clone the template's tree %s", sp->tpl_rootfs);
@@ -458,7 +456,7 @@ static int setup_binds(const struct vx_spawn *sp, int root, struct vx_err *err)
 		const char *spec = sp->conf->bind.v[i];
 		struct vx_mount_attr attr = { .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
 		_cleanup_close_ int host = -1, tree = -1, target = -1, userns = -1;
-		char ctx[PATH_MAX], path[64];
+		char ctx[PATH_MAX];
 		struct stat st;
 		bool ro;
 
@@ -473,10 +471,9 @@ static int setup_binds(const struct vx_spawn *sp, int root, struct vx_err *err)
 		if (ro)
 			attr.attr_set |= MOUNT_ATTR_RDONLY;
 		if (sp->conf->userns && ro) {
-			snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)sp->pid);
-			userns = open(path, O_RDONLY | O_CLOEXEC);
+			userns = vx_ns_open(sp->pid, "user");
 			if (userns < 0)
-				return vx_failsys(err, "cannot open %s", path);
+				return vx_failsys(err, "cannot open the context's user namespace");
 			attr.attr_set |= MOUNT_ATTR_IDMAP;
 			attr.userns_fd = userns;
 		}

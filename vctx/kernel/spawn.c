@@ -18,12 +18,14 @@
 #include <linux/keyctl.h>
 #include <termios.h>
 
-#include "kernel/caps.h"
-#include "kernel/procstate.h"
 #include "core/resolv.h"
-#include "kernel/sysfilter.h"
 #include "core/sys.h"
 #include "core/util.h"
+#include "kernel/caps.h"
+#include "kernel/fdpass.h"
+#include "kernel/procstate.h"
+#include "kernel/rootfs.h"
+#include "kernel/sysfilter.h"
 
 const char *const vx_phase_names[PH_COUNT] = {
 	[PH_CGROUP] = "cgroup", [PH_CLONE] = "clone",	[PH_MAPS] = "id maps",
@@ -50,24 +52,10 @@ static const char *sync_names[] = { "", "mapped", "cgroup", "mounted", "error" }
 static int sync_send_fd(int fd, enum sync_type type, const struct vx_err *e, int passfd)
 {
 	struct sync_msg m = { .type = type };
-	char ctrl[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
 
 	if (e)
 		m.err = *e;
-	if (passfd >= 0) {
-		struct cmsghdr *cm;
-
-		msg.msg_control = ctrl;
-		msg.msg_controllen = sizeof(ctrl);
-		cm = CMSG_FIRSTHDR(&msg);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &passfd, sizeof(int));
-	}
-	return sendmsg(fd, &msg, MSG_NOSIGNAL) == sizeof(m) ? 0 : -1;
+	return fdpass_send(fd, &m, sizeof(m), passfd);
 }
 
 static int sync_send(int fd, enum sync_type type, const struct vx_err *e)
@@ -79,20 +67,9 @@ static int sync_send(int fd, enum sync_type type, const struct vx_err *e)
  * with the message is stored in *gotfd (when gotfd is not NULL). */
 static int sync_wait_fd(int fd, enum sync_type want, int *gotfd, struct vx_err *err)
 {
-	char ctrl[CMSG_SPACE(sizeof(int))];
 	struct sync_msg m;
-	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctrl,
-			      .msg_controllen = sizeof(ctrl) };
-	struct cmsghdr *cm;
-	ssize_t n;
+	ssize_t n = fdpass_recv(fd, &m, sizeof(m), gotfd);
 
-	do
-		n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	cm = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
-	if (cm && cm->cmsg_type == SCM_RIGHTS && gotfd)
-		memcpy(gotfd, CMSG_DATA(cm), sizeof(int));
 	if (n < 0)
 		return vx_failsys(err, "sync %s", sync_names[want]);
 	if (n == 0)
@@ -101,6 +78,7 @@ static int sync_wait_fd(int fd, enum sync_type want, int *gotfd, struct vx_err *
 	if (n != sizeof(m))
 		return vx_fail(err, EPROTO, "short sync message");
 	if (m.type == SYNC_ERROR) {
+		m.err.msg[sizeof(m.err.msg) - 1] = '\0';
 		*err = m.err;
 		return -1;
 	}
@@ -300,8 +278,8 @@ int spawn_policy(const struct vx_conf *conf, const struct vx_bpf *bpf, struct vx
 	 * it needs CAP_SYS_ADMIN (no no_new_privs), so a context without that capability
 	 * gets the filter first. */
 	if (caps_dropped(conf) & (1ull << CAP_SYS_ADMIN))
-		return seccomp_apply(bpf, err) < 0 ? -1 : caps_apply(conf, err);
-	return caps_apply(conf, err) < 0 ? -1 : seccomp_apply(bpf, err);
+		return sysfilter_apply(bpf, err) < 0 ? -1 : caps_apply(conf, err);
+	return caps_apply(conf, err) < 0 ? -1 : sysfilter_apply(bpf, err);
 }
 
 /* --- the parent --------------------------------------------------------------------------- */
@@ -391,7 +369,7 @@ fail:
 
 int spawn_rootfs(struct vx_spawn *sp, struct vx_err *err)
 {
-	_cleanup_close_ int own = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int own = vx_ns_open(0, "pid");
 	int pipefd[2], status;
 	struct vx_err child_err;
 	pid_t pid;

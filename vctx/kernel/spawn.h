@@ -26,11 +26,11 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "kernel/cgroup.h"
 #include "core/conf.h"
 #include "core/err.h"
-#include "kernel/sysfilter.h"
 #include "core/template.h"
+#include "kernel/cgroup.h"
+#include "kernel/sysfilter.h"
 
 enum vx_phase {
 	PH_CGROUP,
@@ -91,8 +91,5 @@ void spawn_abort(struct vx_spawn *sp);
  * last when the context still has CAP_SYS_ADMIN to load it with. */
 int spawn_policy(const struct vx_conf *conf, const struct vx_bpf *bpf, struct vx_err *err);
 
-/* rootfs.c: run by the mount helper, in M0, in the context's pid/net/ipc/cgroup
- * namespaces with the host's credentials. */
-int rootfs_setup(const struct vx_spawn *sp, struct vx_err *err);
 
 #endif

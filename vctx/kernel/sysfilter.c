@@ -17,8 +17,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "kernel/caps.h"
 #include "core/util.h"
+#include "kernel/caps.h"
 
 #ifndef UFFD_USER_MODE_ONLY
 #define UFFD_USER_MODE_ONLY 1
@@ -166,13 +166,13 @@ static int export(scmp_filter_ctx ctx, struct vx_bpf *out, struct vx_err *err)
 	memcpy(out->insns, personality_prefix, sizeof(personality_prefix));
 	out->len = ARRAY_SIZE(personality_prefix) + st.st_size / sizeof(struct sock_filter);
 	if (pread(fd, out->insns + ARRAY_SIZE(personality_prefix), st.st_size, 0) != st.st_size) {
-		seccomp_free(out);
+		sysfilter_free(out);
 		return vx_failsys(err, "cannot read the seccomp filter");
 	}
 	return 0;
 }
 
-int seccomp_build(const struct vx_conf *conf, struct vx_bpf *out, struct vx_err *err)
+int sysfilter_build(const struct vx_conf *conf, struct vx_bpf *out, struct vx_err *err)
 {
 	bool net_raw = !(caps_dropped(conf) & (1ull << 13 /* CAP_NET_RAW */));
 	scmp_filter_ctx ctx;
@@ -214,12 +214,12 @@ out:
 	return r;
 }
 
-int seccomp_save(const char *path, const struct vx_bpf *b, struct vx_err *err)
+int sysfilter_save(const char *path, const struct vx_bpf *b, struct vx_err *err)
 {
 	return write_volatile(path, (const char *)b->insns, b->len * sizeof(*b->insns), 0600, err);
 }
 
-int seccomp_load_file(const char *path, struct vx_bpf *out, struct vx_err *err)
+int sysfilter_load_file(const char *path, struct vx_bpf *out, struct vx_err *err)
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	struct stat st;
@@ -235,20 +235,20 @@ int seccomp_load_file(const char *path, struct vx_bpf *out, struct vx_err *err)
 	if (!out->insns)
 		return vx_fail(err, ENOMEM, "out of memory");
 	if (read_full(fd, out->insns, st.st_size) != st.st_size) {
-		seccomp_free(out);
+		sysfilter_free(out);
 		return vx_failsys(err, "cannot read %s", path);
 	}
 	return 0;
 }
 
-void seccomp_free(struct vx_bpf *b)
+void sysfilter_free(struct vx_bpf *b)
 {
 	free(b->insns);
 	b->insns = NULL;
 	b->len = 0;
 }
 
-int seccomp_apply(const struct vx_bpf *b, struct vx_err *err)
+int sysfilter_apply(const struct vx_bpf *b, struct vx_err *err)
 {
 	struct sock_fprog prog = { .len = b->len, .filter = b->insns };
 

@@ -26,12 +26,12 @@ struct vx_bpf {
 };
 
 /* Build the context's filter ("default", "none" or an admin's list of calls to refuse). */
-int seccomp_build(const struct vx_conf *conf, struct vx_bpf *out, struct vx_err *err);
-int seccomp_save(const char *path, const struct vx_bpf *b, struct vx_err *err);
-int seccomp_load_file(const char *path, struct vx_bpf *out, struct vx_err *err);
-void seccomp_free(struct vx_bpf *b);
+int sysfilter_build(const struct vx_conf *conf, struct vx_bpf *out, struct vx_err *err);
+int sysfilter_save(const char *path, const struct vx_bpf *b, struct vx_err *err);
+int sysfilter_load_file(const char *path, struct vx_bpf *out, struct vx_err *err);
+void sysfilter_free(struct vx_bpf *b);
 
 /* In the child: install the filter. */
-int seccomp_apply(const struct vx_bpf *b, struct vx_err *err);
+int sysfilter_apply(const struct vx_bpf *b, struct vx_err *err);
 
 #endif

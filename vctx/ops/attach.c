@@ -6,12 +6,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "supervisor/ctl.h"
-#include "ops/handle.h"
 #include "core/state.h"
+#include "ops/handle.h"
 #include "ops/tty.h"
+#include "supervisor/ctl.h"
 
-int console_attach(const char *name, const char *escape, struct vx_err *err)
+int attach_console(const char *name, const char *escape, struct vx_err *err)
 {
 	struct vx_handle h;
 	char ans[64], keys[8];
@@ -39,12 +39,12 @@ int console_attach(const char *name, const char *escape, struct vx_err *err)
 		return vx_fail(err, EBUSY, "the console of %s has a viewer already (one at a time)",
 			       name);
 	}
-	r = console_relay(name, fd, escape, err);
+	r = attach_relay(name, fd, escape, err);
 	close(fd);
 	return r < 0 ? -1 : 0;
 }
 
-int console_relay(const char *name, int fd, const char *escape, struct vx_err *err)
+int attach_relay(const char *name, int fd, const char *escape, struct vx_err *err)
 {
 	struct tty_relay rl = { .peer = fd, .pidfd = -1, .prefix = escape[1] & 0x1f,
 				.detach = escape[3] };

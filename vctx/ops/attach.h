@@ -11,10 +11,10 @@
 #include "core/err.h"
 
 /* escape: "^a q" style, or NULL for the context's console-escape. */
-int console_attach(const char *name, const char *escape, struct vx_err *err);
+int attach_console(const char *name, const char *escape, struct vx_err *err);
 
 /* Relay the terminal and a console socket fd: 1 when the user detached, 2 when a signal
  * (SIGTERM, SIGHUP) ended it, 0 when the context stopped, -1 on error. */
-int console_relay(const char *name, int fd, const char *escape, struct vx_err *err);
+int attach_relay(const char *name, int fd, const char *escape, struct vx_err *err);
 
 #endif

@@ -13,15 +13,15 @@
 #include <unistd.h>
 
 #include "core/conf.h"
-#include "supervisor/ctl.h"
-#include "ops/start.h"
-#include "ops/stop.h"
-#include "ops/handle.h"
 #include "core/paths.h"
 #include "core/registry.h"
 #include "core/state.h"
 #include "core/sys.h"
 #include "core/util.h"
+#include "ops/handle.h"
+#include "ops/start.h"
+#include "ops/stop.h"
+#include "supervisor/ctl.h"
 
 /* --- loading
  * --------------------------------------------------------------------------------

@@ -18,14 +18,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/paths.h"
+#include "core/sys.h"
+#include "core/util.h"
 #include "kernel/cgroup.h"
 #include "kernel/lxcfs.h"
 #include "kernel/proc.h"
 #include "vnet/nl.h"
 #include "vnet/vnet.h"
-#include "core/paths.h"
-#include "core/sys.h"
-#include "core/util.h"
 
 #define DETAIL 256
 
@@ -297,10 +297,9 @@ static int userns_fd(pid_t *pid, int *hold, char *detail)
 		detailf(detail, "gid_map: %s", strerror(errno));
 		return -1;
 	}
-	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)*pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = vx_ns_open(*pid, "user");
 	if (fd < 0)
-		detailf(detail, "%s: %s", path, strerror(errno));
+		detailf(detail, "the user namespace of %d: %s", (int)*pid, strerror(errno));
 	return fd;
 }
 

@@ -9,8 +9,8 @@
 
 #include "core/lock.h"
 #include "core/paths.h"
-#include "kernel/storage.h"
 #include "core/util.h"
+#include "kernel/storage.h"
 
 /* The config it runs on, when it runs; 1 if there was one. */
 static int load_runconf(struct vx_handle *h, struct vx_err *err)

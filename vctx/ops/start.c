@@ -105,7 +105,7 @@ int start_context(const char *name, bool wait, struct start_console *con, struct
 		storage_sweep(name);	/* what an interrupted command left */
 	if (r < 0 || (r = vnet_check(name, &h.conf, err)) < 0 ||
 	    (r = use_lxcfs(&h.conf, &lxcfs, note, sizeof(note), err)) < 0 ||
-	    (r = seccomp_build(&h.conf, &bpf, err)) < 0)
+	    (r = sysfilter_build(&h.conf, &bpf, err)) < 0)
 		goto out;
 	r = -1;
 	if (pipe2(pfd, O_CLOEXEC) < 0) {
@@ -163,7 +163,7 @@ int start_context(const char *name, bool wait, struct start_console *con, struct
 		;
 	vx_prefix(err, "cannot start %s", name);
 out:
-	seccomp_free(&bpf);
+	sysfilter_free(&bpf);
 	handle_close(&h);
 	return r;
 }

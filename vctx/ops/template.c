@@ -16,9 +16,9 @@
 #include <sys/wait.h>
 
 #include "core/paths.h"
+#include "core/sys.h"
 #include "core/template.h"
 #include "core/util.h"
-#include "core/sys.h"
 
 int template_remove(const char *name, struct vx_err *err)
 {

@@ -19,8 +19,5 @@ struct tty_relay {
  * detached, 2 when SIGTERM or SIGHUP asked us to go, 0 when the other side ended. */
 int tty_run(const struct tty_relay *r, struct vx_err *err);
 
-/* Send and receive an fd over a unix socket. */
-int send_fd(int sock, int fd);
-int recv_fd(int sock);
 
 #endif

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/paths.h"
+#include "core/sys.h"
 #include "core/util.h"
 
 #define RETRY_FIRST_NS 2000000
@@ -116,12 +117,9 @@ void ready_on_notify(struct vx_ready *r)
 /* A socket of the context's network namespace: step in, make it, step back. */
 static int socket_inside(pid_t pid, int family)
 {
-	char path[64];
-	_cleanup_close_ int own = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC), ns = -1;
+	_cleanup_close_ int own = vx_ns_open(0, "net"), ns = vx_ns_open(pid, "net");
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
-	ns = open(path, O_RDONLY | O_CLOEXEC);
 	if (own < 0 || ns < 0 || setns(ns, CLONE_NEWNET) < 0)
 		return -1;
 	fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);

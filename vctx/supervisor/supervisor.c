@@ -20,18 +20,18 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include "supervisor/console.h"
-#include "supervisor/ctl.h"
 #include "core/lock.h"
-#include "supervisor/logrelay.h"
 #include "core/paths.h"
-#include "supervisor/ready.h"
 #include "core/resolv.h"
 #include "core/rlimits.h"
 #include "core/state.h"
-#include "kernel/storage.h"
 #include "core/sys.h"
 #include "core/util.h"
+#include "kernel/storage.h"
+#include "supervisor/console.h"
+#include "supervisor/ctl.h"
+#include "supervisor/logrelay.h"
+#include "supervisor/ready.h"
 #include "vnet/vnet.h"
 
 #define MAX_CLIENTS 32
@@ -315,7 +315,7 @@ static int start_init(struct sup *s, struct vx_err *err)
 	s->st.userns = s->conf->userns;
 	snprintf(s->st.template, sizeof(s->st.template), "%s", s->conf->template);
 	if (path_rundir(path, sizeof(path), s->name, "seccomp.bpf") < 0 ||
-	    (sp->bpf.len && seccomp_save(path, &sp->bpf, err) < 0))
+	    (sp->bpf.len && sysfilter_save(path, &sp->bpf, err) < 0))
 		return vx_failsys(err, "cannot keep the seccomp filter");
 	if (cg_create_forked(s->name, s->conf, &sp->cg, err) < 0)
 		return -1;

@@ -14,9 +14,9 @@
 
 #include "core/conf.h"
 #include "core/err.h"
-#include "kernel/spawn.h"
 #include "core/state.h"
 #include "core/template.h"
+#include "kernel/spawn.h"
 
 /* What the supervisor tells `vctx start` over the result pipe. */
 struct start_result {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * nsenter.h — running a command inside a running context (`vctx exec`, `vctx enter`).
+ * exec.h — running a command inside a running context (`vctx exec`, `vctx enter`).
  *
  * The caller enters the context's pid namespace (for its children only), clones one child
  * straight into the context's v2 cgroup, and that child joins every other namespace through
@@ -8,8 +8,8 @@
  * context's root and takes init's capability and seccomp policy before it execs.  The
  * caller stays on the host to forward signals and return the command's exit status.
  */
-#ifndef VX_NSENTER_H
-#define VX_NSENTER_H
+#ifndef VX_EXEC_H
+#define VX_EXEC_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -24,7 +24,7 @@ struct vx_exec {
 
 /* Returns the exit status to pass on (128+N when killed by signal N), or -1 on error.  Works
  * on the config the context started with; why NAME.conf was not used goes to warning. */
-int ctx_exec(const char *name, const struct vx_exec *x, char *warning, size_t wlen,
+int exec_context(const char *name, const struct vx_exec *x, char *warning, size_t wlen,
 	     struct vx_err *err);
 
 #endif

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "ops/nsenter.h"
+#include "ops/exec.h"
 
 #include <limits.h>
 
@@ -19,19 +19,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "kernel/caps.h"
-#include "kernel/cgroup.h"
 #include "core/conf.h"
-#include "ops/handle.h"
 #include "core/paths.h"
-#include "ops/relay.h"
 #include "core/rlimits.h"
-#include "kernel/sysfilter.h"
-#include "kernel/spawn.h"
 #include "core/state.h"
 #include "core/sys.h"
-#include "ops/tty.h"
 #include "core/util.h"
+#include "kernel/caps.h"
+#include "kernel/cgroup.h"
+#include "kernel/fdpass.h"
+#include "kernel/spawn.h"
+#include "kernel/sysfilter.h"
+#include "ops/handle.h"
+#include "ops/relay.h"
+#include "ops/tty.h"
 
 /* root's shell and home from the context's own /etc/passwd (read as the context's root). */
 static void root_account(char *shell, size_t slen, char *home, size_t hlen)
@@ -70,7 +71,7 @@ static int child_pty(int sock, struct vx_err *err)
 
 	if (master < 0 || unlockpt(master) < 0 || ptsname_r(master, name, sizeof(name)))
 		return vx_failsys(err, "cannot open a pty in the context");
-	if (send_fd(sock, master) < 0)
+	if (fdpass_send(sock, "", 1, master) < 0)
 		return vx_failsys(err, "cannot pass the pty");
 	close(master);
 	if (setsid() < 0)
@@ -280,9 +281,13 @@ static int run(const struct vx_conf *conf, const struct vx_bpf *bpf, int pidfd,
 	cg_close(cg);
 	if (x->tty) {
 		struct tty_relay t = { .pidfd = cpidfd, .detach = -1, .set_winsize = true };
+		char c;
 
 		close(sv[1]);
-		master = recv_fd(sv[0]);
+		if (fdpass_recv(sv[0], &c, 1, &master) != 1 && master >= 0) {
+			close(master);
+			master = -1;
+		}
 		close(sv[0]);
 		if (master >= 0) {
 			t.peer = master;
@@ -306,7 +311,7 @@ static int run(const struct vx_conf *conf, const struct vx_bpf *bpf, int pidfd,
 	return si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
 }
 
-int ctx_exec(const char *name, const struct vx_exec *x, char *warning, size_t wlen,
+int exec_context(const char *name, const struct vx_exec *x, char *warning, size_t wlen,
 	     struct vx_err *err)
 {
 	struct vx_handle h;
@@ -323,13 +328,13 @@ int ctx_exec(const char *name, const struct vx_exec *x, char *warning, size_t wl
 	pidfd = running_init(&h, err);
 	/* Exactly the filter init got, as the supervisor saved it. */
 	if (pidfd >= 0 && (path_rundir(path, sizeof(path), name, "seccomp.bpf") < 0 ||
-			   seccomp_load_file(path, &bpf, err) < 0)) {
+			   sysfilter_load_file(path, &bpf, err) < 0)) {
 		close(pidfd);
 		pidfd = -1;
 	}
 	if (pidfd >= 0 && cg_open_join(h.st.cgv2, &h.st.cgv1, &cg, err) == 0)
 		r = run(&h.conf, &bpf, pidfd, &cg, x, err);
-	seccomp_free(&bpf);
+	sysfilter_free(&bpf);
 	if (pidfd >= 0)
 		close(pidfd);
 	handle_close(&h);

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * rootfs.h — the context's root tree: the template and the upper layer (or disk image)
+ * overlaid, /proc, /sys, /dev, /run and the binds, made read-only where they must be and
+ * detached as one tree that spawn hands to init.
+ */
+#ifndef VX_ROOTFS_H
+#define VX_ROOTFS_H
+
+#include "core/err.h"
+#include "kernel/spawn.h"
+
+/* Run by the mount helper, in M0, in the context's pid/net/ipc/cgroup namespaces with the
+ * host's credentials. */
+int rootfs_setup(const struct vx_spawn *sp, struct vx_err *err);
+
+#endif
