@@ -96,6 +96,9 @@ bench/floor: bench/floor.c $(CORE_OBJ) $(NET_OBJ)
 tests/unit/test-%: tests/unit/test-%.c $(CORE_OBJ) $(NET_OBJ)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit -o $@ $^ $(LDLIBS) -lcmocka
 
+tests/unit/test-ctl: tests/unit/test-ctl.c vctx/supervisor/ctl.o $(CORE_OBJ)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit -o $@ $^ $(LDLIBS) -lcmocka
+
 %.o: %.c $(HEADERS)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 

@@ -46,7 +46,8 @@ int address_change(const char *name, const char *addr, bool add, bool wait, stru
 	_cleanup_close_ int fd = -1;
 	struct vx_handle h;
 	struct vx_addr a;
-	char canon[64], req[96], ans[VX_ERR_MSG + 16], owner[VX_NAME_MAX + 1], *have = NULL;
+	char canon[64], owner[VX_NAME_MAX + 1], *have = NULL;
+	struct ctl_req req = { .op = add ? CTL_ADDR_ADD : CTL_ADDR_DEL };
 	unsigned i;
 	int r = -1;
 
@@ -89,21 +90,22 @@ int address_change(const char *name, const char *addr, bool add, bool wait, stru
 		goto out;
 	}
 	if (h.st.supervised) {
-		snprintf(req, sizeof(req), "addr-%s %s", add ? "add" : "del", canon);
-		fd = ctl_request(name, req, ans, sizeof(ans), err);
-		if (fd < 0)
+		if (addr_parse(canon, true, &req.addr, err) < 0)
 			goto out;
-		if (strncmp(ans, "ok", 2) != 0) {
-			vx_fail(err, EIO, "%s: %s", name, strncmp(ans, "error ", 6) == 0 ? ans + 6 : ans);
+		fd = ctl_call(name, &req, NULL, 0, err);
+		if (fd < 0) {
+			vx_prefix(err, "%s", name);
 			goto out;
 		}
 	}
 	if (addr_persist(name, canon, add, err) < 0) {
 		/* Saving failed: take the live change back. */
 		if (h.st.supervised) {
-			close(fd);
-			snprintf(req, sizeof(req), "addr-%s %s", add ? "del" : "add", canon);
-			fd = ctl_request(name, req, ans, sizeof(ans), NULL);
+			struct vx_err ignored;
+
+			close(take_fd(&fd));
+			req.op = add ? CTL_ADDR_DEL : CTL_ADDR_ADD;
+			fd = ctl_call(name, &req, NULL, 0, &ignored);
 		}
 		goto out;
 	}

@@ -14,7 +14,8 @@
 int attach_console(const char *name, const char *escape, struct vx_err *err)
 {
 	struct vx_handle h;
-	char ans[64], keys[8];
+	struct ctl_req req = { .op = CTL_CONSOLE };
+	char keys[8];
 	int fd, r;
 
 	/* The keys of the config it runs on: a NAME.conf with a typo does not lock one out. */
@@ -31,14 +32,9 @@ int attach_console(const char *name, const char *escape, struct vx_err *err)
 	handle_close(&h);
 	if (!r || conf_check_value("console-escape", escape, err) < 0)
 		return -1;
-	fd = ctl_request(name, "console", ans, sizeof(ans), err);
+	fd = ctl_call(name, &req, NULL, 0, err);
 	if (fd < 0)
 		return -1;
-	if (strcmp(ans, "busy") == 0) {
-		close(fd);
-		return vx_fail(err, EBUSY, "the console of %s has a viewer already (one at a time)",
-			       name);
-	}
 	r = attach_relay(name, fd, escape, err);
 	close(fd);
 	return r < 0 ? -1 : 0;

@@ -164,15 +164,13 @@ struct worker {
 /* Wait until the supervisor says the context is up. */
 static int wait_ready(const char *name, struct vx_err *err)
 {
-	char ans[VX_ERR_MSG + 16];
-	int fd = ctl_request(name, "ready", ans, sizeof(ans), err);
+	struct ctl_req req = { .op = CTL_READY };
+	int fd = ctl_call(name, &req, NULL, 0, err);
 
 	if (fd < 0)
 		return -1;
 	close(fd);
-	if (strcmp(ans, "ok") == 0)
-		return 0;
-	return vx_fail(err, EIO, "%s", strncmp(ans, "error ", 6) == 0 ? ans + 6 : "not up");
+	return 0;
 }
 
 /* The worker: start (or stop) one context, report over the pipe. */

@@ -14,7 +14,7 @@
  * needs nothing (*fd = -1). */
 int freeze_context(const char *name, int *fd, struct vx_err *err)
 {
-	char ans[VX_ERR_MSG + 16];
+	struct ctl_req req = { .op = CTL_FREEZE };
 	struct vx_runstate st;
 	bool supervised, alive;
 	enum vx_state state;
@@ -32,15 +32,8 @@ int freeze_context(const char *name, int *fd, struct vx_err *err)
 		return 0;
 	if (state != VX_RUNNING)
 		return vx_fail(err, EBUSY, "%s is %s: try again", name, state_str(state));
-	*fd = ctl_request(name, "freeze", ans, sizeof(ans), err);
-	if (*fd < 0)
-		return -1;
-	if (strcmp(ans, "ok") != 0) {
-		close(*fd);
-		*fd = -1;
-		return vx_fail(err, EBUSY, "%s", strncmp(ans, "error ", 6) == 0 ? ans + 6 : ans);
-	}
-	return 0;
+	*fd = ctl_call(name, &req, NULL, 0, err);
+	return *fd < 0 ? -1 : 0;
 }
 
 void freeze_thaw(int *fd)

@@ -104,18 +104,12 @@ int set_context(const char *name, int nset, char **set, bool save, bool wait, un
 		}
 		if (running && old->disk.set && new.disk.set) {
 			/* Its supervisor holds the image: it grows it in place. */
-			char req[64], ans[VX_ERR_MSG + 16];
-			int fd;
+			struct ctl_req req = { .op = CTL_DISK_GROW, .num = new.disk.v };
+			int fd = ctl_call(name, &req, NULL, 0, err);
 
-			snprintf(req, sizeof(req), "disk-grow %llu", (unsigned long long)new.disk.v);
-			fd = ctl_request(name, req, ans, sizeof(ans), err);
 			if (fd < 0)
 				goto out;
 			close(fd);
-			if (strcmp(ans, "ok") != 0) {
-				vx_fail(err, EIO, "%s", strncmp(ans, "error ", 6) == 0 ? ans + 6 : ans);
-				goto out;
-			}
 		} else if (running || h.st.supervised) {
 			vx_fail(err, EBUSY, "disk: stop %s first to add or remove its image", name);
 			goto out;

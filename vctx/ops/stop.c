@@ -58,12 +58,25 @@ static int stop_orphan(const char *name, struct vx_runstate *st, const struct vx
 	return sup_cleanup(name, st, err);
 }
 
+/* A supervisor of another vctx version (running since before an upgrade) does not speak
+ * this one's control protocol, but its signals work: SIGTERM starts its stop with the
+ * timeout it started with, and a kill goes straight to init, whose exit it cleans up after. */
+static int stop_by_signal(const char *name, const struct vx_runstate *st, bool kill,
+			  struct vx_err *err)
+{
+	_cleanup_close_ int pidfd = vx_pidfd_open(kill ? st->init : st->supervisor);
+
+	if (pidfd >= 0 && (!kill || proc_start_time(st->init) == st->init_start))
+		vx_pidfd_send_signal(pidfd, kill ? SIGKILL : SIGTERM);
+	return sup_wait_exit(name, err);
+}
+
 int stop_context(const char *name, uint64_t timeout_ms, bool kill, bool wait, char *warning,
 	     size_t wlen, struct vx_err *err)
 {
 	_cleanup_close_ int fd = -1;
 	struct vx_handle h;
-	char req[64], ans[64];
+	struct ctl_req req = { .op = kill ? CTL_KILL : CTL_STOP };
 	int r = 0;
 
 	/* A running context stops on the config it started with, whatever NAME.conf says now. */
@@ -74,10 +87,12 @@ int stop_context(const char *name, uint64_t timeout_ms, bool kill, bool wait, ch
 	if (timeout_ms == VX_TIMEOUT_CONFIG)
 		timeout_ms = h.have_conf ? h.conf.stop_timeout_ms : 30000;
 	if (h.st.supervised) {
-		snprintf(req, sizeof(req), kill ? "kill" : "stop %llu",
-			 (unsigned long long)timeout_ms);
-		fd = ctl_request(name, req, ans, sizeof(ans), err);
-		if (fd < 0 || sup_wait_exit(name, err) < 0)
+		req.num = timeout_ms;
+		fd = ctl_call(name, &req, NULL, 0, err);
+		/* A supervisor that dies before its answer (killed) still lets go of its lock. */
+		if (fd < 0 && err->code == EPROTO)
+			r = stop_by_signal(name, &h.st, kill, err);
+		else if ((fd < 0 && err->code != EPIPE) || sup_wait_exit(name, err) < 0)
 			r = -1;
 	} else if (h.st.init_alive) {
 		r = stop_orphan(name, &h.st, h.have_conf ? &h.conf : NULL, timeout_ms, kill, err);

@@ -11,6 +11,18 @@
 #include "core/paths.h"
 #include "core/util.h"
 
+const struct ctl_op_info ctl_ops[CTL_NOPS] = {
+	[CTL_PING] = { "ping", CTL_ARG_NONE },
+	[CTL_STOP] = { "stop", CTL_ARG_NUM },
+	[CTL_KILL] = { "kill", CTL_ARG_NONE },
+	[CTL_READY] = { "ready", CTL_ARG_NONE },
+	[CTL_CONSOLE] = { "console", CTL_ARG_NONE },
+	[CTL_FREEZE] = { "freeze", CTL_ARG_NONE },
+	[CTL_DISK_GROW] = { "disk-grow", CTL_ARG_NUM },
+	[CTL_ADDR_ADD] = { "addr-add", CTL_ARG_ADDR },
+	[CTL_ADDR_DEL] = { "addr-del", CTL_ARG_ADDR },
+};
+
 static int ctl_addr(struct sockaddr_un *sa, const char *name, struct vx_err *err)
 {
 	memset(sa, 0, sizeof(*sa));
@@ -59,12 +71,52 @@ int ctl_accept(int lfd)
 	return fd;
 }
 
-int ctl_request(const char *name, const char *req, char *ans, size_t anslen,
-		struct vx_err *err)
+int ctl_read(int fd, struct ctl_req *req, struct vx_err *err)
+{
+	/* One byte more than a request: a longer message is seen as one. */
+	char buf[sizeof(*req) + 1];
+	const struct ctl_op_info *op;
+	ssize_t n;
+
+	vx_err_clear(err);
+	do
+		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return -1;
+	if ((size_t)n != sizeof(*req))
+		return vx_fail(err, EPROTO, "a control request of %zd bytes (%zu expected: another "
+			       "vctx version?)", n, sizeof(*req));
+	memcpy(req, buf, sizeof(*req));
+	if (req->magic != CTL_MAGIC)
+		return vx_fail(err, EPROTO, "a control request of another vctx version");
+	if (req->op == 0 || req->op >= CTL_NOPS)
+		return vx_fail(err, EOPNOTSUPP, "unknown control request %u", req->op);
+	op = &ctl_ops[req->op];
+	if (op->arg == CTL_ARG_ADDR &&
+	    !(req->addr.family == AF_INET && req->addr.prefix <= 32) &&
+	    !(req->addr.family == AF_INET6 && req->addr.prefix <= 128))
+		return vx_fail(err, EINVAL, "%s: not an address", op->name);
+	return 0;
+}
+
+int ctl_reply(int fd, const struct vx_err *err, const char *info)
+{
+	struct ctl_reply r = { .magic = CTL_MAGIC, .ok = !err };
+
+	if (err)
+		r.err = *err;
+	else if (info)
+		snprintf(r.err.msg, sizeof(r.err.msg), "%s", info);
+	return write_full(fd, &r, sizeof(r));
+}
+
+int ctl_call(const char *name, struct ctl_req *req, char *info, size_t ilen, struct vx_err *err)
 {
 	struct sockaddr_un sa;
 	_cleanup_close_ int fd = -1;
-	size_t n = 0;
+	struct ctl_reply r;
+	ssize_t n;
 
 	if (ctl_addr(&sa, name, err) < 0)
 		return -1;
@@ -73,27 +125,27 @@ int ctl_request(const char *name, const char *req, char *ans, size_t anslen,
 		return vx_failsys(err, "socket");
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		return vx_failsys(err, "cannot reach the supervisor of %s", name);
-	{
-		char line[256];
-		int len = snprintf(line, sizeof(line), "%s\n", req);
-
-		/* One message: the supervisor answers as soon as it has read a request. */
-		if (len < 0 || (size_t)len >= sizeof(line) ||
-		    send(fd, line, len, MSG_NOSIGNAL) != len)
-			return vx_failsys(err, "cannot talk to the supervisor of %s", name);
+	req->magic = CTL_MAGIC;
+	/* One message: the supervisor reads a request in one go. */
+	if (send(fd, req, sizeof(*req), MSG_NOSIGNAL) != (ssize_t)sizeof(*req))
+		return vx_failsys(err, "cannot talk to the supervisor of %s", name);
+	/* Exactly the reply: what follows it (console data) stays in the socket. */
+	n = read_full(fd, &r, sizeof(r));
+	if (n < 0)
+		return vx_failsys(err, "no answer from the supervisor of %s", name);
+	if (n == 0)
+		return vx_fail(err, EPIPE, "the supervisor of %s went away without an answer", name);
+	if ((size_t)n != sizeof(r) || r.magic != CTL_MAGIC)
+		return vx_fail(err, EPROTO, "the supervisor of %s runs another vctx version: restart "
+			       "%s to use this one", name, name);
+	r.err.msg[sizeof(r.err.msg) - 1] = '\0';
+	if (!r.ok) {
+		*err = r.err;
+		if (!err->code)
+			err->code = EIO;
+		return -1;
 	}
-	/* One line; byte by byte so nothing after it (console data) is swallowed. */
-	while (n + 1 < anslen) {
-		ssize_t r = read(fd, ans + n, 1);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		if (ans[n] == '\n')
-			break;
-		n++;
-	}
-	ans[n] = '\0';
+	if (info)
+		snprintf(info, ilen, "%s", r.err.msg);
 	return take_fd(&fd);
 }

@@ -368,12 +368,12 @@ static int start_init(struct sup *s, struct vx_err *err)
 static void thaw(struct sup *s);
 
 /* Answer everyone waiting for the context to be up (or to learn it never will be). */
-static void answer_readers(struct sup *s, const char *ans)
+static void answer_readers(struct sup *s, const struct vx_err *err)
 {
 	unsigned i;
 
 	for (i = 0; i < s->nreaders; i++) {
-		write_full(s->readers[i], ans, strlen(ans));
+		ctl_reply(s->readers[i], err, NULL);
 		close(s->readers[i]);
 	}
 	s->nreaders = 0;
@@ -383,7 +383,7 @@ static void check_ready(struct sup *s)
 {
 	if (s->ready.up && s->nreaders) {
 		slog("%s is up", s->name);
-		answer_readers(s, "ok\n");
+		answer_readers(s, NULL);
 	}
 }
 
@@ -394,7 +394,8 @@ static void stop_init(struct sup *s)
 
 	thaw(s);
 	ready_reset(&s->ready);
-	answer_readers(s, "error the context stopped before it was up\n");
+	vx_fail(&err, ESRCH, "%s stopped before it was up", s->name);
+	answer_readers(s, &err);
 	spawn_abort(&s->sp);
 	/* The network first: a source filter's removal then finishes in the kernel while the
 	 * rest is taken down. */
@@ -466,24 +467,76 @@ static void on_signal(struct sup *s)
 	}
 }
 
+/* --- the control requests (supervisor/ctl.h), one handler each ---------------------------- */
+
+/* A reply that ends the request. */
+static void reply_done(struct sup *s, int fd, const struct vx_err *err, const char *info)
+{
+	epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
+	ctl_reply(fd, err, info);
+	close(fd);
+}
+
 static void add_waiter(struct sup *s, int fd)
 {
 	if (s->nwaiters < MAX_CLIENTS) {
 		s->waiters[s->nwaiters++] = fd;
 		epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
 	} else {
-		close(fd);
+		struct vx_err err;
+
+		vx_fail(&err, EAGAIN, "%d commands wait on %s already", MAX_CLIENTS, s->name);
+		reply_done(s, fd, &err, NULL);
 	}
 }
 
-static void attach_console(struct sup *s, int fd)
+static void on_ping(struct sup *s, int fd, const struct ctl_req *req)
 {
-	if (s->con.viewer >= 0) {
-		write_full(fd, "busy\n", 5);
-		close(fd);
+	(void)req;
+	reply_done(s, fd, NULL, state_str(s->st.state));
+}
+
+static void on_stop(struct sup *s, int fd, const struct ctl_req *req)
+{
+	add_waiter(s, fd);
+	begin_stop(s, req->num, false);
+}
+
+static void on_kill(struct sup *s, int fd, const struct ctl_req *req)
+{
+	(void)req;
+	add_waiter(s, fd);
+	begin_stop(s, 0, true);
+}
+
+static void on_ready(struct sup *s, int fd, const struct ctl_req *req)
+{
+	(void)req;
+	if (s->nreaders == MAX_CLIENTS) {
+		struct vx_err err;
+
+		vx_fail(&err, EAGAIN, "%d commands wait on %s already", MAX_CLIENTS, s->name);
+		reply_done(s, fd, &err, NULL);
 		return;
 	}
-	write_full(fd, "ok\n", 3);
+	epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
+	s->readers[s->nreaders++] = fd;
+	if (s->ready.up)
+		answer_readers(s, NULL);
+}
+
+static void on_console(struct sup *s, int fd, const struct ctl_req *req)
+{
+	struct vx_err err;
+
+	(void)req;
+	if (s->con.viewer >= 0) {
+		vx_fail(&err, EBUSY, "the console of %s has a viewer already (one at a time)",
+			s->name);
+		reply_done(s, fd, &err, NULL);
+		return;
+	}
+	ctl_reply(fd, NULL, NULL);
 	epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
 	s->con.viewer = fd;
 	ep_add(s, fd, T_VIEWER, EPOLLIN);
@@ -491,40 +544,35 @@ static void attach_console(struct sup *s, int fd)
 }
 
 /* vnet add/del: the supervisor owns the host side, so it makes the change and records it. */
-static void addr_change(struct sup *s, int fd, bool add, const char *addr)
+static void on_addr(struct sup *s, int fd, const struct ctl_req *req)
 {
+	bool add = req->op == CTL_ADDR_ADD;
 	struct vx_err err = { 0 };
-	char ans[VX_ERR_MSG + 16];
+	char text[64];
 	int r;
 
-	r = add ? vnet_addr_add(s->conf, s->sp.pid, &s->st, addr, &err)
-		: vnet_addr_del(s->conf, s->sp.pid, &s->st, addr, &err);
+	addr_fmt(&req->addr, true, text, sizeof(text));
+	r = add ? vnet_addr_add(s->conf, s->sp.pid, &s->st, text, &err)
+		: vnet_addr_del(s->conf, s->sp.pid, &s->st, text, &err);
 	if (r == 0) {
 		record_state(s, s->st.state, NULL);
-		slog("%s address %s", add ? "added" : "removed", addr);
+		slog("%s address %s", add ? "added" : "removed", text);
 	}
-	snprintf(ans, sizeof(ans), r == 0 ? "ok\n" : "error %s\n", err.msg);
-	write_full(fd, ans, strlen(ans));
-	epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
-	close(fd);
+	reply_done(s, fd, r == 0 ? NULL : &err, NULL);
 }
 
 /* vctx set disk=: grow the running context's image in place. */
-static void disk_grow(struct sup *s, int fd, uint64_t bytes)
+static void on_disk_grow(struct sup *s, int fd, const struct ctl_req *req)
 {
 	struct vx_err err = { 0 };
-	char ans[VX_ERR_MSG + 16];
-	int r = storage_grow_online(s->name, &s->disk, bytes, &err);
+	int r = storage_grow_online(s->name, &s->disk, req->num, &err);
 
 	if (r == 0)
-		slog("%s: disk grown to %llu bytes", s->name, (unsigned long long)bytes);
-	snprintf(ans, sizeof(ans), r == 0 ? "ok\n" : "error %s\n", err.msg);
-	write_full(fd, ans, strlen(ans));
-	epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
-	close(fd);
+		slog("%s: disk grown to %llu bytes", s->name, (unsigned long long)req->num);
+	reply_done(s, fd, r == 0 ? NULL : &err, NULL);
 }
 
-/* Thaw what freeze() froze and let its client go. */
+/* Thaw what on_freeze froze and let its client go. */
 static void thaw(struct sup *s)
 {
 	struct vx_err err;
@@ -545,90 +593,69 @@ static void thaw(struct sup *s)
 	s->freezer = -1;
 }
 
-/* "freeze": every process of the context stops (and its disk's file system is synced and
- * frozen) until the client says "thaw" or goes away; a killed snapshot never leaves the
- * context frozen. */
-static void freeze(struct sup *s, int fd)
+/* Every process of the context stops (and its disk's file system is synced and frozen) until
+ * the client writes or goes away; a killed snapshot never leaves the context frozen. */
+static void on_freeze(struct sup *s, int fd, const struct ctl_req *req)
 {
 	struct vx_err err;
-	char ans[VX_ERR_MSG + 16];
 
-	epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
+	(void)req;
 	if (s->freezer >= 0 || s->st.state != VX_RUNNING) {
-		snprintf(ans, sizeof(ans), "error %s is %s\n", s->name,
-			 s->freezer >= 0 ? "frozen by another command" : state_str(s->st.state));
+		vx_fail(&err, EBUSY, "%s is %s", s->name,
+			s->freezer >= 0 ? "frozen by another command" : state_str(s->st.state));
 		goto fail;
 	}
 	if (cg_freeze(s->st.cgv2, s->st.cgroup, true, &err) < 0) {
 		cg_freeze(s->st.cgv2, s->st.cgroup, false, NULL);
-		snprintf(ans, sizeof(ans), "error %s\n", err.msg);
 		goto fail;
 	}
-	s->freezer = fd;
 	if (s->disk.mounted) {
 		s->fsfreeze = open(s->disk.mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (s->fsfreeze < 0 || ioctl(s->fsfreeze, FIFREEZE, 0) < 0) {
-			snprintf(ans, sizeof(ans), "error cannot freeze the disk of %s: %s\n",
-				 s->name, strerror(errno));
+			vx_failsys(&err, "cannot freeze the disk of %s", s->name);
 			if (s->fsfreeze >= 0)
 				close(s->fsfreeze);
 			s->fsfreeze = -1;
-			s->freezer = -1;
 			cg_freeze(s->st.cgv2, s->st.cgroup, false, NULL);
 			goto fail;
 		}
 	}
+	s->freezer = fd;
+	epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
 	ep_add(s, fd, T_FREEZER, EPOLLIN);
 	slog("%s frozen", s->name);
-	write_full(fd, "ok\n", 3);
+	ctl_reply(fd, NULL, NULL);
 	return;
 fail:
-	write_full(fd, ans, strlen(ans));
-	close(fd);
+	reply_done(s, fd, &err, NULL);
 }
+
+typedef void (*ctl_handler)(struct sup *s, int fd, const struct ctl_req *req);
+
+static const ctl_handler handlers[CTL_NOPS] = {
+	[CTL_PING] = on_ping,		[CTL_STOP] = on_stop,
+	[CTL_KILL] = on_kill,		[CTL_READY] = on_ready,
+	[CTL_CONSOLE] = on_console,	[CTL_FREEZE] = on_freeze,
+	[CTL_DISK_GROW] = on_disk_grow,	[CTL_ADDR_ADD] = on_addr,
+	[CTL_ADDR_DEL] = on_addr,
+};
 
 static void on_client(struct sup *s, int fd)
 {
-	char req[128], ans[64];
-	ssize_t n = recv(fd, req, sizeof(req) - 1, MSG_DONTWAIT);
-	unsigned long long ms;
+	struct ctl_req req;
+	struct vx_err err;
 
-	if (n <= 0) {
-		epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
-		close(fd);
+	if (ctl_read(fd, &req, &err) < 0) {
+		if (!err.code) {	/* the client went away */
+			epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
+			close(fd);
+			return;
+		}
+		slog("control request refused: %s", err.msg);
+		reply_done(s, fd, &err, NULL);
 		return;
 	}
-	req[n] = '\0';
-	strstrip(req);
-	if (sscanf(req, "stop %llu", &ms) == 1) {
-		add_waiter(s, fd);
-		begin_stop(s, ms, false);
-	} else if (strcmp(req, "ready") == 0) {
-		epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
-		if (s->nreaders < MAX_CLIENTS)
-			s->readers[s->nreaders++] = fd;
-		else
-			close(fd);
-		if (s->ready.up)
-			answer_readers(s, "ok\n");
-	} else if (strcmp(req, "kill") == 0) {
-		add_waiter(s, fd);
-		begin_stop(s, 0, true);
-	} else if (strcmp(req, "console") == 0) {
-		attach_console(s, fd);
-	} else if (strcmp(req, "freeze") == 0) {
-		freeze(s, fd);
-	} else if (sscanf(req, "disk-grow %llu", &ms) == 1) {
-		disk_grow(s, fd, ms);
-	} else if (strncmp(req, "addr-add ", 9) == 0 || strncmp(req, "addr-del ", 9) == 0) {
-		addr_change(s, fd, req[5] == 'a', req + 9);
-	} else {
-		snprintf(ans, sizeof(ans), strcmp(req, "ping") == 0 ? "ok %s\n" : "error\n",
-			 state_str(s->st.state));
-		write_full(fd, ans, strlen(ans));
-		epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
-		close(fd);
-	}
+	handlers[req.op](s, fd, &req);
 }
 
 static void on_viewer(struct sup *s)
@@ -760,7 +787,7 @@ static void answer_waiters(struct sup *s)
 	unsigned i;
 
 	for (i = 0; i < s->nwaiters; i++) {
-		write_full(s->waiters[i], "ok\n", 3);
+		ctl_reply(s->waiters[i], NULL, NULL);
 		close(s->waiters[i]);
 	}
 	s->nwaiters = 0;
