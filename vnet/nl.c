@@ -425,6 +425,8 @@ int nl_ifindex(struct nl *nl, const char *name, struct vx_err *err)
 	if (n < 0)
 		return vx_failsys(err, "netlink");
 	r = (const struct nlmsghdr *)ans;
+	if (!mnl_nlmsg_ok(r, n) || mnl_nlmsg_get_payload_len(r) < sizeof(struct ifinfomsg))
+		return vx_fail(err, EPROTO, "a short netlink answer for link %s", name);
 	if (r->nlmsg_type == NLMSG_ERROR) {
 		const struct nlmsgerr *e = mnl_nlmsg_get_payload(r);
 

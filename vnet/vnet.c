@@ -24,8 +24,10 @@
 #define RULE_ALLOW 30000
 #define RULE_DROP 30001
 
-/* The link-local gateway the host end of a routed context's veth answers on (IPv6). */
-static const char *const V6_GW = "fe80::1";
+/* The link-local gateway the host end of a routed context's veth answers on (IPv6), fe80::1. */
+static const struct vx_addr V6_GW = {
+	.family = AF_INET6, .prefix = 128, .a.raw = { 0xfe, 0x80, [15] = 1 } };
+#define V6_GW_TEXT "fe80::1"
 
 struct net {
 	const char *name;
@@ -118,10 +120,12 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	struct default_dev *d = data;
 	const struct nlattr *a;
 
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm))
+		return MNL_CB_ERROR;
 	if (rtm->rtm_dst_len != 0 || rtm->rtm_table != RT_TABLE_MAIN || d->ifindex)
 		return MNL_CB_OK;
 	mnl_attr_for_each(a, nlh, sizeof(*rtm))
-		if (mnl_attr_get_type(a) == RTA_OIF)
+		if (mnl_attr_get_type(a) == RTA_OIF && mnl_attr_validate(a, MNL_TYPE_U32) == 0)
 			d->ifindex = mnl_attr_get_u32(a);
 	return MNL_CB_OK;
 }
@@ -138,17 +142,22 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	struct link_name *l = data;
 	const struct nlattr *a, *b;
 
-	if (ifi->ifi_index != l->ifindex && l->ifindex)
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi))
+		return MNL_CB_ERROR;
+	if (ifi->ifi_index != l->ifindex || !l->ifindex)
 		return MNL_CB_OK;
+	/* Attributes are read only once they are checked to be what they claim. */
 	mnl_attr_for_each(a, nlh, sizeof(*ifi)) {
-		if (mnl_attr_get_type(a) == IFLA_IFNAME && !l->ifindex)
-			continue;
-		if (mnl_attr_get_type(a) == IFLA_IFNAME)
+		if (mnl_attr_get_type(a) == IFLA_IFNAME &&
+		    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
 			snprintf(l->name, sizeof(l->name), "%s", mnl_attr_get_str(a));
-		if (mnl_attr_get_type(a) == IFLA_LINKINFO)
-			mnl_attr_for_each_nested(b, a)
-				if (mnl_attr_get_type(b) == IFLA_INFO_KIND)
-					snprintf(l->kind, sizeof(l->kind), "%s", mnl_attr_get_str(b));
+		if (mnl_attr_get_type(a) != IFLA_LINKINFO ||
+		    mnl_attr_validate(a, MNL_TYPE_NESTED) < 0)
+			continue;
+		mnl_attr_for_each_nested(b, a)
+			if (mnl_attr_get_type(b) == IFLA_INFO_KIND &&
+			    mnl_attr_validate(b, MNL_TYPE_NUL_STRING) == 0)
+				snprintf(l->kind, sizeof(l->kind), "%s", mnl_attr_get_str(b));
 	}
 	return MNL_CB_OK;
 }
@@ -191,7 +200,7 @@ int vnet_uplink(const struct vx_conf *conf, char out[16], struct vx_err *err)
 /* --- addresses the host has ---------------------------------------------------------------- */
 
 struct host_addrs {
-	const char *addr;
+	const struct vx_addr *addr;
 	bool found;
 	char ifname[16];
 	int ifindex;
@@ -201,18 +210,19 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
 	struct host_addrs *h = data;
-	struct vx_addr want;
+	const struct vx_addr *want = h->addr;
 	const struct nlattr *a;
 
-	if (addr_parse(h->addr, strchr(h->addr, '/') != NULL, &want, NULL) < 0 ||
-	    ifa->ifa_family != want.family)
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifa))
+		return MNL_CB_ERROR;
+	if (ifa->ifa_family != want->family)
 		return MNL_CB_OK;
 	mnl_attr_for_each(a, nlh, sizeof(*ifa)) {
 		int t = mnl_attr_get_type(a);
 
-		if ((t == IFA_LOCAL || (t == IFA_ADDRESS && want.family == AF_INET6)) &&
-		    mnl_attr_get_payload_len(a) == (want.family == AF_INET ? 4u : 16u) &&
-		    memcmp(mnl_attr_get_payload(a), want.a.raw, mnl_attr_get_payload_len(a)) == 0) {
+		if ((t == IFA_LOCAL || (t == IFA_ADDRESS && want->family == AF_INET6)) &&
+		    mnl_attr_validate2(a, MNL_TYPE_BINARY, want->family == AF_INET ? 4 : 16) == 0 &&
+		    memcmp(mnl_attr_get_payload(a), want->a.raw, mnl_attr_get_payload_len(a)) == 0) {
 			h->found = true;
 			h->ifindex = ifa->ifa_index;
 		}
@@ -221,7 +231,8 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /* Is the address configured on one of the host's own interfaces? */
-static int host_has(struct nl *nl, const char *addr, struct host_addrs *h, struct vx_err *err)
+static int host_has(struct nl *nl, const struct vx_addr *addr, struct host_addrs *h,
+		    struct vx_err *err)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct link_name l;
@@ -235,17 +246,19 @@ static int host_has(struct nl *nl, const char *addr, struct host_addrs *h, struc
 	return 0;
 }
 
-static int check_one(struct nl *nl, const char *name, const char *addr, struct vx_err *err)
+static int check_one(struct nl *nl, const char *name, const struct vx_addr *addr,
+		     struct vx_err *err)
 {
 	struct host_addrs h;
-	char owner[VX_NAME_MAX + 1];
+	char owner[VX_NAME_MAX + 1], text[VX_ADDR_STR];
 
+	addr_fmt(addr, true, text, sizeof(text));
 	if (registry_owner(addr, name, owner, sizeof(owner)))
-		return vx_fail(err, EADDRINUSE, "address %s belongs to context %s", addr, owner);
+		return vx_fail(err, EADDRINUSE, "address %s belongs to context %s", text, owner);
 	if (host_has(nl, addr, &h, err) < 0)
 		return -1;
 	if (h.found)
-		return vx_fail(err, EADDRINUSE, "address %s is configured on the host (%s)", addr,
+		return vx_fail(err, EADDRINUSE, "address %s is configured on the host (%s)", text,
 			       h.ifname);
 	return 0;
 }
@@ -285,7 +298,7 @@ int vnet_check(const char *name, const struct vx_conf *conf, struct vx_err *err)
 			r = need_link(&nl, uplink, "uplink", NULL, err);
 	}
 	for (i = 0; r >= 0 && i < conf->address.n; i++)
-		r = check_one(&nl, name, conf->address.v[i], err);
+		r = check_one(&nl, name, &conf->address.v[i], err);
 	nl_close(&nl);
 	if (r < 0)
 		return -1;
@@ -316,17 +329,16 @@ static int drop_stale_route(struct net *n, const struct vx_addr *host)
 }
 
 static int add_host_side_addr(struct net *n, int hostidx, int upidx, const struct vx_addr *a,
-			      const char *text, struct vx_err *err)
+			      struct vx_err *err)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct vx_addr host = *a;
+	char buf[MNL_SOCKET_BUFFER_SIZE], text[VX_ADDR_STR];
+	struct vx_addr host = addr_host(a);
 	int r;
 
-	host.prefix = a->family == AF_INET ? 32 : 128;
+	addr_fmt(a, true, text, sizeof(text));
 	/* Recorded before it exists: teardown tolerates what never came to be. */
-	if (n->st->proxies.n < VX_LIST_MAX && !(n->st->proxies.v[n->st->proxies.n] = strdup(text)))
-		return vx_fail(err, ENOMEM, "out of memory");
-	n->st->proxies.n++;
+	if (addr_list_add(&n->st->proxies, a, err) < 0)
+		return -1;
 	r = nl_talk(&n->host, nlmsg_route(buf, RTM_NEWROUTE, &host, hostidx, NULL), err);
 	if (r < 0 && err->code == EEXIST && drop_stale_route(n, &host) == 0)
 		r = nl_talk(&n->host, nlmsg_route(buf, RTM_NEWROUTE, &host, hostidx, NULL), err);
@@ -342,12 +354,13 @@ static int add_host_side_addr(struct net *n, int hostidx, int upidx, const struc
 	return 0;
 }
 
-static int add_address_change(struct net *n, int idx, const struct vx_addr *a, bool prefixroute,
-			const char *text, struct vx_err *err)
+static int add_ctx_addr(struct net *n, int idx, const struct vx_addr *a, bool prefixroute,
+			struct vx_err *err)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[MNL_SOCKET_BUFFER_SIZE], text[VX_ADDR_STR];
 	struct nlmsghdr *nlh = nlmsg_addr(buf, RTM_NEWADDR, idx, a);
 
+	addr_fmt(a, true, text, sizeof(text));
 	/* Routed: the address shows its prefix like an alias on the LAN would, but the prefix
 	 * is not on-link: everything goes through the host. */
 	if (!prefixroute)
@@ -416,24 +429,26 @@ static int make_veth(struct net *n, unsigned mtu, struct vx_err *err)
 static int ctx_default_routes(struct net *n, int idx, bool routed, struct vx_err *err)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct vx_addr any4 = { .family = AF_INET }, any6 = { .family = AF_INET6 }, gw;
+	struct vx_addr any4 = { .family = AF_INET }, any6 = { .family = AF_INET6 };
 	unsigned i;
 
 	if (routed) {
 		if (n->v4 && talk(&n->ctx, nlmsg_route(buf, RTM_NEWROUTE, &any4, idx, NULL), err,
 				  "cannot add the default route") < 0)
 			return -1;
-		addr_parse(V6_GW, false, &gw, NULL);
-		if (n->v6 && talk(&n->ctx, nlmsg_route(buf, RTM_NEWROUTE, &any6, idx, &gw), err,
+		if (n->v6 && talk(&n->ctx, nlmsg_route(buf, RTM_NEWROUTE, &any6, idx, &V6_GW), err,
 				  "cannot add the IPv6 default route") < 0)
 			return -1;
 		return 0;
 	}
 	for (i = 0; i < n->conf->gateway.n; i++) {
-		addr_parse(n->conf->gateway.v[i], false, &gw, NULL);
-		if (talk(&n->ctx, nlmsg_route(buf, RTM_NEWROUTE, gw.family == AF_INET ? &any4 : &any6,
-					      idx, &gw), err, "cannot add the default route via %s",
-			 n->conf->gateway.v[i]) < 0)
+		const struct vx_addr *gw = &n->conf->gateway.v[i];
+		char text[VX_ADDR_STR];
+
+		addr_fmt(gw, false, text, sizeof(text));
+		if (talk(&n->ctx, nlmsg_route(buf, RTM_NEWROUTE, gw->family == AF_INET ? &any4 : &any6,
+					      idx, gw), err, "cannot add the default route via %s",
+			 text) < 0)
 			return -1;
 	}
 	return 0;
@@ -443,7 +458,6 @@ static int ctx_default_routes(struct net *n, int idx, bool routed, struct vx_err
 static int ctx_side(struct net *n, bool routed, struct vx_err *err)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct vx_addr a;
 	unsigned i;
 	int idx;
 
@@ -454,18 +468,16 @@ static int ctx_side(struct net *n, bool routed, struct vx_err *err)
 		return idx < 0 ? -1 : vx_fail(err, ENODEV, "eth0 did not appear in the context");
 	if (talk(&n->ctx, nlmsg_link_up(buf, idx), err, "cannot bring up eth0") < 0)
 		return -1;
-	for (i = 0; i < n->conf->address.n; i++) {
-		addr_parse(n->conf->address.v[i], true, &a, NULL);
-		if (add_address_change(n, idx, &a, !routed, n->conf->address.v[i], err) < 0)
+	for (i = 0; i < n->conf->address.n; i++)
+		if (add_ctx_addr(n, idx, &n->conf->address.v[i], !routed, err) < 0)
 			return -1;
-	}
 	return ctx_default_routes(n, idx, routed, err);
 }
 
 static int routed_setup(struct net *n, struct vx_err *err)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct vx_addr a, gw;
+	struct vx_addr gw = V6_GW;
 	int hostidx, upidx;
 	unsigned i;
 
@@ -480,20 +492,17 @@ static int routed_setup(struct net *n, struct vx_err *err)
 	    talk(&n->host, nlmsg_link_up(buf, hostidx), err, "cannot bring up %s", n->hostif) < 0)
 		return -1;
 	if (n->v6) {
-		addr_parse(V6_GW, false, &gw, NULL);
 		gw.prefix = 64;
 		if (talk(&n->host, nlmsg_addr(buf, RTM_NEWADDR, hostidx, &gw), err,
-			 "cannot add %s to %s", V6_GW, n->hostif) < 0 ||
+			 "cannot add %s to %s", V6_GW_TEXT, n->hostif) < 0 ||
 		    talk(&n->host, nlmsg_rule(buf, RTM_NEWRULE, AF_INET6, n->hostif, NULL, RULE_DROP,
 					      true), err, "cannot add the source check for %s",
 			 n->hostif) < 0)
 			return -1;
 	}
-	for (i = 0; i < n->conf->address.n; i++) {
-		addr_parse(n->conf->address.v[i], true, &a, NULL);
-		if (add_host_side_addr(n, hostidx, upidx, &a, n->conf->address.v[i], err) < 0)
+	for (i = 0; i < n->conf->address.n; i++)
+		if (add_host_side_addr(n, hostidx, upidx, &n->conf->address.v[i], err) < 0)
 			return -1;
-	}
 	return ctx_side(n, true, err);
 }
 
@@ -510,15 +519,13 @@ void vnet_teardown_done(void)
  * letting through the addresses of allow, in place of any of that name (replace) or where
  * there is none; or, with ifname NULL, remove it. */
 static int filter_apply(const char *table, const char *ifname, const char *mac,
-			const struct vx_list *allow, bool replace, struct vx_err *err)
+			const struct vx_addrs *allow, bool replace, struct vx_err *err)
 {
 	struct nft_srcfilter f = { .table = table, .ifname = ifname, .replace = replace };
-	struct vx_addr addr[VX_LIST_MAX];
 	size_t cap = 256 << 10;	/* 64 addresses take ~100 KB */
 	_cleanup_free_ char *buf = malloc(cap);
 	struct nl_batch b;
 	struct nl nl;
-	unsigned i;
 	int r;
 
 	if (!buf)
@@ -526,10 +533,10 @@ static int filter_apply(const char *table, const char *ifname, const char *mac,
 	if (ifname && sscanf(mac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &f.mac[0], &f.mac[1], &f.mac[2],
 			     &f.mac[3], &f.mac[4], &f.mac[5]) != 6)
 		return vx_fail(err, EINVAL, "bad MAC address '%s'", mac);
-	for (i = 0; ifname && allow && i < allow->n && f.naddr < VX_LIST_MAX; i++)
-		if (addr_parse(allow->v[i], true, &addr[f.naddr], NULL) == 0)
-			f.naddr++;
-	f.addr = addr;
+	if (ifname && allow) {
+		f.addr = allow->v;
+		f.naddr = allow->n;
+	}
 	if (nl_open_nft(&nl, err) < 0)
 		return vx_prefix(err, "cannot reach nftables");
 	r = nftmsg_srcfilter(&b, buf, cap, nl.seq + 1, &f);
@@ -549,49 +556,23 @@ static int filter_apply(const char *table, const char *ifname, const char *mac,
 
 int vnet_filter_probe(struct vx_err *err)
 {
-	static const struct vx_list none = { 0 };
+	static const struct vx_addrs none = { 0 };
 
 	return filter_apply("vctx-check", "lo", "02:00:00:00:00:01", &none, false, err);
 }
 
-static int list_copy(struct vx_list *to, const struct vx_list *from, const char *plus,
-		     const char *minus)
-{
-	unsigned i;
-
-	for (i = 0; i < from->n; i++) {
-		if (minus && addr_same_host(from->v[i], minus))
-			continue;
-		if (to->n >= VX_LIST_MAX || !(to->v[to->n] = strdup(from->v[i])))
-			return -1;
-		to->n++;
-	}
-	if (plus && (to->n >= VX_LIST_MAX || !(to->v[to->n++] = strdup(plus))))
-		return -1;
-	return 0;
-}
-
-static void list_clear(struct vx_list *l)
-{
-	while (l->n)
-		free(l->v[--l->n]);
-}
-
 /* The filter of a running bridged context with one address more (plus) or less (minus). */
-static int filter_change(struct vx_runstate *st, const char *plus, const char *minus,
-			 struct vx_err *err)
+static int filter_change(struct vx_runstate *st, const struct vx_addr *plus,
+			 const struct vx_addr *minus, struct vx_err *err)
 {
-	struct vx_list next = { 0 };
+	struct vx_addrs next = st->allow;
+	int i = minus ? addr_list_find(&next, minus) : -1;
 
-	if (list_copy(&next, &st->allow, plus, minus) < 0) {
-		list_clear(&next);
-		return vx_fail(err, ENOMEM, "out of memory");
-	}
-	if (filter_apply(st->filter, st->netdev, st->mac, &next, true, err) < 0) {
-		list_clear(&next);
+	if (i >= 0)
+		addr_list_del(&next, i);
+	if ((plus && addr_list_add(&next, plus, err) < 0) ||
+	    filter_apply(st->filter, st->netdev, st->mac, &next, true, err) < 0)
 		return -1;
-	}
-	list_clear(&st->allow);
 	st->allow = next;
 	return 0;
 }
@@ -634,8 +615,7 @@ static int bridge_setup(struct net *n, struct vx_err *err)
 	snprintf(n->st->mac, sizeof(n->st->mac), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1],
 		 mac[2], mac[3], mac[4], mac[5]);
 	/* Before the port joins the bridge: nothing passes unfiltered. */
-	if (list_copy(&n->st->allow, &n->conf->address, NULL, NULL) < 0)
-		return vx_fail(err, ENOMEM, "out of memory");
+	n->st->allow = n->conf->address;
 	/* The start path makes a new table; only a leftover of a killed supervisor (EEXIST)
 	 * costs the slower replacement. */
 	if (filter_apply(n->st->filter, n->hostif, n->st->mac, &n->st->allow, false, err) < 0 &&
@@ -680,14 +660,8 @@ static int lo_up(struct net *n, struct vx_err *err)
 
 static void families(struct net *n)
 {
-	unsigned i;
-
-	for (i = 0; i < n->conf->address.n; i++) {
-		if (strchr(n->conf->address.v[i], ':'))
-			n->v6 = true;
-		else
-			n->v4 = true;
-	}
+	n->v4 = addr_list_has_family(&n->conf->address, AF_INET);
+	n->v6 = addr_list_has_family(&n->conf->address, AF_INET6);
 }
 
 int vnet_setup(const char *name, const struct vx_conf *conf, pid_t pid, struct vx_runstate *st,
@@ -743,23 +717,29 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *a;
 	bool ours = false;
 
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*frh))
+		return MNL_CB_ERROR;
 	if (s->n >= VX_LIST_MAX + 1)
 		return MNL_CB_OK;
 	memset(&s->r[s->n], 0, sizeof(s->r[0]));
 	mnl_attr_for_each(a, nlh, sizeof(*frh)) {
 		switch (mnl_attr_get_type(a)) {
 		case FRA_IFNAME:
-			ours = strcmp(mnl_attr_get_str(a), s->ifname) == 0;
+			ours = mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0 &&
+			       strcmp(mnl_attr_get_str(a), s->ifname) == 0;
 			break;
 		case FRA_PRIORITY:
-			s->r[s->n].prio = mnl_attr_get_u32(a);
+			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+				s->r[s->n].prio = mnl_attr_get_u32(a);
 			break;
 		case FRA_SRC:
+			if (frh->family != AF_INET6 || frh->src_len > 128 ||
+			    mnl_attr_validate2(a, MNL_TYPE_BINARY, 16) < 0)
+				break;
 			s->r[s->n].has_src = true;
 			s->r[s->n].src.family = frh->family;
 			s->r[s->n].src.prefix = frh->src_len;
-			memcpy(s->r[s->n].src.a.raw, mnl_attr_get_payload(a),
-			       mnl_attr_get_payload_len(a) > 16 ? 16 : mnl_attr_get_payload_len(a));
+			memcpy(s->r[s->n].src.a.raw, mnl_attr_get_payload(a), 16);
 			break;
 		}
 	}
@@ -793,17 +773,16 @@ static int del_rules(struct nl *nl, const char *ifname, struct vx_err *err)
 	return r;
 }
 
-static int del_proxy(struct nl *nl, int upidx, const char *text, struct vx_err *err)
+static int del_proxy(struct nl *nl, int upidx, const struct vx_addr *a, struct vx_err *err)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct vx_addr a;
+	char buf[MNL_SOCKET_BUFFER_SIZE], text[VX_ADDR_STR];
+	struct vx_addr host = addr_host(a);
 
-	if (addr_parse(text, true, &a, NULL) < 0)
-		return 0;
-	a.prefix = a.family == AF_INET ? 32 : 128;
-	if (nl_talk(nl, nlmsg_neigh_proxy(buf, RTM_DELNEIGH, upidx, &a), err) < 0 &&
-	    err->code != ENOENT)
+	if (nl_talk(nl, nlmsg_neigh_proxy(buf, RTM_DELNEIGH, upidx, &host), err) < 0 &&
+	    err->code != ENOENT) {
+		addr_fmt(a, false, text, sizeof(text));
 		return vx_prefix(err, "cannot remove the proxy entry for %s", text);
+	}
 	return 0;
 }
 
@@ -825,7 +804,7 @@ int vnet_teardown(const struct vx_runstate *st, struct vx_err *err)
 	if (st->uplink[0])
 		upidx = nl_ifindex(&nl, st->uplink, err);
 	for (i = 0; upidx > 0 && i < st->proxies.n; i++)
-		if (del_proxy(&nl, upidx, st->proxies.v[i], err) < 0)
+		if (del_proxy(&nl, upidx, &st->proxies.v[i], err) < 0)
 			r = -1;
 	if (st->netdev[0] && del_rules(&nl, st->netdev, err) < 0)
 		r = -1;
@@ -864,29 +843,18 @@ static void live_close(struct net *n)
 	close(n->ctxns);
 }
 
-static bool first_v6(const struct vx_runstate *st)
-{
-	unsigned i;
-
-	for (i = 0; i < st->proxies.n; i++)
-		if (strchr(st->proxies.v[i], ':'))
-			return false;
-	return true;
-}
-
 /* The first IPv6 address of a routed context that had none brings the link-local gateway,
  * the source check and the default route with it. */
 static int v6_gateway(struct net *n, int hostidx, int ctxidx, struct vx_err *err)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct vx_addr gw, any6 = { .family = AF_INET6 };
+	struct vx_addr gw = V6_GW, any6 = { .family = AF_INET6 };
 
 	n->v6 = true;
-	addr_parse(V6_GW, false, &gw, NULL);
 	gw.prefix = 64;
 	if (host_sysctls(n, err) < 0 ||
 	    talk(&n->host, nlmsg_addr(buf, RTM_NEWADDR, hostidx, &gw), err, "cannot add %s to %s",
-		 V6_GW, n->hostif) < 0 ||
+		 V6_GW_TEXT, n->hostif) < 0 ||
 	    talk(&n->host, nlmsg_rule(buf, RTM_NEWRULE, AF_INET6, n->hostif, NULL, RULE_DROP, true),
 		 err, "cannot add the source check") < 0)
 		return -1;
@@ -896,14 +864,13 @@ static int v6_gateway(struct net *n, int hostidx, int ctxidx, struct vx_err *err
 }
 
 int vnet_addr_add(const struct vx_conf *conf, pid_t pid, struct vx_runstate *st,
-		  const char *text, struct vx_err *err)
+		  const struct vx_addr *a, struct vx_err *err)
 {
 	bool routed = strcmp(conf_net_mode(conf), "routed") == 0;
-	struct vx_addr a;
 	struct net n;
 	int idx, r = -1;
 
-	if (addr_parse(text, true, &a, err) < 0 || live_open(&n, conf, pid, st, err) < 0)
+	if (live_open(&n, conf, pid, st, err) < 0)
 		return -1;
 	idx = nl_ifindex(&n.ctx, "eth0", err);
 	if (idx <= 0) {
@@ -919,62 +886,56 @@ int vnet_addr_add(const struct vx_conf *conf, pid_t pid, struct vx_runstate *st,
 			vx_fail(err, ENODEV, "the context's host link or uplink is gone");
 			goto out;
 		}
-		if (a.family == AF_INET6 && first_v6(st) &&
+		if (a->family == AF_INET6 && !addr_list_has_family(&st->proxies, AF_INET6) &&
 		    v6_gateway(&n, hostidx, idx, err) < 0)
 			goto out;
-		if (add_host_side_addr(&n, hostidx, upidx, &a, text, err) < 0)
+		if (add_host_side_addr(&n, hostidx, upidx, a, err) < 0)
 			goto out;
 	}
-	if (st->filter[0] && filter_change(st, text, NULL, err) < 0)
+	if (st->filter[0] && filter_change(st, a, NULL, err) < 0)
 		goto out;
-	r = add_address_change(&n, idx, &a, !routed, text, err);
+	r = add_ctx_addr(&n, idx, a, !routed, err);
 	if (r < 0 && st->filter[0])
-		filter_change(st, NULL, text, NULL);
+		filter_change(st, NULL, a, NULL);
 out:
 	live_close(&n);
 	return r;
 }
 
 int vnet_addr_del(const struct vx_conf *conf, pid_t pid, struct vx_runstate *st,
-		  const char *text, struct vx_err *err)
+		  const struct vx_addr *a, struct vx_err *err)
 {
 	bool routed = strcmp(conf_net_mode(conf), "routed") == 0;
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct vx_addr a, host;
+	char buf[MNL_SOCKET_BUFFER_SIZE], text[VX_ADDR_STR];
+	struct vx_addr host = addr_host(a);
 	struct net n;
-	unsigned i;
-	int idx, r = -1;
+	int idx, i, r = -1;
 
-	if (addr_parse(text, true, &a, err) < 0 || live_open(&n, conf, pid, st, err) < 0)
+	if (live_open(&n, conf, pid, st, err) < 0)
 		return -1;
+	addr_fmt(a, true, text, sizeof(text));
 	idx = nl_ifindex(&n.ctx, "eth0", err);
-	if (idx > 0 && nl_talk(&n.ctx, nlmsg_addr(buf, RTM_DELADDR, idx, &a), err) < 0 &&
+	if (idx > 0 && nl_talk(&n.ctx, nlmsg_addr(buf, RTM_DELADDR, idx, a), err) < 0 &&
 	    err->code != EADDRNOTAVAIL) {
 		vx_prefix(err, "cannot remove %s from eth0", text);
 		goto out;
 	}
-	if (st->filter[0] && filter_change(st, NULL, text, err) < 0)
+	if (st->filter[0] && filter_change(st, NULL, a, err) < 0)
 		goto out;
 	if (routed) {
 		int upidx = nl_ifindex(&n.host, st->uplink, err);
 
-		host = a;
-		host.prefix = a.family == AF_INET ? 32 : 128;
-		if (upidx > 0 && del_proxy(&n.host, upidx, text, err) < 0)
+		if (upidx > 0 && del_proxy(&n.host, upidx, a, err) < 0)
 			goto out;
 		/* The host route goes with its link later anyway; remove it now. */
 		nl_talk(&n.host, nlmsg_route(buf, RTM_DELROUTE, &host,
 					     nl_ifindex(&n.host, st->netdev, NULL), NULL), NULL);
-		if (a.family == AF_INET6)
+		if (a->family == AF_INET6)
 			nl_talk(&n.host, nlmsg_rule(buf, RTM_DELRULE, AF_INET6, st->netdev, &host,
 						    RULE_ALLOW, false), NULL);
-		for (i = 0; i < st->proxies.n; i++) {
-			if (!addr_same_host(st->proxies.v[i], text))
-				continue;
-			free(st->proxies.v[i]);
-			st->proxies.v[i] = st->proxies.v[--st->proxies.n];
-			break;
-		}
+		i = addr_list_find(&st->proxies, a);
+		if (i >= 0)
+			addr_list_del(&st->proxies, i);
 	}
 	r = 0;
 out:

@@ -23,8 +23,6 @@
 #include "core/state.h"
 #include "vnet/nl.h"
 
-/* addr.c: "192.0.2.10/24", "2001:db8::10/64"; without want_prefix a bare address. */
-
 /* The host end's name: "vx-NAME", or "vx-" + 5 characters + "-" + hash for long names.  While
  * the previous run's link is still being freed by the kernel, the start takes "vy-..." instead
  * (the name in use is in the context's state). */
@@ -57,8 +55,8 @@ int vnet_filter_probe(struct vx_err *err);
 
 /* Add or remove one address of a running context (supervisor side). */
 int vnet_addr_add(const struct vx_conf *conf, pid_t pid, struct vx_runstate *st,
-		  const char *addr, struct vx_err *err);
+		  const struct vx_addr *addr, struct vx_err *err);
 int vnet_addr_del(const struct vx_conf *conf, pid_t pid, struct vx_runstate *st,
-		  const char *addr, struct vx_err *err);
+		  const struct vx_addr *addr, struct vx_err *err);
 
 #endif

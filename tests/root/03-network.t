@@ -5,7 +5,7 @@
 # "LAN host" at the other end of it.  Documentation addresses only.
 . "$(dirname "$0")/lib.sh"
 command -v curl >/dev/null || { echo "1..0 # SKIP curl is not installed"; t_abort; exit 0; }
-plan 55
+plan 56
 
 HN=vxh$$; LN=vxl$$
 T_EXTRA_CLEANUP="ip netns del $HN 2>/dev/null; ip netns del $LN 2>/dev/null"
@@ -78,6 +78,12 @@ H "$VNET" del "$A" 192.0.2.20/24; ok $? "vnet del"
 is "$(ip -n $HN neigh show proxy 192.0.2.20)$(vx exec "$A" -- ip -o addr show | grep -c 192.0.2.20)" "0" \
 	"the address is gone inside and from the host's proxy entries"
 ok $(grep -q 192.0.2.20 "$VCTX_PREFIX/etc/vctx/$A.conf" && echo 1 || echo 0) "and from the config"
+# An address as an admin may have written it: vnet del finds it by value, not by spelling.
+H "$VNET" add "$A" 2001:db8::21/64 && sed -i 's|^address = 2001:db8::21/64|address = 2001:DB8:0:0::21/64|' "$VCTX_PREFIX/etc/vctx/$A.conf" &&
+	grep -q '^address = 2001:DB8:0:0::21/64' "$VCTX_PREFIX/etc/vctx/$A.conf" &&
+	H "$VNET" del "$A" 2001:db8::21/64
+is "$?$(grep -ci '2001:db8:0:0::21\|2001:db8::21' "$VCTX_PREFIX/etc/vctx/$A.conf")" 00 \
+	"vnet del removes an address written another way (2001:DB8:0:0::21/64)"
 
 # Refused before anything changes.
 fails_with "an address of another context is refused" "belongs to context $B" H "$VNET" add "$A" 192.0.2.11/24

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* vnet's netlink messages, built into a buffer and read back attribute by attribute. */
+#include <errno.h>
 #include <linux/fib_rules.h>
 #include <linux/if_link.h>
 #include <arpa/inet.h>
@@ -192,8 +193,28 @@ static void names_and_addresses(void **state)
 	assert_int_equal(addr_parse("192.0.2.1/0", true, &x, &err), -1);
 	assert_int_equal(addr_parse("192.0.2/24", true, &x, &err), -1);
 	assert_int_equal(addr_parse("192.0.2.1/24", false, &x, &err), -1);
-	assert_true(addr_same_host("192.0.2.1/24", "192.0.2.1/32"));
-	assert_false(addr_same_host("192.0.2.1/24", "192.0.2.2/24"));
+	{
+		struct vx_addrs l = { 0 };
+		struct vx_addr y;
+
+		assert_int_equal(addr_parse("192.0.2.1/24", true, &x, &err), 0);
+		assert_int_equal(addr_parse("192.0.2.1", true, &y, &err), 0);
+		assert_true(addr_equal(&x, &y));	/* prefix lengths aside */
+		assert_int_equal(addr_parse("2001:db8::1/64", true, &y, &err), 0);
+		assert_false(addr_equal(&x, &y));
+		assert_int_equal(addr_list_add(&l, &x, &err), 0);
+		assert_int_equal(addr_list_add(&l, &y, &err), 0);
+		assert_int_equal(addr_list_find(&l, &y), 1);
+		assert_true(addr_list_has_family(&l, AF_INET6));
+		addr_list_del(&l, 0);
+		assert_int_equal(l.n, 1);
+		assert_int_equal(addr_list_find(&l, &y), 0);
+		assert_int_equal(addr_list_find(&l, &x), -1);
+		assert_false(addr_list_has_family(&l, AF_INET));
+		l.n = VX_ADDRS_MAX;
+		assert_int_equal(addr_list_add(&l, &x, &err), -1);
+		assert_int_equal(err.code, E2BIG);
+	}
 }
 
 /* The bridged context's source filter: one nftables transaction, read back message by

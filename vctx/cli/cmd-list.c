@@ -87,8 +87,11 @@ static void json_info(const struct info *in)
 
 		printf(",\"network\":{\"mode\":\"%s\",\"addresses\":[", conf_net_mode(&in->conf));
 		for (i = 0; i < in->conf.address.n; i++) {
+			char a[VX_ADDR_STR];
+
+			addr_fmt(&in->conf.address.v[i], true, a, sizeof(a));
 			printf(i ? "," : "");
-			json_str(stdout, in->conf.address.v[i]);
+			json_str(stdout, a);
 		}
 		printf("],\"link\":");
 		json_str(stdout, in->st.state != VX_STOPPED ? in->st.netdev : "");
@@ -117,8 +120,12 @@ static void print_net(const struct info *in)
 		printf(" (host end %s%s%s)", in->st.netdev, in->st.uplink[0] ? ", uplink " : "",
 		       in->st.uplink);
 	printf("\n");
-	for (i = 0; i < in->conf.address.n; i++)
-		printf("address:    %s\n", in->conf.address.v[i]);
+	for (i = 0; i < in->conf.address.n; i++) {
+		char a[VX_ADDR_STR];
+
+		addr_fmt(&in->conf.address.v[i], true, a, sizeof(a));
+		printf("address:    %s\n", a);
+	}
 	if (up && in->st.filter[0])
 		printf("filter:     nftables netdev %s (source MAC %s)\n", in->st.filter, in->st.mac);
 	if (in->conf.devices)

@@ -76,6 +76,9 @@ static int list(bool json)
 		label_link(c, &h.st, link, sizeof(link));
 		snprintf(alias, sizeof(alias), "%s:%s", link, names[i]);
 		for (j = 0; j < c->address.n; j++) {
+			char a[VX_ADDR_STR];
+
+			addr_fmt(&c->address.v[j], true, a, sizeof(a));
 			if (json) {
 				printf("%s{\"alias\":", shown++ ? "," : "");
 				json_str(stdout, alias);
@@ -84,12 +87,12 @@ static int list(bool json)
 				printf(",\"context\":");
 				json_str(stdout, names[i]);
 				printf(",\"address\":");
-				json_str(stdout, c->address.v[j]);
+				json_str(stdout, a);
 				printf(",\"mode\":");
 				json_str(stdout, conf_net_mode(c));
 				printf(",\"state\":\"%s\"}", state_str(h.st.state));
 			} else {
-				printf("%-24s %-28s %-8s %s\n", alias, c->address.v[j],
+				printf("%-24s %-28s %-8s %s\n", alias, a,
 				       conf_net_mode(c), state_str(h.st.state));
 			}
 		}

@@ -53,15 +53,54 @@ void addr_fmt(const struct vx_addr *a, bool with_prefix, char *buf, size_t len)
 		snprintf(buf, len, "%s", host);
 }
 
-bool addr_same_host(const char *a, const char *b)
+bool addr_equal(const struct vx_addr *a, const struct vx_addr *b)
 {
-	struct vx_addr x, y;
+	return a->family == b->family &&
+	       memcmp(a->a.raw, b->a.raw, a->family == AF_INET ? 4 : 16) == 0;
+}
 
-	if (addr_parse(a, strchr(a, '/') != NULL, &x, NULL) < 0 ||
-	    addr_parse(b, strchr(b, '/') != NULL, &y, NULL) < 0)
-		return false;
-	return x.family == y.family &&
-	       memcmp(x.a.raw, y.a.raw, x.family == AF_INET ? 4 : 16) == 0;
+struct vx_addr addr_host(const struct vx_addr *a)
+{
+	struct vx_addr h = *a;
+
+	h.prefix = a->family == AF_INET ? 32 : 128;
+	return h;
+}
+
+int addr_list_add(struct vx_addrs *l, const struct vx_addr *a, struct vx_err *err)
+{
+	if (l->n >= VX_ADDRS_MAX)
+		return vx_fail(err, E2BIG, "more than %d addresses", VX_ADDRS_MAX);
+	l->v[l->n++] = *a;
+	return 0;
+}
+
+int addr_list_find(const struct vx_addrs *l, const struct vx_addr *a)
+{
+	unsigned i;
+
+	for (i = 0; i < l->n; i++)
+		if (addr_equal(&l->v[i], a))
+			return (int)i;
+	return -1;
+}
+
+void addr_list_del(struct vx_addrs *l, unsigned i)
+{
+	if (i >= l->n)
+		return;
+	memmove(&l->v[i], &l->v[i + 1], (l->n - i - 1) * sizeof(l->v[0]));
+	l->n--;
+}
+
+bool addr_list_has_family(const struct vx_addrs *l, int family)
+{
+	unsigned i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->v[i].family == family)
+			return true;
+	return false;
 }
 
 /* Bits host..end of the address (from bit 'from' on) all equal to 'one'. */

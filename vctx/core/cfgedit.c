@@ -15,6 +15,8 @@
 
 struct scan {
 	const char *section, *key, *value;	/* value NULL: any */
+	cfg_match match;			/* instead of value, when set */
+	const void *arg;
 	size_t insert_at;			/* end of the section's last non-blank line */
 	bool have_section;
 	unsigned nhits;
@@ -33,7 +35,7 @@ static int scan_line(const struct ini_line *l, void *user, struct vx_err *err)
 	}
 	if (l->type != INI_KEY || strcmp(l->key, s->key) != 0)
 		return 0;
-	if (s->value && strcmp(l->value, s->value) != 0)
+	if (s->match ? !s->match(l->value, s->arg) : s->value && strcmp(l->value, s->value) != 0)
 		return 0;
 	if (s->nhits == MAX_HITS)
 		return vx_fail(err, E2BIG, "too many lines for key %s", s->key);
@@ -132,6 +134,17 @@ char *cfg_del(const char *text, const char *section, const char *key, const char
 	      unsigned *removed, struct vx_err *err)
 {
 	struct scan s = { .section = section, .key = key, .value = value };
+
+	if (ini_scan("config", text, scan_line, &s, err) < 0)
+		return NULL;
+	*removed = s.nhits;
+	return rebuild(text, &s, (size_t)-1, NULL, err);
+}
+
+char *cfg_del_if(const char *text, const char *section, const char *key, cfg_match match,
+		 const void *arg, unsigned *removed, struct vx_err *err)
+{
+	struct scan s = { .section = section, .key = key, .match = match, .arg = arg };
 
 	if (ini_scan("config", text, scan_line, &s, err) < 0)
 		return NULL;

@@ -22,6 +22,11 @@ char *cfg_add(const char *text, const char *section, const char *key, const char
  * *removed is set to the number of lines removed. */
 char *cfg_del(const char *text, const char *section, const char *key, const char *value,
 	      unsigned *removed, struct vx_err *err);
+/* The same for the lines whose value match(value, arg) accepts ("2001:DB8::1/64" is the
+ * address 2001:db8::1/64). */
+typedef bool (*cfg_match)(const char *value, const void *arg);
+char *cfg_del_if(const char *text, const char *section, const char *key, cfg_match match,
+		 const void *arg, unsigned *removed, struct vx_err *err);
 
 /* KEY=VALUE settings (from the command line) applied to a config text, each value checked as
  * the config would check it; KEY= removes the key (back to its default); with add, a

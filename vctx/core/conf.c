@@ -293,32 +293,26 @@ bad:
 	return vx_fail(err, EINVAL, "invalid interface name '%s'", v);
 }
 
-/* Addresses are kept in canonical form ("2001:db8::a/64"), so equal ones compare equal. */
-static int p_addr_common(const struct vx_key *k, const char *v, void *dst, bool prefix,
-			 struct vx_err *err)
-{
-	struct vx_addr a;
-	char canon[64];
-
-	if (addr_parse(v, prefix, &a, err) < 0)
-		return -1;
-	addr_fmt(&a, prefix, canon, sizeof(canon));
-	return p_list(k, canon, dst, err);
-}
-
-/* A context's own address: one a host may have (addr_check_host). */
+/* A context's own address: one a host may have (addr_check_host), with its prefix length. */
 static int p_addr(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
 {
 	struct vx_addr a;
 
+	(void)k;
 	if (addr_parse(v, true, &a, err) < 0 || addr_check_host(&a, err) < 0)
 		return -1;
-	return p_addr_common(k, v, dst, true, err);
+	return addr_list_add(dst, &a, err);
 }
 
+/* A gateway: a bare address. */
 static int p_host(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
 {
-	return p_addr_common(k, v, dst, false, err);
+	struct vx_addr a;
+
+	(void)k;
+	if (addr_parse(v, false, &a, err) < 0)
+		return -1;
+	return addr_list_add(dst, &a, err);
 }
 
 /* Capability names, "net_raw sys_time" or "CAP_NET_RAW,CAP_SYS_TIME", into a bit mask. */
@@ -751,8 +745,7 @@ void conf_free(struct vx_conf *conf)
 		const struct vx_key *k = &vx_keys[i];
 		struct vx_list *l;
 
-		if (k->parse != p_list && k->parse != p_names && k->parse != p_addr &&
-		    k->parse != p_host && k->parse != p_bind)
+		if (k->parse != p_list && k->parse != p_names && k->parse != p_bind)
 			continue;
 		l = (struct vx_list *)FIELD(conf, k);
 		while (l->n)
@@ -767,16 +760,10 @@ static unsigned online_cpus(void)
 	return n > 0 ? (unsigned)n : 1;
 }
 
-/* Host part of a canonical address ("192.0.2.1/24" -> "192.0.2.1"). */
-static void host_part(const char *a, char *buf, size_t len)
-{
-	snprintf(buf, len, "%.*s", (int)strcspn(a, "/"), a);
-}
-
 static int validate_network(const struct vx_conf *c, struct vx_err *err)
 {
 	const char *mode = conf_net_mode(c);
-	unsigned i, j, v4 = 0, v6 = 0;
+	unsigned i, v4 = 0, v6 = 0;
 
 	if (strcmp(mode, "none") == 0 && c->address.n)
 		return vx_fail(err, EINVAL, "mode none cannot have addresses");
@@ -788,17 +775,17 @@ static int validate_network(const struct vx_conf *c, struct vx_err *err)
 		return vx_fail(err, EINVAL, "routed contexts route through the host: 'gateway' is "
 			       "for the bridge and macvlan modes");
 	for (i = 0; i < c->address.n; i++) {
-		char a[64], b[64];
+		int j = addr_list_find(&c->address, &c->address.v[i]);
 
-		host_part(c->address.v[i], a, sizeof(a));
-		for (j = 0; j < i; j++) {
-			host_part(c->address.v[j], b, sizeof(b));
-			if (strcmp(a, b) == 0)
-				return vx_fail(err, EEXIST, "address %s is given twice", a);
+		if (j >= 0 && (unsigned)j < i) {
+			char a[VX_ADDR_STR];
+
+			addr_fmt(&c->address.v[i], false, a, sizeof(a));
+			return vx_fail(err, EEXIST, "address %s is given twice", a);
 		}
 	}
 	for (i = 0; i < c->gateway.n; i++)
-		strchr(c->gateway.v[i], ':') ? v6++ : v4++;
+		c->gateway.v[i].family == AF_INET6 ? v6++ : v4++;
 	if (v4 > 1 || v6 > 1)
 		return vx_fail(err, EINVAL, "one gateway per address family");
 	return 0;

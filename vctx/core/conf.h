@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/addr.h"
 #include "core/err.h"
 #include "core/parse.h"
 
@@ -80,10 +81,10 @@ struct vx_conf {
 	char net_mode[16];		/* routed, bridge, macvlan, none; "" = derive */
 	char net_link[16];
 	char net_bridge[16];
-	struct vx_list address;
-	struct vx_list gateway;
+	struct vx_addrs address;	/* parsed once, here; formatted only for output */
+	struct vx_addrs gateway;
 	uint64_t mtu;			/* 0 = the link's */
-	struct vx_list nameserver;
+	struct vx_addrs nameserver;
 
 	/* [security] */
 	uint64_t cap_drop;		/* bit N: capability N (on top of the default policy) */

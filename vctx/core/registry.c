@@ -102,22 +102,26 @@ int registry_scan(const char *section, const char *key, registry_fn fn, void *us
 }
 
 struct owner {
-	const char *addr, *self;
+	const struct vx_addr *addr;
+	const char *self;
 	char *buf;
 	size_t len;
 };
 
+/* Other contexts' configs are read as text: each address line is parsed at this edge. */
 static int owner_of(const char *name, const char *value, void *user)
 {
 	struct owner *o = user;
+	struct vx_addr a;
 
-	if ((o->self && strcmp(name, o->self) == 0) || !addr_same_host(value, o->addr))
+	if ((o->self && strcmp(name, o->self) == 0) || addr_parse(value, true, &a, NULL) < 0 ||
+	    !addr_equal(&a, o->addr))
 		return 0;
 	snprintf(o->buf, o->len, "%s", name);
 	return 1;
 }
 
-const char *registry_owner(const char *addr, const char *self, char *buf, size_t len)
+const char *registry_owner(const struct vx_addr *addr, const char *self, char *buf, size_t len)
 {
 	struct owner o = { .addr = addr, .self = self, .buf = buf, .len = len };
 
@@ -130,9 +134,13 @@ int registry_check_addresses(const char *name, const struct vx_conf *conf, struc
 	char owner[VX_NAME_MAX + 1];
 	unsigned i;
 
-	for (i = 0; i < conf->address.n; i++)
-		if (registry_owner(conf->address.v[i], name, owner, sizeof(owner)))
-			return vx_fail(err, EADDRINUSE, "address %s belongs to context %s",
-				       conf->address.v[i], owner);
+	for (i = 0; i < conf->address.n; i++) {
+		char a[VX_ADDR_STR];
+
+		if (!registry_owner(&conf->address.v[i], name, owner, sizeof(owner)))
+			continue;
+		addr_fmt(&conf->address.v[i], true, a, sizeof(a));
+		return vx_fail(err, EADDRINUSE, "address %s belongs to context %s", a, owner);
+	}
 	return 0;
 }

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "core/addr.h"
 #include "core/err.h"
 
 /* Names of all contexts, sorted; returns the count, *names is malloc'ed. */
@@ -24,7 +25,8 @@ int registry_scan(const char *section, const char *key, registry_fn fn, void *us
 
 /* The context (other than self, which may be NULL) whose config has this address, into buf;
  * NULL when none has. */
-const char *registry_owner(const char *addr, const char *self, char *buf, size_t len);
+const char *registry_owner(const struct vx_addr *addr, const char *self, char *buf,
+			   size_t len);
 
 /* Every address of conf belongs to no other context than name (EADDRINUSE names it). */
 struct vx_conf;

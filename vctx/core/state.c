@@ -36,12 +36,20 @@ int state_write(const char *name, const struct vx_runstate *st, struct vx_err *e
 		n += snprintf(buf + n, sizeof(buf) - n, "cgv2=%s\n", st->cgv2);
 	for (i = 0; i < st->cgv1.n && n < sizeof(buf); i++)
 		n += snprintf(buf + n, sizeof(buf) - n, "cgv1=%s\n", st->cgv1.v[i]);
-	for (i = 0; i < st->proxies.n && n < sizeof(buf); i++)
-		n += snprintf(buf + n, sizeof(buf) - n, "proxy=%s\n", st->proxies.v[i]);
+	for (i = 0; i < st->proxies.n && n < sizeof(buf); i++) {
+		char a[VX_ADDR_STR];
+
+		addr_fmt(&st->proxies.v[i], true, a, sizeof(a));
+		n += snprintf(buf + n, sizeof(buf) - n, "proxy=%s\n", a);
+	}
 	if (st->filter[0] && n < sizeof(buf))
 		n += snprintf(buf + n, sizeof(buf) - n, "filter=%s\nmac=%s\n", st->filter, st->mac);
-	for (i = 0; i < st->allow.n && n < sizeof(buf); i++)
-		n += snprintf(buf + n, sizeof(buf) - n, "allow=%s\n", st->allow.v[i]);
+	for (i = 0; i < st->allow.n && n < sizeof(buf); i++) {
+		char a[VX_ADDR_STR];
+
+		addr_fmt(&st->allow.v[i], true, a, sizeof(a));
+		n += snprintf(buf + n, sizeof(buf) - n, "allow=%s\n", a);
+	}
 	if (n >= sizeof(buf))
 		return vx_fail(err, E2BIG, "state record too large");
 	return write_volatile(path, buf, n, 0600, err);
@@ -74,6 +82,16 @@ static void list_add(struct vx_list *l, const char *val)
 {
 	if (l->n < VX_LIST_MAX && (l->v[l->n] = strdup(val)))
 		l->n++;
+}
+
+/* The record's addresses are parsed as it is read (the edge); a line that is not one is
+ * skipped, as any other line of a record this version does not know. */
+static void addr_line(struct vx_addrs *l, const char *val)
+{
+	struct vx_addr a;
+
+	if (addr_parse(val, true, &a, NULL) == 0)
+		addr_list_add(l, &a, NULL);
 }
 
 static void parse_line(struct vx_runstate *st, const char *key, const char *val)
@@ -110,13 +128,13 @@ static void parse_line(struct vx_runstate *st, const char *key, const char *val)
 	} else if (strcmp(key, "cgv1") == 0) {
 		list_add(&st->cgv1, val);
 	} else if (strcmp(key, "proxy") == 0) {
-		list_add(&st->proxies, val);
+		addr_line(&st->proxies, val);
 	} else if (strcmp(key, "filter") == 0) {
 		snprintf(st->filter, sizeof(st->filter), "%s", val);
 	} else if (strcmp(key, "mac") == 0) {
 		snprintf(st->mac, sizeof(st->mac), "%s", val);
 	} else if (strcmp(key, "allow") == 0) {
-		list_add(&st->allow, val);
+		addr_line(&st->allow, val);
 	}
 }
 
@@ -160,10 +178,6 @@ int state_probe(const char *name, struct vx_runstate *st, struct vx_err *err)
 
 void state_free(struct vx_runstate *st)
 {
-	while (st->proxies.n)
-		free(st->proxies.v[--st->proxies.n]);
 	while (st->cgv1.n)
 		free(st->cgv1.v[--st->cgv1.n]);
-	while (st->allow.n)
-		free(st->allow.v[--st->allow.n]);
 }

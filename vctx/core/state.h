@@ -32,10 +32,10 @@ struct vx_runstate {
 	struct vx_list cgv1;	/* its directories in the v1 hierarchies */
 	char netdev[16];	/* host end of the context's link, "" if none */
 	char uplink[16];	/* where proxy entries live */
-	struct vx_list proxies;	/* addresses with proxy ARP/NDP entries on the uplink */
+	struct vx_addrs proxies;	/* addresses with proxy ARP/NDP entries on the uplink */
 	char filter[VX_NAME_MAX + 8];	/* nftables table of a bridged context's source filter */
 	char mac[18];		/* the MAC it lets through (the context's eth0) */
-	struct vx_list allow;	/* the addresses it lets through */
+	struct vx_addrs allow;	/* the addresses it lets through */
 
 	/* Filled by state_probe(), not stored. */
 	bool have_record;	/* a state file exists */

@@ -164,8 +164,12 @@ static void child_resolv_conf(const struct vx_conf *conf, const char *host)
 	fd = open("/etc/resolv.conf", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd >= 0 && !conf->nameserver.n)
 		write_full(fd, host, strlen(host));
-	for (i = 0; fd >= 0 && i < conf->nameserver.n; i++)
-		dprintf(fd, "nameserver %s\n", conf->nameserver.v[i]);
+	for (i = 0; fd >= 0 && i < conf->nameserver.n; i++) {
+		char a[VX_ADDR_STR];
+
+		addr_fmt(&conf->nameserver.v[i], false, a, sizeof(a));
+		dprintf(fd, "nameserver %s\n", a);
+	}
 }
 
 /* "127.0.1.1 HOSTNAME" in /etc/hosts (sudo and friends resolve their own name); the tenant's

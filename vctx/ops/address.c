@@ -21,9 +21,18 @@
 #include "supervisor/ctl.h"
 #include "vnet/vnet.h"
 
-static int addr_persist(const char *name, const char *canon, bool add, struct vx_err *err)
+static bool same_address(const char *value, const void *arg)
 {
-	char path[PATH_MAX];
+	struct vx_addr v;
+
+	return addr_parse(value, true, &v, NULL) == 0 && addr_equal(&v, arg);
+}
+
+/* The config gains the line, or loses every line of that address however it was written. */
+static int address_persist(const char *name, const struct vx_addr *a, bool add,
+			   struct vx_err *err)
+{
+	char path[PATH_MAX], text_a[VX_ADDR_STR];
 	_cleanup_free_ char *text = NULL, *next = NULL;
 	struct vx_conf conf;
 	unsigned removed = 0;
@@ -33,8 +42,9 @@ static int addr_persist(const char *name, const char *canon, bool add, struct vx
 	text = read_text(path, 1 << 20, err);
 	if (!text)
 		return -1;
-	next = add ? cfg_add(text, "network", "address", canon, err)
-		   : cfg_del(text, "network", "address", canon, &removed, err);
+	addr_fmt(a, true, text_a, sizeof(text_a));
+	next = add ? cfg_add(text, "network", "address", text_a, err)
+		   : cfg_del_if(text, "network", "address", same_address, a, &removed, err);
 	if (!next || conf_parse(path, next, name, &conf, err) < 0)
 		return -1;
 	conf_free(&conf);
@@ -45,60 +55,56 @@ int address_change(const char *name, const char *addr, bool add, bool wait, stru
 {
 	_cleanup_close_ int fd = -1;
 	struct vx_handle h;
-	struct vx_addr a;
-	char canon[64], owner[VX_NAME_MAX + 1], *have = NULL;
+	char text[VX_ADDR_STR], owner[VX_NAME_MAX + 1];
 	struct ctl_req req = { .op = add ? CTL_ADDR_ADD : CTL_ADDR_DEL };
-	unsigned i;
-	int r = -1;
+	int r = -1, have;
 
-	if (addr_parse(addr, true, &a, err) < 0 || (add && addr_check_host(&a, err) < 0))
+	/* Parsed here, at the edge; carried as a struct from now on. */
+	if (addr_parse(addr, true, &req.addr, err) < 0 ||
+	    (add && addr_check_host(&req.addr, err) < 0))
 		return -1;
-	addr_fmt(&a, true, canon, sizeof(canon));
 	if (handle_open(&h, name, H_CONF | H_LOCK | (wait ? H_WAIT : 0) | H_STATE, err) < 0)
 		return -1;
-	for (i = 0; i < h.conf.address.n; i++)
-		if (addr_same_host(h.conf.address.v[i], canon))
-			have = h.conf.address.v[i];
-	if (add && have) {
-		vx_fail(err, EEXIST, "%s already has address %s", name, have);
+	have = addr_list_find(&h.conf.address, &req.addr);
+	if (have >= 0)
+		addr_fmt(&h.conf.address.v[have], true, text, sizeof(text));
+	else
+		addr_fmt(&req.addr, true, text, sizeof(text));
+	if (add && have >= 0) {
+		vx_fail(err, EEXIST, "%s already has address %s", name, text);
 		goto out;
 	}
-	if (!add && !have) {
-		vx_fail(err, ENOENT, "%s does not have address %s", name, canon);
+	if (!add && have < 0) {
+		vx_fail(err, ENOENT, "%s does not have address %s", name, text);
 		goto out;
 	}
+	/* Removed as configured (its prefix length). */
 	if (!add)
-		snprintf(canon, sizeof(canon), "%s", have);
-	if (add && registry_owner(canon, name, owner, sizeof(owner))) {
-		vx_fail(err, EADDRINUSE, "address %s belongs to context %s", canon, owner);
+		req.addr = h.conf.address.v[have];
+	if (add && registry_owner(&req.addr, name, owner, sizeof(owner))) {
+		vx_fail(err, EADDRINUSE, "address %s belongs to context %s", text, owner);
 		goto out;
 	}
 	if (add) {
 		/* The whole network as it would be, checked against the host first. */
 		struct vx_conf probe = h.conf;
 
-		probe.address.v[probe.address.n] = canon;
-		probe.address.n++;
-		r = vnet_check(name, &probe, err);
-		probe.address.n--;
-		if (r < 0)
+		if (addr_list_add(&probe.address, &req.addr, err) < 0 ||
+		    vnet_check(name, &probe, err) < 0)
 			goto out;
-		r = -1;
 	}
 	if (h.st.init_alive && !h.st.supervised) {
 		vx_fail(err, ESRCH, "%s runs without its supervisor: restart it first", name);
 		goto out;
 	}
 	if (h.st.supervised) {
-		if (addr_parse(canon, true, &req.addr, err) < 0)
-			goto out;
 		fd = ctl_call(name, &req, NULL, 0, err);
 		if (fd < 0) {
 			vx_prefix(err, "%s", name);
 			goto out;
 		}
 	}
-	if (addr_persist(name, canon, add, err) < 0) {
+	if (address_persist(name, &req.addr, add, err) < 0) {
 		/* Saving failed: take the live change back. */
 		if (h.st.supervised) {
 			struct vx_err ignored;

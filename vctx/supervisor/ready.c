@@ -31,21 +31,22 @@ static int tcp_target(struct vx_ready *r, const struct vx_conf *conf, struct vx_
 	struct sockaddr_in *in = (struct sockaddr_in *)&r->addr;
 	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&r->addr;
 	int port = atoi(conf->ready + 4);
-	char host[64] = "127.0.0.1";
+	struct vx_addr a = { .family = AF_INET, .a.v4.s_addr = htonl(INADDR_LOOPBACK) };
 
+	(void)err;
+	/* The context's first address, else its loopback. */
 	if (conf->address.n)
-		snprintf(host, sizeof(host), "%.*s", (int)strcspn(conf->address.v[0], "/"),
-			 conf->address.v[0]);
-	if (inet_pton(AF_INET, host, &in->sin_addr) == 1) {
+		a = conf->address.v[0];
+	if (a.family == AF_INET) {
 		in->sin_family = AF_INET;
+		in->sin_addr = a.a.v4;
 		in->sin_port = htons(port);
 		r->alen = sizeof(*in);
-	} else if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+	} else {
 		in6->sin6_family = AF_INET6;
+		in6->sin6_addr = a.a.v6;
 		in6->sin6_port = htons(port);
 		r->alen = sizeof(*in6);
-	} else {
-		return vx_fail(err, EINVAL, "ready: bad address %s", host);
 	}
 	r->timer = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	return r->timer < 0 ? vx_failsys(err, "timerfd") : 0;

@@ -552,8 +552,8 @@ static void on_addr(struct sup *s, int fd, const struct ctl_req *req)
 	int r;
 
 	addr_fmt(&req->addr, true, text, sizeof(text));
-	r = add ? vnet_addr_add(s->conf, s->sp.pid, &s->st, text, &err)
-		: vnet_addr_del(s->conf, s->sp.pid, &s->st, text, &err);
+	r = add ? vnet_addr_add(s->conf, s->sp.pid, &s->st, &req->addr, &err)
+		: vnet_addr_del(s->conf, s->sp.pid, &s->st, &req->addr, &err);
 	if (r == 0) {
 		record_state(s, s->st.state, NULL);
 		slog("%s address %s", add ? "added" : "removed", text);
