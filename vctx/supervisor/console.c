@@ -16,7 +16,8 @@
 void console_init(struct vx_console *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->master = c->slave = c->logfd = c->viewer = -1;
+	c->master = c->slave = c->viewer = -1;
+	logfile_init(&c->log);
 }
 
 int console_open(struct vx_console *c, const char *pts, uid_t uid, gid_t gid,
@@ -51,36 +52,12 @@ int console_open(struct vx_console *c, const char *pts, uid_t uid, gid_t gid,
 
 int console_log_open(struct vx_console *c, const char *path, uint64_t max, struct vx_err *err)
 {
-	struct stat st;
-
-	snprintf(c->logpath, sizeof(c->logpath), "%s", path);
-	c->logmax = max;
-	c->logfd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (c->logfd < 0)
-		return vx_failsys(err, "cannot open %s", path);
-	c->logsize = fstat(c->logfd, &st) == 0 ? (uint64_t)st.st_size : 0;
-	return 0;
+	return logfile_open(&c->log, path, max, err);
 }
 
 void console_log(struct vx_console *c, const char *buf, size_t len)
 {
-	char old[PATH_MAX + 8];
-
-	if (c->logfd < 0)
-		return;
-	if (c->logmax && c->logsize + len > c->logmax) {
-		/* Keep one older file: at most twice the bound on disk. */
-		snprintf(old, sizeof(old), "%s.1", c->logpath);
-		rename(c->logpath, old);
-		close(c->logfd);
-		c->logfd = open(c->logpath, O_WRONLY | O_APPEND | O_CREAT | O_TRUNC | O_CLOEXEC |
-				O_NOFOLLOW, 0600);
-		c->logsize = 0;
-		if (c->logfd < 0)
-			return;
-	}
-	if (write_full(c->logfd, buf, len) == 0)
-		c->logsize += len;
+	logfile_write(&c->log, buf, len);
 }
 
 static void ring_add(struct vx_console *c, const char *buf, size_t n)
@@ -140,7 +117,6 @@ void console_close(struct vx_console *c)
 		close(c->master);
 	if (c->slave >= 0)
 		close(c->slave);
-	if (c->logfd >= 0)
-		close(c->logfd);
+	logfile_close(&c->log);
 	console_init(c);
 }

@@ -13,14 +13,13 @@
 #include <sys/types.h>
 
 #include "core/err.h"
+#include "supervisor/logfile.h"
 
 struct vx_console {
 	int master;
 	int slave;		/* kept open so the master never sees a hang-up */
 	char path[PATH_MAX];	/* the slave's path on the host */
-	int logfd;
-	char logpath[PATH_MAX];
-	uint64_t logsize, logmax;
+	struct vx_logfile log;
 	int viewer;		/* attached client socket, -1 if none */
 	char ring[2048];	/* the latest output, replayed to a viewer that attaches */
 	size_t ring_len;

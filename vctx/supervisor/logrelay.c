@@ -22,7 +22,8 @@
 void logrelay_init(struct vx_logrelay *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->fd = r->hostfd = r->filefd = -1;
+	r->fd = r->hostfd = -1;
+	logfile_init(&r->file);
 }
 
 /* "<PRI>" at the start: its value, and how many bytes it takes; -1 if there is none. */
@@ -148,6 +149,7 @@ int logrelay_open(struct vx_logrelay *r, const char *name, const struct vx_conf 
 		  struct vx_err *err)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char file[PATH_MAX];
 	const char *host = getenv("VCTX_HOST_LOG");
 	struct stat st;
 	int buf = 1 << 20;
@@ -156,7 +158,6 @@ int logrelay_open(struct vx_logrelay *r, const char *name, const struct vx_conf 
 	r->rate = conf->log_rate;
 	r->burst = conf->log_burst;
 	r->tokens = r->burst;
-	r->max = conf->log_size.max ? 0 : conf->log_size.v;
 	r->last_ns = now_ns();
 	if (path_rundir(r->path, sizeof(r->path), name, "dev/log") < 0 ||
 	    xsnprintf(sa.sun_path, sizeof(sa.sun_path), "%s", r->path) < 0)
@@ -171,12 +172,10 @@ int logrelay_open(struct vx_logrelay *r, const char *name, const struct vx_conf 
 	/* Every user of the context may log. */
 	if (chmod(r->path, 0666) < 0)
 		return vx_failsys(err, "chmod %s", r->path);
-	if (path_logdir(r->file, sizeof(r->file), name, "syslog") < 0)
+	if (path_logdir(file, sizeof(file), name, "syslog") < 0)
 		return vx_fail(err, ENAMETOOLONG, "log path too long");
-	r->filefd = open(r->file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (r->filefd < 0)
-		return vx_failsys(err, "cannot open %s", r->file);
-	r->size = fstat(r->filefd, &st) == 0 ? (uint64_t)st.st_size : 0;
+	if (logfile_open(&r->file, file, conf->log_size.max ? 0 : conf->log_size.v, err) < 0)
+		return -1;
 	/* The host's syslog, when it has one. */
 	if (!host)
 		host = "/dev/log";
@@ -195,32 +194,16 @@ int logrelay_open(struct vx_logrelay *r, const char *name, const struct vx_conf 
 
 static void to_file(struct vx_logrelay *r, const char *line, size_t len)
 {
-	char old[PATH_MAX + 8];
 	const char *text = memchr(line, '>', len);	/* the file has no <PRI> */
+	char buf[4200];
+	size_t n;
 
 	text = text ? text + 1 : line;
 	len -= text - line;
-	if (r->filefd < 0)
-		return;
-	if (r->max && r->size + len + 1 > r->max) {
-		snprintf(old, sizeof(old), "%s.1", r->file);
-		rename(r->file, old);
-		close(r->filefd);
-		r->filefd = open(r->file, O_WRONLY | O_APPEND | O_CREAT | O_TRUNC | O_CLOEXEC |
-				 O_NOFOLLOW, 0600);
-		r->size = 0;
-		if (r->filefd < 0)
-			return;
-	}
-	{
-		char buf[4200];
-		size_t n = len < sizeof(buf) - 1 ? len : sizeof(buf) - 1;
-
-		memcpy(buf, text, n);
-		buf[n++] = '\n';
-		if (write_full(r->filefd, buf, n) == 0)
-			r->size += n;
-	}
+	n = len < sizeof(buf) - 1 ? len : sizeof(buf) - 1;
+	memcpy(buf, text, n);
+	buf[n++] = '\n';
+	logfile_write(&r->file, buf, n);
 }
 
 #define NBACKLOG (sizeof(((struct vx_logrelay *)0)->backlog) / sizeof(char *))
@@ -333,7 +316,6 @@ void logrelay_close(struct vx_logrelay *r)
 		r->bhead = (r->bhead + 1) % NBACKLOG;
 		r->bn--;
 	}
-	if (r->filefd >= 0)
-		close(r->filefd);
+	logfile_close(&r->file);
 	logrelay_init(r);
 }

@@ -28,15 +28,14 @@
 
 #include "core/conf.h"
 #include "core/err.h"
+#include "supervisor/logfile.h"
 
 struct vx_logrelay {
 	int fd;			/* the socket the context writes to */
 	int hostfd;		/* unbound datagram socket towards the host's syslog, -1: none */
 	char hostpath[108];
-	int filefd;
 	char path[PATH_MAX];	/* the socket's path */
-	char file[PATH_MAX];	/* the context's log file */
-	uint64_t size, max;
+	struct vx_logfile file;	/* the context's log file (LOG/NAME/syslog) */
 	const char *name;
 	double tokens, rate, burst;
 	uint64_t last_ns;
