@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		conf_free(&conf);
 	t = cfg_set(text, "limits", "memory", "64M", &err);
 	free(t);
-	t = import_conf_filter(text, dropped, sizeof(dropped), &err);
+	t = importpolicy_conf_filter(text, dropped, sizeof(dropped), &err);
 	free(t);
 	t = resolv_hosts(text, "fuzz");
 	free(t);

@@ -14,7 +14,7 @@ static int check(struct import_entry *e, bool *fixed)
 	struct import_range r = { .lo = LO };
 	struct vx_err err;
 
-	return import_entry_check(e, &r, fixed, &err);
+	return importpolicy_entry(e, &r, fixed, &err);
 }
 
 static void parts(void **state)
@@ -125,13 +125,13 @@ static void links(void **state)
 static void xattrs(void **state)
 {
 	(void)state;
-	assert_true(import_xattr_ok(PART_LAYER, "trusted.overlay.opaque"));
-	assert_false(import_xattr_ok(PART_TEMPLATE, "trusted.overlay.opaque"));
-	assert_false(import_xattr_ok(PART_LAYER, "trusted.evil"));
-	assert_false(import_xattr_ok(PART_LAYER, "security.selinux"));
-	assert_true(import_xattr_ok(PART_LAYER, "security.capability"));
-	assert_true(import_xattr_ok(PART_TEMPLATE, "system.posix_acl_access"));
-	assert_true(import_xattr_ok(PART_LAYER, "user.mime_type"));
+	assert_true(importpolicy_xattr_ok(PART_LAYER, "trusted.overlay.opaque"));
+	assert_false(importpolicy_xattr_ok(PART_TEMPLATE, "trusted.overlay.opaque"));
+	assert_false(importpolicy_xattr_ok(PART_LAYER, "trusted.evil"));
+	assert_false(importpolicy_xattr_ok(PART_LAYER, "security.selinux"));
+	assert_true(importpolicy_xattr_ok(PART_LAYER, "security.capability"));
+	assert_true(importpolicy_xattr_ok(PART_TEMPLATE, "system.posix_acl_access"));
+	assert_true(importpolicy_xattr_ok(PART_LAYER, "user.mime_type"));
 }
 
 static void conf(void **state)
@@ -147,7 +147,7 @@ static void conf(void **state)
 	char *out;
 
 	(void)state;
-	out = import_conf_filter(text, dropped, sizeof(dropped), &err);
+	out = importpolicy_conf_filter(text, dropped, sizeof(dropped), &err);
 	assert_non_null(out);
 	assert_string_equal(dropped, "userns, seccomp, cap-keep, devices, io-uring, bind, link, "
 				     "bridge, mode, gateway");
@@ -160,7 +160,7 @@ static void conf(void **state)
 	assert_non_null(strstr(out, "# from elsewhere"));
 	free(out);
 	/* The defaults said out loud are not "dropped". */
-	out = import_conf_filter("[context]\nuserns = yes\n[security]\nseccomp = default\n",
+	out = importpolicy_conf_filter("[context]\nuserns = yes\n[security]\nseccomp = default\n",
 				 dropped, sizeof(dropped), &err);
 	assert_non_null(out);
 	assert_string_equal(dropped, "");

@@ -37,7 +37,7 @@ static void v2(void **state)
 	(void)state;
 	load("memory = 128M\nmemory-swap = 64M\ncpu-weight = 200\ncpu-max = 50%\ncpus = 0\n"
 	     "pids = 100\nio-weight = 300\n", &c);
-	n = limits_translate(&c, true, s, 16);
+	n = limitmap_translate(&c, true, s, 16);
 	assert_int_equal(n, 7);
 	assert_string_equal(find(s, n, "memory", "memory.max"), "134217728");
 	assert_string_equal(find(s, n, "memory", "memory.swap.max"), "67108864");
@@ -58,7 +58,7 @@ static void v1(void **state)
 	(void)state;
 	load("memory = 128M\nmemory-swap = 64M\ncpu-weight = 200\ncpu-max = 1.5\n"
 	     "io-weight = 300\n", &c);
-	n = limits_translate(&c, false, s, 16);
+	n = limitmap_translate(&c, false, s, 16);
 	assert_string_equal(find(s, n, "memory", "memory.limit_in_bytes"), "134217728");
 	/* v1 limits memory and swap together. */
 	assert_string_equal(find(s, n, "memory", "memory.memsw.limit_in_bytes"), "201326592");
@@ -78,11 +78,11 @@ static void unlimited(void **state)
 
 	(void)state;
 	load("memory = max\ncpu-max = max\npids = max\n", &c);
-	n = limits_translate(&c, true, s, 16);
+	n = limitmap_translate(&c, true, s, 16);
 	assert_string_equal(find(s, n, "memory", "memory.max"), "max");
 	assert_string_equal(find(s, n, "cpu", "cpu.max"), "max 100000");
 	assert_string_equal(find(s, n, "pids", "pids.max"), "max");
-	n = limits_translate(&c, false, s, 16);
+	n = limitmap_translate(&c, false, s, 16);
 	assert_string_equal(find(s, n, "memory", "memory.limit_in_bytes"), "-1");
 	assert_string_equal(find(s, n, "cpu", "cpu.cfs_quota_us"), "-1");
 	conf_free(&c);
@@ -96,13 +96,13 @@ static void one_key_and_neutral(void **state)
 
 	(void)state;
 	load("memory = 64M\n", &c);
-	n = limits_translate_key(&c, true, "memory", s, 16);
+	n = limitmap_translate_key(&c, true, "memory", s, 16);
 	assert_int_equal(n, 1);
-	assert_int_equal(limits_translate_key(&c, true, "cpu-max", s, 16), 0);
-	limits_neutral(&c);
-	n = limits_translate_key(&c, true, "cpu-max", s, 16);
+	assert_int_equal(limitmap_translate_key(&c, true, "cpu-max", s, 16), 0);
+	limitmap_neutral(&c);
+	n = limitmap_translate_key(&c, true, "cpu-max", s, 16);
 	assert_string_equal(s[0].value, "max 100000");
-	n = limits_translate_key(&c, false, "cpu-weight", s, 16);
+	n = limitmap_translate_key(&c, false, "cpu-weight", s, 16);
 	assert_string_equal(s[0].value, "1024");
 	conf_free(&c);
 }

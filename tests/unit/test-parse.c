@@ -98,8 +98,8 @@ static void signals(void **state)
 	assert_int_equal(s, 15);
 	assert_int_equal(parse_signal("SIGRTMIN+3", &s, &err), 0);
 	assert_int_equal(s, SIGRTMIN + 3);
-	assert_string_equal(signal_name(s, buf, sizeof(buf)), "SIGRTMIN+3");
-	assert_string_equal(signal_name(SIGPWR, buf, sizeof(buf)), "SIGPWR");
+	assert_string_equal(parse_signal_name(s, buf, sizeof(buf)), "SIGRTMIN+3");
+	assert_string_equal(parse_signal_name(SIGPWR, buf, sizeof(buf)), "SIGPWR");
 	assert_int_equal(parse_signal("SIGFOO", &s, &err), -1);
 	assert_int_equal(parse_signal("0", &s, &err), -1);
 	assert_int_equal(parse_signal("RTMIN+99", &s, &err), -1);

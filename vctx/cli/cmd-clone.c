@@ -64,7 +64,7 @@ int cmd_import(int argc, char **argv)
 	io.file = argv[optind];
 	io.nset = argc - optind - 1;
 	io.set = argv + optind + 1;
-	if (ctx_import(&io, &res, &err) < 0)
+	if (import_context(&io, &res, &err) < 0)
 		return cmd_fail(&err);
 	if (res.dropped[0])
 		fprintf(stderr, "vctx: %s: not taken from the archive, this host's defaults instead: "

@@ -80,7 +80,7 @@ static int list(bool json)
 
 		template_users(names[i], users, sizeof(users));
 		if (!json && path_tpldir(path, sizeof(path), names[i], "rootfs") == 0)
-			fmt_size(size, sizeof(size), tree_size(path));
+			fmt_size(size, sizeof(size), template_tree_size(path));
 		if (json) {
 			printf("%s{\"name\":", i ? "," : "");
 			json_str(stdout, names[i]);

@@ -791,6 +791,11 @@ static int validate_network(const struct vx_conf *c, struct vx_err *err)
 	return 0;
 }
 
+uid_t conf_root_uid(const struct vx_conf *c)
+{
+	return c->userns ? (uid_t)c->id_base : 0;
+}
+
 const char *conf_net_mode(const struct vx_conf *c)
 {
 	if (c->net_mode[0])

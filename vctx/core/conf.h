@@ -147,6 +147,10 @@ int conf_check_value(const char *key, const char *value, struct vx_err *err);
 void conf_free(struct vx_conf *conf);
 
 /* The network mode, derived when the config does not name one. */
+/* The host uid (and gid) of the context's root: the first of its id range, or 0 without a
+ * user namespace. */
+uid_t conf_root_uid(const struct vx_conf *c);
+
 const char *conf_net_mode(const struct vx_conf *c);
 
 /* Checks that concern several keys at once (mode and addresses, ...). */

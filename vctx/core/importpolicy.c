@@ -14,7 +14,7 @@
 
 #define NOBODY 65534u
 
-const char *import_path(const char *path)
+const char *importpolicy_path(const char *path)
 {
 	while (path[0] == '.' && path[1] == '/')
 		path += 2;
@@ -67,10 +67,10 @@ static bool in_range(uint64_t *id, uint64_t lo)
 	return false;
 }
 
-int import_entry_check(struct import_entry *e, const struct import_range *r, bool *fixed,
+int importpolicy_entry(struct import_entry *e, const struct import_range *r, bool *fixed,
 		       struct vx_err *err)
 {
-	const char *p = import_path(e->path);
+	const char *p = importpolicy_path(e->path);
 	int part = part_of(p);
 	bool uid_ok, gid_ok;
 	uint64_t lo;
@@ -84,7 +84,7 @@ int import_entry_check(struct import_entry *e, const struct import_range *r, boo
 	    (e->type != S_IFREG || e->hardlink))
 		return vx_fail(err, EINVAL, "entry '%s' is not a plain file", e->path);
 	if (e->hardlink) {
-		const char *t = import_path(e->hardlink);
+		const char *t = importpolicy_path(e->hardlink);
 
 		if (!path_safe(t) || part_of(t) != part)
 			return vx_fail(err, EINVAL, "hard link '%s' points out of its part (%s)",
@@ -123,7 +123,7 @@ int import_entry_check(struct import_entry *e, const struct import_range *r, boo
 	return part;
 }
 
-bool import_xattr_ok(enum import_part part, const char *name)
+bool importpolicy_xattr_ok(enum import_part part, const char *name)
 {
 	/* Overlay's own markers (whiteouts, opaque directories) belong to the layer only. */
 	if (strncmp(name, "trusted.overlay.", 16) == 0)
@@ -182,7 +182,7 @@ static char *drop_key(char *text, const char *section, const char *key, char *dr
 	return next;
 }
 
-char *import_conf_filter(const char *text, char *dropped, size_t len, struct vx_err *err)
+char *importpolicy_conf_filter(const char *text, char *dropped, size_t len, struct vx_err *err)
 {
 	struct seen s = { 0 };
 	char *out = strdup(text);

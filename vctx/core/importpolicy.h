@@ -4,8 +4,8 @@
  *
  * An archive is another host's word, or an attacker's: it never sets this host's policy and
  * nothing in it is written as host root's.  Each entry is checked before a byte of it is
- * written (import_entry_check), and the keys of its config that this host decides are
- * dropped (import_conf_filter) unless the admin passes --trust-config.
+ * written (importpolicy_entry), and the keys of its config that this host decides are
+ * dropped (importpolicy_conf_filter) unless the admin passes --trust-config.
  */
 #ifndef VX_IMPORTPOLICY_H
 #define VX_IMPORTPOLICY_H
@@ -43,18 +43,18 @@ struct import_range {
  * that is no part of an export, a device node that is not an overlay whiteout, a hard link out
  * of its part).  Owners outside the part's range are moved to its "nobody" (65534) and lose
  * set-id bits: *fixed is set when e's uid, gid or mode were changed. */
-int import_entry_check(struct import_entry *e, const struct import_range *r, bool *fixed,
+int importpolicy_entry(struct import_entry *e, const struct import_range *r, bool *fixed,
 		       struct vx_err *err);
 
 /* The path without leading "./" (in place). */
-const char *import_path(const char *path);
+const char *importpolicy_path(const char *path);
 
 /* Whether an extended attribute of an entry of that part may be written. */
-bool import_xattr_ok(enum import_part part, const char *name);
+bool importpolicy_xattr_ok(enum import_part part, const char *name);
 
 /* The config text without the keys an archive does not decide here (userns, seccomp,
  * cap-keep, devices, io-uring, bind, link, bridge, a bridge or macvlan mode with its gateway);
  * a new string, and in 'dropped' their names ("userns, bind"; "" when none). */
-char *import_conf_filter(const char *text, char *dropped, size_t len, struct vx_err *err);
+char *importpolicy_conf_filter(const char *text, char *dropped, size_t len, struct vx_err *err);
 
 #endif

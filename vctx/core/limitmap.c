@@ -139,18 +139,18 @@ static int translate(const struct vx_conf *conf, bool v2, const char *only,
 	return n;
 }
 
-int limits_translate(const struct vx_conf *conf, bool v2, struct cg_setting *out, unsigned max)
+int limitmap_translate(const struct vx_conf *conf, bool v2, struct cg_setting *out, unsigned max)
 {
 	return translate(conf, v2, NULL, out, max);
 }
 
-int limits_translate_key(const struct vx_conf *conf, bool v2, const char *key,
+int limitmap_translate_key(const struct vx_conf *conf, bool v2, const char *key,
 			 struct cg_setting *out, unsigned max)
 {
 	return translate(conf, v2, key, out, max);
 }
 
-void limits_neutral(struct vx_conf *conf)
+void limitmap_neutral(struct vx_conf *conf)
 {
 	struct vx_limit *unlimited[] = { &conf->memory, &conf->cpu_max, &conf->pids };
 	struct vx_limit *weights[] = { &conf->cpu_weight, &conf->io_weight };

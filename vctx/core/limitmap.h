@@ -31,14 +31,14 @@ struct cg_setting {
 
 /* The settings for every limit the config sets; v2 selects the v2 column.  Returns how
  * many were written to out (at most max). */
-int limits_translate(const struct vx_conf *conf, bool v2, struct cg_setting *out, unsigned max);
+int limitmap_translate(const struct vx_conf *conf, bool v2, struct cg_setting *out, unsigned max);
 
 /* The settings for one key only (for `vctx set`); 0 if the key is not a limit. */
-int limits_translate_key(const struct vx_conf *conf, bool v2, const char *key,
+int limitmap_translate_key(const struct vx_conf *conf, bool v2, const char *key,
 			 struct cg_setting *out, unsigned max);
 
 /* Limits the config leaves unset get their neutral value (no limit, default weight), so
  * that resetting a key on a running context takes the old limit away. */
-void limits_neutral(struct vx_conf *conf);
+void limitmap_neutral(struct vx_conf *conf);
 
 #endif

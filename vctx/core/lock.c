@@ -16,7 +16,7 @@ static int lock_path(char *buf, size_t len, const char *name)
 	return xsnprintf(buf, len, "%s/%s.lock", vx_paths.run, name);
 }
 
-int ctx_lock(const char *name, bool wait, struct vx_err *err)
+int lock_context(const char *name, bool wait, struct vx_err *err)
 {
 	char path[PATH_MAX];
 
@@ -42,7 +42,7 @@ int ctx_lock(const char *name, bool wait, struct vx_err *err)
 	}
 }
 
-void ctx_lock_remove(const char *name)
+void lock_context_remove(const char *name)
 {
 	char path[PATH_MAX];
 
@@ -55,7 +55,7 @@ static int sup_path(char *buf, size_t len, const char *name)
 	return path_rundir(buf, len, name, "supervisor.lock");
 }
 
-int sup_lock_hold(const char *name, struct vx_err *err)
+int lock_supervisor_hold(const char *name, struct vx_err *err)
 {
 	char path[PATH_MAX];
 	_cleanup_close_ int fd = -1;
@@ -65,13 +65,13 @@ int sup_lock_hold(const char *name, struct vx_err *err)
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return vx_failsys(err, "cannot open %s", path);
-	/* Blocking: a concurrent sup_alive() probe holds it shared for a moment only. */
+	/* Blocking: a concurrent lock_supervisor_alive() probe holds it shared for a moment only. */
 	if (flock(fd, LOCK_EX) < 0)
 		return vx_failsys(err, "cannot lock %s", path);
 	return take_fd(&fd);
 }
 
-bool sup_alive(const char *name)
+bool lock_supervisor_alive(const char *name)
 {
 	char path[PATH_MAX];
 	_cleanup_close_ int fd = -1;
@@ -84,7 +84,7 @@ bool sup_alive(const char *name)
 	return flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
 }
 
-int sup_wait_exit(const char *name, struct vx_err *err)
+int lock_supervisor_wait(const char *name, struct vx_err *err)
 {
 	char path[PATH_MAX];
 	_cleanup_close_ int fd = -1;

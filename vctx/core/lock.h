@@ -15,15 +15,15 @@
 #include "core/err.h"
 
 /* Returns the lock fd, or -1 with "NAME is busy: another vctx command is working on it". */
-int ctx_lock(const char *name, bool wait, struct vx_err *err);
+int lock_context(const char *name, bool wait, struct vx_err *err);
 /* Remove the command lock file (destroy, while holding it). */
-void ctx_lock_remove(const char *name);
+void lock_context_remove(const char *name);
 
 /* Supervisor side: create and hold the supervisor lock; returns the fd. */
-int sup_lock_hold(const char *name, struct vx_err *err);
+int lock_supervisor_hold(const char *name, struct vx_err *err);
 /* Is a supervisor alive for NAME? */
-bool sup_alive(const char *name);
+bool lock_supervisor_alive(const char *name);
 /* Block until the supervisor of NAME has exited (its lock is released). */
-int sup_wait_exit(const char *name, struct vx_err *err);
+int lock_supervisor_wait(const char *name, struct vx_err *err);
 
 #endif

@@ -179,7 +179,7 @@ bad:
 	return vx_fail(err, EINVAL, "invalid signal '%s'", s);
 }
 
-const char *signal_name(int sig, char *buf, unsigned len)
+const char *parse_signal_name(int sig, char *buf, unsigned len)
 {
 	const char *abbrev = sig < SIGRTMIN ? sigabbrev_np(sig) : NULL;
 

@@ -32,7 +32,7 @@ int parse_bool(const char *s, bool *out, struct vx_err *err);
 /* Signals: TERM, SIGTERM, 15, RTMIN+3, SIGRTMIN+3. */
 int parse_signal(const char *s, int *out, struct vx_err *err);
 /* Name of a signal as parse_signal() reads it back ("SIGRTMIN+3"). */
-const char *signal_name(int sig, char *buf, unsigned len);
+const char *parse_signal_name(int sig, char *buf, unsigned len);
 
 /* Durations: 30 (seconds), 30s, 500ms, 2m, 1h -> milliseconds. */
 int parse_duration(const char *s, uint64_t *ms, struct vx_err *err);

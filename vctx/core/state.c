@@ -166,7 +166,7 @@ int state_probe(const char *name, struct vx_runstate *st, struct vx_err *err)
 	memset(st, 0, sizeof(*st));
 	if (state_read(name, st, err) < 0)
 		return -1;
-	st->supervised = sup_alive(name);
+	st->supervised = lock_supervisor_alive(name);
 	st->init_alive = st->init > 0 && st->init_start &&
 			 proc_start_time(st->init) == st->init_start;
 	if (!st->supervised) {

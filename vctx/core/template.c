@@ -166,7 +166,7 @@ static int add_size(const char *path, const struct stat *st, int type, struct FT
 	return 0;
 }
 
-uint64_t tree_size(const char *path)
+uint64_t template_tree_size(const char *path)
 {
 	walk_total = 0;
 	nftw(path, add_size, 32, FTW_PHYS | FTW_MOUNT);

@@ -43,7 +43,7 @@ int template_parse(const char *file, const char *text, struct vx_template *t,
 unsigned template_users(const char *name, char *buf, size_t len);
 
 /* Size of a tree in bytes (allocated blocks, hard links counted once per walk). */
-uint64_t tree_size(const char *path);
+uint64_t template_tree_size(const char *path);
 
 /* A checksum of a template's tree: every path with its type, mode, owner, size, mtime and
  * link target (16 hex digits in buf). */

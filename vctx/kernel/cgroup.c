@@ -570,8 +570,8 @@ int cg_set_limits(const char *path, const struct vx_conf *conf, const char *key,
 	detect();
 	if (libcg_init(err) < 0)
 		return -1;
-	n = key ? limits_translate_key(conf, v2_limits(), key, s, 16)
-		: limits_translate(conf, v2_limits(), s, 16);
+	n = key ? limitmap_translate_key(conf, v2_limits(), key, s, 16)
+		: limitmap_translate(conf, v2_limits(), s, 16);
 	return apply(path, s, n, err);
 }
 

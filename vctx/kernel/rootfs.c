@@ -232,7 +232,7 @@ static int make_dev_dir(int dev, const char *node, uid_t uid, struct vx_err *err
 
 static int setup_dev(const struct vx_spawn *sp, int root, struct vx_err *err)
 {
-	uid_t uid = sp->conf->userns ? sp->conf->id_base : 0;
+	uid_t uid = conf_root_uid(sp->conf);
 	char opts[128];
 	_cleanup_close_ int dev = -1;
 	unsigned i;
@@ -360,7 +360,7 @@ static int setup_sys(const struct vx_spawn *sp, int root, struct vx_err *err)
  * the supervisor's notify socket at /run/host/notify. */
 static int setup_notify(const struct vx_spawn *sp, int root, struct vx_err *err)
 {
-	uid_t uid = sp->conf->userns ? sp->conf->id_base : 0;
+	uid_t uid = conf_root_uid(sp->conf);
 	_cleanup_close_ int host = -1;
 	char opts[96];
 
@@ -449,7 +449,7 @@ static int bind_target(int root, const char *rel, bool dir, uid_t uid, struct vx
  * ids, and host-owned files are nobody's to it. */
 static int setup_binds(const struct vx_spawn *sp, int root, struct vx_err *err)
 {
-	uid_t uid = sp->conf->userns ? sp->conf->id_base : 0;
+	uid_t uid = conf_root_uid(sp->conf);
 	unsigned i;
 
 	for (i = 0; i < sp->conf->bind.n; i++) {

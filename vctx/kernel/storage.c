@@ -27,11 +27,6 @@
 
 #define IMAGE "disk.img"
 
-static uid_t owner_of(const struct vx_conf *conf)
-{
-	return conf->userns ? conf->id_base : 0;
-}
-
 /* --- create ---------------------------------------------------------------------------------- */
 
 static int make_image(const char *img, uint64_t size, struct vx_err *err)
@@ -57,7 +52,7 @@ static int make_image(const char *img, uint64_t size, struct vx_err *err)
 int storage_create(const char *name, const struct vx_conf *conf, struct vx_err *err)
 {
 	char dir[PATH_MAX], upper[PATH_MAX], work[PATH_MAX], img[PATH_MAX], mnt[PATH_MAX];
-	uid_t owner = owner_of(conf);
+	uid_t owner = conf_root_uid(conf);
 
 	if (path_ctxdir(dir, sizeof(dir), name, NULL) < 0 ||
 	    path_ctxdir(upper, sizeof(upper), name, "upper") < 0 ||
@@ -188,7 +183,7 @@ int storage_attach(const char *name, const struct vx_conf *conf, struct vx_disk 
 		return vx_failsys(err, "cannot create %s", mnt);
 	if (mount_image(img, mnt, d, err) < 0)
 		return -1;
-	if (layer_dir(mnt, "upper", 0755, owner_of(conf), upper, err) < 0 ||
+	if (layer_dir(mnt, "upper", 0755, conf_root_uid(conf), upper, err) < 0 ||
 	    layer_dir(mnt, "work", 0700, 0, work, err) < 0) {
 		storage_detach(d);
 		return -1;
@@ -331,7 +326,7 @@ static int disk_add(const char *name, const struct vx_conf *conf, struct vx_err 
 		return vx_failsys(err, "context path");
 	snprintf(to, sizeof(to), "%s/upper", mnt);
 	/* Room for the files, the journal and the inode tables. */
-	need = tree_size(upper);
+	need = template_tree_size(upper);
 	if (need + need / 8 + conf->disk.v / 32 + (2 << 20) > conf->disk.v) {
 		fmt_size(a, sizeof(a), conf->disk.v);
 		fmt_size(b, sizeof(b), need);

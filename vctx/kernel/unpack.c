@@ -181,7 +181,7 @@ static void filter_xattrs(struct archive_entry *e, enum import_part part, uint64
 
 	archive_entry_xattr_reset(e);
 	while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK && n < 64) {
-		if (!import_xattr_ok(part, name))
+		if (!importpolicy_xattr_ok(part, name))
 			continue;
 		if (strcmp(name, "security.capability") == 0 &&
 		    !cap_ok(value, size, part == PART_LAYER ? lo : 0))
@@ -227,9 +227,9 @@ static int write_entry(struct archive *a, struct archive *w, struct archive_entr
 		       struct import_entry *ie, enum import_part part, uint64_t lo,
 		       struct vx_err *err)
 {
-	archive_entry_set_pathname(e, import_path(ie->path));
+	archive_entry_set_pathname(e, importpolicy_path(ie->path));
 	if (ie->hardlink)
-		archive_entry_set_hardlink(e, import_path(ie->hardlink));
+		archive_entry_set_hardlink(e, importpolicy_path(ie->hardlink));
 	archive_entry_set_uid(e, ie->uid);
 	archive_entry_set_gid(e, ie->gid);
 	archive_entry_set_uname(e, NULL);
@@ -270,7 +270,7 @@ static int one_entry(struct unpack *in, struct archive *a, struct archive *w,
 	/* A hard link's type is that of its target. */
 	if (ie.hardlink && !ie.type)
 		ie.type = S_IFREG;
-	part = import_entry_check(&ie, r, &fixed, err);
+	part = importpolicy_entry(&ie, r, &fixed, err);
 	if (part < 0)
 		return -1;
 	if (!*have_meta && part != PART_META)

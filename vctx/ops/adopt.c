@@ -63,7 +63,7 @@ int adopt_context(const char *name, const char *conftext, int nset, char **set, 
 
 	if (!text)
 		return vx_fail(err, ENOMEM, "out of memory");
-	lock = ctx_lock(name, false, err);
+	lock = lock_context(name, false, err);
 	if (lock < 0)
 		goto out;
 	if (path_conf(path, sizeof(path), name) < 0 || path_ctxdir(dir, sizeof(dir), name, NULL) < 0) {
@@ -112,7 +112,7 @@ out_conf:
 	conf_free(&conf);
 out:
 	if (r < 0 && lock >= 0 && access(path, F_OK) < 0)
-		ctx_lock_remove(name);
+		lock_context_remove(name);
 	free(text);
 	return r;
 }

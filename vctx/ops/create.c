@@ -35,7 +35,7 @@ int create_context(const char *name, const char *tpl, int nset, char **set, stru
 		return -1;
 	if (paths_mkdirs(err) < 0)
 		return -1;
-	lock = ctx_lock(name, false, err);
+	lock = lock_context(name, false, err);
 	if (lock < 0)
 		return -1;
 	storage_destroy_finish(name);
@@ -82,7 +82,7 @@ int create_context(const char *name, const char *tpl, int nset, char **set, stru
 fail:
 	/* No context came of it: no lock file either (it exists after EEXIST, though). */
 	if (access(path, F_OK) < 0)
-		ctx_lock_remove(name);
+		lock_context_remove(name);
 	free(text);
 	return -1;
 }

@@ -60,7 +60,7 @@ int destroy_context(const char *name, bool force, bool wait, char *warning, size
 		goto out;
 	}
 	r = storage_destroy_rest(name, err);
-	ctx_lock_remove(name);
+	lock_context_remove(name);
 out:
 	handle_close(&h);
 	return r;

@@ -79,7 +79,7 @@ int handle_open(struct vx_handle *h, const char *name, unsigned flags, struct vx
 	if (path_conf(path, sizeof(path), name) < 0)
 		return vx_failsys(err, "config path");
 	if (flags & H_LOCK) {
-		h->lock = ctx_lock(name, flags & H_WAIT, err);
+		h->lock = lock_context(name, flags & H_WAIT, err);
 		if (h->lock < 0)
 			goto fail;
 		/* A destroy that was killed half way is finished by the next command. */
@@ -95,7 +95,7 @@ int handle_open(struct vx_handle *h, const char *name, unsigned flags, struct vx
 		vx_fail(err, ENOENT, "context '%s' does not exist (see 'vctx list')", name);
 		/* The lock file this made stays only for a context that exists. */
 		if (h->lock >= 0)
-			ctx_lock_remove(name);
+			lock_context_remove(name);
 		goto fail;
 	}
 	if ((flags & (H_CONF | H_RUNCONF)) && load_conf(h, flags, exists, err) < 0)

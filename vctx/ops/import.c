@@ -90,7 +90,7 @@ static int on_conf(void *user, const char *text, struct vx_err *err)
 		return -1;
 	snprintf(j->res->name, sizeof(j->res->name), "%s", name);
 	j->text = j->o->trust_config ? strdup(text)
-				      : import_conf_filter(text, j->res->dropped,
+				      : importpolicy_conf_filter(text, j->res->dropped,
 							   sizeof(j->res->dropped), err);
 	if (!j->text)
 		return j->o->trust_config ? vx_fail(err, ENOMEM, "out of memory") : -1;
@@ -155,7 +155,7 @@ static int open_archive(const char *file, struct vx_err *err)
 	return fd < 0 ? vx_failsys(err, "cannot read %s", file) : fd;
 }
 
-int ctx_import(const struct import_opts *o, struct import_result *res, struct vx_err *err)
+int import_context(const struct import_opts *o, struct import_result *res, struct vx_err *err)
 {
 	struct job j = { .o = o, .res = res };
 	char tmp[PATH_MAX], tpldir[PATH_MAX], path[PATH_MAX + 32];

@@ -30,6 +30,6 @@ struct import_result {
 	unsigned skipped;	/* device nodes of a carried template, left out */
 };
 
-int ctx_import(const struct import_opts *o, struct import_result *res, struct vx_err *err);
+int import_context(const struct import_opts *o, struct import_result *res, struct vx_err *err);
 
 #endif

@@ -120,8 +120,8 @@ int set_context(const char *name, int nset, char **set, bool save, bool wait, un
 	}
 	/* Limits reset to their defaults (KEY=) are made neutral in the kernel too, and a
 	 * rollback to an unset limit means its neutral value. */
-	limits_neutral(&new);
-	limits_neutral(old);
+	limitmap_neutral(&new);
+	limitmap_neutral(old);
 	if (!running && !save) {
 		vx_fail(err, ESRCH, "%s is not running: --no-save would change nothing", name);
 		goto out;

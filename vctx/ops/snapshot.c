@@ -126,7 +126,7 @@ int snapshot_list(const char *name, struct snapshot_info **out, struct vx_err *e
 		snprintf(path, sizeof(path), "%s/%s/vctx.conf", dir, de->d_name);
 		v[n].created = stat(path, &st) == 0 ? st.st_mtime : 0;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		v[n].bytes = tree_size(path);
+		v[n].bytes = template_tree_size(path);
 		n++;
 	}
 	closedir(d);

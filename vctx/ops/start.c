@@ -56,7 +56,7 @@ static int settle(const char *name, struct vx_runstate *st, struct vx_err *err)
 	 * done within its stop-timeout (a stop whose command was killed goes on): wait, then go. */
 	if (st->supervised && ((!st->init_alive && st->state != VX_STARTING) ||
 			       st->state == VX_STOPPING)) {
-		if (sup_wait_exit(name, err) < 0)
+		if (lock_supervisor_wait(name, err) < 0)
 			return -1;
 		state_free(st);
 		if (state_probe(name, st, err) < 0)

@@ -68,7 +68,7 @@ static int stop_by_signal(const char *name, const struct vx_runstate *st, bool k
 
 	if (pidfd >= 0 && (!kill || proc_start_time(st->init) == st->init_start))
 		vx_pidfd_send_signal(pidfd, kill ? SIGKILL : SIGTERM);
-	return sup_wait_exit(name, err);
+	return lock_supervisor_wait(name, err);
 }
 
 int stop_context(const char *name, uint64_t timeout_ms, bool kill, bool wait, char *warning,
@@ -92,7 +92,7 @@ int stop_context(const char *name, uint64_t timeout_ms, bool kill, bool wait, ch
 		/* A supervisor that dies before its answer (killed) still lets go of its lock. */
 		if (fd < 0 && err->code == EPROTO)
 			r = stop_by_signal(name, &h.st, kill, err);
-		else if ((fd < 0 && err->code != EPIPE) || sup_wait_exit(name, err) < 0)
+		else if ((fd < 0 && err->code != EPIPE) || lock_supervisor_wait(name, err) < 0)
 			r = -1;
 	} else if (h.st.init_alive) {
 		r = stop_orphan(name, &h.st, h.have_conf ? &h.conf : NULL, timeout_ms, kill, err);

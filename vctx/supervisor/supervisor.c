@@ -189,7 +189,7 @@ static int sup_rundir(struct sup *s, struct vx_err *err)
 	if (path_rundir(path, sizeof(path), s->name, NULL) < 0 ||
 	    (mkdir(path, 0700) < 0 && errno != EEXIST))
 		return vx_failsys(err, "cannot create %s", path);
-	s->lockfd = sup_lock_hold(s->name, err);
+	s->lockfd = lock_supervisor_hold(s->name, err);
 	if (s->lockfd < 0)
 		return -1;
 	if (path_rundir(s->sp.stage, sizeof(s->sp.stage), s->name, "root") < 0 ||
@@ -249,7 +249,7 @@ static int sup_signals(struct sup *s, struct vx_err *err)
 /* Console pty and control socket: made once, kept across guest reboots. */
 static int sup_endpoints(struct sup *s, struct vx_err *err)
 {
-	uid_t uid = s->conf->userns ? s->conf->id_base : 0;
+	uid_t uid = conf_root_uid(s->conf);
 	char path[PATH_MAX];
 
 	if (console_open(&s->con, s->pts, uid, uid + 5, err) < 0)
@@ -448,7 +448,7 @@ static void begin_stop(struct sup *s, uint64_t timeout_ms, bool kill)
 	s->stopping = true;
 	record_state(s, VX_STOPPING, NULL);
 	slog("stopping %s: %s to init, %llu ms to go", s->name,
-	     signal_name(s->stop_signal, sig, sizeof(sig)), (unsigned long long)timeout_ms);
+	     parse_signal_name(s->stop_signal, sig, sizeof(sig)), (unsigned long long)timeout_ms);
 	vx_pidfd_send_signal(s->sp.pidfd, s->stop_signal);
 	its.it_value.tv_sec = timeout_ms / 1000;
 	its.it_value.tv_nsec = (timeout_ms % 1000) * 1000000;
