@@ -1,10 +1,56 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* vctx autostart [--stop] [--group GROUP] [-j N] [--dry-run] */
 #include <getopt.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include "cli/cmd.h"
 #include "ops/autostart.h"
+
+/* One line per event: a time column, the context, what happened. */
+static void print_event(const struct autostart_report *r, void *user)
+{
+	const struct boot_node *n = r->node;
+	char t[16] = "";
+	unsigned d;
+
+	(void)user;
+	if (r->t >= 0)
+		snprintf(t, sizeof(t), "%+8.3fs", r->t);
+	switch (r->event) {
+	case AUTOSTART_BEGIN:
+		printf("%9s %-24s %s\n", t, n->name, r->stopping ? "stopping" : "starting");
+		break;
+	case AUTOSTART_DONE:
+		printf("%9s %-24s %s\n", t, n->name, r->stopping ? "down" : "up");
+		break;
+	case AUTOSTART_FAILED:
+		printf("%9s %-24s FAILED: %s\n", t, n->name, r->why);
+		break;
+	case AUTOSTART_SKIPPED:
+		printf("%9s %-24s skipped: %s\n", "", n->name, r->why);
+		break;
+	case AUTOSTART_KILLED:
+		printf("%9s %-24s killed\n", "", n->name);
+		break;
+	case AUTOSTART_CYCLE:
+		fprintf(stderr, "vctx: dependency cycle: %s; stopping without order\n", r->why);
+		break;
+	case AUTOSTART_STEP:
+		printf("%3u. %-24s order %-6llu", r->step, n->name, (unsigned long long)n->order);
+		for (d = 0; d < n->ndeps; d++)
+			printf("%s%s", d ? ", " : (r->stopping ? " before " : " after "),
+			       r->plan->v[n->deps[d]].name);
+		printf("\n");
+		break;
+	case AUTOSTART_SUMMARY:
+		printf("autostart%s: %u %s, %u failed, %u skipped in %.3fs\n",
+		       r->stopping ? " --stop" : "", r->done, r->stopping ? "stopped" : "up",
+		       r->failed, r->skipped, r->t);
+		break;
+	}
+	fflush(stdout);
+}
 
 int cmd_autostart(int argc, char **argv)
 {
@@ -13,7 +59,7 @@ int cmd_autostart(int argc, char **argv)
 					      { "jobs", required_argument, NULL, 'j' },
 					      { "dry-run", no_argument, NULL, 'n' },
 					      { NULL, 0, NULL, 0 } };
-	struct autostart_opts o = { .jobs = 0 };
+	struct autostart_opts o = { .jobs = 0, .report = print_event };
 	bool stop = false;
 	struct vx_err err = { 0 };
 	uint64_t jobs;

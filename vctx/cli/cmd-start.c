@@ -5,7 +5,6 @@
 
 #include "cli/cmd.h"
 #include "core/util.h"
-#include "ops/attach.h"
 #include "ops/start.h"
 
 int cmd_start(int argc, char **argv)
@@ -49,7 +48,7 @@ int cmd_start(int argc, char **argv)
 	if (!fg)
 		return 0;
 	/* Attached since before init's first byte; when it ends, its status is ours. */
-	o = attach_relay(argv[optind], con.fd, con.escape, &err);
+	o = console_session(argv[optind], con.fd, con.escape, &err);
 	close(con.fd);
 	if (o == 0 && read_full(con.status_fd, &status, sizeof(status)) != sizeof(status))
 		status = 0;

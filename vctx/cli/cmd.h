@@ -37,6 +37,10 @@ int cmd_usage(const char *name);
 int cmd_getopt(int argc, char *const *argv, const char *shortopts, const struct option *longopts,
 	       int *idx);
 
+/* cmd-console.c: relay the terminal and a console connection between two banners; as
+ * attach_relay (ops/attach.h). */
+int console_session(const char *name, int fd, const char *escape, struct vx_err *err);
+
 
 int cmd_create(int argc, char **argv);
 int cmd_start(int argc, char **argv);

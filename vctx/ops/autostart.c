@@ -200,7 +200,18 @@ static void __attribute__((noreturn)) work(const struct boot_node *n, bool stopp
 	_exit(r < 0 ? 1 : 0);
 }
 
-static int launch(struct boot_plan *p, int i, bool stopping, struct worker *w, uint64_t t0)
+static void say(const struct autostart_opts *o, enum autostart_event ev, bool stopping,
+		const struct boot_plan *p, const struct boot_node *n, const char *why, double t)
+{
+	struct autostart_report r = { .event = ev, .stopping = stopping, .t = t, .plan = p,
+				      .node = n, .why = why };
+
+	if (o->report)
+		o->report(&r, o->user);
+}
+
+static int launch(const struct autostart_opts *o, struct boot_plan *p, int i, bool stopping,
+		  struct worker *w, uint64_t t0)
 {
 	struct vx_clone_args args = { .flags = CLONE_PIDFD, .exit_signal = SIGCHLD };
 	int fds[2];
@@ -224,13 +235,12 @@ static int launch(struct boot_plan *p, int i, bool stopping, struct worker *w, u
 	w->node = i;
 	p->v[i].state = B_BUSY;
 	p->v[i].t_begin = (now_ns() - t0) / 1000000;
-	printf("%+8.3fs %-24s %s\n", p->v[i].t_begin / 1e3, p->v[i].name,
-	       stopping ? "stopping" : "starting");
-	fflush(stdout);
+	say(o, AUTOSTART_BEGIN, stopping, p, &p->v[i], NULL, p->v[i].t_begin / 1e3);
 	return 0;
 }
 
-static void reap(struct boot_plan *p, struct worker *w, bool stopping, uint64_t t0)
+static void reap(const struct autostart_opts *o, struct boot_plan *p, struct worker *w,
+		 bool stopping, uint64_t t0)
 {
 	struct boot_node *n = &p->v[w->node];
 	char msg[VX_ERR_MSG] = "";
@@ -249,7 +259,7 @@ static void reap(struct boot_plan *p, struct worker *w, bool stopping, uint64_t 
 	n->t_end = (now_ns() - t0) / 1000000;
 	if (si.si_code == CLD_EXITED && si.si_status == 0) {
 		n->state = B_DONE;
-		printf("%+8.3fs %-24s %s\n", n->t_end / 1e3, n->name, stopping ? "down" : "up");
+		say(o, AUTOSTART_DONE, stopping, p, n, NULL, n->t_end / 1e3);
 	} else {
 		if (si.si_code != CLD_EXITED && si.si_status == SIGALRM)
 			snprintf(msg, sizeof(msg),
@@ -257,7 +267,7 @@ static void reap(struct boot_plan *p, struct worker *w, bool stopping, uint64_t 
 				 (unsigned long long)n->timeout_ms / 1000);
 		else if (!msg[0])
 			snprintf(msg, sizeof(msg), "the worker died");
-		printf("%+8.3fs %-24s FAILED: %s\n", n->t_end / 1e3, n->name, msg);
+		say(o, AUTOSTART_FAILED, stopping, p, n, msg, n->t_end / 1e3);
 		if (stopping) {
 			n->state = B_FAILED;
 			snprintf(n->why, sizeof(n->why), "%s", msg);
@@ -265,28 +275,31 @@ static void reap(struct boot_plan *p, struct worker *w, bool stopping, uint64_t 
 			bootplan_fail(p, w->node, msg);
 		}
 	}
-	fflush(stdout);
 }
 
-static int summary(const struct boot_plan *p, bool stopping, uint64_t t0)
+static int summary(const struct autostart_opts *o, const struct boot_plan *p, bool stopping,
+		   uint64_t t0)
 {
-	unsigned i, done = 0, failed = 0, skipped = 0;
+	struct autostart_report r = { .event = AUTOSTART_SUMMARY, .stopping = stopping,
+				      .plan = p };
+	unsigned i;
 
 	for (i = 0; i < p->n; i++) {
 		const struct boot_node *n = &p->v[i];
 
 		if (n->state == B_DONE)
-			done++;
+			r.done++;
 		else if (n->state == B_FAILED)
-			failed++;
+			r.failed++;
 		else if (n->state == B_SKIPPED) {
-			skipped++;
-			printf("%9s %-24s skipped: %s\n", "", n->name, n->why);
+			r.skipped++;
+			say(o, AUTOSTART_SKIPPED, stopping, p, n, n->why, -1);
 		}
 	}
-	printf("autostart%s: %u %s, %u failed, %u skipped in %.3fs\n", stopping ? " --stop" : "",
-	       done, stopping ? "stopped" : "up", failed, skipped, (now_ns() - t0) / 1e9);
-	return failed + skipped;
+	r.t = (now_ns() - t0) / 1e9;
+	if (o->report)
+		o->report(&r, o->user);
+	return r.failed + r.skipped;
 }
 
 static int run(struct boot_plan *p, const struct autostart_opts *o, bool stopping)
@@ -300,7 +313,7 @@ static int run(struct boot_plan *p, const struct autostart_opts *o, bool stoppin
 		return -1;
 	for (;;) {
 		while (active < o->jobs && (i = bootplan_next(p, stopping)) >= 0) {
-			if (launch(p, i, stopping, &w[active], t0) < 0) {
+			if (launch(o, p, i, stopping, &w[active], t0) < 0) {
 				bootplan_fail(p, i, "cannot start a worker");
 				continue;
 			}
@@ -318,34 +331,32 @@ static int run(struct boot_plan *p, const struct autostart_opts *o, bool stoppin
 			for (k = active; k-- > 0;) {
 				if (!(pfd[k].revents & POLLIN))
 					continue;
-				reap(p, &w[k], stopping, t0);
+				reap(o, p, &w[k], stopping, t0);
 				w[k] = w[--active];
 			}
 		}
 	}
 	free(w);
-	return summary(p, stopping, t0);
+	return summary(o, p, stopping, t0);
 }
 
-/* Print the plan; how many will fail or be skipped. */
-static int dry_run(struct boot_plan *p, bool stopping)
+/* The plan, step by step; how many will fail or be skipped. */
+static int dry_run(const struct autostart_opts *o, struct boot_plan *p, bool stopping)
 {
-	unsigned step = 0, d, bad = 0;
+	struct autostart_report r = { .event = AUTOSTART_STEP, .stopping = stopping, .plan = p };
+	unsigned bad = 0;
 	int i;
 
 	while ((i = bootplan_next(p, stopping)) >= 0) {
-		struct boot_node *n = &p->v[i];
-
-		printf("%3u. %-24s order %-6llu", ++step, n->name, (unsigned long long)n->order);
-		for (d = 0; d < n->ndeps; d++)
-			printf("%s%s", d ? ", " : (stopping ? " before " : " after "),
-			       p->v[n->deps[d]].name);
-		printf("\n");
-		n->state = B_DONE;
+		r.node = &p->v[i];
+		r.step++;
+		if (o->report)
+			o->report(&r, o->user);
+		p->v[i].state = B_DONE;
 	}
 	for (i = 0; i < (int)p->n; i++) {
 		if (p->v[i].state == B_SKIPPED)
-			printf("     %-24s skipped: %s\n", p->v[i].name, p->v[i].why);
+			say(o, AUTOSTART_SKIPPED, stopping, p, &p->v[i], p->v[i].why, -1);
 		bad += p->v[i].state == B_SKIPPED || p->v[i].state == B_FAILED;
 	}
 	return bad;
@@ -368,15 +379,15 @@ static int go(const struct autostart_opts *o, bool stopping, struct vx_err *err)
 				       cycle);
 		}
 		/* At shutdown everything must still go down: ignore the order. */
-		fprintf(stderr, "vctx: dependency cycle: %s; stopping without order\n", cycle);
+		say(o, AUTOSTART_CYCLE, stopping, &p, NULL, cycle, 0);
 		for (i = 0; i < p.n; i++)
 			p.v[i].ndeps = 0;
 	}
 	for (unsigned i = 0; i < p.n; i++)
 		if (p.v[i].state == B_FAILED)
-			printf("%9s %-24s FAILED: %s\n", "", p.v[i].name, p.v[i].why);
+			say(o, AUTOSTART_FAILED, stopping, &p, &p.v[i], p.v[i].why, -1);
 	if (o->dry_run) {
-		r = dry_run(&p, stopping);
+		r = dry_run(o, &p, stopping);
 		autostart_free(&p);
 		return r;
 	}
@@ -388,7 +399,7 @@ static int go(const struct autostart_opts *o, bool stopping, struct vx_err *err)
 		for (i = 0; i < p.n; i++)
 			if (p.v[i].state != B_DONE && is_running(p.v[i].name) &&
 			    stop_context(p.v[i].name, 0, true, true, NULL, 0, NULL) == 0)
-				printf("%9s %-24s killed\n", "", p.v[i].name);
+				say(o, AUTOSTART_KILLED, stopping, &p, &p.v[i], NULL, -1);
 	}
 	autostart_free(&p);
 	if (r < 0)

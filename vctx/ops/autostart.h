@@ -27,14 +27,39 @@
 int autostart_load(struct boot_plan *p, const char *group, bool stopping, struct vx_err *err);
 void autostart_free(struct boot_plan *p);
 
+/* What happens, as it happens: the caller prints it (cli/cmd-autostart.c). */
+enum autostart_event {
+	AUTOSTART_BEGIN,	/* a worker starts (or stops) node */
+	AUTOSTART_DONE,		/* node is up (or down) */
+	AUTOSTART_FAILED,	/* node failed: why */
+	AUTOSTART_SKIPPED,	/* node was skipped: why (at the end) */
+	AUTOSTART_KILLED,	/* stopping: node could not stop in order and was killed */
+	AUTOSTART_CYCLE,	/* stopping despite a dependency cycle: why is the cycle */
+	AUTOSTART_STEP,		/* --dry-run: node is step number step, after its deps */
+	AUTOSTART_SUMMARY,	/* the counts */
+};
+
+struct autostart_report {
+	enum autostart_event event;
+	bool stopping;
+	double t;			/* seconds since the run began; <0: not timed */
+	const struct boot_plan *plan;
+	const struct boot_node *node;	/* for the events of one node */
+	const char *why;
+	unsigned step;
+	unsigned done, failed, skipped;	/* AUTOSTART_SUMMARY */
+};
+
 struct autostart_opts {
 	const char *group;
 	unsigned jobs;
 	bool dry_run;
+	void (*report)(const struct autostart_report *r, void *user);
+	void *user;
 };
 
-/* vctx autostart [--stop]: print progress and a summary; returns how many
- * failed. */
+/* vctx autostart [--stop]: progress and a summary through o->report; returns how many
+ * failed or were skipped. */
 int autostart_start(const struct autostart_opts *o, struct vx_err *err);
 int autostart_stop(const struct autostart_opts *o, struct vx_err *err);
 

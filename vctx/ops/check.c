@@ -27,22 +27,8 @@
 #include "vnet/nl.h"
 #include "vnet/vnet.h"
 
-#define DETAIL 256
+#define DETAIL CHECK_DETAIL
 
-struct feature {
-	const char *id, *name;
-	bool required;
-	const char *config;	/* the kernel option, or NULL */
-	const char *since;	/* the first kernel with what vctx uses */
-	const char *breaks;	/* what does not work without it */
-	int (*probe)(const struct feature *f, char *detail);
-	long arg;
-	const char *sarg;
-	/* the result */
-	bool ok;
-	char detail[DETAIL];
-	char value[16];		/* the option's value: y, m, "not set"; "" if unknown */
-};
 
 /* --- helpers -------------------------------------------------------------------------------- */
 
@@ -100,7 +86,7 @@ static const char *fs_name(long type)
 
 /* --- probes --------------------------------------------------------------------------------- */
 
-static int p_kernel(const struct feature *f, char *detail)
+static int p_kernel(const struct check_feature *f, char *detail)
 {
 	struct utsname u;
 	unsigned maj = 0, min = 0;
@@ -130,7 +116,7 @@ static int probe_in_child(int (*fn)(void *arg, void *out, struct vx_err *err), c
 static int ns_child(void *arg, void *out, struct vx_err *err)
 {
 	char *detail = out;
-	const struct feature *f = arg;
+	const struct check_feature *f = arg;
 
 	(void)err;
 	if (unshare(f->arg) < 0) {
@@ -141,7 +127,7 @@ static int ns_child(void *arg, void *out, struct vx_err *err)
 	return 0;
 }
 
-static int p_ns(const struct feature *f, char *detail)
+static int p_ns(const struct check_feature *f, char *detail)
 {
 	char path[96], max[32] = "";
 	int r = probe_in_child(ns_child, f, detail);
@@ -158,7 +144,7 @@ static int p_ns(const struct feature *f, char *detail)
 	return r;
 }
 
-static int p_clone3(const struct feature *f, char *detail)
+static int p_clone3(const struct check_feature *f, char *detail)
 {
 	struct vx_clone_args args = { .flags = CLONE_PIDFD, .exit_signal = SIGCHLD };
 	int pidfd = -1, self;
@@ -194,7 +180,7 @@ static int p_clone3(const struct feature *f, char *detail)
 	return 0;
 }
 
-static int p_openat2(const struct feature *f, char *detail)
+static int p_openat2(const struct check_feature *f, char *detail)
 {
 	int fd = vx_openat2(AT_FDCWD, "/", O_PATH | O_CLOEXEC, RESOLVE_NO_SYMLINKS);
 
@@ -258,7 +244,7 @@ static int overlay_child(void *arg, void *out, struct vx_err *err)
 	return r;
 }
 
-static int p_overlay(const struct feature *f, char *detail)
+static int p_overlay(const struct check_feature *f, char *detail)
 {
 	return probe_in_child(overlay_child, f, detail);
 }
@@ -336,7 +322,7 @@ static int idmap_child(void *arg, void *out, struct vx_err *err)
 	return 0;
 }
 
-static int p_idmap(const struct feature *f, char *detail)
+static int p_idmap(const struct check_feature *f, char *detail)
 {
 	return probe_in_child(idmap_child, f, detail);
 }
@@ -366,7 +352,7 @@ static int seccomp_child(void *arg, void *out, struct vx_err *err)
 	return 0;
 }
 
-static int p_seccomp(const struct feature *f, char *detail)
+static int p_seccomp(const struct check_feature *f, char *detail)
 {
 	char actions[256] = "";
 	int r = probe_in_child(seccomp_child, f, detail);
@@ -384,14 +370,14 @@ static int p_seccomp(const struct feature *f, char *detail)
 	return r;
 }
 
-static int p_cgroup(const struct feature *f, char *detail)
+static int p_cgroup(const struct check_feature *f, char *detail)
 {
 	(void)f;
 	cg_summary(detail, DETAIL);
 	return cg_layout() == VX_CG_NONE ? -1 : 0;
 }
 
-static int p_controller(const struct feature *f, char *detail)
+static int p_controller(const struct check_feature *f, char *detail)
 {
 	char where[DETAIL - 32];
 
@@ -406,7 +392,7 @@ static int p_controller(const struct feature *f, char *detail)
 static int link_child(void *arg, void *out, struct vx_err *err)
 {
 	char *detail = out;
-	const struct feature *f = arg;
+	const struct check_feature *f = arg;
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nl nl;
 	int r = -1, idx;
@@ -441,12 +427,12 @@ static int link_child(void *arg, void *out, struct vx_err *err)
 	return r;
 }
 
-static int p_link(const struct feature *f, char *detail)
+static int p_link(const struct check_feature *f, char *detail)
 {
 	return probe_in_child(link_child, f, detail);
 }
 
-static int p_loop(const struct feature *f, char *detail)
+static int p_loop(const struct check_feature *f, char *detail)
 {
 	int fd = open("/dev/loop-control", O_RDWR | O_CLOEXEC), n;
 
@@ -465,7 +451,7 @@ static int p_loop(const struct feature *f, char *detail)
 	return 0;
 }
 
-static int p_lxcfs(const struct feature *f, char *detail)
+static int p_lxcfs(const struct check_feature *f, char *detail)
 {
 	struct vx_err err;
 	int r = lxcfs_probe(&err);
@@ -480,7 +466,7 @@ static int p_lxcfs(const struct feature *f, char *detail)
 	return r > 0 ? 0 : -1;
 }
 
-static int p_devprog(const struct feature *f, char *detail)
+static int p_devprog(const struct check_feature *f, char *detail)
 {
 	struct vx_err err;
 	int fd = cg_device_prog(0, &err);
@@ -497,7 +483,7 @@ static int p_devprog(const struct feature *f, char *detail)
 
 /* --- the table ------------------------------------------------------------------------------ */
 
-static struct feature features[] = {
+static struct check_feature features[] = {
 	{ "kernel", "kernel version", true, NULL, "5.12",
 	  "idmapped mounts and mount_setattr are needed to start any context", p_kernel },
 	{ "userns", "user namespaces", true, "CONFIG_USER_NS", "3.8",
@@ -562,17 +548,8 @@ static struct feature features[] = {
 
 /* --- host settings: advice, not requirements ------------------------------------------------- */
 
-struct setting {
-	const char *sysctl;	/* below /proc/sys, with dots */
-	long want;		/* the value recommended */
-	int cmp;		/* the current value is fine when: 0 equal, 1 at least, -1 at most */
-	const char *why;
-	/* the result */
-	bool ok, known;
-	long value;
-};
 
-static struct setting settings[] = {
+static struct check_setting settings[] = {
 	{ "kernel.dmesg_restrict", 1, 0,
 	  "the kernel log (addresses, other contexts' messages) is readable by every user" },
 	{ "kernel.kptr_restrict", 2, 1,
@@ -593,7 +570,7 @@ static void check_settings(void)
 	unsigned i;
 
 	for (i = 0; i < ARRAY_SIZE(settings); i++) {
-		struct setting *s = &settings[i];
+		struct check_setting *s = &settings[i];
 		char path[128], buf[32], *p;
 
 		snprintf(path, sizeof(path), "/proc/sys/%s", s->sysctl);
@@ -666,115 +643,33 @@ static void config_value(const char *text, const char *opt, char *out, size_t le
 		snprintf(out, len, "not set");
 }
 
-/* --- report --------------------------------------------------------------------------------- */
-
-static void print_text(const char *release, const char *from, unsigned bad_req,
-		       unsigned bad_opt)
+int check_run(struct check_report *r, struct vx_err *err)
 {
-	unsigned i, n = ARRAY_SIZE(features);
-
-	printf("kernel %s (config: %s)\n", release, from[0] ? from : "not readable");
-	for (i = 0; i < n; i++) {
-		const struct feature *f = &features[i];
-
-		printf("  %-8s %-26s %s", f->ok ? "ok" : "MISSING", f->name, f->detail);
-		if (f->config && f->value[0])
-			printf("%s%s=%s", f->detail[0] ? "; " : "", f->config, f->value);
-		printf("\n");
-		if (!f->ok)
-			printf("  %-8s %-26s without it: %s%s\n", "", "", f->breaks,
-			       f->required ? " (required)" : "");
-	}
-	printf("host settings (advice: contexts work either way)\n");
-	for (i = 0; i < ARRAY_SIZE(settings); i++) {
-		const struct setting *s = &settings[i];
-		char now[48];
-
-		snprintf(now, sizeof(now), s->known ? "%s=%ld" : "%s (absent)", s->sysctl, s->value);
-		printf("  %-8s %s", s->ok ? "ok" : s->known ? "ADVISE" : "-", now);
-		if (!s->ok && s->known)
-			printf(": set it to %ld%s; %s", s->want, s->cmp > 0 ? " or more" : "", s->why);
-		printf("\n");
-	}
-	printf("vctx check: %u ok, %u missing (%u required)\n", n - bad_req - bad_opt,
-	       bad_req + bad_opt, bad_req);
-}
-
-static void print_json(const char *release, const char *from, unsigned bad_req,
-		       unsigned bad_opt)
-{
-	unsigned i;
-
-	printf("{\"kernel\":");
-	json_str(stdout, release);
-	printf(",\"config\":");
-	json_str(stdout, from);
-	printf(",\"features\":[");
-	for (i = 0; i < ARRAY_SIZE(features); i++) {
-		const struct feature *f = &features[i];
-
-		printf("%s{\"id\":", i ? "," : "");
-		json_str(stdout, f->id);
-		printf(",\"name\":");
-		json_str(stdout, f->name);
-		printf(",\"ok\":%s,\"required\":%s,\"detail\":", f->ok ? "true" : "false",
-		       f->required ? "true" : "false");
-		json_str(stdout, f->detail);
-		printf(",\"config\":");
-		json_str(stdout, f->config ? f->config : "");
-		printf(",\"config_value\":");
-		json_str(stdout, f->value);
-		printf(",\"since\":");
-		json_str(stdout, f->since);
-		printf(",\"without\":");
-		json_str(stdout, f->breaks);
-		printf("}");
-	}
-	printf("],\"settings\":[");
-	for (i = 0; i < ARRAY_SIZE(settings); i++) {
-		const struct setting *s = &settings[i];
-
-		printf("%s{\"sysctl\":", i ? "," : "");
-		json_str(stdout, s->sysctl);
-		if (s->known)
-			printf(",\"value\":%ld", s->value);
-		else
-			printf(",\"value\":null");
-		printf(",\"recommended\":%ld,\"ok\":%s,\"why\":", s->want,
-		       s->ok ? "true" : "false");
-		json_str(stdout, s->why);
-		printf("}");
-	}
-	printf("],\"missing_required\":%u,\"missing_optional\":%u}\n", bad_req, bad_opt);
-}
-
-int check_run(bool json, struct vx_err *err)
-{
-	unsigned i, bad_req = 0, bad_opt = 0;
-	char from[PATH_MAX] = "";
 	struct utsname u;
 	char *config;
+	unsigned i;
 
 	(void)err;
+	memset(r, 0, sizeof(*r));
 	uname(&u);
-	config = read_config(from, sizeof(from));
+	snprintf(r->release, sizeof(r->release), "%s", u.release);
+	config = read_config(r->config_from, sizeof(r->config_from));
 	for (i = 0; i < ARRAY_SIZE(features); i++) {
-		struct feature *f = &features[i];
+		struct check_feature *f = &features[i];
 
 		f->detail[0] = '\0';
 		f->ok = f->probe(f, f->detail) == 0;
 		config_value(config, f->config, f->value, sizeof(f->value));
 		if (!f->ok && f->required)
-			bad_req++;
+			r->bad_req++;
 		else if (!f->ok)
-			bad_opt++;
+			r->bad_opt++;
 	}
 	free(config);
 	check_settings();
-	if (json)
-		print_json(u.release, from, bad_req, bad_opt);
-	else
-		print_text(u.release, from, bad_req, bad_opt);
-	fflush(stdout);
-	return bad_req ? 1 : 0;
+	r->features = features;
+	r->nfeatures = ARRAY_SIZE(features);
+	r->settings = settings;
+	r->nsettings = ARRAY_SIZE(settings);
+	return 0;
 }
