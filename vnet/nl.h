@@ -72,34 +72,6 @@ struct nl_batch {
 	bool full;		/* cap was too small: nothing must be sent */
 };
 
-/* The source filter of a bridged context.  One netdev table whose ingress chain on ifname
- * (the host end of its veth, so: what the context sends) drops everything but frames from
- * mac that carry the context's own addresses: ARP with that sender MAC and address, IPv4
- * and IPv6 from its addresses (and IPv6 link-local and unspecified, for neighbour
- * discovery); no neighbour advertisement for a foreign address, no router advertisement or
- * redirect, no DHCP server answer.  A family with no address in addr is checked by MAC
- * only (the context may take addresses by DHCP or SLAAC).  Frames with a VLAN tag and
- * other ethertypes are dropped. */
-struct nft_srcfilter {
-	const char *table;
-	const char *ifname;		/* NULL: only remove the table */
-	unsigned char mac[6];
-	const struct vx_addr *addr;
-	unsigned naddr;
-	bool replace;			/* a table of that name may exist: replace it */
-};
-
-/* The link-local address the kernel gives an interface with this MAC (EUI-64, RFC 4291):
- * the only one a bridged context may send from besides its configured addresses. */
-void nft_linklocal(const unsigned char mac[6], unsigned char ll[16]);
-
-/* The batch that puts the filter in place, failing with EEXIST if the table exists, or with
- * replace, replacing it; or removes it ("add table, delete table" deletes whether it existed
- * or not).  -1 when buf is short.  Deleting costs: closing the socket afterwards waits for
- * an RCU grace period (nftables flushes its destroy work then), so a start tries without. */
-int nftmsg_srcfilter(struct nl_batch *b, char *buf, size_t cap, uint32_t seq,
-		     const struct nft_srcfilter *f);
-
 /* A NETLINK_NETFILTER socket (nl_open is NETLINK_ROUTE). */
 int nl_open_nft(struct nl *nl, struct vx_err *err);
 /* Send a batch and wait for every answer; the first error, with the kernel's text. */

@@ -44,14 +44,6 @@ int vnet_setup(const char *name, const struct vx_conf *conf, pid_t pid, struct v
  * veth pair is left to the kernel, which frees it with the context's network namespace:
  * deleting it here would cost tens of milliseconds on every stop. */
 int vnet_teardown(const struct vx_runstate *st, struct vx_err *err);
-/* Removing a source filter leaves nftables a grace period of cleanup, which the first close
- * of a netfilter socket after it waits for (~5 ms here): teardown keeps its socket open, to
- * be closed by this once the supervisor has answered `vctx stop` (or by exit). */
-void vnet_teardown_done(void);
-
-/* For vctx check: put a bridge port's source filter on lo of the current network namespace
- * (a throwaway one: it is left there). */
-int vnet_filter_probe(struct vx_err *err);
 
 /* Add or remove one address of a running context (supervisor side). */
 int vnet_addr_add(const struct vx_conf *conf, pid_t pid, struct vx_runstate *st,

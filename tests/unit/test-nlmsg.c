@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/addr.h"
+#include "vnet/nft.h"
 #include "vnet/nl.h"
 #include "unit.h"
 #include "vnet/vnet.h"
@@ -319,7 +320,7 @@ static void source_filter(void **state)
 	f.addr = a;
 	f.naddr = 2;
 	/* A start: begin, a new table (EEXIST if there is one), the chain, the rules, end. */
-	assert_int_equal(nftmsg_srcfilter(&b, buf, sizeof(buf), 100, &f), 0);
+	assert_int_equal(nft_srcfilter_batch(&b, buf, sizeof(buf), 100, &f), 0);
 	scan_batch(&b, &sc, f.mac);
 	assert_true(sc.seq_ok);
 	assert_int_equal(sc.types[0], -1);
@@ -331,7 +332,7 @@ static void source_filter(void **state)
 	assert_int_equal(b.nmsg, sc.msgs - 2);		/* all but begin and end answer */
 	/* A replacement: the table made if missing, deleted, made anew, then the same. */
 	f.replace = true;
-	assert_int_equal(nftmsg_srcfilter(&b, buf, sizeof(buf), 100, &f), 0);
+	assert_int_equal(nft_srcfilter_batch(&b, buf, sizeof(buf), 100, &f), 0);
 	scan_batch(&b, &sc, f.mac);
 	assert_int_equal(sc.types[1], NFT_MSG_NEWTABLE);
 	assert_int_equal(sc.types[2], NFT_MSG_DELTABLE);
@@ -349,7 +350,7 @@ static void source_filter(void **state)
 	/* No address: ARP and IPv4 checked by MAC only (DHCP), IPv6 as strictly as ever:
 	 * the link-local address of its MAC, and :: for ICMPv6. */
 	f.naddr = 0;
-	assert_int_equal(nftmsg_srcfilter(&b, buf, sizeof(buf), 1, &f), 0);
+	assert_int_equal(nft_srcfilter_batch(&b, buf, sizeof(buf), 1, &f), 0);
 	scan_batch(&b, &sc, f.mac);
 	assert_int_equal(sc.accept, 4);
 	assert_int_equal(sc.drop, 6);
@@ -373,11 +374,11 @@ static void source_filter(void **state)
 		addr_parse(t, true, &a[i], NULL);
 	}
 	f.naddr = 64;
-	assert_int_equal(nftmsg_srcfilter(&b, buf, 256 << 10, 1, &f), 0);	/* vnet's buffer */
+	assert_int_equal(nft_srcfilter_batch(&b, buf, 256 << 10, 1, &f), 0);	/* vnet's buffer */
 	scan_batch(&b, &sc, f.mac);
 	assert_int_equal(sc.accept, 32 + 1 + 32 + 32 + 2);
 	assert_true(sc.exprs_max > 64);			/* the advertisement rule: one per v6 */
-	assert_int_equal(nftmsg_srcfilter(&b, buf, 40000, 1, &f), -1);
+	assert_int_equal(nft_srcfilter_batch(&b, buf, 40000, 1, &f), -1);
 	assert_true(b.full);
 	for (i = 0; i < 64; i++) {			/* the longest: all IPv6 */
 		char t[64];
@@ -385,12 +386,12 @@ static void source_filter(void **state)
 		snprintf(t, sizeof(t), "2001:db8:ffff:ffff:ffff:ffff:ffff:%x/64", i + 1);
 		addr_parse(t, true, &a[i], NULL);
 	}
-	assert_int_equal(nftmsg_srcfilter(&b, buf, 256 << 10, 1, &f), 0);
+	assert_int_equal(nft_srcfilter_batch(&b, buf, 256 << 10, 1, &f), 0);
 	assert_true(b.len < 160 << 10);
 
 	/* Removal: begin, made if missing, deleted, end. */
 	f.ifname = NULL;
-	assert_int_equal(nftmsg_srcfilter(&b, buf, sizeof(buf), 7, &f), 0);
+	assert_int_equal(nft_srcfilter_batch(&b, buf, sizeof(buf), 7, &f), 0);
 	scan_batch(&b, &sc, f.mac);
 	assert_int_equal(sc.msgs, 4);
 	assert_int_equal(sc.types[2], NFT_MSG_DELTABLE);

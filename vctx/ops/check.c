@@ -24,6 +24,7 @@
 #include "kernel/cgroup.h"
 #include "kernel/lxcfs.h"
 #include "kernel/proc.h"
+#include "vnet/filter.h"
 #include "vnet/nl.h"
 #include "vnet/vnet.h"
 
@@ -408,7 +409,7 @@ static int link_child(void *arg, void *out, struct vx_err *err)
 	if (strcmp(f->sarg, "bridge") == 0) {
 		r = nl_talk(&nl, nlmsg_link_kind(buf, "vxcheck0", "bridge", 0), err);
 		/* A bridge port gets a source filter: the same nftables batch, on lo. */
-		if (r == 0 && vnet_filter_probe(err) < 0)
+		if (r == 0 && filter_probe(err) < 0)
 			r = -1;
 	} else {
 		r = nl_talk(&nl, nlmsg_veth(buf, "vxcheck0", "vxcheck1", -1, 0, NULL), err);

@@ -32,6 +32,7 @@
 #include "supervisor/ctl.h"
 #include "supervisor/logrelay.h"
 #include "supervisor/ready.h"
+#include "vnet/filter.h"
 #include "vnet/vnet.h"
 
 #define MAX_CLIENTS 32
@@ -828,7 +829,7 @@ static void __attribute__((noreturn)) sup_exit(struct sup *s, int code)
 		slog("%s", err.msg);
 	answer_waiters(s);
 	/* After the answer: what closing waits for is the kernel's, not the caller's. */
-	vnet_teardown_done();
+	filter_release();
 	slog("supervisor exits");
 	/* How init ended, for `start -F`, once everything is cleaned up: a shell's status
 	 * (128 + N for signal N). */
