@@ -248,6 +248,25 @@ void sysfilter_free(struct vx_bpf *b)
 	b->len = 0;
 }
 
+int sysfilter_probe(struct vx_err *err)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	int r;
+
+	if (!ctx || seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(acct), 0) < 0) {
+		if (ctx)
+			seccomp_release(ctx);
+		return vx_fail(err, EINVAL, "libseccomp cannot build a filter");
+	}
+	r = seccomp_load(ctx);
+	seccomp_release(ctx);
+	if (r < 0)
+		return vx_fail(err, -r, "loading a filter: %s", strerror(-r));
+	if (acct(NULL) == 0 || errno != EPERM)
+		return vx_fail(err, ENOSYS, "the filter was loaded but does not act");
+	return 0;
+}
+
 int sysfilter_apply(const struct vx_bpf *b, struct vx_err *err)
 {
 	struct sock_fprog prog = { .len = b->len, .filter = b->insns };

@@ -32,6 +32,9 @@ int sysfilter_load_file(const char *path, struct vx_bpf *out, struct vx_err *err
 void sysfilter_free(struct vx_bpf *b);
 
 /* In the child: install the filter. */
+/* For vctx check, in a throwaway process: load a filter that denies acct(2) and see it act. */
+int sysfilter_probe(struct vx_err *err);
+
 int sysfilter_apply(const struct vx_bpf *b, struct vx_err *err);
 
 #endif

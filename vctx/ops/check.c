@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <linux/loop.h>
 #include <sched.h>
-#include <seccomp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +23,7 @@
 #include "kernel/cgroup.h"
 #include "kernel/lxcfs.h"
 #include "kernel/proc.h"
+#include "kernel/sysfilter.h"
 #include "vnet/filter.h"
 #include "vnet/nl.h"
 #include "vnet/vnet.h"
@@ -331,23 +331,10 @@ static int p_idmap(const struct check_feature *f, char *detail)
 static int seccomp_child(void *arg, void *out, struct vx_err *err)
 {
 	char *detail = out;
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-	int r;
 
 	(void)arg;
-	(void)err;
-	if (!ctx || seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(acct), 0) < 0) {
-		detailf(detail, "libseccomp cannot build a filter");
-		return -1;
-	}
-	r = seccomp_load(ctx);
-	seccomp_release(ctx);
-	if (r < 0) {
-		detailf(detail, "loading a filter: %s", strerror(-r));
-		return -1;
-	}
-	if (acct(NULL) == 0 || errno != EPERM) {
-		detailf(detail, "the filter was loaded but does not act");
+	if (sysfilter_probe(err) < 0) {
+		detailf(detail, "%s", err->msg);
 		return -1;
 	}
 	return 0;
