@@ -42,6 +42,9 @@
  *                           busybox's ip needs a packet socket, which the policy refuses)
  *   probe exe-trap          CVE-2019-5736: set a trap for the runtime's binary (see below),
  *                           say "ready", and once it runs inside try to overwrite it
+ *   probe old-ctl PATH      stand in for a supervisor of an older vctx at its control socket
+ *                           PATH: say "ready", then answer every request the way version 1
+ *                           did one it did not know ("error" and a newline)
  *   probe idmap-plant PID DIR NAME
  *                           run on the host: what a writable bind idmapped through the user
  *                           namespace of PID would let its root do (the control of the bind
@@ -457,6 +460,26 @@ static int exe_trap(void)
 	return 0;
 }
 
+static int old_ctl(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0), c;
+	char buf[512];
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	unlink(path);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 8) < 0)
+		return 1;
+	printf("ready\n");
+	fflush(stdout);
+	while ((c = accept(fd, NULL, NULL)) >= 0) {
+		if (read(c, buf, sizeof(buf)) > 0 && write(c, "error\n", 6) < 0)
+			return 1;
+		close(c);
+	}
+	return 1;
+}
+
 static int unix_listen(const char *path, const char *out)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -802,6 +825,8 @@ int main(int argc, char **argv)
 		return tun(argv[2]);
 	if (argc == 5 && strcmp(argv[1], "waitpath") == 0)
 		return waitpath(argv[2], argv[3], atoi(argv[4]));
+	if (argc == 3 && strcmp(argv[1], "old-ctl") == 0)
+		return old_ctl(argv[2]);
 	if (argc == 4 && strcmp(argv[1], "unix-listen") == 0)
 		return unix_listen(argv[2], argv[3]);
 	if (argc == 4 && strcmp(argv[1], "syslog-flood") == 0)

@@ -3,7 +3,7 @@
 # destroy killed half way, bad addresses, a failing program, an overcommitted disk, and the
 # odds and ends.  Each starts by reproducing the fault.
 . "$(dirname "$0")/lib.sh"
-plan 36
+plan 40
 KILLER="$T_TOP/tests/killer"
 ETC="$VCTX_PREFIX/etc/vctx"
 
@@ -133,6 +133,22 @@ is "${FAILF:-none}" "none" "start -F of an init that exits at once succeeds ever
 vx set "$B" init=/bin/false >/dev/null
 vx start -F "$B" </dev/null
 is "$?" "1" "and returns init's exit status"
+
+# --- a supervisor from before an upgrade ----------------------------------------------------------
+# It speaks the text protocol of version 1 (the probe stands in at its control socket): a
+# command that needs it says why it cannot, and stop still works, through its signals.
+O=$(ctx old)
+vx create "$O" --template busybox >/dev/null && vx start "$O"
+mkfifo "$T_TMP/oldctl"
+"$PROBE" old-ctl "$VCTX_PREFIX/run/vctx/$O/ctl" > "$T_TMP/oldctl" & OLDCTL=$!
+T_EXTRA_CLEANUP="${T_EXTRA_CLEANUP:+$T_EXTRA_CLEANUP; }kill $OLDCTL 2>/dev/null"
+read -r READY < "$T_TMP/oldctl"
+is "$READY" "ready" "a supervisor of the old protocol answers at the control socket"
+fails_with "a command that needs it names the version mismatch" \
+	"the supervisor of $O runs another vctx version: restart $O" vx snapshot "$O" s1
+vx stop "$O"; ok $? "stop still works: it signals that supervisor"
+like "$(vx status "$O")" "state: +stopped" "and the context is down, cleaned up"
+kill $OLDCTL 2>/dev/null; wait $OLDCTL 2>/dev/null
 for n in $(vx list --json | tr ',' '\n' | sed -n 's/.*"name":"\([^"]*\)".*/\1/p'); do vx stop --kill "$n" 2>/dev/null; done
 is "$(find /sys/fs/cgroup -maxdepth 2 -type d -name "$VCTX_CGROUP_PARENT" | wc -l)" "0" \
 	"the contexts' parent cgroup goes with the last of them"
