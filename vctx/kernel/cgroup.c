@@ -721,7 +721,7 @@ int cg_create_forked(const char *name, const struct vx_conf *conf, struct vx_cgr
 
 	if (!made)
 		return vx_fail(err, ENOMEM, "out of memory");
-	if (proc_call(create_child, &j, made, sizeof(*made), err) < 0) {
+	if (proc_call(create_child, &j, made, sizeof(*made), 0, err) < 0) {
 		free(made);
 		return -1;
 	}

@@ -115,7 +115,7 @@ int proc_run(char *const argv[], int maxok, struct vx_err *err)
 }
 
 int proc_call(int (*fn)(void *arg, void *out, struct vx_err *err), void *arg, void *out,
-	      size_t outlen, struct vx_err *err)
+	      size_t outlen, unsigned flags, struct vx_err *err)
 {
 	struct {
 		int r;
@@ -140,9 +140,11 @@ int proc_call(int (*fn)(void *arg, void *out, struct vx_err *err), void *arg, vo
 		 * work holds nothing of the caller's: not its context lock, so the next command
 		 * need not wait for this one to die. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (fds[1] > 3)
-			close_range(3, fds[1] - 1, 0);
-		close_range(fds[1] + 1, ~0U, 0);
+		if (!(flags & PROC_KEEP_FDS)) {
+			if (fds[1] > 3)
+				close_range(3, fds[1] - 1, 0);
+			close_range(fds[1] + 1, ~0U, 0);
+		}
 		res.r = fn(arg, out, &res.err) < 0 ? -1 : 0;
 		if (write_full(fds[1], &res, sizeof(res)) < 0 ||
 		    (outlen && write_full(fds[1], out, outlen) < 0))

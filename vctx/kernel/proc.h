@@ -16,10 +16,12 @@
  * ..."). */
 int proc_run(char *const argv[], int maxok, struct vx_err *err);
 
-/* Run fn(arg, out, err) in a child process that holds none of the caller's descriptors and
- * dies with it (namespaces and mounts it makes die with it).  Its result comes back: its
- * error as it made it (errno and message), and on success outlen bytes of out. */
+/* Run fn(arg, out, err) in a child process that dies with the caller (namespaces and mounts
+ * it makes die with it) and holds none of its descriptors, unless flags has PROC_KEEP_FDS.
+ * Its result comes back: its error as it made it (errno and message), and outlen bytes of
+ * out. */
+#define PROC_KEEP_FDS 0x1
 int proc_call(int (*fn)(void *arg, void *out, struct vx_err *err), void *arg, void *out,
-	      size_t outlen, struct vx_err *err);
+	      size_t outlen, unsigned flags, struct vx_err *err);
 
 #endif

@@ -23,6 +23,7 @@
 #include "core/util.h"
 #include "kernel/caps.h"
 #include "kernel/fdpass.h"
+#include "kernel/proc.h"
 #include "kernel/procstate.h"
 #include "kernel/rootfs.h"
 #include "kernel/sysfilter.h"
@@ -356,70 +357,33 @@ int spawn_wait_cgroup(struct vx_spawn *sp, struct vx_err *err)
 
 /* The mount helper: a child of the supervisor that lives in the context's pid namespace (so
  * the procfs it mounts is the context's) with the host's credentials and mount namespace. */
-static void __attribute__((noreturn)) mount_helper(struct vx_spawn *sp, int errfd)
+/* In a child in the context's pid namespace: the rest of its namespaces but user and mount. */
+static int mount_helper(void *arg, void *out, struct vx_err *err)
 {
-	struct vx_err err = { 0 };
+	struct vx_spawn *sp = arg;
 
-	if (setns(sp->pidfd, CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWCGROUP) < 0) {
-		vx_failsys(&err, "cannot join the context's namespaces");
-		goto fail;
-	}
-	if (rootfs_setup(sp, &err) == 0)
-		_exit(0);
-fail:
-	write_full(errfd, &err, sizeof(err));
-	_exit(1);
+	(void)out;
+	if (setns(sp->pidfd, CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWCGROUP) < 0)
+		return vx_failsys(err, "cannot join the context's namespaces");
+	return rootfs_setup(sp, err);
 }
 
 int spawn_rootfs(struct vx_spawn *sp, struct vx_err *err)
 {
 	_cleanup_close_ int own = vx_ns_open(0, "pid");
-	int pipefd[2], status;
-	struct vx_err child_err;
-	pid_t pid;
-	ssize_t n;
+	int r;
 
 	if (own < 0)
 		return vx_failsys(err, "cannot open own pid namespace");
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		return vx_failsys(err, "pipe");
-	/* Children forked after this land in the context's pid namespace... */
-	if (setns(sp->pidfd, CLONE_NEWPID) < 0) {
-		vx_failsys(err, "cannot enter the context's pid namespace");
-		goto out;
-	}
-	pid = fork();
-	if (pid == 0) {
-		close(pipefd[0]);
-		mount_helper(sp, pipefd[1]);
-	}
-	/* ... and only this one. */
+	/* Children forked after this land in the context's pid namespace: the helper (it keeps
+	 * the sync socket and init's pidfd)... */
+	if (setns(sp->pidfd, CLONE_NEWPID) < 0)
+		return vx_failsys(err, "cannot enter the context's pid namespace");
+	r = proc_call(mount_helper, sp, NULL, 0, PROC_KEEP_FDS, err);
+	/* ... and only it. */
 	if (setns(own, CLONE_NEWPID) < 0)
-		vx_failsys(err, "cannot return to the host's pid namespace");
-	if (pid < 0) {
-		vx_failsys(err, "fork");
-		goto out;
-	}
-	close(pipefd[1]);
-	pipefd[1] = -1;
-	n = read_full(pipefd[0], &child_err, sizeof(child_err));
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (n == sizeof(child_err)) {
-		*err = child_err;
-		goto out;
-	}
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		vx_fail(err, EIO, "the mount helper died");
-		goto out;
-	}
-	close(pipefd[0]);
-	return 0;
-out:
-	close(pipefd[0]);
-	if (pipefd[1] >= 0)
-		close(pipefd[1]);
-	return -1;
+		return vx_failsys(err, "cannot return to the host's pid namespace");
+	return r;
 }
 
 int spawn_finish(struct vx_spawn *sp, struct vx_err *err)

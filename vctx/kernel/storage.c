@@ -285,7 +285,7 @@ static int with_image(const char *img, const char *mnt,
 {
 	struct image_job j = { .img = img, .mnt = mnt, .fn = fn, .arg = arg };
 
-	return proc_call(image_child, &j, NULL, 0, err);
+	return proc_call(image_child, &j, NULL, 0, 0, err);
 }
 
 /* --- adding or removing the image of a stopped context -------------------------------------- */

@@ -107,7 +107,7 @@ static int probe_in_child(int (*fn)(void *arg, void *out, struct vx_err *err), c
 	struct vx_err e = { 0 };
 
 	detail[0] = '\0';
-	if (proc_call(fn, (void *)f, detail, DETAIL, &e) == 0)
+	if (proc_call(fn, (void *)f, detail, DETAIL, 0, &e) == 0)
 		return 0;
 	if (!detail[0])
 		snprintf(detail, DETAIL, "%.*s", DETAIL - 1, e.msg);
