@@ -3,7 +3,7 @@
 # destroy killed half way, bad addresses, a failing program, an overcommitted disk, and the
 # odds and ends.  Each starts by reproducing the fault.
 . "$(dirname "$0")/lib.sh"
-plan 40
+plan 41
 KILLER="$T_TOP/tests/killer"
 ETC="$VCTX_PREFIX/etc/vctx"
 
@@ -150,6 +150,9 @@ vx stop "$O"; ok $? "stop still works: it signals that supervisor"
 like "$(vx status "$O")" "state: +stopped" "and the context is down, cleaned up"
 kill $OLDCTL 2>/dev/null; wait $OLDCTL 2>/dev/null
 for n in $(vx list --json | tr ',' '\n' | sed -n 's/.*"name":"\([^"]*\)".*/\1/p'); do vx stop --kill "$n" 2>/dev/null; done
+[ -d "/sys/fs/cgroup/memory/$VCTX_CGROUP_PARENT" ] || [ -d "/sys/fs/cgroup/$VCTX_CGROUP_PARENT" ]
+ok $? "the contexts' parent cgroup stays while they exist, stopped (a start need not make it)"
+for n in $(vx list --json | tr ',' '\n' | sed -n 's/.*"name":"\([^"]*\)".*/\1/p'); do vx destroy "$n" >/dev/null 2>&1; done
 is "$(find /sys/fs/cgroup -maxdepth 2 -type d -name "$VCTX_CGROUP_PARENT" | wc -l)" "0" \
-	"the contexts' parent cgroup goes with the last of them"
+	"and goes with the last of them"
 t_done

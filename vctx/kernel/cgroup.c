@@ -794,16 +794,14 @@ static int rmdir_tree(const char *dir)
 	return r;
 }
 
-/* The contexts' parent cgroup goes with the last context in it (a start makes it again). */
-static void cg_remove_parent(const char *path)
+void cg_remove_parent(const char *parent)
 {
-	char parent[256], v2dir[PATH_MAX + 260];
-	const char *slash = strrchr(path, '/');
+	char v2dir[PATH_MAX + 260];
 	struct cgroup *lc;
 
-	if (!slash || slash == path)
+	detect();
+	if (!parent[0] || libcg_init(NULL) < 0)
 		return;
-	snprintf(parent, sizeof(parent), "%.*s", (int)(slash - path), path);
 	lc = cgroup_new_cgroup(parent);
 	if (lc && describe(lc, NULL) == 0)
 		cgroup_delete_cgroup_ext(lc, CGFLAG_DELETE_EMPTY_ONLY | CGFLAG_DELETE_IGNORE_MIGRATION);
@@ -845,6 +843,5 @@ int cg_destroy(const char *path, struct vx_err *err)
 		if (rmdir_tree(v2dir) < 0)
 			return vx_failsys(err, "cannot remove cgroup %s", v2dir);
 	}
-	cg_remove_parent(path);
 	return 0;
 }

@@ -103,4 +103,8 @@ int cg_stats(const char *path, struct cg_stats *st, struct vx_err *err);
  * Idempotent: directories that are already gone are fine. */
 int cg_destroy(const char *path, struct vx_err *err);
 
+/* Remove the contexts' parent cgroup from every hierarchy if it is empty: when the last
+ * context is destroyed (kept across stops, so a start need not make it again). */
+void cg_remove_parent(const char *parent);
+
 #endif

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -112,6 +113,29 @@ int proc_run(char *const argv[], int maxok, struct vx_err *err)
 	last = prog_cause(out);
 	escape_bytes(last, strlen(last), true, 0, safe, sizeof(safe), &used);
 	return vx_fail(err, EIO, "%s failed%s%s", argv[0], *safe ? ": " : "", safe);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+void proc_close_others(const int *keep, unsigned n)
+{
+	int k[16], lo = 3;
+	unsigned i, m = 0;
+
+	for (i = 0; i < n && m < 16; i++)
+		if (keep[i] >= 3)
+			k[m++] = keep[i];
+	qsort(k, m, sizeof(k[0]), cmp_int);
+	for (i = 0; i < m; i++) {
+		if (k[i] > lo)
+			close_range(lo, k[i] - 1, 0);
+		if (k[i] + 1 > lo)
+			lo = k[i] + 1;
+	}
+	close_range(lo, ~0U, 0);
 }
 
 int proc_call(int (*fn)(void *arg, void *out, struct vx_err *err), void *arg, void *out,

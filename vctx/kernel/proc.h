@@ -24,4 +24,8 @@ int proc_run(char *const argv[], int maxok, struct vx_err *err);
 int proc_call(int (*fn)(void *arg, void *out, struct vx_err *err), void *arg, void *out,
 	      size_t outlen, unsigned flags, struct vx_err *err);
 
+/* Close every descriptor from 3 up but the n in keep (-1 entries are ignored): a few
+ * close_range calls, whatever the limit on descriptors. */
+void proc_close_others(const int *keep, unsigned n);
+
 #endif

@@ -12,8 +12,10 @@
 #include "core/conf.h"
 #include "core/lock.h"
 #include "core/paths.h"
+#include "core/registry.h"
 #include "core/state.h"
 #include "core/util.h"
+#include "kernel/cgroup.h"
 #include "kernel/storage.h"
 #include "ops/handle.h"
 #include "ops/stop.h"
@@ -61,6 +63,16 @@ int destroy_context(const char *name, bool force, bool wait, char *warning, size
 	}
 	r = storage_destroy_rest(name, err);
 	lock_context_remove(name);
+	/* The last context takes the parent cgroup with it. */
+	if (r == 0) {
+		char **names;
+		int n = registry_names(&names, NULL);
+
+		if (n == 0)
+			cg_remove_parent(vx_paths.cgroup_parent);
+		if (n > 0)
+			registry_names_free(names, n);
+	}
 out:
 	handle_close(&h);
 	return r;

@@ -27,6 +27,7 @@
 #include "core/state.h"
 #include "core/sys.h"
 #include "core/util.h"
+#include "kernel/proc.h"
 #include "kernel/storage.h"
 #include "supervisor/console.h"
 #include "supervisor/ctl.h"
@@ -96,16 +97,9 @@ static int ep_add(struct sup *s, int fd, enum tag tag, uint32_t events)
  * given (-1 for none) and stdio. */
 static void close_others(int a, int b, int c)
 {
-	int fd, keep[3] = { a, b, c };
-	unsigned i;
+	int keep[3] = { a, b, c };
 
-	for (fd = 3; fd < 1024; fd++) {
-		for (i = 0; i < 3 && keep[i] != fd; i++)
-			;
-		if (i == 3)
-			close(fd);
-	}
-	close_range(1024, ~0U, 0);
+	proc_close_others(keep, 3);
 }
 
 /* Detach from the caller's session and terminal; stderr goes to the supervisor's log. */
