@@ -115,7 +115,8 @@ vx destroy "$(ctx big)" 2>/dev/null
 # --- odds and ends -------------------------------------------------------------------------------
 vx create "$(ctx lk)" --template nosuch 2>/dev/null
 vx create "$(ctx lk2)" --template busybox address=198.51.100.255/24 2>/dev/null
-is "$(ls "$VCTX_PREFIX/run/vctx" | grep -c "$(ctx lk)")" "0" "a refused create leaves no lock file"
+is "$(ls "$VCTX_PREFIX/run/vctx" | grep -c "$(ctx lk)")" "0" \
+	"a refused create leaves no lock file (a missing template, a bad value)"
 fails_with "a name with a newline is one line, escaped" "invalid context name 'a#012b'" \
 	vx status "$(printf 'a\nb')"
 printf '[context]\ntemplate = busybox\nid-base = 65536\n\0memory = 1G\n' > "$ETC/$(ctx nul).conf"

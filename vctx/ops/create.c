@@ -44,11 +44,14 @@ int create_context(const char *name, const char *tpl, int nset, char **set, stru
 	if (access(path, F_OK) == 0)
 		return vx_fail(err, EEXIST, "context '%s' already exists", name);
 	if (asprintf(&text, "# vctx context %s; see vctx.conf(5).\n[context]\ntemplate = %s\n",
-		     name, tpl) < 0)
-		return vx_fail(err, ENOMEM, "out of memory");
+		     name, tpl) < 0) {
+		text = NULL;
+		vx_fail(err, ENOMEM, "out of memory");
+		goto fail;
+	}
 	text = cfg_apply(text, nset, set, true, err);
 	if (!text)
-		return -1;
+		goto fail;
 	idlock = idrange_allocate(&base, err);
 	if (idlock < 0)
 		goto fail;
