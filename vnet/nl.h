@@ -3,7 +3,7 @@
  * nl.h — rtnetlink through libmnl; the only file that owns netlink sockets.
  *
  * Sockets are opened with NETLINK_EXT_ACK so the kernel's own error text comes back and ends
- * up in our messages ("cannot add address 192.0.2.10/24 to eth0: File exists (Address
+ * up in our messages ("cannot add address 203.0.113.10/24 to eth0: File exists (Address
  * already assigned)").  Message builders write into a caller's buffer and do not send, so
  * unit tests can check their attributes.
  */
