@@ -65,6 +65,8 @@ static void errors(void **state)
 		     "t.conf:4: hostname: invalid hostname");
 	expect_error("[context]\ntemplate = b\nid-base = 1048576\ninit = sbin/init\n",
 		     "must be absolute");
+	expect_error("[context]\ntemplate = b\nid-base = 1048576\n[limits]\nmemory = 3M\n",
+		     "memory: 3M is too small (at least 4M)");
 }
 
 static void long_lines(void **state)

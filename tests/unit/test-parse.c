@@ -47,7 +47,17 @@ static void sizes(void **state)
 	assert_non_null(strstr(err.msg, "unknown unit 'Q'"));
 	assert_int_equal(parse_size("-1", &v, &err), -1);
 	assert_int_equal(parse_size("", &v, &err), -1);
-	assert_int_equal(parse_size("1MB", &v, &err), -1);
+	assert_int_equal(parse_size("64MB", &v, &err), 0);
+	assert_int_equal(v, 64ull << 20);
+	assert_int_equal(parse_size("64MiB", &v, &err), 0);
+	assert_int_equal(v, 64ull << 20);
+	assert_int_equal(parse_size("2gib", &v, &err), 0);
+	assert_int_equal(v, 2ull << 30);
+	assert_int_equal(parse_size("4096B", &v, &err), 0);
+	assert_int_equal(v, 4096);
+	assert_int_equal(parse_size("1MBB", &v, &err), -1);
+	assert_int_equal(parse_size("1Mi", &v, &err), -1);
+	assert_int_equal(parse_size("1iB", &v, &err), -1);
 	assert_int_equal(parse_size("1.5G", &v, &err), -1);
 	assert_int_equal(parse_size("99999999999999999999", &v, &err), -1);
 	assert_int_equal(parse_size("17179869184T", &v, &err), -1);

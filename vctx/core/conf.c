@@ -116,9 +116,12 @@ static int p_limit_size(const struct vx_key *k, const char *v, void *dst, struct
 	}
 	if (parse_size(v, &l->v, err) < 0)
 		return -1;
-	if (l->v < k->min)
-		return vx_fail(err, ERANGE, "%s is too small (at least %lluK)", v,
-			       (unsigned long long)k->min >> 10);
+	if (l->v < k->min) {
+		char min[32];
+
+		fmt_size_exact(min, sizeof(min), k->min);
+		return vx_fail(err, ERANGE, "%s is too small (at least %s)", v, min);
+	}
 	return 0;
 }
 

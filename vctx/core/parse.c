@@ -104,10 +104,16 @@ int parse_size(const char *s, uint64_t *out, struct vx_err *err)
 	case 'm': case 'M': shift = 20; end++; break;
 	case 'g': case 'G': shift = 30; end++; break;
 	case 't': case 'T': shift = 40; end++; break;
+	case 'b': case 'B': end++; break;
 	default:
 		return vx_fail(err, EINVAL, "invalid size '%s': unknown unit '%s' (use K, M, G or T)",
 			       s, end);
 	}
+	/* 64MB and 64MiB are 64M: every unit is a power of 1024, as in systemd and LXC. */
+	if (shift && (*end == 'i' || *end == 'I') && (end[1] == 'b' || end[1] == 'B'))
+		end += 2;
+	else if (shift && (*end == 'b' || *end == 'B'))
+		end++;
 	if (*end)
 		return vx_fail(err, EINVAL, "invalid size '%s': unexpected '%s' after the unit", s,
 			       end);

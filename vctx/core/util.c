@@ -296,6 +296,22 @@ void fmt_size(char *buf, size_t len, uint64_t b)
 		snprintf(buf, len, v < 10 ? "%.1f%c" : "%.0f%c", v, units[i]);
 }
 
+/* Exactly, in the largest unit that divides it: 4194304 is "4M", 1536 is "1536". */
+void fmt_size_exact(char *buf, size_t len, uint64_t b)
+{
+	static const char units[] = "KMGTPE";
+	int i = -1;
+
+	while (b && b % 1024 == 0 && i < 5) {
+		b /= 1024;
+		i++;
+	}
+	if (i < 0)
+		snprintf(buf, len, "%llu", (unsigned long long)b);
+	else
+		snprintf(buf, len, "%llu%c", (unsigned long long)b, units[i]);
+}
+
 uint64_t proc_start_time(pid_t pid)
 {
 	char path[64], buf[1024], *p;

@@ -87,6 +87,7 @@ char *strstrip(char *s);
 /* Human-readable durations and sizes ("3m12s", "128M"). */
 void fmt_duration(char *buf, size_t len, uint64_t seconds);
 void fmt_size(char *buf, size_t len, uint64_t bytes);
+void fmt_size_exact(char *buf, size_t len, uint64_t bytes);
 
 /* Copy a file to stdout, through esc unless it is NULL; with follow, go on printing what is
  * appended (and what a new file of the same name holds after a rotation), waiting on
