@@ -3,7 +3,7 @@
 # and import, and what a killed command leaves behind.
 . "$(dirname "$0")/lib.sh"
 
-plan 94
+plan 97
 
 t_build_busybox
 LIB="$VCTX_PREFIX/var/lib/vctx"
@@ -183,6 +183,11 @@ fails_with "a snapshot name is checked" "invalid snapshot name" vx snapshot "$S"
 fails_with "an existing snapshot is not overwritten" "already exists" vx snapshot "$S" s1
 vx snapshot delete "$S" s1
 is "$(vx snapshot list "$S" | wc -l)" 1 "snapshot delete removes it"
+A1=$("$VCTX" snapshot "$S") && A2=$("$VCTX" snapshot "$S")
+like "$A1 $A2" "^[0-9]{8}-[0-9]{6} [0-9]{8}-[0-9]{6}(-2)?$" "a snapshot without a name prints the one it got"
+is "$(vx snapshot list "$S" | awk 'NR > 1 { print $1 }' | sort | tr '\n' ' ')" "$(printf '%s\n' "$A1" "$A2" | sort | tr '\n' ' ')" \
+	"two in the same second get two names, both listed"
+vx snapshot delete "$S" "$A1" && vx snapshot delete "$S" "$A2"
 fails_with "restoring a missing snapshot fails" "has no snapshot s1" vx restore "$S" s1
 vx exec "$Q" -- sh -c 'echo before >/mark'
 vx snapshot "$Q" q1 && vx exec "$Q" -- sh -c 'echo after >/mark' && vx stop --kill "$Q" &&
@@ -199,6 +204,8 @@ vx start "$S2"
 is "$(vx exec "$S2" -- sh -c 'hostname; cat /root/a; stat -c %u /home/u' | tr '\n' ' ')" "$S2 one 1000 " \
 	"the clone has the files, the owners and a name of its own"
 b2=$(sed -n 's/^id-base = //p' "$VCTX_PREFIX/etc/vctx/$S2.conf")
+is "$(head -1 "$VCTX_PREFIX/etc/vctx/$S2.conf")" "# vctx context $S2, cloned from $S; see vctx.conf(5)." \
+	"its config's header names it, not its source"
 ok $([ "$b1" != "$b2" ] && echo 0 || echo 1) "with its own id range ($b2, not $b1)"
 is "$(stat -c %u "$LIB/contexts/$S2/upper/home/u")" $((b2 + 1000)) "its files moved to that range"
 is "$(getfacl -n "$LIB/contexts/$S2/upper/home/u" 2>/dev/null | grep -E '^(default:)?(user|group):[0-9]' | tr '\n' ' ')" \

@@ -50,6 +50,7 @@ static int print_list(const char *name, bool json, struct vx_err *err)
 int cmd_snapshot(int argc, char **argv)
 {
 	bool wait = false, json = false;
+	char made[VX_NAME_MAX + 1];
 	const char *sub = "create";
 	struct vx_err err = { 0 };
 	int o, n, r;
@@ -73,9 +74,13 @@ int cmd_snapshot(int argc, char **argv)
 		r = print_list(argv[optind], json, &err);
 	else if (strcmp(sub, "delete") == 0 && n == 2 && !json)
 		r = snapshot_delete(argv[optind], argv[optind + 1], wait, &err);
-	else if (strcmp(sub, "create") == 0 && (n == 1 || n == 2) && !json)
-		r = snapshot_create(argv[optind], n == 2 ? argv[optind + 1] : NULL, wait, &err);
-	else
+	else if (strcmp(sub, "create") == 0 && (n == 1 || n == 2) && !json) {
+		r = snapshot_create(argv[optind], n == 2 ? argv[optind + 1] : NULL, made,
+				    sizeof(made), wait, &err);
+		/* The name is the handle for restore and delete: say it when we chose it. */
+		if (r == 0 && n == 1)
+			printf("%s\n", made);
+	} else
 		return cmd_usage("snapshot");
 	return r < 0 ? cmd_fail(&err) : 0;
 }

@@ -18,6 +18,24 @@
 #include "ops/freeze.h"
 #include "ops/handle.h"
 
+/* The header create wrote names the source: the clone's names itself and where it came from.
+ * Any other comment is the admin's and is kept. */
+static char *clone_header(const char *text, const char *src, const char *dst)
+{
+	_cleanup_free_ char *old = NULL;
+	const char *rest = text;
+	char *out;
+
+	if (asprintf(&old, "# vctx context %s; see vctx.conf(5).\n", src) < 0)
+		return NULL;
+	if (strncmp(text, old, strlen(old)) == 0)
+		rest = text + strlen(old);
+	if (asprintf(&out, "# vctx context %s, cloned from %s; see vctx.conf(5).\n%s", dst, src,
+		     rest) < 0)
+		return NULL;
+	return out;
+}
+
 int clone_context(const char *src, const char *dst, int nset, char **set, struct vx_err *err)
 {
 	char srcdir[PATH_MAX], tmp[PATH_MAX], path[PATH_MAX];
@@ -42,7 +60,7 @@ int clone_context(const char *src, const char *dst, int nset, char **set, struct
 		goto out;
 	}
 	/* A new context: its own ids, its own name inside, and addresses only when given. */
-	text = strdup(h.text);
+	text = clone_header(h.text, src, dst);
 	if (!text) {
 		vx_failsys(err, "out of memory");
 		goto out;

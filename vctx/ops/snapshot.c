@@ -30,23 +30,30 @@ static int snapshot_path(char *buf, size_t len, const char *name, const char *sn
 	return 0;
 }
 
-int snapshot_create(const char *name, const char *snap, bool wait, struct vx_err *err)
+int snapshot_create(const char *name, const char *snap, char *made, size_t madelen, bool wait,
+		    struct vx_err *err)
 {
 	char dir[PATH_MAX], final[PATH_MAX], tmp[PATH_MAX], conf_from[PATH_MAX], conf_to[PATH_MAX];
-	char stamp[32];
+	char stamp[VX_NAME_MAX + 1];
 	struct vx_handle h;
-	int frozen = -1, r = -1;
+	int frozen = -1, r = -1, i;
 
-	if (!snap) {
-		time_t now = time(NULL);
-
-		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", localtime(&now));
-		snap = stamp;
-	}
-	if (parse_name(snap, "snapshot", err) < 0 ||
-	    handle_open(&h, name, H_CONF | H_LOCK | (wait ? H_WAIT : 0), err) < 0)
+	if (snap && parse_name(snap, "snapshot", err) < 0)
+		return -1;
+	if (handle_open(&h, name, H_CONF | H_LOCK | (wait ? H_WAIT : 0), err) < 0)
 		return -1;
 	storage_sweep(name);
+	/* Named after the time; a second one in the same second gets -2, -3, ... */
+	for (i = 1; !snap; i++) {
+		time_t now = time(NULL);
+		size_t n = strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", localtime(&now));
+
+		if (i > 1)
+			snprintf(stamp + n, sizeof(stamp) - n, "-%d", i);
+		if (snapshot_path(final, sizeof(final), name, stamp) < 0 || access(final, F_OK) < 0 ||
+		    i == 100)
+			snap = stamp;
+	}
 	if (snapshot_path(dir, sizeof(dir), name, NULL) < 0 ||
 	    snapshot_path(final, sizeof(final), name, snap) < 0 ||
 	    xsnprintf(tmp, sizeof(tmp), "%s/.tmp-%s", dir, snap) < 0 ||
@@ -80,6 +87,8 @@ int snapshot_create(const char *name, const char *snap, bool wait, struct vx_err
 		vx_failsys(err, "cannot rename %s", tmp);
 		goto out;
 	}
+	if (made)
+		snprintf(made, madelen, "%s", snap);
 	r = 0;
 out:
 	freeze_thaw(&frozen);

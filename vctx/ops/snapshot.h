@@ -12,6 +12,7 @@
 #define VX_SNAPSHOT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -24,8 +25,10 @@ struct snapshot_info {
 	uint64_t bytes;		/* what it takes on the host */
 };
 
-/* snap NULL: named after the time. */
-int snapshot_create(const char *name, const char *snap, bool wait, struct vx_err *err);
+/* snap NULL: named after the time (YYYYMMDD-HHMMSS, then -2, -3 within a second); the name
+ * used goes to made. */
+int snapshot_create(const char *name, const char *snap, char *made, size_t madelen, bool wait,
+		    struct vx_err *err);
 /* The snapshots, sorted by name (*out malloc'ed); returns how many. */
 int snapshot_list(const char *name, struct snapshot_info **out, struct vx_err *err);
 int snapshot_delete(const char *name, const char *snap, bool wait, struct vx_err *err);
