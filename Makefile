@@ -5,7 +5,7 @@
 #   make demo       build, make the busybox template, start a context, show it
 #   make bench      benchmarks beside crun, lxc, systemd-nspawn and bubblewrap
 #   make stress     fault injection, long cycles and fuzzing (minutes)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (make uninstall with the same)
 
 PREFIX     ?= /usr/local
 SBINDIR    ?= $(PREFIX)/sbin
@@ -13,14 +13,17 @@ HELPERDIR  ?= $(PREFIX)/lib/vctx
 DATADIR    ?= $(PREFIX)/share/vctx
 MANDIR     ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
-UNITDIR    ?= /lib/systemd/system
+# systemd reads /lib/systemd/system for /usr and /usr/local/lib/systemd/system for /usr/local.
+UNITDIR    ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+COMPDIR    ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR    ?=
 
 CC       ?= gcc
 PKGS      = libmnl libcgroup libseccomp libcap-ng
 # libarchive: headers at build time; loaded with dlopen() by import only (vctx/kernel/unpack.c).
 PKGS_DL   = libarchive
-CPPFLAGS += -D_GNU_SOURCE -DVX_TEMPLATEDIR='"$(DATADIR)/templates"' -I. -Ivctx
+# Nothing of PREFIX is compiled in: vctx finds its builders and helper beside its own binary.
+CPPFLAGS += -D_GNU_SOURCE -I. -Ivctx
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Wshadow -Wformat=2 -Wno-missing-field-initializers \
 	    -Werror -fstack-protector-strong -D_FORTIFY_SOURCE=2 \
@@ -173,26 +176,36 @@ stress:
 
 # --- install -------------------------------------------------------------------------------
 
+# Every file install writes is in INSTALLED, so uninstall removes exactly those.
+INSTALLED = $(SBINDIR)/vctx $(SBINDIR)/vnet $(HELPERDIR)/vctx-exec \
+	    $(addprefix $(DATADIR)/templates/,busybox debian tarball host lib.sh) \
+	    $(UNITDIR)/vctx.service $(UNITDIR)/vctx@.service $(SYSCONFDIR)/init.d/vctx \
+	    $(COMPDIR)/vctx $(MANDIR)/man5/vctx.conf.5 $(MANDIR)/man7/vctx-templates.7 \
+	    $(MANDIR)/man8/vctx.8 $(MANDIR)/man8/vnet.8
+
 install: all
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR)/templates \
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(HELPERDIR) $(DESTDIR)$(DATADIR)/templates \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/init.d $(DESTDIR)$(COMPDIR) \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
 	install -m 755 vctx/vctx vnet/vnet $(DESTDIR)$(SBINDIR)/
-	install -d $(DESTDIR)$(HELPERDIR)
 	install -m 755 vctx/vctx-exec $(DESTDIR)$(HELPERDIR)/
-	install -m 755 templates/busybox $(DESTDIR)$(DATADIR)/templates/
-	for t in debian tarball host lib.sh; do \
-		[ ! -f templates/$$t ] || install -m 755 templates/$$t $(DESTDIR)$(DATADIR)/templates/; \
+	install -m 755 templates/busybox templates/debian templates/tarball templates/host \
+		templates/lib.sh $(DESTDIR)$(DATADIR)/templates/
+	for u in vctx.service vctx@.service; do \
+		sed 's|@SBINDIR@|$(SBINDIR)|g' vctx/init/$$u.in > $(DESTDIR)$(UNITDIR)/$$u && \
+		chmod 644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
 	done
-	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/init.d
-	sed 's|@SBINDIR@|$(SBINDIR)|g' vctx/init/vctx.service.in > $(DESTDIR)$(UNITDIR)/vctx.service
-	chmod 644 $(DESTDIR)$(UNITDIR)/vctx.service
 	sed 's|@SBINDIR@|$(SBINDIR)|g' vctx/init/vctx.init.in > $(DESTDIR)$(SYSCONFDIR)/init.d/vctx
 	chmod 755 $(DESTDIR)$(SYSCONFDIR)/init.d/vctx
+	install -m 644 vctx/init/vctx.bash-completion $(DESTDIR)$(COMPDIR)/vctx
 	install -m 644 man/vctx.conf.5 $(DESTDIR)$(MANDIR)/man5/
-	install -m 644 man/vctx.8 $(DESTDIR)$(MANDIR)/man8/
-	for m in man/vnet.8 man/vctx-templates.7; do \
-		[ ! -f $$m ] || install -m 644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/; \
-	done
+	install -m 644 man/vctx-templates.7 $(DESTDIR)$(MANDIR)/man7/
+	install -m 644 man/vctx.8 man/vnet.8 $(DESTDIR)$(MANDIR)/man8/
+
+# Removes the program, never what it made: configs, contexts, templates and logs stay.
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(DATADIR) $(DESTDIR)$(HELPERDIR) 2>/dev/null
 
 # --- style ---------------------------------------------------------------------------------
 
@@ -211,4 +224,4 @@ clean:
 		tests/killer tests/stress/fuzz-conf \
 		bench/floor $(UNIT_BIN)
 
-.PHONY: all deps unit check demo demo-clean bench stress install style lint-man clean
+.PHONY: all deps unit check demo demo-clean bench stress install uninstall style lint-man clean

@@ -4,7 +4,7 @@
 # dependents and nothing else; a cycle starts nothing; --stop goes dependents first.
 . "$(dirname "$0")/lib.sh"
 
-plan 32
+plan 38
 
 t_build_busybox
 LIB="$VCTX_PREFIX/var/lib/vctx"
@@ -157,12 +157,31 @@ if command -v systemd-analyze >/dev/null; then
 else
 	ok 0 "# SKIP systemd-analyze is not installed"
 fi
+TPL="$INST/lib/systemd/system/vctx@.service"
+like "$(grep -E '^(Type|Delegate|ExecStart|ExecStop)=' "$TPL" | tr '\n' ' ')" \
+	"^Type=forking Delegate=yes ExecStart=/usr/sbin/vctx start --wait %i ExecStop=/usr/sbin/vctx stop %i $" \
+	"vctx@.service: one context, its supervisor the main process"
+if command -v systemd-analyze >/dev/null; then
+	sed "s|/usr/sbin/vctx|$INST/usr/sbin/vctx|" "$TPL" >"$T_TMP/vctx-$$@web1.service"
+	is "$(systemd-analyze verify --man=no "$T_TMP/vctx-$$@web1.service" 2>&1)" "" "and an instance of it verifies"
+else
+	ok 0 "# SKIP systemd-analyze is not installed"
+fi
+like "$(env -u VCTX_TEMPLATE_DIR "$INST/usr/sbin/vctx" template build x --from nosuch 2>&1)" \
+	"no builder $INST/usr/share/vctx/templates/nosuch\)" "the installed vctx finds its builders beside itself, whatever the build's PREFIX"
 INIT="$INST/etc/init.d/vctx"
 like "$(sed -n '/^### BEGIN INIT INFO/,/^### END INIT INFO/p' "$INIT" | grep -cE '^# (Provides|Required-Start|Required-Stop|Default-Start|Default-Stop|Short-Description):')" \
 	"^6$" "the SysV script has its LSB header"
 VCTX="$INST/usr/sbin/vctx" "$INIT" start >"$OUT" 2>&1
 like "$?:$(vx list | grep -c ' running ')" "^0:2$" "/etc/init.d/vctx start brings the onboot contexts up"
+VCTX="$INST/usr/sbin/vctx" "$INIT" status >"$OUT" 2>&1
+is "$?" 0 "/etc/init.d/vctx status exits 0 while every onboot context runs"
+vx stop "$(ctx m2)"
+like "$( (VCTX="$INST/usr/sbin/vctx" "$INIT" status 2>&1; echo "exit $?") | tail -2 | tr '\n' ' ')" \
+	"^$(ctx m2): not running exit 3 $" "and 3, naming it, when one is down"
 VCTX="$INST/usr/sbin/vctx" "$INIT" stop >"$OUT" 2>&1
 like "$?:$(vx list | grep -c ' running ')" "^0:0$" "/etc/init.d/vctx stop brings everything down"
+make -s -C "$T_TOP" uninstall DESTDIR="$INST" PREFIX=/usr >/dev/null
+is "$(find "$INST" -type f)" "" "make uninstall removes every file make install wrote"
 
 t_done

@@ -2,16 +2,14 @@
 #include "core/paths.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/util.h"
-
-#ifndef VX_TEMPLATEDIR
-#define VX_TEMPLATEDIR "/usr/local/share/vctx/templates"
-#endif
 
 struct vx_paths vx_paths;
 
@@ -26,6 +24,35 @@ static int check_dir(const char *what, const char *p, struct vx_err *err)
 	if (strlen(p) > 1024)
 		return vx_fail(err, ENAMETOOLONG, "%s is longer than 1024 bytes", what);
 	return 0;
+}
+
+/* The template builders sit beside the binary that runs: ../share/vctx/templates from an
+ * installed sbin/vctx (whatever PREFIX was), ../templates from the build tree's vctx/vctx.
+ * Nothing is compiled in, so a binary never looks in a stale place. */
+static void paths_builders(char *buf, size_t len)
+{
+	static const char *const where[] = { "../share/vctx/templates", "../templates" };
+	char self[PATH_MAX], try[PATH_MAX + 32], real[PATH_MAX], *slash;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	struct stat st;
+	unsigned i;
+
+	if (n <= 0) {
+		snprintf(buf, len, "/usr/share/vctx/templates");
+		return;
+	}
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	*slash = '\0';
+	for (i = 0; i < ARRAY_SIZE(where); i++) {
+		if (xsnprintf(try, sizeof(try), "%s/%s", self, where[i]) == 0 && realpath(try, real) && stat(real, &st) == 0 && S_ISDIR(st.st_mode)) {
+			if (xsnprintf(buf, len, "%s", real) == 0)
+				return;
+		}
+	}
+	/* None there: name where `make install` puts them, for the error that follows. */
+	if (xsnprintf(buf, len, "%s/%s", self, where[0]) < 0)
+		snprintf(buf, len, "/usr/share/vctx/templates");
 }
 
 int paths_init(const char *prefix, struct vx_err *err)
@@ -52,9 +79,13 @@ int paths_init(const char *prefix, struct vx_err *err)
 	snprintf(p->lxcfs, sizeof(p->lxcfs), "%s/var/lib/lxcfs", p->prefix);
 
 	env = getenv("VCTX_TEMPLATE_DIR");
-	snprintf(p->builders, sizeof(p->builders), "%s", env && *env ? env : VX_TEMPLATEDIR);
-	if (check_dir("VCTX_TEMPLATE_DIR", p->builders, err) < 0)
-		return -1;
+	if (env && *env) {
+		if (check_dir("VCTX_TEMPLATE_DIR", env, err) < 0)
+			return -1;
+		snprintf(p->builders, sizeof(p->builders), "%s", env);
+	} else {
+		paths_builders(p->builders, sizeof(p->builders));
+	}
 
 	env = getenv("VCTX_CGROUP_PARENT");
 	snprintf(p->cgroup_parent, sizeof(p->cgroup_parent), "%s", env && *env ? env : "vctx");
