@@ -2,7 +2,7 @@
 # Lifecycle core: create, start, exec, enter, list, stop, destroy of busybox contexts, seen
 # from inside and outside; bad input; locking; recovery after a killed supervisor.
 . "$(dirname "$0")/lib.sh"
-plan 55
+plan 60
 
 A=$(ctx web); B=$(ctx db)
 ETC=$VCTX_PREFIX/etc/vctx
@@ -18,8 +18,19 @@ like "$BASE" "^[0-9]+$" "create allocated an id range ($BASE)"
 is "$(find "$LIB/contexts/$A/upper" -mindepth 1 | wc -l)" 0 "create copied nothing"
 
 vx start "$A"; ok $? "start $A"
-like "$(vx list)" "^$A +running +[0-9]+ +busybox" "list shows it running"
+like "$(vx list)" "^$A +running +- +[0-9.]+[KM]/- +[0-9.]+ +[0-9]+/4096 +[0-9]+s +busybox$" \
+	"list shows it running: no address, memory used/limit, cpu, pids, uptime, template"
 INIT=$(vx status --json "$A" | sed -n 's/.*"init_pid":\([0-9]*\).*/\1/p')
+vx create "$B" --template busybox group=tier2 memory=64MiB >/dev/null
+is "$(vx list -o name,pid,group --no-header | tr -s ' ' | tr '\n' ';')" "$B - tier2;$A $INIT -;" \
+	"list -o picks the columns; '-' where nothing applies (the stopped one's pid, no group)"
+is "$(vx list --running -o name --no-header):$(vx list --stopped -o name --no-header)" "$A:$B" \
+	"--running and --stopped filter"
+is "$(vx list --group tier2 -o name,state)" "NAME  STATE
+$B  stopped" "--group filters by boot group"
+fails_with "an unknown column is one error line naming the columns" \
+	"unknown column 'mem' (columns: name state pid address" vx list -o name,mem
+vx destroy "$B"
 is "$(vx exec "$A" -- cat /proc/1/comm)" "init" "pid 1 inside is busybox init"
 is "$(vx exec "$A" -- hostname)" "$A" "the hostname is the context's name"
 # Host processes are invisible: inside, only init, getty and the command itself.

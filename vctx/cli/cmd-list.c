@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* vctx list [--json]
+/* vctx list [--json] [-o COLUMNS] [--running | --stopped] [--group GROUP] [--no-header]
  * vctx status [--json] NAME */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cmd.h"
@@ -167,47 +169,311 @@ static int get_json(int argc, char **argv, const char *cmd, bool *json)
 	return 0;
 }
 
+/* --- vctx list: a table of columns ------------------------------------------------------- */
+
+typedef void (*col_fn)(const struct info *in, char *buf, size_t len);
+
+static bool up(const struct info *in)
+{
+	return in->st.state != VX_STOPPED;
+}
+
+static void col_name(const struct info *in, char *b, size_t n)
+{
+	snprintf(b, n, "%s", in->name);
+}
+
+static void col_state(const struct info *in, char *b, size_t n)
+{
+	snprintf(b, n, "%s", in->conf_ok ? state_str(in->st.state) : "broken");
+}
+
+static void col_pid(const struct info *in, char *b, size_t n)
+{
+	if (up(in))
+		snprintf(b, n, "%d", (int)in->st.init);
+}
+
+static void col_address(const struct info *in, char *b, size_t n)
+{
+	if (in->conf_ok && in->conf.address.n)
+		addr_fmt(&in->conf.address.v[0], true, b, n);
+}
+
+static void col_addresses(const struct info *in, char *b, size_t n)
+{
+	size_t used = 0;
+	unsigned i;
+
+	for (i = 0; in->conf_ok && i < in->conf.address.n && used + 1 < n; i++) {
+		char a[VX_ADDR_STR];
+
+		addr_fmt(&in->conf.address.v[i], true, a, sizeof(a));
+		used += snprintf(b + used, n - used, "%s%s", i ? "," : "", a);
+	}
+}
+
+/* used/limit while it runs: "12M/256M", "12M/-" without a limit. */
+static void col_memory(const struct info *in, char *b, size_t n)
+{
+	char cur[16], lim[16] = "-";
+
+	if (!up(in) || !in->use.have_mem)
+		return;
+	fmt_size(cur, sizeof(cur), in->use.mem_current);
+	if (in->use.mem_limit)
+		fmt_size(lim, sizeof(lim), in->use.mem_limit);
+	snprintf(b, n, "%s/%s", cur, lim);
+}
+
+/* As ps(1)'s %CPU: CPU time over the time since it started (100 = one CPU). */
+static void col_cpu(const struct info *in, char *b, size_t n)
+{
+	if (up(in) && in->use.have_cpu)
+		snprintf(b, n, "%.1f",
+			 in->use.cpu_usec / 1e4 / (double)(in->uptime ? in->uptime : 1));
+}
+
+static void col_cputime(const struct info *in, char *b, size_t n)
+{
+	if (up(in) && in->use.have_cpu)
+		snprintf(b, n, "%.2fs", in->use.cpu_usec / 1e6);
+}
+
+static void col_pids(const struct info *in, char *b, size_t n)
+{
+	if (!up(in) || !in->use.have_pids)
+		return;
+	if (in->use.pids_limit)
+		snprintf(b, n, "%llu/%llu", (unsigned long long)in->use.pids_current,
+			 (unsigned long long)in->use.pids_limit);
+	else
+		snprintf(b, n, "%llu/-", (unsigned long long)in->use.pids_current);
+}
+
+/* A disk image's blocks on the host over its size; an overlay context has none to show. */
+static void col_disk(const struct info *in, char *b, size_t n)
+{
+	uint64_t allocated, size = storage_image_size(in->name, &allocated);
+	char u[16], s[16];
+
+	if (!size)
+		return;
+	fmt_size(u, sizeof(u), allocated);
+	fmt_size(s, sizeof(s), size);
+	snprintf(b, n, "%s/%s", u, s);
+}
+
+static void col_uptime(const struct info *in, char *b, size_t n)
+{
+	if (in->st.state == VX_RUNNING)
+		fmt_duration(b, n, in->uptime);
+}
+
+static void col_template(const struct info *in, char *b, size_t n)
+{
+	if (in->conf_ok)
+		snprintf(b, n, "%s", in->conf.template);
+}
+
+static void col_group(const struct info *in, char *b, size_t n)
+{
+	if (in->conf_ok)
+		snprintf(b, n, "%s", in->conf.group);
+}
+
+static void col_hostname(const struct info *in, char *b, size_t n)
+{
+	if (in->conf_ok)
+		snprintf(b, n, "%s", in->conf.hostname);
+}
+
+static void col_onboot(const struct info *in, char *b, size_t n)
+{
+	if (in->conf_ok)
+		snprintf(b, n, "%s", in->conf.onboot ? "yes" : "no");
+}
+
+static void col_ids(const struct info *in, char *b, size_t n)
+{
+	if (in->conf_ok)
+		snprintf(b, n, "%llu", (unsigned long long)in->conf.id_base);
+}
+
+static const struct list_column {
+	const char *name, *head;
+	bool right;
+	col_fn fn;
+} list_columns[] = {
+	{ "name", "NAME", false, col_name },
+	{ "state", "STATE", false, col_state },
+	{ "pid", "PID", true, col_pid },
+	{ "address", "ADDRESS", false, col_address },
+	{ "addresses", "ADDRESSES", false, col_addresses },
+	{ "memory", "MEMORY", true, col_memory },
+	{ "cpu", "CPU%", true, col_cpu },
+	{ "cputime", "CPU-TIME", true, col_cputime },
+	{ "pids", "PIDS", true, col_pids },
+	{ "disk", "DISK", true, col_disk },
+	{ "uptime", "UPTIME", true, col_uptime },
+	{ "template", "TEMPLATE", false, col_template },
+	{ "group", "GROUP", false, col_group },
+	{ "hostname", "HOSTNAME", false, col_hostname },
+	{ "onboot", "ONBOOT", false, col_onboot },
+	{ "id-base", "ID-BASE", true, col_ids },
+};
+
+#define LIST_DEFAULT "name,state,address,memory,cpu,pids,uptime,template"
+#define LIST_MAXCOLS 32
+#define LIST_CELL 160
+
+/* "name,memory,cpu" into indexes of list_columns; an unknown name is one error line. */
+static int list_parse_columns(const char *spec, int *cols, struct vx_err *err)
+{
+	char buf[512], *save = NULL, *tok;
+	int n = 0;
+
+	if (xsnprintf(buf, sizeof(buf), "%s", spec) < 0)
+		return vx_fail(err, EINVAL, "column list too long");
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		unsigned i;
+
+		for (i = 0; i < ARRAY_SIZE(list_columns); i++)
+			if (strcmp(tok, list_columns[i].name) == 0)
+				break;
+		if (i == ARRAY_SIZE(list_columns)) {
+			char all[256];
+			size_t used = 0;
+
+			for (i = 0; i < ARRAY_SIZE(list_columns); i++)
+				used += snprintf(all + used, sizeof(all) - used, "%s%s", i ? " " : "",
+						 list_columns[i].name);
+			return vx_fail(err, EINVAL, "unknown column '%s' (columns: %s)", tok, all);
+		}
+		if (n == LIST_MAXCOLS)
+			return vx_fail(err, EINVAL, "more than %d columns", LIST_MAXCOLS);
+		cols[n++] = (int)i;
+	}
+	if (!n)
+		return vx_fail(err, EINVAL, "no columns given");
+	return n;
+}
+
+enum list_filter { LIST_ALL, LIST_RUNNING, LIST_STOPPED };
+
+static bool list_wanted(const struct info *in, enum list_filter f, const char *group)
+{
+	if (f == LIST_RUNNING && in->st.state != VX_RUNNING)
+		return false;
+	if (f == LIST_STOPPED && in->st.state != VX_STOPPED)
+		return false;
+	return !group || (in->conf_ok && strcmp(in->conf.group, group) == 0);
+}
+
+/* Every cell first, so each column is as wide as its widest; "-" where nothing applies. */
+#define CELL(cells, r, c, ncols) ((cells) + ((size_t)(r) * (ncols) + (c)) * LIST_CELL)
+
+static void list_print(const char *cells, int rows, const int *cols, int ncols, bool header)
+{
+	int width[LIST_MAXCOLS], r, c;
+
+	for (c = 0; c < ncols; c++) {
+		width[c] = header ? (int)strlen(list_columns[cols[c]].head) : 1;
+		for (r = 0; r < rows; r++)
+			if ((int)strlen(CELL(cells, r, c, ncols)) > width[c])
+				width[c] = (int)strlen(CELL(cells, r, c, ncols));
+	}
+	for (r = header ? -1 : 0; r < rows; r++) {
+		for (c = 0; c < ncols; c++) {
+			const char *v = r < 0 ? list_columns[cols[c]].head : CELL(cells, r, c, ncols);
+			bool last = c == ncols - 1;
+
+			if (!*v)
+				v = "-";
+			if (list_columns[cols[c]].right)
+				printf("%s%*s", c ? "  " : "", width[c], v);
+			else
+				printf("%s%-*s", c ? "  " : "", last ? 0 : width[c], v);
+		}
+		printf("\n");
+	}
+}
+
 int cmd_list(int argc, char **argv)
 {
-	bool json = false;
+	static const struct option opts[] = { { "json", no_argument, NULL, 'j' },
+					      { "output", required_argument, NULL, 'o' },
+					      { "running", no_argument, NULL, 'r' },
+					      { "stopped", no_argument, NULL, 's' },
+					      { "group", required_argument, NULL, 'g' },
+					      { "no-header", no_argument, NULL, 'H' },
+					      { NULL, 0, NULL, 0 } };
+	const char *spec = LIST_DEFAULT, *group = NULL;
+	enum list_filter filter = LIST_ALL;
+	bool json = false, header = true;
+	char *cells = NULL;
+	int cols[LIST_MAXCOLS], ncols, n, i, o, rows = 0, shown = 0;
 	struct vx_err err;
 	char **names;
-	int n, i, r = get_json(argc, argv, "list", &json);
 
-	if (r)
-		return r;
+	while ((o = cmd_getopt(argc, argv, "o:", opts, NULL)) != -1) {
+		switch (o) {
+		case 'j': json = true; break;
+		case 'o': spec = optarg; break;
+		case 'r': filter = LIST_RUNNING; break;
+		case 's': filter = LIST_STOPPED; break;
+		case 'g': group = optarg; break;
+		case 'H': header = false; break;
+		default: return cmd_usage("list");
+		}
+	}
 	if (optind != argc)
 		return cmd_usage("list");
+	ncols = list_parse_columns(spec, cols, &err);
+	if (ncols < 0)
+		return cmd_fail(&err);
+	if (group && parse_name(group, "group", &err) < 0)
+		return cmd_fail(&err);
 	n = registry_names(&names, &err);
 	if (n < 0)
 		return cmd_fail(&err);
+	if (!json && n) {
+		cells = calloc((size_t)n * ncols, LIST_CELL);
+		if (!cells) {
+			registry_names_free(names, n);
+			vx_fail(&err, ENOMEM, "out of memory");
+			return cmd_fail(&err);
+		}
+	}
 	if (json)
 		printf("[");
-	else
-		printf("%-20s %-9s %8s %-12s %s\n", "NAME", "STATE", "INIT-PID", "TEMPLATE",
-		       "UPTIME");
 	for (i = 0; i < n; i++) {
 		struct info in;
-		char up[32] = "-";
+		int c;
 
 		gather(names[i], &in);
-		if (json) {
-			printf(i ? "," : "");
-			json_info(&in);
-		} else {
-			if (in.st.state == VX_RUNNING)
-				fmt_duration(up, sizeof(up), in.uptime);
-			printf("%-20s %-9s %8d %-12s %s%s\n", in.name,
-			       in.conf_ok ? state_str(in.st.state) : "broken",
-			       in.st.state != VX_STOPPED ? (int)in.st.init : 0,
-			       in.conf_ok ? in.conf.template : "-", up,
-			       in.st.state != VX_STOPPED && !in.st.supervised
-				       ? "  (no supervisor: 'vctx stop' cleans up)" : "");
+		if (list_wanted(&in, filter, group)) {
+			if (json) {
+				printf(shown ? "," : "");
+				json_info(&in);
+			} else {
+				for (c = 0; c < ncols; c++)
+					list_columns[cols[c]].fn(&in, CELL(cells, rows, c, ncols),
+								 LIST_CELL);
+				rows++;
+			}
+			shown++;
 		}
+		if (up(&in) && !in.st.supervised)
+			fprintf(stderr, "vctx: %s: no supervisor: 'vctx stop %s' cleans up\n", in.name,
+				in.name);
 		release(&in);
 	}
 	if (json)
 		printf("]\n");
+	else
+		list_print(cells, rows, cols, ncols, header);
+	free(cells);
 	registry_names_free(names, n);
 	return 0;
 }
