@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "cli/cmd.h"
+#include "core/json.h"
 #include "core/util.h"
 #include "ops/check.h"
 
@@ -41,49 +42,45 @@ static void print_text(const struct check_report *r)
 
 static void print_json(const struct check_report *r)
 {
+	struct json j;
 	unsigned i;
 
-	printf("{\"kernel\":");
-	json_str(stdout, r->release);
-	printf(",\"config\":");
-	json_str(stdout, r->config_from);
-	printf(",\"features\":[");
+	json_begin(&j, stdout);
+	json_string(&j, "kernel", r->release);
+	json_string(&j, "config", r->config_from[0] ? r->config_from : NULL);
+	json_array(&j, "features");
 	for (i = 0; i < r->nfeatures; i++) {
 		const struct check_feature *f = &r->features[i];
 
-		printf("%s{\"id\":", i ? "," : "");
-		json_str(stdout, f->id);
-		printf(",\"name\":");
-		json_str(stdout, f->name);
-		printf(",\"ok\":%s,\"required\":%s,\"detail\":", f->ok ? "true" : "false",
-		       f->required ? "true" : "false");
-		json_str(stdout, f->detail);
-		printf(",\"config\":");
-		json_str(stdout, f->config ? f->config : "");
-		printf(",\"config_value\":");
-		json_str(stdout, f->value);
-		printf(",\"since\":");
-		json_str(stdout, f->since);
-		printf(",\"without\":");
-		json_str(stdout, f->breaks);
-		printf("}");
+		json_object(&j, NULL);
+		json_string(&j, "id", f->id);
+		json_string(&j, "name", f->name);
+		json_bool(&j, "ok", f->ok);
+		json_bool(&j, "required", f->required);
+		json_string(&j, "detail", f->detail[0] ? f->detail : NULL);
+		json_string(&j, "config", f->config);
+		json_string(&j, "config_value", f->value[0] ? f->value : NULL);
+		json_string(&j, "since", f->since && f->since[0] ? f->since : NULL);
+		json_string(&j, "without", f->breaks && f->breaks[0] ? f->breaks : NULL);
+		json_close(&j);
 	}
-	printf("],\"settings\":[");
+	json_close(&j);
+	json_array(&j, "settings");
 	for (i = 0; i < r->nsettings; i++) {
 		const struct check_setting *s = &r->settings[i];
 
-		printf("%s{\"sysctl\":", i ? "," : "");
-		json_str(stdout, s->sysctl);
-		if (s->known)
-			printf(",\"value\":%ld", s->value);
-		else
-			printf(",\"value\":null");
-		printf(",\"recommended\":%ld,\"ok\":%s,\"why\":", s->want,
-		       s->ok ? "true" : "false");
-		json_str(stdout, s->why);
-		printf("}");
+		json_object(&j, NULL);
+		json_string(&j, "sysctl", s->sysctl);
+		json_int(&j, "value", s->value, s->known);
+		json_int(&j, "recommended", s->want, true);
+		json_bool(&j, "ok", s->ok);
+		json_string(&j, "why", s->why);
+		json_close(&j);
 	}
-	printf("],\"missing_required\":%u,\"missing_optional\":%u}\n", r->bad_req, r->bad_opt);
+	json_close(&j);
+	json_uint(&j, "missing_required", r->bad_req, true);
+	json_uint(&j, "missing_optional", r->bad_opt, true);
+	json_finish(&j);
 }
 
 int cmd_check(int argc, char **argv)

@@ -9,6 +9,7 @@
 
 #include "cli/cmd.h"
 #include "core/devices.h"
+#include "core/json.h"
 #include "core/registry.h"
 #include "core/state.h"
 #include "core/util.h"
@@ -59,52 +60,120 @@ static void release(struct info *in)
 		state_free(&in->st);
 }
 
-static void json_info(const struct info *in)
+static bool up(const struct info *in)
+{
+	return in->st.state != VX_STOPPED;
+}
+
+/* A configured limit: bytes or a count, null when there is none. */
+static void json_limit(struct json *j, const char *key, const struct vx_limit *l)
+{
+	json_uint(j, key, l->v, l->set && !l->max);
+}
+
+/* One context, the same object in `list --json` and `status --json` (vctx(8), JSON). */
+static void json_info(struct json *j, const struct info *in)
 {
 	uint64_t allocated, size = storage_image_size(in->name, &allocated);
+	bool run = up(in), conf = in->conf_ok;
+	const struct cg_stats *u = &in->use;
+	unsigned i;
 
-	printf("{\"name\":");
-	json_str(stdout, in->name);
-	printf(",\"state\":\"%s\"", state_str(in->st.state));
-	printf(",\"init_pid\":%d", in->st.state != VX_STOPPED ? (int)in->st.init : 0);
-	printf(",\"supervised\":%s", in->st.supervised ? "true" : "false");
-	printf(",\"template\":");
-	json_str(stdout, in->conf_ok ? in->conf.template : "");
-	printf(",\"hostname\":");
-	json_str(stdout, in->conf_ok ? in->conf.hostname : "");
-	printf(",\"id_base\":%llu", in->conf_ok ? (unsigned long long)in->conf.id_base : 0ULL);
-	printf(",\"uptime\":%llu", (unsigned long long)in->uptime);
-	printf(",\"memory\":{\"current\":%llu,\"peak\":%llu,\"limit\":%llu}",
-	       (unsigned long long)in->use.mem_current, (unsigned long long)in->use.mem_peak,
-	       (unsigned long long)in->use.mem_limit);
-	printf(",\"pids\":{\"current\":%llu,\"limit\":%llu}",
-	       (unsigned long long)in->use.pids_current, (unsigned long long)in->use.pids_limit);
-	printf(",\"cpu_usec\":%llu,\"oom_kills\":%llu", (unsigned long long)in->use.cpu_usec,
-	       (unsigned long long)in->use.oom_kills);
-	printf(",\"disk\":{\"size\":%llu,\"allocated\":%llu}", (unsigned long long)size,
-	       (unsigned long long)allocated);
-	if (in->conf_ok) {
-		char devs[64];
-		unsigned i;
+	json_string(j, "name", in->name);
+	json_string(j, "state", conf ? state_str(in->st.state) : "broken");
+	json_string(j, "config_error", in->conf_error[0] ? in->conf_error : NULL);
+	json_bool(j, "supervised", run && in->st.supervised);
+	json_int(j, "init_pid", in->st.init, run);
+	json_int(j, "supervisor_pid", in->st.supervisor, run && in->st.supervised);
+	json_uint(j, "uptime", in->uptime, in->st.state == VX_RUNNING);
+	json_string(j, "template", conf ? in->conf.template : NULL);
+	json_string(j, "hostname", conf ? in->conf.hostname : NULL);
+	json_string(j, "group", conf && in->conf.group[0] ? in->conf.group : NULL);
+	if (conf)
+		json_bool(j, "onboot", in->conf.onboot);
+	else
+		json_null(j, "onboot");
+	json_uint(j, "id_base", conf ? in->conf.id_base : 0, conf);
 
-		printf(",\"network\":{\"mode\":\"%s\",\"addresses\":[", conf_net_mode(&in->conf));
+	/* What the config asks for ... */
+	if (conf) {
+		json_object(j, "limits");
+		json_limit(j, "memory", &in->conf.memory);
+		json_limit(j, "memory_swap", &in->conf.memory_swap);
+		json_limit(j, "pids", &in->conf.pids);
+		json_string(j, "cpus", in->conf.cpus[0] ? in->conf.cpus : NULL);
+		json_limit(j, "disk", &in->conf.disk);
+		json_close(j);
+	} else {
+		json_null(j, "limits");
+	}
+	/* ... and what the kernel says while it runs (null when stopped). */
+	if (run && u->have_mem) {
+		json_object(j, "memory");
+		json_uint(j, "current", u->mem_current, true);
+		json_uint(j, "peak", u->mem_peak, true);
+		json_uint(j, "limit", u->mem_limit, u->mem_limit != 0);
+		json_uint(j, "oom_kills", u->oom_kills, true);
+		json_close(j);
+	} else {
+		json_null(j, "memory");
+	}
+	if (run && u->have_pids) {
+		json_object(j, "pids");
+		json_uint(j, "current", u->pids_current, true);
+		json_uint(j, "limit", u->pids_limit, u->pids_limit != 0);
+		json_close(j);
+	} else {
+		json_null(j, "pids");
+	}
+	if (run && u->have_cpu) {
+		json_object(j, "cpu");
+		json_uint(j, "usec", u->cpu_usec, true);
+		json_double(j, "percent", u->cpu_usec / 1e4 / (double)(in->uptime ? in->uptime : 1),
+			    true);
+		json_close(j);
+	} else {
+		json_null(j, "cpu");
+	}
+	if (size) {
+		json_object(j, "disk");
+		json_uint(j, "size", size, true);
+		json_uint(j, "allocated", allocated, true);
+		json_close(j);
+	} else {
+		json_null(j, "disk");
+	}
+	if (conf) {
+		const char *mode = conf_net_mode(&in->conf);
+
+		json_object(j, "network");
+		json_string(j, "mode", mode);
+		json_string(j, "bridge", strcmp(mode, "bridge") == 0 ? in->conf.net_bridge : NULL);
+		json_array(j, "addresses");
 		for (i = 0; i < in->conf.address.n; i++) {
 			char a[VX_ADDR_STR];
 
 			addr_fmt(&in->conf.address.v[i], true, a, sizeof(a));
-			printf(i ? "," : "");
-			json_str(stdout, a);
+			json_string(j, NULL, a);
 		}
-		printf("],\"link\":");
-		json_str(stdout, in->st.state != VX_STOPPED ? in->st.netdev : "");
-		printf(",\"filter\":");
-		json_str(stdout, in->st.state != VX_STOPPED ? in->st.filter : "");
-		printf("},\"devices\":");
-		json_str(stdout, dev_opt_names(in->conf.devices, devs, sizeof(devs)));
+		json_close(j);
+		json_string(j, "host_link", run && in->st.netdev[0] ? in->st.netdev : NULL);
+		json_string(j, "uplink", run && in->st.uplink[0] ? in->st.uplink : NULL);
+		json_string(j, "filter", run && in->st.filter[0] ? in->st.filter : NULL);
+		json_close(j);
+		json_array(j, "devices");
+		for (i = 0; i < 32; i++) {
+			char name[64];
+
+			if ((in->conf.devices & (1u << i)) &&
+			    *dev_opt_names(1u << i, name, sizeof(name)))
+				json_string(j, NULL, name);
+		}
+		json_close(j);
+	} else {
+		json_null(j, "network");
+		json_null(j, "devices");
 	}
-	printf(",\"config_error\":");
-	json_str(stdout, in->conf_error);
-	printf("}");
 }
 
 /* Mode, addresses, and while it runs the host's end of its link and its source filter. */
@@ -172,11 +241,6 @@ static int get_json(int argc, char **argv, const char *cmd, bool *json)
 /* --- vctx list: a table of columns ------------------------------------------------------- */
 
 typedef void (*col_fn)(const struct info *in, char *buf, size_t len);
-
-static bool up(const struct info *in)
-{
-	return in->st.state != VX_STOPPED;
-}
 
 static void col_name(const struct info *in, char *b, size_t n)
 {
@@ -412,7 +476,8 @@ int cmd_list(int argc, char **argv)
 	enum list_filter filter = LIST_ALL;
 	bool json = false, header = true;
 	char *cells = NULL;
-	int cols[LIST_MAXCOLS], ncols, n, i, o, rows = 0, shown = 0;
+	int cols[LIST_MAXCOLS], ncols, n, i, o, rows = 0;
+	struct json j;
 	struct vx_err err;
 	char **names;
 
@@ -445,8 +510,10 @@ int cmd_list(int argc, char **argv)
 			return cmd_fail(&err);
 		}
 	}
-	if (json)
-		printf("[");
+	if (json) {
+		json_begin(&j, stdout);
+		json_array(&j, "contexts");
+	}
 	for (i = 0; i < n; i++) {
 		struct info in;
 		int c;
@@ -454,15 +521,15 @@ int cmd_list(int argc, char **argv)
 		gather(names[i], &in);
 		if (list_wanted(&in, filter, group)) {
 			if (json) {
-				printf(shown ? "," : "");
-				json_info(&in);
+				json_object(&j, NULL);
+				json_info(&j, &in);
+				json_close(&j);
 			} else {
 				for (c = 0; c < ncols; c++)
 					list_columns[cols[c]].fn(&in, CELL(cells, rows, c, ncols),
 								 LIST_CELL);
 				rows++;
 			}
-			shown++;
 		}
 		if (up(&in) && !in.st.supervised)
 			fprintf(stderr, "vctx: %s: no supervisor: 'vctx stop %s' cleans up\n", in.name,
@@ -470,7 +537,7 @@ int cmd_list(int argc, char **argv)
 		release(&in);
 	}
 	if (json)
-		printf("]\n");
+		json_finish(&j);
 	else
 		list_print(cells, rows, cols, ncols, header);
 	free(cells);
@@ -498,8 +565,11 @@ int cmd_status(int argc, char **argv)
 	}
 	cmd_warn(in.name, in.conf_error);
 	if (json) {
-		json_info(&in);
-		printf("\n");
+		struct json j;
+
+		json_begin(&j, stdout);
+		json_info(&j, &in);
+		json_finish(&j);
 	} else {
 		if (in.st.state == VX_RUNNING)
 			fmt_duration(up, sizeof(up), in.uptime);

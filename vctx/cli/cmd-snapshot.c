@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cli/cmd.h"
+#include "core/json.h"
 #include "ops/snapshot.h"
 
 static const struct option opts[] = { { "wait", no_argument, NULL, 'w' },
@@ -19,12 +20,15 @@ static int print_list(const char *name, bool json, struct vx_err *err)
 	struct snapshot_info *v;
 	char when[32], size[32];
 	int n = snapshot_list(name, &v, err), i;
+	struct json j;
 
 	if (n < 0)
 		return -1;
-	if (json)
-		printf("[");
-	else
+	if (json) {
+		json_begin(&j, stdout);
+		json_string(&j, "context", name);
+		json_array(&j, "snapshots");
+	} else
 		printf("%-32s %-19s %10s\n", "SNAPSHOT", "CREATED", "SIZE");
 	for (i = 0; i < n; i++) {
 		struct tm tm;
@@ -32,17 +36,18 @@ static int print_list(const char *name, bool json, struct vx_err *err)
 		localtime_r(&v[i].created, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
 		if (json) {
-			printf("%s{\"name\":", i ? "," : "");
-			json_str(stdout, v[i].name);
-			printf(",\"created\":%lld,\"bytes\":%llu}", (long long)v[i].created,
-			       (unsigned long long)v[i].bytes);
+			json_object(&j, NULL);
+			json_string(&j, "name", v[i].name);
+			json_int(&j, "created", v[i].created, true);
+			json_uint(&j, "bytes", v[i].bytes, true);
+			json_close(&j);
 		} else {
 			fmt_size(size, sizeof(size), v[i].bytes);
 			printf("%-32s %-19s %10s\n", v[i].name, when, size);
 		}
 	}
 	if (json)
-		printf("]\n");
+		json_finish(&j);
 	free(v);
 	return 0;
 }

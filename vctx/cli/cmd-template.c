@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cmd.h"
+#include "core/json.h"
 #include "core/paths.h"
 #include "core/template.h"
 #include "core/util.h"
@@ -58,6 +59,7 @@ static int list(bool json)
 	struct dirent *de;
 	char *names[1024];
 	int n = 0, i;
+	struct json j;
 
 	template_clean_stale();
 	d = opendir(vx_paths.templates);
@@ -67,9 +69,10 @@ static int list(bool json)
 	if (d)
 		closedir(d);
 	qsort(names, n, sizeof(names[0]), cmp);
-	if (json)
-		printf("[");
-	else
+	if (json) {
+		json_begin(&j, stdout);
+		json_array(&j, "templates");
+	} else
 		printf("%-16s %-10s %-10s %-9s %-8s %8s  %s\n", "NAME", "DIST", "RELEASE", "INIT",
 		       "ARCH", "SIZE", "USED BY");
 	for (i = 0; i < n; i++) {
@@ -82,19 +85,20 @@ static int list(bool json)
 		if (!json && path_tpldir(path, sizeof(path), names[i], "rootfs") == 0)
 			fmt_size(size, sizeof(size), template_tree_size(path));
 		if (json) {
-			printf("%s{\"name\":", i ? "," : "");
-			json_str(stdout, names[i]);
-			printf(",\"ok\":%s,\"distribution\":", ok ? "true" : "false");
-			json_str(stdout, ok ? t.distribution : "");
-			printf(",\"release\":");
-			json_str(stdout, ok ? t.release : "");
-			printf(",\"init\":");
-			json_str(stdout, ok ? t.init_flavour : "");
-			printf(",\"architecture\":");
-			json_str(stdout, ok ? t.architecture : "");
-			printf(",\"used_by\":");
-			json_str(stdout, users);
-			printf("}");
+			json_object(&j, NULL);
+			json_string(&j, "name", names[i]);
+			json_bool(&j, "ok", ok);
+			json_string(&j, "error", ok ? NULL : err.msg);
+			json_string(&j, "distribution", ok ? t.distribution : NULL);
+			json_string(&j, "release", ok ? t.release : NULL);
+			json_string(&j, "init", ok ? t.init_flavour : NULL);
+			json_string(&j, "architecture", ok ? t.architecture : NULL);
+			json_array(&j, "used_by");
+			for (char *u = users, *save = NULL, *tok; (tok = strtok_r(u, ", ", &save));
+			     u = NULL)
+				json_string(&j, NULL, tok);
+			json_close(&j);
+			json_close(&j);
 		} else if (ok) {
 			printf("%-16s %-10s %-10s %-9s %-8s %8s  %s\n", names[i], t.distribution,
 			       t.release, t.init_flavour, t.architecture, size,
@@ -105,7 +109,7 @@ static int list(bool json)
 		free(names[i]);
 	}
 	if (json)
-		printf("]\n");
+		json_finish(&j);
 	return 0;
 }
 

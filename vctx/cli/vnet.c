@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/conf.h"
+#include "core/json.h"
 #include "core/paths.h"
 #include "core/registry.h"
 #include "core/state.h"
@@ -54,15 +55,17 @@ static int list(bool json)
 {
 	struct vx_err err;
 	char **names;
-	int n, i, shown = 0;
+	struct json js;
+	int n, i;
 	unsigned j;
 
 	n = registry_names(&names, &err);
 	if (n < 0)
 		return fail(&err);
-	if (json)
-		printf("[");
-	else
+	if (json) {
+		json_begin(&js, stdout);
+		json_array(&js, "addresses");
+	} else
 		printf("%-24s %-28s %-8s %s\n", "ALIAS", "ADDRESS", "MODE", "STATE");
 	for (i = 0; i < n; i++) {
 		struct vx_handle h;
@@ -80,17 +83,14 @@ static int list(bool json)
 
 			addr_fmt(&c->address.v[j], true, a, sizeof(a));
 			if (json) {
-				printf("%s{\"alias\":", shown++ ? "," : "");
-				json_str(stdout, alias);
-				printf(",\"link\":");
-				json_str(stdout, link);
-				printf(",\"context\":");
-				json_str(stdout, names[i]);
-				printf(",\"address\":");
-				json_str(stdout, a);
-				printf(",\"mode\":");
-				json_str(stdout, conf_net_mode(c));
-				printf(",\"state\":\"%s\"}", state_str(h.st.state));
+				json_object(&js, NULL);
+				json_string(&js, "alias", alias);
+				json_string(&js, "link", link);
+				json_string(&js, "context", names[i]);
+				json_string(&js, "address", a);
+				json_string(&js, "mode", conf_net_mode(c));
+				json_string(&js, "state", state_str(h.st.state));
+				json_close(&js);
 			} else {
 				printf("%-24s %-28s %-8s %s\n", alias, a,
 				       conf_net_mode(c), state_str(h.st.state));
@@ -99,7 +99,7 @@ static int list(bool json)
 		handle_close(&h);
 	}
 	if (json)
-		printf("]\n");
+		json_finish(&js);
 	registry_names_free(names, n);
 	return 0;
 }

@@ -337,22 +337,6 @@ uint64_t proc_start_time(pid_t pid)
 	return start;
 }
 
-void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = *s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 static int copy_out(int fd, struct escape_stream *esc)
 {
 	char buf[8192];

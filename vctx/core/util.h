@@ -96,7 +96,6 @@ struct escape_stream;
 int follow_file(const char *path, bool follow, struct escape_stream *esc, struct vx_err *err);
 
 /* A JSON string: quoted, with quotes, backslashes and control characters escaped. */
-void json_str(FILE *f, const char *s);
 
 /* Start time of a process in clock ticks since boot (field 22 of /proc/PID/stat); 0 if
  * the process does not exist or is a zombie.  Used with the pid to tell a process from a
