@@ -875,3 +875,67 @@ out:
 	live_close(&n);
 	return r;
 }
+
+struct link_stats_list {
+	struct vnet_link_stats *v;
+	int n, cap;
+};
+
+static int link_stats_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+	struct link_stats_list *l = data;
+	struct vnet_link_stats one = { 0 };
+	const struct nlattr *a;
+	bool have = false;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi))
+		return MNL_CB_ERROR;
+	mnl_attr_for_each(a, nlh, sizeof(*ifi)) {
+		if (mnl_attr_get_type(a) == IFLA_IFNAME &&
+		    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+			snprintf(one.name, sizeof(one.name), "%s", mnl_attr_get_str(a));
+		if (mnl_attr_get_type(a) == IFLA_STATS64 &&
+		    mnl_attr_get_payload_len(a) >= sizeof(struct rtnl_link_stats64)) {
+			struct rtnl_link_stats64 st;
+
+			memcpy(&st, mnl_attr_get_payload(a), sizeof(st));
+			one.rx_bytes = st.rx_bytes;
+			one.tx_bytes = st.tx_bytes;
+			have = true;
+		}
+	}
+	if (!have || !one.name[0])
+		return MNL_CB_OK;
+	if (l->n == l->cap) {
+		int cap = l->cap ? 2 * l->cap : 64;
+		struct vnet_link_stats *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return MNL_CB_ERROR;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = one;
+	return MNL_CB_OK;
+}
+
+int vnet_link_stats(struct vnet_link_stats **out, struct vx_err *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct link_stats_list l = { 0 };
+	struct nl nl;
+	int r;
+
+	*out = NULL;
+	if (nl_open(&nl, -1, err) < 0)
+		return -1;
+	r = nl_dump(&nl, nlmsg_dump(buf, RTM_GETLINK, AF_UNSPEC), link_stats_cb, &l, err);
+	nl_close(&nl);
+	if (r < 0) {
+		free(l.v);
+		return -1;
+	}
+	*out = l.v;
+	return l.n;
+}

@@ -51,4 +51,12 @@ int vnet_addr_add(const struct vx_conf *conf, pid_t pid, struct vx_runstate *st,
 int vnet_addr_del(const struct vx_conf *conf, pid_t pid, struct vx_runstate *st,
 		  const struct vx_addr *addr, struct vx_err *err);
 
+/* Byte counters of every link in the host's network namespace (for `vctx top`): a contexts's
+ * traffic is its host end's, the other way round.  Returns how many; *out is malloc'ed. */
+struct vnet_link_stats {
+	char name[16];
+	uint64_t rx_bytes, tx_bytes;
+};
+int vnet_link_stats(struct vnet_link_stats **out, struct vx_err *err);
+
 #endif

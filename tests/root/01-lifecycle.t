@@ -2,7 +2,7 @@
 # Lifecycle core: create, start, exec, enter, list, stop, destroy of busybox contexts, seen
 # from inside and outside; bad input; locking; recovery after a killed supervisor.
 . "$(dirname "$0")/lib.sh"
-plan 59
+plan 62
 
 A=$(ctx web); B=$(ctx db)
 ETC=$VCTX_PREFIX/etc/vctx
@@ -30,6 +30,10 @@ is "$(vx list --group tier2 -o name,state | tr -s ' ' | tr '\n' ';')" "NAME STAT
 	"--group filters by boot group"
 fails_with "an unknown column is one error line naming the columns" \
 	"unknown column 'mem' \\(columns: name state pid address" vx list -o name,mem
+is "$(vx top -b -n 1 -d 100ms | awk -v n="$A" '$1 == n { print $1, ($2 ~ /^[0-9]+\.[0-9]$/), ($4 ~ /^[0-9]+\/4096$/), $7, $8 }')" \
+	"$A 1 1 - -" "vctx top: the running one with its CPU and pids, no network to count ($B is stopped)"
+is "$(vx top -b -n 1 -d 100ms | grep -c "^$B ")" 0 "a stopped context is not in top"
+fails_with "top refuses an unknown sort key" "unknown sort key 'disk'" vx top -s disk
 vx destroy "$B"
 is "$(vx exec "$A" -- cat /proc/1/comm)" "init" "pid 1 inside is busybox init"
 is "$(vx exec "$A" -- hostname)" "$A" "the hostname is the context's name"

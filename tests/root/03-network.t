@@ -5,7 +5,7 @@
 # "LAN host" at the other end of it.  Documentation addresses only.
 . "$(dirname "$0")/lib.sh"
 command -v curl >/dev/null || { echo "1..0 # SKIP curl is not installed"; t_abort; exit 0; }
-plan 56
+plan 57
 
 HN=vxh$$; LN=vxl$$
 T_EXTRA_CLEANUP="ip netns del $HN 2>/dev/null; ip netns del $LN 2>/dev/null"
@@ -42,6 +42,8 @@ like "$(LAN ip -6 neigh show 2001:db8::10)" "lladdr" "and NDP"
 like "$(ip -n $HN route show 192.0.2.10)" "dev vx-" "the host routes the address to the context's link"
 like "$(vx status "$A" | tr '\n' ' ')" "network: +routed \(host end vx-.*, uplink up0\) address: +192.0.2.10/24 address: +2001:db8::10/64" \
 	"vctx status shows the mode, the host end, the uplink and the addresses"
+is "$(H "$VCTX" top -b -n 1 -d 100ms -s name | awk -v a="$A" '$1 == a { print ($7 ~ /^[0-9.]+[BKMG]$/), ($8 ~ /^[0-9.]+[BKMG]$/) }')" "1 1" \
+	"vctx top counts its traffic on the host end of its link"
 
 # Confinement: A can neither bind nor send from B's addresses.
 t_probe "$A"

@@ -62,5 +62,6 @@ int cmd_export(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_template(int argc, char **argv);
+int cmd_top(int argc, char **argv);
 
 #endif

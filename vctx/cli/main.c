@@ -33,6 +33,8 @@ const struct vx_cmd vx_cmds[] = {
 	  "a context's syslog (or console) log, control characters escaped", cmd_logs },
 	{ "list", "[--json] [-o COLUMNS] [--running | --stopped] [--group GROUP] [--no-header]",
 	  "every context with its state, addresses and use", cmd_list },
+	{ "top", "[-b] [-n N] [-d SECONDS] [-s cpu|mem|pids|io|net|name]",
+	  "every running context's use, live, the busiest first", cmd_top },
 	{ "autostart", "[--stop] [--group GROUP] [-j N] [--dry-run]",
 	  "start every onboot context in dependency order, in parallel (--stop: stop all)",
 	  cmd_autostart },

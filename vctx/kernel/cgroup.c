@@ -614,10 +614,25 @@ static uint64_t field(const char *text, const char *key)
 	return 0;
 }
 
+/* Bytes read and written, summed over devices: io.stat's "MAJ:MIN rbytes=N wbytes=N ..."
+ * lines (an empty file when nothing was read or written). */
+static void io_sum(const char *text, uint64_t *rd, uint64_t *wr)
+{
+	const char *p;
+
+	*rd = *wr = 0;
+	for (p = text; (p = strstr(p, "bytes=")); p += 6) {
+		if (p > text && p[-1] == 'r' && (p - 1 == text || p[-2] == ' '))
+			*rd += strtoull(p + 6, NULL, 10);
+		else if (p > text && p[-1] == 'w' && (p - 1 == text || p[-2] == ' '))
+			*wr += strtoull(p + 6, NULL, 10);
+	}
+}
+
 int cg_stats(const char *path, struct cg_stats *st, struct vx_err *err)
 {
 	bool v2;
-	char b[2048];
+	char b[2048], io[8192];
 
 	memset(st, 0, sizeof(*st));
 	detect();
@@ -650,6 +665,13 @@ int cg_stats(const char *path, struct cg_stats *st, struct vx_err *err)
 	} else if (!v2 && read_value("cpuacct", path, "cpuacct.usage", b, sizeof(b)) == 0) {
 		st->have_cpu = true;
 		st->cpu_usec = num(b) / 1000;
+	}
+	/* cgroup v1's blkio counts only what passes its throttle layer (here: nothing, even
+	 * for direct I/O), so a v1 host shows no I/O rather than a wrong 0. */
+	if (v2 && v2_has("io")) {
+		st->have_io = true;
+		if (read_value("io", path, "io.stat", io, sizeof(io)) == 0)
+			io_sum(io, &st->io_rbytes, &st->io_wbytes);
 	}
 	return 0;
 }

@@ -94,9 +94,11 @@ struct cg_stats {
 	uint64_t pids_current, pids_limit;		/* limit 0: none */
 	uint64_t cpu_usec;
 	uint64_t oom_kills;
+	bool have_io;
+	uint64_t io_rbytes, io_wbytes;			/* block I/O, every device */
 };
 
-/* Usage against limits, for `vctx status`. */
+/* Usage against limits, for `vctx status`, `list` and `top`. */
 int cg_stats(const char *path, struct cg_stats *st, struct vx_err *err);
 
 /* Remove the cgroup PARENT/NAME (and any subtree the guest made) from every hierarchy.
