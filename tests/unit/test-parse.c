@@ -25,6 +25,9 @@ static void names(void **state)
 	assert_int_equal(parse_name("a b", "context", &err), -1);
 	assert_int_equal(parse_name("a.b", "context", &err), -1);
 	assert_int_equal(parse_name("web_1", "context", &err), -1);
+	assert_int_equal(parse_name("defaults", "context", &err), -1);
+	assert_non_null(strstr(err.msg, "site's defaults"));
+	assert_int_equal(parse_name("defaults", "template", &err), 0);
 }
 
 static void sizes(void **state)

@@ -62,6 +62,7 @@ int cmd_export(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_template(int argc, char **argv);
+int cmd_config(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 
 #endif

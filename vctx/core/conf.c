@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "core/addr.h"
 #include "core/devices.h"
 #include "core/ini.h"
+#include "core/paths.h"
 #include "core/util.h"
 
 #define F(field) offsetof(struct vx_conf, field)
@@ -524,9 +526,9 @@ static int p_ready(const struct vx_key *k, const char *v, void *dst, struct vx_e
 }
 
 const struct vx_key vx_keys[] = {
-	{ "context", "template", p_name, F(template), NULL, 0, 0, VX_KEY_REQUIRED,
+	{ "context", "template", p_name, F(template), NULL, 0, 0, VX_KEY_REQUIRED | VX_KEY_OWN,
 	  "template the root file system comes from" },
-	{ "context", "hostname", p_hostname, F(hostname), NULL, 0, 0, 0,
+	{ "context", "hostname", p_hostname, F(hostname), NULL, 0, 0, VX_KEY_OWN,
 	  "host name inside (default: the context's name)" },
 	{ "context", "init", p_command, F(init), NULL, 0, 0, 0,
 	  "program run as pid 1, with arguments (default: the template's)" },
@@ -537,7 +539,7 @@ const struct vx_key vx_keys[] = {
 	{ "context", "start-timeout", p_duration, F(start_timeout_ms), "60", 1000, 3600000, 0,
 	  "time a start may take until the context counts as up" },
 	{ "context", "id-base", p_u64, F(id_base), NULL, 65536, 0xffffffffull - 65536,
-	  VX_KEY_REQUIRED | VX_KEY_INTERNAL,
+	  VX_KEY_REQUIRED | VX_KEY_INTERNAL | VX_KEY_OWN,
 	  "first host uid/gid of the context's 65536 (allocated by create)" },
 	{ "context", "userns", p_bool, F(userns), "yes", 0, 0, 0,
 	  "run in a user namespace (no: root inside is root on the host)" },
@@ -574,7 +576,7 @@ const struct vx_key vx_keys[] = {
 	  "routed, bridge, macvlan or none (default: routed with addresses, else none)" },
 	{ "network", "link", p_ifname, F(net_link), NULL, 0, 0, 0,
 	  "the host's uplink (default: the interface of the host's default route)" },
-	{ "network", "address", p_addr, F(address), NULL, 0, 0, VX_KEY_REPEAT,
+	{ "network", "address", p_addr, F(address), NULL, 0, 0, VX_KEY_REPEAT | VX_KEY_OWN,
 	  "an address of the context with its prefix length; repeatable" },
 	{ "network", "bridge", p_ifname, F(net_bridge), NULL, 0, 0, 0,
 	  "the bridge the context joins (bridge mode)" },
@@ -640,6 +642,8 @@ struct load {
 	const char *file;
 	struct vx_conf *conf;
 	unsigned seen[sizeof(vx_keys) / sizeof(vx_keys[0])];	/* line of first occurrence */
+	const unsigned *skip;	/* defaults.conf: keys the context's own file sets */
+	bool site;		/* reading defaults.conf */
 };
 
 static int load_line(const struct ini_line *l, void *user, struct vx_err *err)
@@ -664,6 +668,11 @@ static int load_line(const struct ini_line *l, void *user, struct vx_err *err)
 		return vx_fail(err, EINVAL, "%s:%u: key '%s' belongs in [%s], not [%s]", ld->file,
 			       l->lineno, l->key, k->section, l->section);
 	i = k - vx_keys;
+	if (ld->site && (k->flags & VX_KEY_OWN))
+		return vx_fail(err, EINVAL, "%s:%u: '%s' is one context's own: it cannot be a site "
+			       "default", ld->file, l->lineno, l->key);
+	if (ld->skip && ld->skip[i])
+		return 0;	/* the context sets it: its values replace the default's */
 	if (ld->seen[i] && !(k->flags & VX_KEY_REPEAT))
 		return vx_fail(err, EINVAL, "%s:%u: key '%s' set twice (first on line %u)",
 			       ld->file, l->lineno, l->key, ld->seen[i]);
@@ -687,6 +696,48 @@ static int apply_defaults(struct vx_conf *conf, struct vx_err *err)
 	return 0;
 }
 
+const char *conf_defaults_path(char *buf, size_t len)
+{
+	/* No prefix set up (unit tests, a library user): no site defaults, never the host's. */
+	if (!vx_paths.etc[0] || xsnprintf(buf, len, "%s/defaults.conf", vx_paths.etc) < 0)
+		buf[0] = '\0';
+	return buf;
+}
+
+/* The keys a config text sets (line of the first occurrence), syntax aside. */
+static int seen_line(const struct ini_line *l, void *user, struct vx_err *err)
+{
+	unsigned *seen = user;
+	const struct vx_key *k;
+
+	(void)err;
+	if (l->type == INI_KEY && (k = conf_key(l->key)) && !seen[k - vx_keys])
+		seen[k - vx_keys] = l->lineno;
+	return 0;
+}
+
+/* defaults.conf under the context's own keys: read, checked like a config, skipped where the
+ * context has its own.  A missing file is no defaults; an unreadable or bad one an error. */
+static int load_site(const char *file, const char *text, struct vx_conf *conf,
+		     struct vx_err *err)
+{
+	unsigned own[sizeof(vx_keys) / sizeof(vx_keys[0])] = { 0 };
+	char path[PATH_MAX];
+	_cleanup_free_ char *site = NULL;
+	struct load ld = { .conf = conf, .skip = own, .site = true };
+
+	if (strncmp(text, CONF_EFFECTIVE_MARK, strlen(CONF_EFFECTIVE_MARK)) == 0 ||
+	    !*conf_defaults_path(path, sizeof(path)) || access(path, F_OK) < 0)
+		return 0;
+	site = read_text(path, 1 << 20, err);
+	if (!site)
+		return -1;
+	if (ini_scan(file, text, seen_line, own, err) < 0)
+		return -1;
+	ld.file = path;
+	return ini_scan(path, site, load_line, &ld, err);
+}
+
 int conf_parse(const char *file, const char *text, const char *name, struct vx_conf *conf,
 	       struct vx_err *err)
 {
@@ -696,7 +747,8 @@ int conf_parse(const char *file, const char *text, const char *name, struct vx_c
 	memset(conf, 0, sizeof(*conf));
 	snprintf(conf->name, sizeof(conf->name), "%s", name);
 	snprintf(conf->file, sizeof(conf->file), "%s", file);
-	if (apply_defaults(conf, err) < 0 || ini_scan(file, text, load_line, &ld, err) < 0)
+	if (apply_defaults(conf, err) < 0 || load_site(file, text, conf, err) < 0 ||
+	    ini_scan(file, text, load_line, &ld, err) < 0)
 		goto fail;
 	for (i = 0; i < vx_nkeys; i++) {
 		if ((vx_keys[i].flags & VX_KEY_REQUIRED) && !ld.seen[i]) {
@@ -715,6 +767,127 @@ int conf_parse(const char *file, const char *text, const char *name, struct vx_c
 fail:
 	conf_free(conf);
 	return -1;
+}
+
+struct explain_line {
+	const struct vx_key *k;
+	const char *value, *src;
+	unsigned line;
+};
+
+struct explain {
+	struct explain_line *v;
+	unsigned n, cap;
+	const char *src;
+};
+
+static int explain_line(const struct ini_line *l, void *user, struct vx_err *err)
+{
+	struct explain *e = user;
+	const struct vx_key *k;
+
+	if (l->type != INI_KEY || !(k = conf_key(l->key)))
+		return 0;
+	if (e->n == e->cap) {
+		unsigned cap = e->cap ? 2 * e->cap : 64;
+		struct explain_line *v = realloc(e->v, cap * sizeof(*v));
+
+		if (!v)
+			return vx_fail(err, ENOMEM, "out of memory");
+		e->v = v;
+		e->cap = cap;
+	}
+	e->v[e->n] = (struct explain_line){ k, strdup(l->value), e->src, l->lineno };
+	if (!e->v[e->n].value)
+		return vx_fail(err, ENOMEM, "out of memory");
+	e->n++;
+	return 0;
+}
+
+int conf_explain(const char *file, const char *text, conf_explain_cb cb, void *user,
+		 struct vx_err *err)
+{
+	struct explain own = { .src = file }, site = { 0 };
+	char path[PATH_MAX];
+	_cleanup_free_ char *stext = NULL;
+	unsigned i, j;
+	int r = -1;
+
+	if (ini_scan(file, text, explain_line, &own, err) < 0)
+		goto out;
+	if (*conf_defaults_path(path, sizeof(path)) && access(path, F_OK) == 0) {
+		site.src = path;
+		if (!(stext = read_text(path, 1 << 20, err)) ||
+		    ini_scan(path, stext, explain_line, &site, err) < 0)
+			goto out;
+	}
+	/* A key the context sets is all its own; else all the site's; else the built-in. */
+	for (i = 0; i < vx_nkeys; i++) {
+		const struct vx_key *k = &vx_keys[i];
+		unsigned found = 0;
+
+		for (j = 0; j < own.n; j++)
+			if (own.v[j].k == k && ++found)
+				cb(k, own.v[j].value, file, own.v[j].line, user);
+		for (j = 0; !found && j < site.n; j++)
+			if (site.v[j].k == k && !(k->flags & VX_KEY_OWN))
+				cb(k, site.v[j].value, path, site.v[j].line, user);
+		for (j = 0; !found && j < site.n; j++)
+			if (site.v[j].k == k && !(k->flags & VX_KEY_OWN))
+				found++;
+		if (!found && k->def)
+			cb(k, k->def, NULL, 0, user);
+	}
+	r = 0;
+out:
+	for (j = 0; j < own.n; j++)
+		free((char *)own.v[j].value);
+	for (j = 0; j < site.n; j++)
+		free((char *)site.v[j].value);
+	free(own.v);
+	free(site.v);
+	return r;
+}
+
+struct effective {
+	FILE *f;
+	const char *section;
+};
+
+static void effective_line(const struct vx_key *k, const char *value, const char *src,
+			   unsigned line, void *user)
+{
+	struct effective *e = user;
+
+	(void)src;
+	(void)line;
+	if (!e->section || strcmp(e->section, k->section) != 0)
+		fprintf(e->f, "[%s]\n", k->section);
+	e->section = k->section;
+	fprintf(e->f, "%s = %s\n", k->name, value);
+}
+
+char *conf_effective_text(const char *file, const char *text, struct vx_err *err)
+{
+	struct effective e = { 0 };
+	char *out = NULL;
+	size_t len = 0;
+	int r;
+
+	e.f = open_memstream(&out, &len);
+	if (!e.f) {
+		vx_failsys(err, "open_memstream");
+		return NULL;
+	}
+	fputs(CONF_EFFECTIVE_MARK, e.f);
+	r = conf_explain(file, text, effective_line, &e, err);
+	if (fclose(e.f) != 0 && r == 0)
+		r = vx_failsys(err, "out of memory");
+	if (r < 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
 }
 
 int conf_load_file(const char *path, const char *name, struct vx_conf *conf, struct vx_err *err)

@@ -120,6 +120,7 @@ typedef int (*vx_key_parse)(const struct vx_key *k, const char *val, void *dst,
 #define VX_KEY_REQUIRED 0x2
 #define VX_KEY_LIVE 0x4		/* `vctx set` applies it to a running context */
 #define VX_KEY_INTERNAL 0x8	/* written by vctx itself (id-base); not for `set` */
+#define VX_KEY_OWN 0x10		/* one context's own (its identity): not in defaults.conf */
 
 struct vx_key {
 	const char *section;
@@ -138,6 +139,25 @@ extern const unsigned vx_nkeys;
 const struct vx_key *conf_key(const char *name);
 
 /* Parse text (named 'file' in messages) into conf; defaults applied first. */
+/* Where each value of a context's config comes from, key by key in table order: its own
+ * file (file, line), the site's defaults.conf (its path, line) or vctx's built-in default
+ * (src NULL); a key set nowhere is not reported.  For `vctx config show`. */
+typedef void (*conf_explain_cb)(const struct vx_key *k, const char *value, const char *src,
+				unsigned line, void *user);
+int conf_explain(const char *file, const char *text, conf_explain_cb cb, void *user,
+		 struct vx_err *err);
+
+/* The whole config as it takes effect (every value conf_explain finds), marked so that it is
+ * read as it stands, without the site's defaults again: a running context's copy of its
+ * config, so that a later change of defaults.conf waits for its next start. */
+#define CONF_EFFECTIVE_MARK "# vctx: the effective config, site defaults applied\n"
+char *conf_effective_text(const char *file, const char *text, struct vx_err *err);
+
+/* The site's defaults (PREFIX/etc/vctx/defaults.conf): every context's config is read on top
+ * of it, a key the context sets replacing the default's values entirely.  Keys that are one
+ * context's own (VX_KEY_OWN) are refused there.  Its path, "" when there is none. */
+const char *conf_defaults_path(char *buf, size_t len);
+
 int conf_parse(const char *file, const char *text, const char *name, struct vx_conf *conf,
 	       struct vx_err *err);
 /* Read and parse NAME.conf from the path. */

@@ -34,6 +34,10 @@ int parse_name(const char *s, const char *what, struct vx_err *err)
 			       "starting with a letter or digit",
 			       what, shown);
 	}
+	/* ETC/defaults.conf is the site's defaults, not a context's config. */
+	if (strcmp(what, "context") == 0 && strcmp(s, "defaults") == 0)
+		return vx_fail(err, EINVAL, "'defaults' is not a context name: defaults.conf holds "
+			       "the site's defaults");
 	return 0;
 }
 

@@ -82,6 +82,7 @@ int start_context(const char *name, bool wait, struct start_console *con, struct
 	struct vx_bpf bpf = { 0 };
 	struct stat sb;
 	char upper[PATH_MAX], note[VX_ERR_MSG] = "";
+	_cleanup_free_ char *effective = NULL;
 	bool lxcfs;
 	int pfd[2], status, r = -1;
 	ssize_t n;
@@ -108,6 +109,10 @@ int start_context(const char *name, bool wait, struct start_console *con, struct
 	    (r = sysfilter_build(&h.conf, &bpf, err)) < 0)
 		goto out;
 	r = -1;
+	/* Its run copy holds the site's defaults as they are now (see conf_effective_text). */
+	effective = conf_effective_text(h.conf.file, h.text, err);
+	if (!effective)
+		goto out;
 	if (pipe2(pfd, O_CLOEXEC) < 0) {
 		vx_failsys(err, "pipe");
 		goto out;
@@ -127,7 +132,7 @@ int start_context(const char *name, bool wait, struct start_console *con, struct
 	if (pid == 0) {
 		struct sup_args a = { .name = name, .conf = &h.conf, .tpl = &t, .bpf = &bpf,
 				      .result_fd = pfd[1], .lock_fd = h.lock, .lxcfs = lxcfs,
-				      .conftext = h.text, .viewer_fd = sv[1] };
+				      .conftext = effective, .viewer_fd = sv[1] };
 
 		close(pfd[0]);
 		if (sv[0] >= 0)

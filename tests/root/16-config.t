@@ -1,0 +1,72 @@
+#!/bin/sh
+# Site defaults and `vctx config`: defaults.conf under every context's own keys, the effective
+# config with where each value comes from, and a whole-file edit that is checked, refused or
+# put in place atomically.
+. "$(dirname "$0")/lib.sh"
+
+plan 21
+
+A=$(ctx cfa); B=$(ctx cfb)
+ETC=$VCTX_PREFIX/etc/vctx
+t_build_busybox
+cat >"$ETC/defaults.conf" <<'CONF'
+# this site's defaults
+[limits]
+memory = 256M
+pids = 500
+[network]
+nameserver = 203.0.113.53
+nameserver = 2001:db8::53
+CONF
+vx create "$A" --template busybox pids=100 nameserver=198.51.100.53 && vx create "$B" --template busybox
+ok $? "two contexts on a site with defaults"
+is "$(vx status --json "$A" | grep -o '"limits":{"memory":[0-9]*,"memory_swap":null,"pids":[0-9]*')" \
+	'"limits":{"memory":268435456,"memory_swap":null,"pids":100' "a default applies where the context sets nothing; its own value wins"
+vx start "$A"
+is "$(vx exec "$A" -- cat /etc/resolv.conf)" "nameserver 198.51.100.53" \
+	"a repeatable key the context sets replaces the default's list, not adds to it"
+vx start "$B"
+is "$(vx exec "$B" -- cat /etc/resolv.conf | tr '\n' ' ')" "nameserver 203.0.113.53 nameserver 2001:db8::53 " \
+	"and the defaults' list where it sets none"
+vx stop "$B"
+
+sed -i 's/^memory = 256M$/memory = 512M/' "$ETC/defaults.conf"
+is "$(cat /sys/fs/cgroup/memory/$VCTX_CGROUP_PARENT/$A/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/$VCTX_CGROUP_PARENT/$A/memory.max)" \
+	268435456 "a running context keeps the limit it started with when a default changes"
+like "$(cat "$VCTX_PREFIX/run/vctx/$A/conf")" "^memory = 256M$" \
+	"its run copy of the config holds the defaults as they were at its start"
+is "$(vx status --json "$B" | grep -o '"limits":{"memory":[0-9]*')" '"limits":{"memory":536870912' \
+	"a stopped one reads the new default"
+sed -i 's/^memory = 512M$/memory = 256M/' "$ETC/defaults.conf"
+SHOW=$(vx config show "$A")
+like "$SHOW" "^memory = 256M +# $ETC/defaults.conf:3$" "config show: a value from defaults.conf, with file and line"
+like "$SHOW" "^pids = 100 +# $ETC/$A.conf:[0-9]+$" "one from the context's own file"
+like "$SHOW" "^stop-timeout = 30 +# built-in$" "and a built-in default"
+is "$(printf '%s\n' "$SHOW" | grep -c '^nameserver = 203')" 0 "a list the context replaced shows only its own values"
+
+printf '[context]\nhostname = everyone\n' >>"$ETC/defaults.conf"
+fails_with "a context's own key in defaults.conf is refused, with the line" \
+	"defaults.conf:9: 'hostname' is one context's own" vx status "$B"
+sed -i '/^\[context\]$/,$d' "$ETC/defaults.conf"
+
+# Editors: scripts that change the file the way an admin would.
+ed() { printf '#!/bin/sh\nsed -i "%s" "$1"\n' "$2" >"$T_TMP/$1"; chmod +x "$T_TMP/$1"; }
+ed pids200 's/^pids = .*/pids = 200/'
+ed typo 's/^pids = .*/pids = lots/'
+ed idbase 's/^id-base = .*/id-base = 65536/'
+ed none ''
+ed steal "s/^pids = .*/pids = 200\\\\n[network]\\\\naddress = 203.0.113.10\\/32/"
+vx set "$B" address=203.0.113.10/32 >/dev/null
+BEFORE=$(cat "$ETC/$A.conf")
+EDITOR="$T_TMP/typo" vx config edit "$A" </dev/null >/dev/null 2>"$T_TMP/err"
+is "$?:$(cat "$T_TMP/err")" "1:vctx: $ETC/$A.conf:7: pids: invalid number 'lots'" "an edit that does not parse is refused with the line"
+is "$(cat "$ETC/$A.conf")" "$BEFORE" "and the config is as it was"
+fails_with "id-base cannot be edited" "id-base: allocated by create" env EDITOR="$T_TMP/idbase" "$VCTX" config edit "$A"
+fails_with "nor can an address another context owns be taken" "203.0.113.10" env EDITOR="$T_TMP/steal" "$VCTX" config edit "$A"
+like "$( (EDITOR="$T_TMP/none" vx config edit "$A" 2>&1; echo "exit $?") | tr '\n' ' ')" "no change exit 0" "an edit that changes nothing writes nothing"
+EDITOR="$T_TMP/pids200" vx config edit "$A" 2>"$T_TMP/err"
+is "$?:$(grep -c '^pids = 200$' "$ETC/$A.conf")" "0:1" "a good edit is put in place"
+like "$(cat "$T_TMP/err")" "runs: the change takes effect at its next start" "and it says a running context takes it at its next start"
+is "$(ls -a "$ETC" | grep -c '\.edit-')" 0 "no copy of the edit is left beside the configs"
+
+t_done

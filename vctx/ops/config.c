@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "ops/config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/lock.h"
+#include "core/paths.h"
+#include "core/registry.h"
+#include "core/state.h"
+#include "core/template.h"
+#include "core/util.h"
+#include "kernel/storage.h"
+
+int config_read(const char *name, char **text, char *path, size_t len, struct vx_err *err)
+{
+	*text = NULL;
+	if (parse_name(name, "context", err) < 0)
+		return -1;
+	if (path_conf(path, len, name) < 0)
+		return vx_fail(err, ENAMETOOLONG, "path too long");
+	if (access(path, F_OK) < 0)
+		return vx_fail(err, ENOENT, "context '%s' does not exist (see 'vctx list')", name);
+	*text = read_text(path, 1 << 20, err);
+	return *text ? 0 : -1;
+}
+
+int config_explain(const char *name, conf_explain_cb cb, void *user, struct vx_err *err)
+{
+	char path[PATH_MAX];
+	_cleanup_free_ char *text = NULL;
+	struct vx_conf conf;
+
+	if (config_read(name, &text, path, sizeof(path), err) < 0)
+		return -1;
+	/* Shown only when it parses: a value that would not take effect is no explanation. */
+	if (conf_parse(path, text, name, &conf, err) < 0)
+		return -1;
+	conf_free(&conf);
+	return conf_explain(path, text, cb, user, err);
+}
+
+/* The raw value of one key in a config text, even one that does not parse. */
+struct config_key {
+	const char *key;
+	char value[128];
+};
+
+static void config_key_cb(const struct vx_key *k, const char *value, const char *src,
+			  unsigned line, void *user)
+{
+	struct config_key *c = user;
+
+	(void)line;
+	if (src && strcmp(k->name, c->key) == 0)
+		snprintf(c->value, sizeof(c->value), "%s", value);
+}
+
+static void config_value(const char *path, const char *text, const char *key, char *out,
+			 size_t len)
+{
+	struct config_key c = { .key = key };
+	struct vx_err ignored;
+
+	conf_explain(path, text, config_key_cb, &c, &ignored);
+	snprintf(out, len, "%s", c.value);
+}
+
+int config_replace(const char *name, const char *old, const char *text, bool *later,
+		   struct vx_err *err)
+{
+	char path[PATH_MAX], was[128], now[128];
+	_cleanup_free_ char *cur = NULL;
+	_cleanup_close_ int lock = -1;
+	struct vx_runstate st;
+	struct vx_template t;
+	struct vx_conf conf;
+	int r = -1;
+
+	*later = false;
+	lock = lock_context(name, false, err);
+	if (lock < 0)
+		return -1;
+	if (config_read(name, &cur, path, sizeof(path), err) < 0)
+		return -1;
+	if (strcmp(cur, old) != 0)
+		return vx_fail(err, EBUSY, "%s changed while it was being edited: nothing was "
+			       "written", path);
+	if (conf_parse(path, text, name, &conf, err) < 0)
+		return -1;
+	config_value(path, old, "id-base", was, sizeof(was));
+	config_value(path, text, "id-base", now, sizeof(now));
+	if (strcmp(was, now) != 0) {
+		vx_fail(err, EINVAL, "id-base: allocated by create, it cannot be edited (was %s)",
+			was);
+		goto out;
+	}
+	config_value(path, old, "disk", was, sizeof(was));
+	config_value(path, text, "disk", now, sizeof(now));
+	if (strcmp(was, now) != 0) {
+		vx_fail(err, EINVAL, "disk: use 'vctx set %s disk=SIZE', which moves the files",
+			name);
+		goto out;
+	}
+	if (template_load(conf.template, &t, err) < 0 ||
+	    registry_check_addresses(name, &conf, err) < 0 || storage_check_binds(&conf, err) < 0)
+		goto out;
+	if (write_atomic(path, text, strlen(text), 0600, false, err) < 0)
+		goto out;
+	if (state_probe(name, &st, err) == 0) {
+		*later = st.state != VX_STOPPED;
+		state_free(&st);
+	}
+	r = 0;
+out:
+	conf_free(&conf);
+	return r;
+}
