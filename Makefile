@@ -6,6 +6,7 @@
 #   make bench      benchmarks beside crun, lxc, systemd-nspawn and bubblewrap
 #   make stress     fault injection, long cycles and fuzzing (minutes)
 #   make install    PREFIX=/usr/local DESTDIR= (make uninstall with the same)
+#   make deb        a Debian package (vctx_VERSION_ARCH.deb), lintian-checked
 
 PREFIX     ?= /usr/local
 SBINDIR    ?= $(PREFIX)/sbin
@@ -36,9 +37,10 @@ DEB_BUILD = gcc make pkg-config libmnl-dev libcgroup-dev libseccomp-dev libcap-n
 	    libcmocka-dev libc6-dev musl-tools
 DEB_RUN   = busybox-static iproute2 util-linux mandoc e2fsprogs
 DEB_TEST  = tmux debootstrap openssh-client xz-utils zstd e2fsprogs perl curl nftables acl \
-	    procps ca-certificates systemd
+	    procps ca-certificates systemd debhelper dpkg-dev lintian
 DEB_BENCH = crun lxc systemd-container bubblewrap
 DEB_STRESS = clang libclang-rt-14-dev
+DEB_PKG    = debhelper dpkg-dev lintian
 
 # The layers, top to bottom (vctx/README.md): each folder includes only from those below it.
 CLI_SRC    = $(filter-out vctx/cli/vnet.c,$(wildcard vctx/cli/*.c))
@@ -183,14 +185,15 @@ INSTALLED = $(SBINDIR)/vctx $(SBINDIR)/vnet $(HELPERDIR)/vctx-exec \
 	    $(COMPDIR)/vctx $(MANDIR)/man5/vctx.conf.5 $(MANDIR)/man7/vctx-templates.7 \
 	    $(MANDIR)/man8/vctx.8 $(MANDIR)/man8/vnet.8
 
-install: all
+install: vctx/vctx vctx/vctx-exec vnet/vnet
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(HELPERDIR) $(DESTDIR)$(DATADIR)/templates \
 		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/init.d $(DESTDIR)$(COMPDIR) \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
 	install -m 755 vctx/vctx vnet/vnet $(DESTDIR)$(SBINDIR)/
 	install -m 755 vctx/vctx-exec $(DESTDIR)$(HELPERDIR)/
 	install -m 755 templates/busybox templates/debian templates/tarball templates/host \
-		templates/lib.sh $(DESTDIR)$(DATADIR)/templates/
+		$(DESTDIR)$(DATADIR)/templates/
+	install -m 644 templates/lib.sh $(DESTDIR)$(DATADIR)/templates/
 	for u in vctx.service vctx@.service; do \
 		sed 's|@SBINDIR@|$(SBINDIR)|g' vctx/init/$$u.in > $(DESTDIR)$(UNITDIR)/$$u && \
 		chmod 644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
@@ -206,6 +209,27 @@ install: all
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 	-rmdir $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(DATADIR) $(DESTDIR)$(HELPERDIR) 2>/dev/null
+
+# --- Debian package ----------------------------------------------------------------------
+
+# A copy of the tree with vctx/init/debian/ as its debian/, built with dpkg-buildpackage and
+# checked with lintian (overrides, each with its reason, in vctx/init/debian/vctx.lintian-overrides);
+# the .deb lands
+# here.  The top level keeps no debian/ of its own.
+DEB_OUT ?= .
+deb:
+	@$(MAKE) -s deps DEPS_EXTRA="$(DEB_PKG)"
+	@set -e; b=$$(mktemp -d /var/tmp/vctx-deb.XXXXXX); trap 'rm -rf "$$b"' EXIT; \
+	mkdir "$$b/vctx"; \
+	cp -a Makefile README.md vctx vnet templates man "$$b/vctx/"; \
+	$(MAKE) -s -C "$$b/vctx" clean; \
+	rm -rf "$$b/vctx/vctx/init/debian"; cp -a vctx/init/debian "$$b/vctx/debian"; \
+	(cd "$$b/vctx" && dpkg-buildpackage -b -us -uc >"$$b/build.log" 2>&1) || \
+		{ tail -n 30 "$$b/build.log"; echo "vctx: make deb: dpkg-buildpackage failed"; exit 1; }; \
+	st=0; out=$$(lintian --fail-on error,warning "$$b"/vctx_*.deb 2>&1) || st=$$?; \
+	printf '%s\n' "$$out" | grep -v '^running with root privileges' || true; \
+	[ $$st = 0 ] || { echo "vctx: make deb: lintian found the problems above"; exit 1; }; \
+	rm -f $(DEB_OUT)/vctx_*.deb; cp "$$b"/vctx_*.deb $(DEB_OUT)/; ls $(DEB_OUT)/vctx_*.deb
 
 # --- style ---------------------------------------------------------------------------------
 
@@ -224,4 +248,4 @@ clean:
 		tests/killer tests/stress/fuzz-conf \
 		bench/floor $(UNIT_BIN)
 
-.PHONY: all deps unit check demo demo-clean bench stress install uninstall style lint-man clean
+.PHONY: all deps unit check demo demo-clean bench stress install uninstall deb style lint-man clean

@@ -172,14 +172,14 @@ like "$(env -u VCTX_TEMPLATE_DIR "$INST/usr/sbin/vctx" template build x --from n
 INIT="$INST/etc/init.d/vctx"
 like "$(sed -n '/^### BEGIN INIT INFO/,/^### END INIT INFO/p' "$INIT" | grep -cE '^# (Provides|Required-Start|Required-Stop|Default-Start|Default-Stop|Short-Description):')" \
 	"^6$" "the SysV script has its LSB header"
-VCTX="$INST/usr/sbin/vctx" "$INIT" start >"$OUT" 2>&1
+VCTX="$INST/usr/sbin/vctx" VCTX_INIT_PLAIN=1 "$INIT" start >"$OUT" 2>&1
 like "$?:$(vx list | grep -c ' running ')" "^0:2$" "/etc/init.d/vctx start brings the onboot contexts up"
-VCTX="$INST/usr/sbin/vctx" "$INIT" status >"$OUT" 2>&1
+VCTX="$INST/usr/sbin/vctx" VCTX_INIT_PLAIN=1 "$INIT" status >"$OUT" 2>&1
 is "$?" 0 "/etc/init.d/vctx status exits 0 while every onboot context runs"
 vx stop "$(ctx m2)"
-like "$( (VCTX="$INST/usr/sbin/vctx" "$INIT" status 2>&1; echo "exit $?") | tail -2 | tr '\n' ' ')" \
+like "$( (VCTX="$INST/usr/sbin/vctx" VCTX_INIT_PLAIN=1 "$INIT" status 2>&1; echo "exit $?") | tail -2 | tr '\n' ' ')" \
 	"^$(ctx m2): not running exit 3 $" "and 3, naming it, when one is down"
-VCTX="$INST/usr/sbin/vctx" "$INIT" stop >"$OUT" 2>&1
+VCTX="$INST/usr/sbin/vctx" VCTX_INIT_PLAIN=1 "$INIT" stop >"$OUT" 2>&1
 like "$?:$(vx list | grep -c ' running ')" "^0:0$" "/etc/init.d/vctx stop brings everything down"
 make -s -C "$T_TOP" uninstall DESTDIR="$INST" PREFIX=/usr >/dev/null
 is "$(find "$INST" -type f)" "" "make uninstall removes every file make install wrote"
