@@ -3,7 +3,7 @@
 # and import, and what a killed command leaves behind.
 . "$(dirname "$0")/lib.sh"
 
-plan 97
+plan 101
 
 t_build_busybox
 LIB="$VCTX_PREFIX/var/lib/vctx"
@@ -220,6 +220,22 @@ fails_with "clone onto an existing name fails" "already exists" vx clone "$S" "$
 # --- export and import -----------------------------------------------------------------------
 vx export "$S" "$T_TMP/s.tar.zst"
 ok $? "export to a .tar.zst"
+is "$(stat -c %a "$T_TMP/s.tar.zst")" 600 "the archive is root's alone (it holds the customer's files)"
+# A writer that never stops: a, then b, each replaced whole.  A copy of a moment has
+# a == b or a == b + 1; a copy made while it runs, file by file, would not.
+vx exec "$S" -- sh -c 'setsid sh -c "i=0; while :; do echo \$i >/tmp/a.t; mv /tmp/a.t /tmp/a; echo \$i >/tmp/b.t; mv /tmp/b.t /tmp/b; i=\$((i + 1)); done" </dev/null >/dev/null 2>&1 &'
+"$PROBE" waitfor "$LIB/contexts/$S/upper/tmp/b" "1" 10 >/dev/null
+like "$(vx export -v "$S" "$T_TMP/live.tar" 2>&1)" "^vctx: $S: [0-9.]+[KMG] written; frozen [0-9.]+ ms \([0-9.]+ ms copying what changed\)$" \
+	"export of a busy context says how long it was frozen"
+{ tar -xOf "$T_TMP/live.tar" upper/tmp/a; tar -xOf "$T_TMP/live.tar" upper/tmp/b; } >"$T_TMP/ab" 2>/dev/null
+ok $(awk 'NR == 1 { a = $1 } NR == 2 { b = $1 } END { exit !(NR == 2 && (a == b || a == b + 1)) }' "$T_TMP/ab" && echo 0 || echo 1) \
+	"what it archived is one moment of a context that kept writing ($(tr '\n' ' ' <"$T_TMP/ab"))"
+E=$(ctx piped)
+vx export "$S" - 2>"$T_TMP/err1" | vx import --name "$E" - >/dev/null 2>"$T_TMP/err2"
+is "$?:$(vx list -o name --no-header | grep -c "^$E$")" "0:1" "export to standard output, import from standard input"
+cat "$T_TMP/err1" "$T_TMP/err2" | sed 's/^/#   /'
+# The writer runs on: every export below copies a context whose files come and go.
+vx destroy "$E" >/dev/null
 I=$(ctx imp)
 fails_with "import without the template is refused" "template 'busybox' does not exist here" \
 	v2 import --name "$I" "$T_TMP/s.tar.zst"

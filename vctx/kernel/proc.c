@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -113,6 +114,72 @@ int proc_run(char *const argv[], int maxok, struct vx_err *err)
 	last = prog_cause(out);
 	escape_bytes(last, strlen(last), true, 0, safe, sizeof(safe), &used);
 	return vx_fail(err, EIO, "%s failed%s%s", argv[0], *safe ? ": " : "", safe);
+}
+
+int proc_start(char *const argv[], struct proc_stream *ps, struct vx_err *err)
+{
+	int fds[2];
+
+	ps->pid = -1;
+	ps->out = ps->errfd = -1;
+	ps->errfd = memfd_create("vctx-stderr", MFD_CLOEXEC);
+	if (ps->errfd < 0)
+		return vx_failsys(err, "memfd_create");
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		close(ps->errfd);
+		return vx_failsys(err, "pipe");
+	}
+	fflush(NULL);
+	ps->pid = fork();
+	if (ps->pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		close(ps->errfd);
+		return vx_failsys(err, "fork");
+	}
+	if (ps->pid == 0) {
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() == 1)
+			_exit(127);
+		dup2(null, 0);
+		dup2(fds[1], 1);
+		dup2(ps->errfd, 2);
+		execvp(argv[0], argv);
+		dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(fds[1]);
+	ps->out = fds[0];
+	return 0;
+}
+
+int proc_finish(struct proc_stream *ps, const char *what, struct vx_err *err)
+{
+	char out[4096], safe[512];
+	const char *last;
+	size_t used;
+	ssize_t n;
+	int status = 0;
+
+	if (ps->out >= 0)
+		close(ps->out);
+	ps->out = -1;
+	while (ps->pid > 0 && waitpid(ps->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	/* The tail: the last lines are the ones that explain. */
+	n = lseek(ps->errfd, 0, SEEK_END);
+	n = pread(ps->errfd, out, sizeof(out) - 1, n > (ssize_t)sizeof(out) - 1
+						      ? n - (ssize_t)(sizeof(out) - 1) : 0);
+	close(ps->errfd);
+	ps->errfd = -1;
+	if (ps->pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	out[n > 0 ? n : 0] = '\0';
+	last = prog_cause(out);
+	escape_bytes(last, strlen(last), true, 0, safe, sizeof(safe), &used);
+	return vx_fail(err, EIO, "%s failed%s%s", what, *safe ? ": " : "", safe);
 }
 
 static int cmp_int(const void *a, const void *b)

@@ -16,6 +16,16 @@
  * ..."). */
 int proc_run(char *const argv[], int maxok, struct vx_err *err);
 
+/* Start a program whose standard output the caller reads from ps->out (a pipe), with stdin
+ * from /dev/null; its standard error is kept aside (a memfd, so a chatty program never
+ * blocks) for proc_finish, which waits for it and fails as proc_run does. */
+struct proc_stream {
+	pid_t pid;
+	int out, errfd;
+};
+int proc_start(char *const argv[], struct proc_stream *ps, struct vx_err *err);
+int proc_finish(struct proc_stream *ps, const char *what, struct vx_err *err);
+
 /* Run fn(arg, out, err) in a child process that dies with the caller (namespaces and mounts
  * it makes die with it) and holds none of its descriptors, unless flags has PROC_KEEP_FDS.
  * Its result comes back: its error as it made it (errno and message), and outlen bytes of

@@ -2,55 +2,142 @@
 #include "ops/export.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/conf.h"
 #include "core/paths.h"
 #include "core/template.h"
 #include "core/util.h"
+#include "kernel/layersync.h"
 #include "kernel/proc.h"
 #include "kernel/storage.h"
 #include "ops/freeze.h"
 #include "ops/handle.h"
 
-int export_context(const char *name, const char *file, bool with_template, struct vx_err *err)
+/* tar's compression option for an archive name, or NULL for none. */
+static const char *export_compressor(const char *file)
 {
-	char dir[PATH_MAX], stage[PATH_MAX], path[PATH_MAX + 32], sum[32], tmpfile[PATH_MAX];
-	char xform[2 * VX_NAME_MAX + 64], meta[512];
-	const char *base, *slash;
+	static const struct {
+		const char *suffix, *option;
+	} table[] = {
+		{ ".tar.zst", "--zstd" }, { ".tzst", "--zstd" }, { ".tar.xz", "--xz" },
+		{ ".txz", "--xz" },	  { ".tar.gz", "--gzip" }, { ".tgz", "--gzip" },
+		{ ".tar.bz2", "--bzip2" },
+	};
+	size_t n = strlen(file);
+	unsigned i;
+
+	for (i = 0; i < ARRAY_SIZE(table); i++) {
+		size_t k = strlen(table[i].suffix);
+
+		if (n >= k && strcmp(file + n - k, table[i].suffix) == 0)
+			return table[i].option;
+	}
+	return NULL;
+}
+
+/* The copy pass while it runs, then frozen only for what changed since. */
+static int export_snapshot(const char *name, const char *ctxdir, const char *copy,
+			   const char *scratch, struct export_result *res, struct vx_err *err)
+{
+	struct timespec since;
+	uint64_t t0, t1;
+	int frozen = -1, r;
+
+	/* ctime comes from the kernel's coarse clock: a second of margin covers it. */
+	clock_gettime(CLOCK_REALTIME, &since);
+	since.tv_sec -= 1;
+	if (mkdir(copy, 0700) < 0 || layersync_first(ctxdir, copy, err) < 0)
+		return vx_prefix(err, "copying %s's files", name);
+	t0 = now_ns();
+	if (freeze_context(name, &frozen, err) < 0)
+		return -1;
+	t1 = now_ns();
+	r = layersync_layer(ctxdir, copy, &since, scratch, err);
+	freeze_thaw(&frozen);
+	res->frozen_ns = now_ns() - t0;
+	res->changed_ns = now_ns() - t1;
+	return r;
+}
+
+/* tar's output to fd, counted, with progress about twice a second. */
+static int export_relay(struct proc_stream *ps, int fd, const struct export_opts *o,
+			struct export_result *res, struct vx_err *err)
+{
+	static char buf[1 << 16];
+	uint64_t start = now_ns(), last = start;
+	ssize_t n;
+
+	while ((n = read(ps->out, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return vx_failsys(err, "cannot read tar's output");
+		if (write_full(fd, buf, n) < 0)
+			return vx_failsys(err, "cannot write the archive");
+		res->bytes += n;
+		if (o->progress && now_ns() - last >= 500000000ull) {
+			last = now_ns();
+			o->progress(res->bytes, (last - start) / 1e9, o->user);
+		}
+	}
+	if (o->progress)
+		o->progress(res->bytes, (now_ns() - start) / 1e9, o->user);
+	return 0;
+}
+
+int export_context(const char *name, const char *file, const struct export_opts *o,
+		   struct export_result *res, struct vx_err *err)
+{
+	char dir[PATH_MAX], stage[PATH_MAX], copy[PATH_MAX + 8], path[PATH_MAX + 32];
+	char sum[32], tmpfile[PATH_MAX], xform[2 * VX_NAME_MAX + 64], meta[512];
+	const char *base, *slash, *layerdir;
+	bool to_stdout = strcmp(file, "-") == 0, running;
+	struct proc_stream ps = { .pid = -1, .out = -1, .errfd = -1 };
 	struct vx_handle h;
 	struct vx_conf *conf = &h.conf;
-	int frozen = -1, r = -1;
+	int fd = -1, r = -1;
 
-	if (handle_open(&h, name, H_CONF | H_LOCK, err) < 0)
+	memset(res, 0, sizeof(*res));
+	if (to_stdout && isatty(STDOUT_FILENO))
+		return vx_fail(err, EINVAL, "the archive is to go to standard output, which is a "
+			       "terminal");
+	if (handle_open(&h, name, H_CONF | H_LOCK | H_STATE, err) < 0)
 		return -1;
+	running = handle_up(&h);
+	tmpfile[0] = '\0';
 	if (template_checksum(conf->template, sum, sizeof(sum), err) < 0)
 		goto out_conf;
-	if (with_template && strcmp(conf->template, "upper") == 0) {
+	if (o->with_template && strcmp(conf->template, "upper") == 0) {
 		vx_fail(err, EINVAL, "--with-template: a template named 'upper' cannot be carried");
 		goto out_conf;
 	}
-	if (access(file, F_OK) == 0) {
+	if (!to_stdout && access(file, F_OK) == 0) {
 		vx_fail(err, EEXIST, "%s already exists", file);
 		goto out_conf;
 	}
 	slash = strrchr(file, '/');
 	base = slash ? slash + 1 : file;
-	if (!*base || xsnprintf(tmpfile, sizeof(tmpfile), "%.*s.tmp-vctx-%d-%s",
-				slash ? (int)(slash - file + 1) : 0, file, (int)getpid(), base) < 0) {
+	if (!to_stdout && (!*base || xsnprintf(tmpfile, sizeof(tmpfile), "%.*s.tmp-vctx-%d-%s",
+					       slash ? (int)(slash - file + 1) : 0, file,
+					       (int)getpid(), base) < 0)) {
 		vx_fail(err, EINVAL, "bad archive name '%s'", file);
 		goto out_conf;
 	}
 	storage_sweep(name);
-	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - file) + (slash == file) : 1,
-		 slash ? file : ".");
-	/* What a killed export left next to its archive (regular files only: nothing else in
-	 * that directory is touched). */
-	storage_sweep_dir(dir, ".tmp-vctx-", SWEEP_DEAD_PID | SWEEP_FILES_ONLY);
+	if (!to_stdout) {
+		snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - file) + (slash == file) : 1,
+			 slash ? file : ".");
+		/* What a killed export left next to its archive (regular files only: nothing
+		 * else in that directory is touched). */
+		storage_sweep_dir(dir, ".tmp-vctx-", SWEEP_DEAD_PID | SWEEP_FILES_ONLY);
+	}
 	if (path_ctxdir(dir, sizeof(dir), name, NULL) < 0 ||
 	    xsnprintf(stage, sizeof(stage), "%s/.tmp-export", dir) < 0) {
 		vx_fail(err, ENAMETOOLONG, "path too long");
@@ -67,27 +154,54 @@ int export_context(const char *name, const char *file, bool with_template, struc
 	snprintf(path, sizeof(path), "%s/context.conf", stage);
 	if (write_atomic(path, h.text, strlen(h.text), 0600, false, err) < 0)
 		goto out;
+	/* A stopped context cannot change under our lock: its own files are archived. */
+	layerdir = dir;
+	if (running) {
+		snprintf(copy, sizeof(copy), "%s/copy", stage);
+		if (export_snapshot(name, dir, copy, stage, res, err) < 0)
+			goto out;
+		layerdir = copy;
+	}
+	if (to_stdout) {
+		fd = STDOUT_FILENO;
+	} else {
+		fd = open(tmpfile, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd < 0) {
+			vx_failsys(err, "cannot create %s", tmpfile);
+			goto out;
+		}
+	}
 	snprintf(xform, sizeof(xform), "s,^%s/,template/,;s,^%s$,template,", conf->template,
 		 conf->template);
-	if (freeze_context(name, &frozen, err) < 0)
-		goto out;
 	{
-		char *tar[] = { "tar", "--create", "--auto-compress", "--file", tmpfile,
-				"--numeric-owner", "--xattrs", "--xattrs-include=*", "--sparse",
-				"-C", stage, "meta", "context.conf",
-				"-C", dir, conf->disk.set ? "disk.img" : "upper",
-				with_template ? "--transform" : NULL, xform,
+		const char *z = to_stdout ? NULL : export_compressor(file);
+		char *tar[] = { "tar", "--create", "--file", "-", "--numeric-owner", "--xattrs",
+				"--xattrs-include=*", "--sparse", "-C", stage, "meta", "context.conf",
+				"-C", (char *)layerdir, conf->disk.set ? "disk.img" : "upper",
+				o->with_template ? "--transform" : NULL, xform,
 				"-C", vx_paths.templates, conf->template, NULL };
+		char *ztar[ARRAY_SIZE(tar) + 1];
+		unsigned i;
 
-		r = proc_run(tar, 0, err);
+		/* The compressor goes first, where it cannot be cut off by the NULL above. */
+		ztar[0] = tar[0];
+		ztar[1] = (char *)(z ? z : "--no-auto-compress");
+		for (i = 1; i < ARRAY_SIZE(tar); i++)
+			ztar[i + 1] = tar[i];
+		if (proc_start(ztar, &ps, err) < 0)
+			goto out;
+		r = export_relay(&ps, fd, o, res, err);
+		if (proc_finish(&ps, "tar", r < 0 ? NULL : err) < 0)
+			r = -1;
 	}
-	freeze_thaw(&frozen);
-	if (r == 0 && rename(tmpfile, file) < 0)
-		r = vx_failsys(err, "cannot rename %s", tmpfile);
+	if (r == 0 && !to_stdout && (fsync(fd) < 0 || rename(tmpfile, file) < 0))
+		r = vx_failsys(err, "cannot write %s", file);
 out:
-	freeze_thaw(&frozen);
+	if (fd > STDOUT_FILENO)
+		close(fd);
 	if (r < 0) {
-		unlink(tmpfile);
+		if (tmpfile[0])
+			unlink(tmpfile);
 		vx_prefix(err, "cannot export %s", name);
 	}
 	rm_rf(stage, NULL);
