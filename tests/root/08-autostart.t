@@ -4,7 +4,7 @@
 # dependents and nothing else; a cycle starts nothing; --stop goes dependents first.
 . "$(dirname "$0")/lib.sh"
 
-plan 38
+plan 41
 
 t_build_busybox
 LIB="$VCTX_PREFIX/var/lib/vctx"
@@ -138,6 +138,40 @@ fails_with "a dependency cycle is refused, naming its members" \
 	"dependency cycle: ($(ctx cx)|$(ctx cy)|$(ctx cz)) -> .* -> .* -> .*nothing was started" \
 	vx autostart --group c
 is "$(vx list | grep -c ' running ')" 0 "nothing started because of the cycle"
+
+# --- stopping many: all at once, not 64 at a time --------------------------------------------
+# Seventy inits that, asked to stop, wait at a gate (a FIFO of the host's, bound into each) that
+# the test opens only once every stop has begun: 64 at a time, the 65th could not begin before.
+vx template build slow --from busybox >/dev/null
+cat >"$LIB/templates/slow/rootfs/slowinit" <<'INIT'
+#!/bin/sh
+trap 'read x </gates/gate; exit 0' TERM
+while :; do sleep 1000 & wait $!; done
+INIT
+chmod 755 "$LIB/templates/slow/rootfs/slowinit"
+mkdir -p "$T_TMP/gates" && mkfifo -m 666 "$T_TMP/gates/gate"
+MANY=""
+for i in $(seq 70); do
+	vx create "$(ctx gate$i)" --template slow init=/slowinit stop-signal=TERM group=many \
+		onboot=yes bind="$T_TMP/gates:/gates" >/dev/null && MANY="$MANY $(ctx gate$i)"
+done
+vx autostart --group many >"$OUT" 2>&1
+like "$(tail -n 1 "$OUT")" "^autostart: 70 up, 0 failed" "seventy contexts whose init waits at a gate to stop"
+"$VCTX" autostart --stop --group many >"$OUT" 2>&1 &
+AS=$!
+T_EXTRA_CLEANUP="kill $AS 2>/dev/null"
+for n in $MANY; do t_wait_file "$OUT" "$(printf '%-24s stopping' "$n")" 30 || break; done
+is "$(grep -c ' stopping$' "$OUT"):$(grep -c ' down$' "$OUT")" "70:0" \
+	"autostart --stop begins stopping all seventy before any is down"
+# The gate opens: a writer that stays, and a line for each.
+exec 3<>"$T_TMP/gates/gate"
+for n in $MANY; do echo go >&3; done
+wait $AS
+like "$?:$(tail -n 1 "$OUT")" "^0:autostart --stop: 70 stopped, 0 failed" "and all seventy stop once their inits may"
+exec 3>&-
+T_EXTRA_CLEANUP=""
+for n in $MANY; do vx destroy "$n" >/dev/null; done
+vx template remove slow >/dev/null
 
 # --- what make install puts in place for boot -----------------------------------------------
 for n in broken needs-broken slow needs-slow fine cx cy cz cfree; do

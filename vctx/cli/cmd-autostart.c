@@ -49,6 +49,8 @@ static void print_event(const struct autostart_report *r, void *user)
 		       r->failed, r->skipped, r->t);
 		break;
 	}
+	/* Each event as it happens, into a log or a pipe too. */
+	fflush(stdout);
 	fflush(stdout);
 }
 
@@ -87,9 +89,10 @@ int cmd_autostart(int argc, char **argv)
 	if (!o.jobs) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 
-		/* Starting is work for the CPUs; stopping is mostly waiting for each init to
-		 * shut down (busybox takes 2 s), so many go at once. */
-		o.jobs = stop ? 64 : (n > 0 ? n : 1);
+		/* Starting is work for the CPUs; stopping is waiting for each init to shut
+		 * down (busybox takes 2 s): every context at once, as far as dependencies
+		 * allow, so stopping 200 takes one init's shutdown, not 200/64 of them. */
+		o.jobs = stop ? 1024 : (n > 0 ? n : 1);
 	}
 	r = stop ? autostart_stop(&o, &err) : autostart_start(&o, &err);
 	if (r < 0)
