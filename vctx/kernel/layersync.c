@@ -14,7 +14,6 @@
 
 #include "core/util.h"
 #include "kernel/proc.h"
-#include "kernel/storage.h"
 
 /* nftw has no user pointer: one sync at a time per process. */
 static struct {
@@ -172,26 +171,6 @@ static int layersync_image(const char *src, const char *dst, struct vx_err *err)
 	if (fsync(out) < 0)
 		return vx_failsys(err, "cannot write %s", dst);
 	return 0;
-}
-
-int layersync_first(const char *src_dir, const char *dst_dir, struct vx_err *err)
-{
-	char src[PATH_MAX];
-
-	if (xsnprintf(src, sizeof(src), "%s/disk.img", src_dir) < 0)
-		return vx_fail(err, ENAMETOOLONG, "path too long");
-	if (access(src, F_OK) == 0)
-		return storage_copy_layer(src_dir, dst_dir, err);
-	if (xsnprintf(src, sizeof(src), "%s/upper", src_dir) < 0)
-		return vx_fail(err, ENAMETOOLONG, "path too long");
-	{
-		/* cp's status 1 is "some file could not be copied": files come and go in a
-		 * running context; what cp missed, the second pass finds. */
-		char *cp[] = { "cp", "-a", "--sparse=always", "--reflink=auto", src,
-			       (char *)dst_dir, NULL };
-
-		return proc_run(cp, 1, err);
-	}
 }
 
 int layersync_layer(const char *src_dir, const char *dst_dir, const struct timespec *since,

@@ -19,13 +19,10 @@
 
 #include "core/err.h"
 
-/* The first pass, while the context runs: like storage_copy_layer, but a file that vanishes
- * or changes under the copy is no error (the second pass copies whatever is missing, or
- * differs from the layer in type, size or modification time, again). */
-int layersync_first(const char *src_dir, const char *dst_dir, struct vx_err *err);
-
-/* src_dir and dst_dir each hold upper/ or disk.img (layersync_first made dst_dir's);
- * scratch: a directory for the file list and the delta. */
+/* src_dir and dst_dir each hold upper/ or disk.img (dst_dir's made by storage_copy_layer
+ * with COPY_LIVE, which may have missed files that came and went: an entry the copy lacks, or
+ * has with another size or modification time, is copied too).  scratch: a directory for the
+ * file list and the delta. */
 int layersync_layer(const char *src_dir, const char *dst_dir, const struct timespec *since,
 		    const char *scratch, struct vx_err *err);
 

@@ -649,7 +649,8 @@ static int copy_sparse(const char *src, const char *dst, struct vx_err *err)
 	return 0;
 }
 
-int storage_copy_layer(const char *src_dir, const char *dst_dir, struct vx_err *err)
+int storage_copy_layer(const char *src_dir, const char *dst_dir, unsigned flags,
+		       struct vx_err *err)
 {
 	char src[PATH_MAX], dst[PATH_MAX];
 	struct stat st;
@@ -667,7 +668,8 @@ int storage_copy_layer(const char *src_dir, const char *dst_dir, struct vx_err *
 		char *cp[] = { "cp", "-a", "--sparse=always", "--reflink=auto", src,
 			       (char *)dst_dir, NULL };
 
-		return proc_run(cp, 0, err);
+		/* cp's status 1 is "some file could not be copied". */
+		return proc_run(cp, (flags & COPY_LIVE) ? 1 : 0, err);
 	}
 }
 

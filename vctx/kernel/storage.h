@@ -89,8 +89,12 @@ void storage_sweep(const char *name);
 void storage_sweep_dir(const char *dir, const char *prefix, unsigned flags);
 
 /* Copy a writable layer (dir: "upper" tree, or "disk.img" sparse file) from src_dir to
- * dst_dir (which exists).  Sparse-aware; owners, modes, xattrs (overlay whiteouts) kept. */
-int storage_copy_layer(const char *src_dir, const char *dst_dir, struct vx_err *err);
+ * dst_dir (which exists).  Sparse-aware; owners, modes, xattrs (overlay whiteouts) kept.
+ * COPY_LIVE: the context runs, and a file that vanishes or changes under the copy is no
+ * error (an export's first pass: kernel/layersync.h copies whatever it missed). */
+#define COPY_LIVE 0x1
+int storage_copy_layer(const char *src_dir, const char *dst_dir, unsigned flags,
+		       struct vx_err *err);
 
 /* Move every file owner in the layer under dir from one id range to another (clone, import).
  * An image is mounted in a private mount namespace for it. */

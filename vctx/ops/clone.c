@@ -79,7 +79,7 @@ int clone_context(const char *src, const char *dst, int nset, char **set, struct
 		vx_failsys(err, "cannot create %s", tmp);
 		goto out;
 	}
-	if (freeze_context(src, &frozen, err) < 0 || storage_copy_layer(srcdir, tmp, err) < 0) {
+	if (freeze_context(src, &frozen, err) < 0 || storage_copy_layer(srcdir, tmp, 0, err) < 0) {
 		rm_rf(tmp, NULL);
 		goto out;
 	}

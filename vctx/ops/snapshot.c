@@ -73,7 +73,7 @@ int snapshot_create(const char *name, const char *snap, char *made, size_t madel
 	}
 	if (freeze_context(name, &frozen, err) < 0)
 		goto out;
-	if (storage_copy_layer(conf_from, tmp, err) < 0)
+	if (storage_copy_layer(conf_from, tmp, 0, err) < 0)
 		goto out;
 	freeze_thaw(&frozen);
 	/* The config as it was, for the record (restore leaves the current one). */
@@ -202,7 +202,7 @@ static int restore_layer(const char *name, const char *snap, bool disk, struct v
 				      snap, name, name, name);
 	if (mkdir(tmp, 0700) < 0)
 		return vx_failsys(err, "cannot create %s", tmp);
-	if (storage_copy_layer(src, tmp, err) < 0) {
+	if (storage_copy_layer(src, tmp, 0, err) < 0) {
 		rm_rf(tmp, NULL);
 		return vx_prefix(err, "cannot restore %s", name);
 	}
