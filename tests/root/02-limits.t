@@ -29,9 +29,9 @@ ok $([ "$N" -lt 64 ] && [ "$N" -gt 32 ] && echo 0 || echo 1) "it got fewer than 
 
 # CPU: two spinners under a 20% cap; the cgroup's usage over a measured interval.
 vx exec "$A" -- sh -c '/probe spin & /probe spin & wait' & SPIN=$!
-U0=$(t_json "$A" cpu_usec); T0=$(date +%s%N)
+U0=$(t_json "$A" cpu.usec); T0=$(date +%s%N)
 sleep 2	# the measuring interval, not a wait for readiness
-U1=$(t_json "$A" cpu_usec); T1=$(date +%s%N)
+U1=$(t_json "$A" cpu.usec); T1=$(date +%s%N)
 vx exec "$A" -- killall probe; wait $SPIN
 R=$(( (U1 - U0) * 1000 / ((T1 - T0) / 1000) ))
 ok $([ "$R" -ge 120 ] && [ "$R" -le 260 ] && echo 0 || echo 1) \
