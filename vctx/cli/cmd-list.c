@@ -71,43 +71,25 @@ static void json_limit(struct json *j, const char *key, const struct vx_limit *l
 	json_uint(j, key, l->v, l->set && !l->max);
 }
 
-/* One context, the same object in `list --json` and `status --json` (vctx(8), JSON). */
-static void json_info(struct json *j, const struct info *in)
+/* What the config asks for. */
+static void json_limits(struct json *j, const struct vx_conf *c)
+{
+	json_object(j, "limits");
+	json_limit(j, "memory", &c->memory);
+	json_limit(j, "memory_swap", &c->memory_swap);
+	json_limit(j, "pids", &c->pids);
+	json_string(j, "cpus", c->cpus[0] ? c->cpus : NULL);
+	json_limit(j, "disk", &c->disk);
+	json_close(j);
+}
+
+/* What the kernel says while it runs (null when stopped), and the disk image. */
+static void json_use(struct json *j, const struct info *in)
 {
 	uint64_t allocated, size = storage_image_size(in->name, &allocated);
-	bool run = up(in), conf = in->conf_ok;
 	const struct cg_stats *u = &in->use;
-	unsigned i;
+	bool run = up(in);
 
-	json_string(j, "name", in->name);
-	json_string(j, "state", conf ? state_str(in->st.state) : "broken");
-	json_string(j, "config_error", in->conf_error[0] ? in->conf_error : NULL);
-	json_bool(j, "supervised", run && in->st.supervised);
-	json_int(j, "init_pid", in->st.init, run);
-	json_int(j, "supervisor_pid", in->st.supervisor, run && in->st.supervised);
-	json_uint(j, "uptime", in->uptime, in->st.state == VX_RUNNING);
-	json_string(j, "template", conf ? in->conf.template : NULL);
-	json_string(j, "hostname", conf ? in->conf.hostname : NULL);
-	json_string(j, "group", conf && in->conf.group[0] ? in->conf.group : NULL);
-	if (conf)
-		json_bool(j, "onboot", in->conf.onboot);
-	else
-		json_null(j, "onboot");
-	json_uint(j, "id_base", conf ? in->conf.id_base : 0, conf);
-
-	/* What the config asks for ... */
-	if (conf) {
-		json_object(j, "limits");
-		json_limit(j, "memory", &in->conf.memory);
-		json_limit(j, "memory_swap", &in->conf.memory_swap);
-		json_limit(j, "pids", &in->conf.pids);
-		json_string(j, "cpus", in->conf.cpus[0] ? in->conf.cpus : NULL);
-		json_limit(j, "disk", &in->conf.disk);
-		json_close(j);
-	} else {
-		json_null(j, "limits");
-	}
-	/* ... and what the kernel says while it runs (null when stopped). */
 	if (run && u->have_mem) {
 		json_object(j, "memory");
 		json_uint(j, "current", u->mem_current, true);
@@ -143,33 +125,66 @@ static void json_info(struct json *j, const struct info *in)
 	} else {
 		json_null(j, "disk");
 	}
+}
+
+static void json_network(struct json *j, const struct info *in)
+{
+	const char *mode = conf_net_mode(&in->conf);
+	bool run = up(in);
+	unsigned i;
+
+	json_object(j, "network");
+	json_string(j, "mode", mode);
+	json_string(j, "bridge", strcmp(mode, "bridge") == 0 ? in->conf.net_bridge : NULL);
+	json_array(j, "addresses");
+	for (i = 0; i < in->conf.address.n; i++) {
+		char a[VX_ADDR_STR];
+
+		addr_fmt(&in->conf.address.v[i], true, a, sizeof(a));
+		json_string(j, NULL, a);
+	}
+	json_close(j);
+	json_string(j, "host_link", run && in->st.netdev[0] ? in->st.netdev : NULL);
+	json_string(j, "uplink", run && in->st.uplink[0] ? in->st.uplink : NULL);
+	json_string(j, "filter", run && in->st.filter[0] ? in->st.filter : NULL);
+	json_close(j);
+	json_array(j, "devices");
+	for (i = 0; i < 32; i++) {
+		char name[64];
+
+		if ((in->conf.devices & (1u << i)) && *dev_opt_names(1u << i, name, sizeof(name)))
+			json_string(j, NULL, name);
+	}
+	json_close(j);
+}
+
+/* One context, the same object in `list --json` and `status --json` (vctx(8), JSON). */
+static void json_info(struct json *j, const struct info *in)
+{
+	bool run = up(in), conf = in->conf_ok;
+
+	json_string(j, "name", in->name);
+	json_string(j, "state", conf ? state_str(in->st.state) : "broken");
+	json_string(j, "config_error", in->conf_error[0] ? in->conf_error : NULL);
+	json_bool(j, "supervised", run && in->st.supervised);
+	json_int(j, "init_pid", in->st.init, run);
+	json_int(j, "supervisor_pid", in->st.supervisor, run && in->st.supervised);
+	json_uint(j, "uptime", in->uptime, in->st.state == VX_RUNNING);
+	json_string(j, "template", conf ? in->conf.template : NULL);
+	json_string(j, "hostname", conf ? in->conf.hostname : NULL);
+	json_string(j, "group", conf && in->conf.group[0] ? in->conf.group : NULL);
+	if (conf)
+		json_bool(j, "onboot", in->conf.onboot);
+	else
+		json_null(j, "onboot");
+	json_uint(j, "id_base", conf ? in->conf.id_base : 0, conf);
+	if (conf)
+		json_limits(j, &in->conf);
+	else
+		json_null(j, "limits");
+	json_use(j, in);
 	if (conf) {
-		const char *mode = conf_net_mode(&in->conf);
-
-		json_object(j, "network");
-		json_string(j, "mode", mode);
-		json_string(j, "bridge", strcmp(mode, "bridge") == 0 ? in->conf.net_bridge : NULL);
-		json_array(j, "addresses");
-		for (i = 0; i < in->conf.address.n; i++) {
-			char a[VX_ADDR_STR];
-
-			addr_fmt(&in->conf.address.v[i], true, a, sizeof(a));
-			json_string(j, NULL, a);
-		}
-		json_close(j);
-		json_string(j, "host_link", run && in->st.netdev[0] ? in->st.netdev : NULL);
-		json_string(j, "uplink", run && in->st.uplink[0] ? in->st.uplink : NULL);
-		json_string(j, "filter", run && in->st.filter[0] ? in->st.filter : NULL);
-		json_close(j);
-		json_array(j, "devices");
-		for (i = 0; i < 32; i++) {
-			char name[64];
-
-			if ((in->conf.devices & (1u << i)) &&
-			    *dev_opt_names(1u << i, name, sizeof(name)))
-				json_string(j, NULL, name);
-		}
-		json_close(j);
+		json_network(j, in);
 	} else {
 		json_null(j, "network");
 		json_null(j, "devices");

@@ -92,14 +92,45 @@ static int export_relay(struct proc_stream *ps, int fd, const struct export_opts
 	return 0;
 }
 
+/* meta, context.conf, the layer (and the template) as one tar stream into fd. */
+static int export_archive(const char *stage, const char *layerdir, const struct vx_conf *conf,
+			  const char *z, int fd, const struct export_opts *o,
+			  struct export_result *res, struct vx_err *err)
+{
+	struct proc_stream ps = { .pid = -1, .out = -1, .errfd = -1 };
+	char xform[2 * VX_NAME_MAX + 64];
+	char *tar[] = { "tar", "--create", "--file", "-", "--numeric-owner", "--xattrs",
+			"--xattrs-include=*", "--sparse", "-C", (char *)stage, "meta", "context.conf",
+			"-C", (char *)layerdir, conf->disk.set ? "disk.img" : "upper",
+			o->with_template ? "--transform" : NULL, xform,
+			"-C", vx_paths.templates, (char *)conf->template, NULL };
+	char *ztar[ARRAY_SIZE(tar) + 1];
+	unsigned i;
+	int r;
+
+	snprintf(xform, sizeof(xform), "s,^%s/,template/,;s,^%s$,template,", conf->template,
+		 conf->template);
+	/* The compressor goes first, where the NULL that ends a template-less list cannot cut
+	 * it off. */
+	ztar[0] = tar[0];
+	ztar[1] = (char *)(z ? z : "--no-auto-compress");
+	for (i = 1; i < ARRAY_SIZE(tar); i++)
+		ztar[i + 1] = tar[i];
+	if (proc_start(ztar, &ps, err) < 0)
+		return -1;
+	r = export_relay(&ps, fd, o, res, err);
+	if (proc_finish(&ps, "tar", r < 0 ? NULL : err) < 0)
+		r = -1;
+	return r;
+}
+
 int export_context(const char *name, const char *file, const struct export_opts *o,
 		   struct export_result *res, struct vx_err *err)
 {
 	char dir[PATH_MAX], stage[PATH_MAX], copy[PATH_MAX + 8], path[PATH_MAX + 32];
-	char sum[32], tmpfile[PATH_MAX], xform[2 * VX_NAME_MAX + 64], meta[512];
+	char sum[32], tmpfile[PATH_MAX], meta[512];
 	const char *base, *slash, *layerdir;
 	bool to_stdout = strcmp(file, "-") == 0, running;
-	struct proc_stream ps = { .pid = -1, .out = -1, .errfd = -1 };
 	struct vx_handle h;
 	struct vx_conf *conf = &h.conf;
 	int fd = -1, r = -1;
@@ -162,38 +193,14 @@ int export_context(const char *name, const char *file, const struct export_opts 
 			goto out;
 		layerdir = copy;
 	}
-	if (to_stdout) {
-		fd = STDOUT_FILENO;
-	} else {
-		fd = open(tmpfile, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-		if (fd < 0) {
-			vx_failsys(err, "cannot create %s", tmpfile);
-			goto out;
-		}
+	fd = to_stdout ? STDOUT_FILENO
+		       : open(tmpfile, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		vx_failsys(err, "cannot create %s", tmpfile);
+		goto out;
 	}
-	snprintf(xform, sizeof(xform), "s,^%s/,template/,;s,^%s$,template,", conf->template,
-		 conf->template);
-	{
-		const char *z = to_stdout ? NULL : export_compressor(file);
-		char *tar[] = { "tar", "--create", "--file", "-", "--numeric-owner", "--xattrs",
-				"--xattrs-include=*", "--sparse", "-C", stage, "meta", "context.conf",
-				"-C", (char *)layerdir, conf->disk.set ? "disk.img" : "upper",
-				o->with_template ? "--transform" : NULL, xform,
-				"-C", vx_paths.templates, conf->template, NULL };
-		char *ztar[ARRAY_SIZE(tar) + 1];
-		unsigned i;
-
-		/* The compressor goes first, where it cannot be cut off by the NULL above. */
-		ztar[0] = tar[0];
-		ztar[1] = (char *)(z ? z : "--no-auto-compress");
-		for (i = 1; i < ARRAY_SIZE(tar); i++)
-			ztar[i + 1] = tar[i];
-		if (proc_start(ztar, &ps, err) < 0)
-			goto out;
-		r = export_relay(&ps, fd, o, res, err);
-		if (proc_finish(&ps, "tar", r < 0 ? NULL : err) < 0)
-			r = -1;
-	}
+	r = export_archive(stage, layerdir, conf, to_stdout ? NULL : export_compressor(file), fd,
+			   o, res, err);
 	if (r == 0 && !to_stdout && (fsync(fd) < 0 || rename(tmpfile, file) < 0))
 		r = vx_failsys(err, "cannot write %s", file);
 out:
