@@ -8,13 +8,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/lock.h"
 #include "core/paths.h"
 #include "core/registry.h"
 #include "core/state.h"
 #include "core/template.h"
 #include "core/util.h"
 #include "kernel/storage.h"
+#include "ops/handle.h"
 
 int config_read(const char *name, char **text, char *path, size_t len, struct vx_err *err)
 {
@@ -75,23 +75,28 @@ int config_replace(const char *name, const char *old, const char *text, bool *la
 {
 	char path[PATH_MAX], was[128], now[128];
 	_cleanup_free_ char *cur = NULL;
-	_cleanup_close_ int lock = -1;
-	struct vx_runstate st;
 	struct vx_template t;
+	struct vx_handle h;
 	struct vx_conf conf;
 	int r = -1;
 
 	*later = false;
-	lock = lock_context(name, false, err);
-	if (lock < 0)
+	/* The lock and the run state; its config may be the broken one being mended. */
+	if (handle_open(&h, name, H_LOCK | H_ANY | H_STATE, err) < 0)
 		return -1;
-	if (config_read(name, &cur, path, sizeof(path), err) < 0)
+	if (config_read(name, &cur, path, sizeof(path), err) < 0) {
+		handle_close(&h);
 		return -1;
-	if (strcmp(cur, old) != 0)
+	}
+	if (strcmp(cur, old) != 0) {
+		handle_close(&h);
 		return vx_fail(err, EBUSY, "%s changed while it was being edited: nothing was "
 			       "written", path);
-	if (conf_parse(path, text, name, &conf, err) < 0)
+	}
+	if (conf_parse(path, text, name, &conf, err) < 0) {
+		handle_close(&h);
 		return -1;
+	}
 	config_value(path, old, "id-base", was, sizeof(was));
 	config_value(path, text, "id-base", now, sizeof(now));
 	if (strcmp(was, now) != 0) {
@@ -111,12 +116,10 @@ int config_replace(const char *name, const char *old, const char *text, bool *la
 		goto out;
 	if (write_atomic(path, text, strlen(text), 0600, false, err) < 0)
 		goto out;
-	if (state_probe(name, &st, err) == 0) {
-		*later = st.state != VX_STOPPED;
-		state_free(&st);
-	}
+	*later = handle_alive(&h);
 	r = 0;
 out:
 	conf_free(&conf);
+	handle_close(&h);
 	return r;
 }
