@@ -65,6 +65,12 @@ static bool up(const struct info *in)
 	return in->st.state != VX_STOPPED;
 }
 
+/* As ps(1)'s %CPU: CPU time over the time since it started (100 = one CPU). */
+static double cpu_percent(const struct info *in)
+{
+	return in->use.cpu_usec / 1e4 / (double)(in->uptime ? in->uptime : 1);
+}
+
 /* A configured limit: bytes or a count, null when there is none. */
 static void json_limit(struct json *j, const char *key, const struct vx_limit *l)
 {
@@ -111,8 +117,7 @@ static void json_use(struct json *j, const struct info *in)
 	if (run && u->have_cpu) {
 		json_object(j, "cpu");
 		json_uint(j, "usec", u->cpu_usec, true);
-		json_double(j, "percent", u->cpu_usec / 1e4 / (double)(in->uptime ? in->uptime : 1),
-			    true);
+		json_double(j, "percent", cpu_percent(in), true);
 		json_close(j);
 	} else {
 		json_null(j, "cpu");
@@ -305,12 +310,10 @@ static void col_memory(const struct info *in, char *b, size_t n)
 	snprintf(b, n, "%s/%s", cur, lim);
 }
 
-/* As ps(1)'s %CPU: CPU time over the time since it started (100 = one CPU). */
 static void col_cpu(const struct info *in, char *b, size_t n)
 {
 	if (up(in) && in->use.have_cpu)
-		snprintf(b, n, "%.1f",
-			 in->use.cpu_usec / 1e4 / (double)(in->uptime ? in->uptime : 1));
+		snprintf(b, n, "%.1f", cpu_percent(in));
 }
 
 static void col_cputime(const struct info *in, char *b, size_t n)

@@ -42,7 +42,7 @@ static int top_cmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-static void top_rate(char *b, size_t n, double v)
+static void top_fmt_rate(char *b, size_t n, double v)
 {
 	if (v < 0)
 		snprintf(b, n, "-");
@@ -75,10 +75,10 @@ static void top_frame(const struct top_row *rows, int n, int total, int max_rows
 				 (unsigned long long)r->pids_limit);
 		else
 			snprintf(pids, sizeof(pids), "%llu", (unsigned long long)r->pids);
-		top_rate(rd, sizeof(rd), r->io_read);
-		top_rate(wr, sizeof(wr), r->io_write);
-		top_rate(rx, sizeof(rx), r->net_rx);
-		top_rate(tx, sizeof(tx), r->net_tx);
+		top_fmt_rate(rd, sizeof(rd), r->io_read);
+		top_fmt_rate(wr, sizeof(wr), r->io_write);
+		top_fmt_rate(rx, sizeof(rx), r->net_rx);
+		top_fmt_rate(tx, sizeof(tx), r->net_tx);
 		printf("%-24s %6.1f %15s %12s %8s %8s %8s %8s\n", r->name, r->cpu, mem, pids, rd, wr,
 		       rx, tx);
 	}
