@@ -649,6 +649,71 @@ static int copy_sparse(const char *src, const char *dst, struct vx_err *err)
 	return 0;
 }
 
+/* A running context's tree can change under cp, which walks it by path: a directory swapped
+ * for a symlink to / mid-copy would have cp read the host's files into the copy (and the
+ * archive).  So the live copy runs chrooted in a private mount namespace whose root holds only
+ * the layer (read-only, /src), the copy (/dst), /dev/null and the host's /usr read-only for cp
+ * itself: whatever a symlink names resolves in there. */
+struct live_copy {
+	const char *src, *dst, *jail;
+};
+
+static int live_bind(const char *from, const char *jail, const char *name, unsigned long ro,
+		     struct vx_err *err)
+{
+	char to[PATH_MAX];
+
+	if (xsnprintf(to, sizeof(to), "%s/%s", jail, name) < 0)
+		return vx_fail(err, ENAMETOOLONG, "path too long");
+	if (strcmp(name, "dev/null") == 0 ? (close(open(to, O_CREAT | O_WRONLY | O_CLOEXEC, 0600)),
+					      0)
+					   : mkdir(to, 0755))
+		return vx_failsys(err, "cannot make %s", to);
+	if (mount(from, to, NULL, MS_BIND | MS_REC, NULL) < 0 ||
+	    (ro && mount(NULL, to, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | ro, NULL) < 0))
+		return vx_failsys(err, "cannot bind %s", from);
+	return 0;
+}
+
+static int live_copy_child(void *arg, void *out, struct vx_err *err)
+{
+	const struct live_copy *c = arg;
+	static const char *const links[][2] = { { "bin", "usr/bin" }, { "sbin", "usr/sbin" },
+						{ "lib", "usr/lib" }, { "lib64", "usr/lib64" } };
+	char *cp[] = { "cp", "-a", "--sparse=always", "--reflink=auto", "/src/upper", "/dst",
+		       NULL };
+	char dev[PATH_MAX];
+	unsigned i;
+
+	(void)out;
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("vctx-copy", c->jail, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700") < 0)
+		return vx_failsys(err, "cannot make the copy's own root");
+	snprintf(dev, sizeof(dev), "%s/dev", c->jail);
+	if (mkdir(dev, 0755) < 0 || live_bind("/dev/null", c->jail, "dev/null", 0, err) < 0 ||
+	    live_bind("/usr", c->jail, "usr", MS_NOSUID | MS_NODEV, err) < 0 ||
+	    live_bind(c->src, c->jail, "src", MS_NOSUID | MS_NODEV | MS_NOEXEC, err) < 0 ||
+	    live_bind(c->dst, c->jail, "dst", 0, err) < 0)
+		return -1;
+	for (i = 0; i < ARRAY_SIZE(links); i++) {
+		char from[16], at[PATH_MAX];
+		struct stat st;
+
+		snprintf(from, sizeof(from), "/%s", links[i][0]);
+		snprintf(at, sizeof(at), "%s/%s", c->jail, links[i][0]);
+		/* A merged /usr: the same links; an old layout: its directories, read-only. */
+		if (lstat(from, &st) == 0 && S_ISLNK(st.st_mode) ? symlink(links[i][1], at) < 0
+		    : lstat(from, &st) == 0 && live_bind(from, c->jail, links[i][0],
+							 MS_NOSUID | MS_NODEV, err) < 0)
+			return vx_failsys(err, "cannot make %s", at);
+	}
+	if (chroot(c->jail) < 0 || chdir("/") < 0)
+		return vx_failsys(err, "cannot enter the copy's own root");
+	/* cp's status 1 is "some file could not be copied": files come and go in a running
+	 * context, and the second pass (kernel/layersync.h) copies what cp missed. */
+	return proc_run(cp, 1, err);
+}
+
 int storage_copy_layer(const char *src_dir, const char *dst_dir, unsigned flags,
 		       struct vx_err *err)
 {
@@ -662,14 +727,27 @@ int storage_copy_layer(const char *src_dir, const char *dst_dir, unsigned flags,
 		return copy_sparse(src, dst, err);
 	if (xsnprintf(src, sizeof(src), "%s/upper", src_dir) < 0)
 		return vx_fail(err, ENAMETOOLONG, "path too long");
+	if (flags & COPY_LIVE) {
+		char jail[PATH_MAX];
+		struct live_copy c = { .src = src_dir, .dst = dst_dir, .jail = jail };
+		int r;
+
+		if (xsnprintf(jail, sizeof(jail), "%s.root", dst_dir) < 0)
+			return vx_fail(err, ENAMETOOLONG, "path too long");
+		if (mkdir(jail, 0700) < 0 && errno != EEXIST)
+			return vx_failsys(err, "cannot create %s", jail);
+		r = proc_call(live_copy_child, &c, NULL, 0, 0, err);
+		rmdir(jail);
+		return r;
+	}
 	{
 		/* Owners, modes, times, xattrs (overlayfs' whiteouts and opaque markers are
-		 * device nodes and trusted.* xattrs), hard links, holes; never a symlink followed. */
+		 * device nodes and trusted.* xattrs), hard links, holes; never a symlink followed.
+		 * The context is frozen or stopped: nothing changes under the walk. */
 		char *cp[] = { "cp", "-a", "--sparse=always", "--reflink=auto", src,
 			       (char *)dst_dir, NULL };
 
-		/* cp's status 1 is "some file could not be copied". */
-		return proc_run(cp, (flags & COPY_LIVE) ? 1 : 0, err);
+		return proc_run(cp, 0, err);
 	}
 }
 
