@@ -18,6 +18,9 @@
  *                           wait (inotify, no polling) until FILE contains TEXT, in a line
  *                           or not; a TEXT with '*' is a glob matched line by line (the
  *                           unterminated last line too); exit 0, or 1 after SECONDS
+ *   probe fangate DIR CMD   hold the first open of directory DIR (fanotify permission
+ *                           event), run CMD (sh -c) meanwhile, then let the open go on; says
+ *                           "ready" once DIR is watched, "unsupported" if the kernel cannot
  *   probe waitpath DIR PREFIX SECONDS
  *                           wait (inotify) until DIR has an entry whose name starts with
  *                           PREFIX; exit 0, or 1 after SECONDS
@@ -66,6 +69,7 @@
 #include <dirent.h>
 #include <sys/file.h>
 #include <sys/inotify.h>
+#include <sys/fanotify.h>
 #include <sys/mount.h>
 #include <sys/personality.h>
 #include <sys/stat.h>
@@ -809,6 +813,34 @@ static int idmap_plant(const char *pid, const char *dir, const char *name)
 	return 0;
 }
 
+/* A deterministic window in a program that walks a tree by path: its open of DIR waits while
+ * CMD changes the tree (the export's symlink-swap test). */
+static int fangate(const char *dir, const char *cmd)
+{
+	struct fanotify_event_metadata m;
+	struct fanotify_response r;
+	int fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC, O_RDONLY);
+
+	if (fd < 0 || fanotify_mark(fd, FAN_MARK_ADD, FAN_OPEN_PERM | FAN_ONDIR, AT_FDCWD,
+				    dir) < 0) {
+		printf("unsupported: %s\n", strerror(errno));
+		return 2;
+	}
+	printf("ready\n");
+	fflush(stdout);
+	if (read(fd, &m, sizeof(m)) < (ssize_t)sizeof(m) || m.vers != FANOTIFY_METADATA_VERSION)
+		return 1;
+	if (system(cmd) != 0)
+		printf("command failed\n");
+	r.fd = m.fd;
+	r.response = FAN_ALLOW;
+	if (write(fd, &r, sizeof(r)) != sizeof(r))
+		return 1;
+	close(m.fd);
+	printf("released\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && strcmp(argv[1], "waitmount") == 0)
@@ -831,6 +863,8 @@ int main(int argc, char **argv)
 		return unix_listen(argv[2], argv[3]);
 	if (argc == 4 && strcmp(argv[1], "syslog-flood") == 0)
 		return syslog_flood(atoi(argv[2]), argv[3]);
+	if (argc == 4 && strcmp(argv[1], "fangate") == 0)
+		return fangate(argv[2], argv[3]);
 	if (argc == 5 && strcmp(argv[1], "waitfor") == 0)
 		return waitfor(argv[2], argv[3], atoi(argv[4]));
 	if (argc == 2 && strcmp(argv[1], "escape") == 0)

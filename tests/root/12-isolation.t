@@ -3,7 +3,7 @@
 # host code runs inside with the tenant's loader.  Each attack is shown succeeding against a
 # runtime without the protection (the control), then failing against vctx.
 . "$(dirname "$0")/lib.sh"
-plan 40
+plan 44
 
 A=$(ctx iso)
 t_build_busybox
@@ -164,4 +164,40 @@ like "$(printf '%s\n' "$MI" | grep ' /dev/console ' | head -n 1)" "^[0-9]+ [0-9]
 	"the console is pty 0 of a devpts of its own"
 like "$(printf '%s\n' "$MI" | grep ' /dev/log ' | head -n 1)" "^[0-9]+ [0-9]+ [0-9]+:[0-9]+ /log /dev/log .* tmpfs vctx-sockets " \
 	"/dev/log comes from a tmpfs of its supervisor's"
+# --- 9. export's first copy: a directory swapped for a symlink to the host mid-copy ------------
+# The first pass copies a running context, so its tree can change under the walk; a path-walking
+# copy then follows the new symlink.  fanotify holds the copy's open of d/sub while the swap is
+# made: a deterministic window instead of a race.
+X=$(ctx swap)
+UP="$VCTX_PREFIX/var/lib/vctx/contexts/$X/upper"
+vx create "$X" --template busybox >/dev/null && vx start "$X" &&
+	vx exec "$X" -- sh -c 'mkdir -p /d/sub && echo data >/d/sub/x'
+mkdir -p "$T_TMP/secret" && echo TOPSECRET >"$T_TMP/secret/x"
+SWAP="mv $UP/d/sub $UP/d/sub.old && ln -s $T_TMP/secret $UP/d/sub"
+UNSWAP="rm $UP/d/sub && mv $UP/d/sub.old $UP/d/sub"
+"$PROBE" fangate "$UP/d/sub" "$SWAP" >"$T_TMP/gate1" 2>&1 &
+G=$!
+t_wait_file "$T_TMP/gate1" "*" 10 >/dev/null
+if grep -q '^ready' "$T_TMP/gate1"; then
+	mkdir "$T_TMP/ctl" && cp -a "$UP" "$T_TMP/ctl/" 2>/dev/null
+	wait $G
+	is "$(cat "$T_TMP/ctl/upper/d/sub/x" 2>/dev/null)" TOPSECRET \
+		"control: cp -a by path, with d/sub swapped for a symlink mid-copy, copies a host file"
+	sh -c "$UNSWAP"
+	"$PROBE" fangate "$UP/d/sub" "$SWAP" >"$T_TMP/gate2" 2>&1 &
+	G=$!
+	t_wait_file "$T_TMP/gate2" ready 10
+	vx export "$X" "$T_TMP/swap.tar"
+	rc=$?
+	wait $G
+	is "$rc:$(grep -c '^released' "$T_TMP/gate2")" "0:1" "the export went through the same swap mid-copy"
+	is "$(tar -xOf "$T_TMP/swap.tar" 2>/dev/null | grep -c TOPSECRET)" 0 \
+		"and its archive holds nothing of the host's (the copy's own root has no such path)"
+	like "$(tar -tvf "$T_TMP/swap.tar" upper/d/sub 2>/dev/null)" "^l.* upper/d/sub -> $T_TMP/secret" \
+		"the tenant's symlink is archived as a symlink"
+else
+	wait $G
+	for i in 1 2 3 4; do ok 0 "# SKIP no fanotify permission events: $(cat "$T_TMP/gate1")"; done
+fi
+
 t_done
