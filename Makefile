@@ -37,10 +37,10 @@ DEB_BUILD = gcc make pkg-config libmnl-dev libcgroup-dev libseccomp-dev libcap-n
 	    libcmocka-dev libc6-dev musl-tools
 DEB_RUN   = busybox-static iproute2 util-linux mandoc e2fsprogs
 DEB_TEST  = tmux debootstrap openssh-client xz-utils zstd e2fsprogs perl curl nftables acl \
-	    procps ca-certificates systemd debhelper dpkg-dev lintian
+	    procps ca-certificates systemd build-essential debhelper dpkg-dev lintian
 DEB_BENCH = crun lxc systemd-container bubblewrap
 DEB_STRESS = clang libclang-rt-14-dev
-DEB_PKG    = debhelper dpkg-dev lintian
+DEB_PKG    = build-essential debhelper dpkg-dev lintian
 
 # The layers, top to bottom (vctx/README.md): each folder includes only from those below it.
 CLI_SRC    = $(filter-out vctx/cli/vnet.c,$(wildcard vctx/cli/*.c))

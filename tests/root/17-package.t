@@ -13,7 +13,11 @@ T_EXTRA_CLEANUP='for d in $(find /sys/fs/cgroup -maxdepth 3 -depth -type d -path
 make -s -C "$T_TOP" deb DEB_OUT="$T_TMP" >"$T_TMP/deb.log" 2>&1
 DEB=$(ls "$T_TMP"/vctx_*.deb 2>/dev/null)
 ok $([ -n "$DEB" ] && echo 0 || echo 1) "make deb builds a package that lintian passes"
-[ -n "$DEB" ] || sed 's/^/#   /' "$T_TMP/deb.log" | tail -n 20
+if [ -z "$DEB" ]; then
+	sed 's/^/#   /' "$T_TMP/deb.log" | tail -n 20
+	for i in $(seq 10); do ok 1 "(no package to install)"; done
+	t_done
+fi
 
 t_debian bare sysvinit "" --minimal
 ok $? "a bare Debian root (debootstrap minbase and sysvinit)"
