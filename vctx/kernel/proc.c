@@ -61,6 +61,23 @@ static const char *prog_cause(char *out)
 	return cause ? cause : other;
 }
 
+/* In the child: stdin from /dev/null, stdout and stderr where asked, and the program. */
+static __attribute__((noreturn)) void proc_exec_child(char *const argv[], int out, int errfd)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	/* It dies with us: a killed command leaves no copy running on. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() == 1)
+		_exit(127);
+	dup2(null, 0);
+	dup2(out, 1);
+	dup2(errfd, 2);
+	execvp(argv[0], argv);
+	dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
+	_exit(127);
+}
+
 int proc_run(char *const argv[], int maxok, struct vx_err *err)
 {
 	char out[4096], safe[512];
@@ -79,21 +96,8 @@ int proc_run(char *const argv[], int maxok, struct vx_err *err)
 		close(fds[1]);
 		return vx_failsys(err, "fork");
 	}
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-
-		/* It dies with us: a killed command leaves no copy running on. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() == 1)
-			_exit(127);
-
-		dup2(null, 0);
-		dup2(fds[1], 1);
-		dup2(fds[1], 2);
-		execvp(argv[0], argv);
-		dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
+	if (pid == 0)
+		proc_exec_child(argv, fds[1], fds[1]);
 	close(fds[1]);
 	/* Keep the tail: the last line is what explains a failure. */
 	while ((k = read(fds[0], out + n, sizeof(out) - 1 - n)) > 0 || (k < 0 && errno == EINTR)) {
@@ -137,19 +141,8 @@ int proc_start(char *const argv[], struct proc_stream *ps, struct vx_err *err)
 		close(ps->errfd);
 		return vx_failsys(err, "fork");
 	}
-	if (ps->pid == 0) {
-		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() == 1)
-			_exit(127);
-		dup2(null, 0);
-		dup2(fds[1], 1);
-		dup2(ps->errfd, 2);
-		execvp(argv[0], argv);
-		dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
+	if (ps->pid == 0)
+		proc_exec_child(argv, fds[1], ps->errfd);
 	close(fds[1]);
 	ps->out = fds[0];
 	return 0;
