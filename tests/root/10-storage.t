@@ -3,7 +3,7 @@
 # and import, and what a killed command leaves behind.
 . "$(dirname "$0")/lib.sh"
 
-plan 101
+plan 106
 
 t_build_busybox
 LIB="$VCTX_PREFIX/var/lib/vctx"
@@ -250,6 +250,24 @@ touch "$P2/var/lib/vctx/templates/busybox/rootfs/changed"
 fails_with "a template that differs is refused" "template 'busybox' here differs" \
 	v2 import --name "$(ctx imp2)" "$T_TMP/s.tar.zst"
 fails_with "an export never overwrites" "already exists" vx export "$S" "$T_TMP/s.tar.zst"
+vx snapshot "$S" keep >/dev/null
+vx export --with-snapshots "$S" "$T_TMP/sn.tar" &&
+	is "$(tar -tf "$T_TMP/sn.tar" | grep -cx 'snapshots/keep/upper/\|snapshots/keep/vctx.conf')" 2 \
+		"export --with-snapshots carries the snapshots" || ok 1 "export --with-snapshots"
+SN=$(ctx snimp)
+vx import --name "$SN" "$T_TMP/sn.tar" >/dev/null
+is "$?:$(vx snapshot list "$SN" | awk 'NR > 1 { print $1 }')" "0:keep" "and import takes them along"
+bsn=$(sed -n 's/^id-base = //p' "$VCTX_PREFIX/etc/vctx/$SN.conf")
+is "$(stat -c %u "$LIB/contexts/$SN/snapshots/keep/upper/home/u")" $((bsn + 1000)) \
+	"their files moved to the new context's id range"
+vx restore "$SN" keep && vx start "$SN"
+is "$(vx exec "$SN" -- stat -c %u /home/u)" 1000 "a carried snapshot restores"
+vx destroy --force "$SN" >/dev/null
+mkdir -p "$T_TMP/badsn" && tar -C "$T_TMP/badsn" -xf "$T_TMP/sn.tar" meta context.conf &&
+	mkdir -p "$T_TMP/badsn/snapshots/Not-A-Name" && echo x >"$T_TMP/badsn/snapshots/Not-A-Name/x" &&
+	tar -C "$T_TMP/badsn" -cf "$T_TMP/badsn.tar" meta context.conf snapshots
+fails_with "a snapshot entry that is no snapshot is refused" "is no part of a vctx export" \
+	vx import --name "$(ctx badsn)" "$T_TMP/badsn.tar"
 
 # --- interrupted ---------------------------------------------------------------------------
 vx exec "$Q" -- dd if=/dev/urandom of=/big bs=1M count=60 2>/dev/null

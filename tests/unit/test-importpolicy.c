@@ -46,6 +46,23 @@ static void parts(void **state)
 	assert_int_equal(check(&e, &fixed), -1);
 	e.path = "uppers/x";
 	assert_int_equal(check(&e, &fixed), -1);
+	/* Snapshots (export --with-snapshots): valid names, their layer and config only. */
+	e.uid = e.gid = LO;
+	e.path = "snapshots/";
+	e.type = S_IFDIR;
+	assert_int_equal(check(&e, &fixed), PART_LAYER);
+	e.path = "snapshots/before-upgrade/upper/etc/passwd";
+	e.type = S_IFREG;
+	assert_int_equal(check(&e, &fixed), PART_LAYER);
+	e.path = "snapshots/s1/vctx.conf";
+	assert_int_equal(check(&e, &fixed), PART_LAYER);
+	e.path = "snapshots/Bad_Name/upper/x";
+	assert_int_equal(check(&e, &fixed), -1);
+	e.path = "snapshots/s1/evil";
+	assert_int_equal(check(&e, &fixed), -1);
+	e.path = "snapshots/s1/disk.img";
+	e.type = S_IFLNK;
+	assert_int_equal(check(&e, &fixed), -1);
 	/* meta is a plain file. */
 	e.path = "meta";
 	e.type = S_IFLNK;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* vctx clone SRC DST [KEY=VALUE ...]
- * vctx export [--with-template] [-v] NAME FILE|-
+ * vctx export [--with-template] [--with-snapshots] [-v] NAME FILE|-
  * vctx import [--name NAME] [--trust-config] FILE|- [KEY=VALUE ...] */
 #include <getopt.h>
 #include <stdio.h>
@@ -37,6 +37,7 @@ static void export_progress(uint64_t bytes, double secs, void *user)
 int cmd_export(int argc, char **argv)
 {
 	static const struct option opts[] = { { "with-template", no_argument, NULL, 't' },
+					      { "with-snapshots", no_argument, NULL, 's' },
 					      { "verbose", no_argument, NULL, 'v' },
 					      { NULL, 0, NULL, 0 } };
 	struct export_opts eo = { 0 };
@@ -48,6 +49,7 @@ int cmd_export(int argc, char **argv)
 	while ((o = cmd_getopt(argc, argv, "v", opts, NULL)) != -1) {
 		switch (o) {
 		case 't': eo.with_template = true; break;
+		case 's': eo.with_snapshots = true; break;
 		case 'v': verbose = true; break;
 		default: return cmd_usage("export");
 		}

@@ -50,7 +50,7 @@ const struct vx_cmd vx_cmds[] = {
 	  cmd_restore },
 	{ "clone", "SRC DST [KEY=VALUE ...]", "a new context with a copy of another's files",
 	  cmd_clone },
-	{ "export", "[--with-template] [-v] NAME FILE|-",
+	{ "export", "[--with-template] [--with-snapshots] [-v] NAME FILE|-",
 	  "one archive that moves a context to another host (frozen only for the last changes)",
 	  cmd_export },
 	{ "import", "[--name NAME] [--trust-config] FILE|- [KEY=VALUE ...]",

@@ -10,6 +10,7 @@
 #include "core/cfgedit.h"
 #include "core/conf.h"
 #include "core/ini.h"
+#include "core/parse.h"
 #include "core/util.h"
 
 #define NOBODY 65534u
@@ -45,13 +46,43 @@ static bool under(const char *p, const char *top)
 	return strncmp(p, top, n) == 0 && (p[n] == '/' || p[n] == '\0');
 }
 
-static int part_of(const char *p)
+/* "snapshots", "snapshots/SNAP", and in it "upper/...", "disk.img", "vctx.conf" (export
+ * --with-snapshots): the layer's part, with SNAP a valid name.  *file: one that must be a
+ * plain file. */
+static bool snapshot_entry(const char *p, bool *file)
 {
-	if (strcmp(p, "meta") == 0)
-		return PART_META;
-	if (strcmp(p, "context.conf") == 0)
-		return PART_CONF;
-	if (under(p, "upper") || strcmp(p, "disk.img") == 0)
+	char name[VX_NAME_MAX + 2];
+	const char *rest;
+	size_t n;
+
+	if (strcmp(p, "snapshots") == 0 || strcmp(p, "snapshots/") == 0)
+		return true;
+	if (!under(p, "snapshots"))
+		return false;
+	p += strlen("snapshots/");
+	n = strcspn(p, "/");
+	if (n == 0 || n > VX_NAME_MAX)
+		return false;
+	snprintf(name, sizeof(name), "%.*s", (int)n, p);
+	if (parse_name(name, "snapshot", NULL) < 0)
+		return false;
+	rest = p[n] ? p + n + 1 : "";
+	*file = strcmp(rest, "disk.img") == 0 || strcmp(rest, "vctx.conf") == 0;
+	return !*rest || *file || under(rest, "upper");
+}
+
+static int part_of(const char *p, bool *file)
+{
+	*file = false;
+	if (strcmp(p, "meta") == 0 || strcmp(p, "context.conf") == 0) {
+		*file = true;
+		return strcmp(p, "meta") == 0 ? PART_META : PART_CONF;
+	}
+	if (strcmp(p, "disk.img") == 0) {
+		*file = true;
+		return PART_LAYER;
+	}
+	if (under(p, "upper") || snapshot_entry(p, file))
 		return PART_LAYER;
 	if (under(p, "template"))
 		return PART_TEMPLATE;
@@ -71,8 +102,8 @@ int importpolicy_entry(struct import_entry *e, const struct import_range *r, boo
 		       struct vx_err *err)
 {
 	const char *p = importpolicy_path(e->path);
-	int part = part_of(p);
-	bool uid_ok, gid_ok;
+	bool uid_ok, gid_ok, file, tfile;
+	int part = part_of(p, &file);
 	uint64_t lo;
 
 	*fixed = false;
@@ -80,13 +111,12 @@ int importpolicy_entry(struct import_entry *e, const struct import_range *r, boo
 		return vx_fail(err, EINVAL, "entry '%s' leaves the archive's tree", e->path);
 	if (part < 0)
 		return vx_fail(err, EINVAL, "entry '%s' is no part of a vctx export", e->path);
-	if ((part == PART_META || part == PART_CONF || strcmp(p, "disk.img") == 0) &&
-	    (e->type != S_IFREG || e->hardlink))
+	if (file && (e->type != S_IFREG || e->hardlink))
 		return vx_fail(err, EINVAL, "entry '%s' is not a plain file", e->path);
 	if (e->hardlink) {
 		const char *t = importpolicy_path(e->hardlink);
 
-		if (!path_safe(t) || part_of(t) != part)
+		if (!path_safe(t) || part_of(t, &tfile) != part)
 			return vx_fail(err, EINVAL, "hard link '%s' points out of its part (%s)",
 				       e->path, e->hardlink);
 	}

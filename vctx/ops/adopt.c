@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "ops/adopt.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -50,6 +51,28 @@ int adopt_check(const char *name, const char *conftext, int nset, char **set,
 	return r;
 }
 
+static int adopt_shift_snapshots(const char *tmp, uint64_t from, uint64_t to,
+				 struct vx_err *err)
+{
+	char dir[PATH_MAX], one[PATH_MAX + 300];
+	struct dirent *de;
+	DIR *d;
+	int r = 0;
+
+	snprintf(dir, sizeof(dir), "%s/snapshots", tmp);
+	d = opendir(dir);
+	if (!d)
+		return 0;
+	while (r == 0 && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(one, sizeof(one), "%s/%s", dir, de->d_name);
+		r = storage_shift(one, from, to, err);
+	}
+	closedir(d);
+	return r;
+}
+
 int adopt_context(const char *name, const char *conftext, int nset, char **set, const char *tmp,
 	      uint64_t old_base, struct vx_err *err)
 {
@@ -89,8 +112,11 @@ int adopt_context(const char *name, const char *conftext, int nset, char **set, 
 	if (template_load(conf.template, &t, err) < 0 || registry_check_addresses(name, &conf, err) < 0 ||
 	    storage_check_binds(&conf, err) < 0)
 		goto out_conf;
-	/* The files move to the new id range; then the directory becomes the context's. */
-	if (storage_shift(tmp, conf.userns ? old_base : 0, conf.userns ? base : 0, err) < 0)
+	/* The files move to the new id range, its snapshots' too (an import with them); then
+	 * the directory becomes the context's. */
+	if (storage_shift(tmp, conf.userns ? old_base : 0, conf.userns ? base : 0, err) < 0 ||
+	    adopt_shift_snapshots(tmp, conf.userns ? old_base : 0, conf.userns ? base : 0,
+				  err) < 0)
 		goto out_conf;
 	snprintf(sub, sizeof(sub), "%s/%s", tmp, conf.disk.set ? "disk" : "work");
 	if (mkdir(sub, 0700) < 0 && errno != EEXIST) {

@@ -92,31 +92,56 @@ static int export_relay(struct proc_stream *ps, int fd, const struct export_opts
 	return 0;
 }
 
-/* meta, context.conf, the layer (and the template) as one tar stream into fd. */
-static int export_archive(const char *stage, const char *layerdir, const struct vx_conf *conf,
-			  const char *z, int fd, const struct export_opts *o,
-			  struct export_result *res, struct vx_err *err)
+/* meta, context.conf, the layer (and the snapshots, and the template) as one tar stream into
+ * fd.  z: tar's compression option, or NULL. */
+static int export_archive(const char *stage, const char *layerdir, const char *ctxdir,
+			  const struct vx_conf *conf, const char *z, int fd,
+			  const struct export_opts *o, struct export_result *res,
+			  struct vx_err *err)
 {
 	struct proc_stream ps = { .pid = -1, .out = -1, .errfd = -1 };
-	char xform[2 * VX_NAME_MAX + 64];
-	char *tar[] = { "tar", "--create", "--file", "-", "--numeric-owner", "--xattrs",
-			"--xattrs-include=*", "--sparse", "-C", (char *)stage, "meta", "context.conf",
-			"-C", (char *)layerdir, conf->disk.set ? "disk.img" : "upper",
-			o->with_template ? "--transform" : NULL, xform,
-			"-C", vx_paths.templates, (char *)conf->template, NULL };
-	char *ztar[ARRAY_SIZE(tar) + 1];
-	unsigned i;
-	int r;
+	char xform[2 * VX_NAME_MAX + 64], snaps[PATH_MAX + 16];
+	char *tar[32];
+	int n = 0, r;
 
-	snprintf(xform, sizeof(xform), "s,^%s/,template/,;s,^%s$,template,", conf->template,
-		 conf->template);
-	/* The compressor goes first, where the NULL that ends a template-less list cannot cut
-	 * it off. */
-	ztar[0] = tar[0];
-	ztar[1] = (char *)(z ? z : "--no-auto-compress");
-	for (i = 1; i < ARRAY_SIZE(tar); i++)
-		ztar[i + 1] = tar[i];
-	if (proc_start(ztar, &ps, err) < 0)
+	tar[n++] = "tar";
+	tar[n++] = (char *)(z ? z : "--no-auto-compress");
+	tar[n++] = "--create";
+	tar[n++] = "--file";
+	tar[n++] = "-";
+	tar[n++] = "--numeric-owner";
+	tar[n++] = "--xattrs";
+	tar[n++] = "--xattrs-include=*";
+	tar[n++] = "--sparse";
+	tar[n++] = "-C";
+	tar[n++] = (char *)stage;
+	tar[n++] = "meta";
+	tar[n++] = "context.conf";
+	tar[n++] = "-C";
+	tar[n++] = (char *)layerdir;
+	tar[n++] = conf->disk.set ? "disk.img" : "upper";
+	snprintf(snaps, sizeof(snaps), "%s/snapshots", ctxdir);
+	if (o->with_snapshots && access(snaps, F_OK) == 0) {
+		/* Snapshots do not change while it runs: taken from where they are; what an
+		 * interrupted snapshot left is none (anchored: a tenant's own "snapshots/.tmp-"
+		 * deeper in its files is its business). */
+		tar[n++] = "--anchored";
+		tar[n++] = "--exclude=snapshots/.tmp-*";
+		tar[n++] = "-C";
+		tar[n++] = (char *)ctxdir;
+		tar[n++] = "snapshots";
+	}
+	if (o->with_template) {
+		snprintf(xform, sizeof(xform), "s,^%s/,template/,;s,^%s$,template,",
+			 conf->template, conf->template);
+		tar[n++] = "--transform";
+		tar[n++] = xform;
+		tar[n++] = "-C";
+		tar[n++] = vx_paths.templates;
+		tar[n++] = (char *)conf->template;
+	}
+	tar[n] = NULL;
+	if (proc_start(tar, &ps, err) < 0)
 		return -1;
 	r = export_relay(&ps, fd, o, res, err);
 	if (proc_finish(&ps, "tar", r < 0 ? NULL : err) < 0)
@@ -199,8 +224,8 @@ int export_context(const char *name, const char *file, const struct export_opts 
 		vx_failsys(err, "cannot create %s", tmpfile);
 		goto out;
 	}
-	r = export_archive(stage, layerdir, conf, to_stdout ? NULL : export_compressor(file), fd,
-			   o, res, err);
+	r = export_archive(stage, layerdir, dir, conf, to_stdout ? NULL : export_compressor(file),
+			   fd, o, res, err);
 	if (r == 0 && !to_stdout && (fsync(fd) < 0 || rename(tmpfile, file) < 0))
 		r = vx_failsys(err, "cannot write %s", file);
 out:

@@ -6,6 +6,7 @@
  *   meta            format, name, template, the template's checksum, id-base, userns
  *   context.conf    the config
  *   upper/ | disk.img
+ *   snapshots/SNAP/ upper/ | disk.img, vctx.conf: the snapshots, with --with-snapshots
  *   template/       the template (rootfs/, template.conf), with --with-template
  *
  * A running context is frozen only for the last changes: its writable layer is copied beside
@@ -24,6 +25,7 @@
 
 struct export_opts {
 	bool with_template;
+	bool with_snapshots;	/* snapshots/SNAP/ too; import takes them along */
 	/* Called about twice a second while the archive is written (NULL: not). */
 	void (*progress)(uint64_t bytes, double seconds, void *user);
 	void *user;
