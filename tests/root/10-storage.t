@@ -3,7 +3,7 @@
 # and import, and what a killed command leaves behind.
 . "$(dirname "$0")/lib.sh"
 
-plan 106
+plan 109
 
 t_build_busybox
 LIB="$VCTX_PREFIX/var/lib/vctx"
@@ -254,6 +254,14 @@ vx snapshot "$S" keep >/dev/null
 vx export --with-snapshots "$S" "$T_TMP/sn.tar" &&
 	is "$(tar -tf "$T_TMP/sn.tar" | grep -cx 'snapshots/keep/upper/\|snapshots/keep/vctx.conf')" 2 \
 		"export --with-snapshots carries the snapshots" || ok 1 "export --with-snapshots"
+# Progress on a terminal only (script(1) gives the command one), never in a pipe or a log.
+like "$(script -qec "$VCTX export $S $T_TMP/tty.tar" /dev/null </dev/null | tr '\r\n' '  ')" \
+	"exporting $S: [0-9.]+[BKMG] \([0-9.]+[BKMG]/s\).*frozen [0-9.]+ ms" "export shows its progress and the frozen time on a terminal"
+TI=$(ctx ttyimp)
+like "$(script -qec "$VCTX import --name $TI $T_TMP/tty.tar" /dev/null </dev/null | tr '\r\n' '  ')" \
+	"importing $TI: [0-9.]+[BKMG] \([0-9.]+[BKMG]/s\)" "and import its own"
+vx destroy "$TI" >/dev/null
+is "$(vx export "$S" "$T_TMP/quiet.tar" 2>&1)" "" "and nothing at all without a terminal"
 SN=$(ctx snimp)
 vx import --name "$SN" "$T_TMP/sn.tar" >/dev/null
 is "$?:$(vx snapshot list "$SN" | awk 'NR > 1 { print $1 }')" "0:keep" "and import takes them along"

@@ -25,13 +25,23 @@ int cmd_clone(int argc, char **argv)
 }
 
 /* "exporting web1: 312M (48M/s)", redrawn in place on the terminal. */
-static void export_progress(uint64_t bytes, double secs, void *user)
+static void show_progress(const char *what, const char *name, uint64_t bytes, double secs)
 {
 	char b[16], rate[16];
 
 	fmt_size(b, sizeof(b), bytes);
 	fmt_size(rate, sizeof(rate), secs > 0 ? (uint64_t)(bytes / secs) : 0);
-	fprintf(stderr, "\rexporting %s: %s (%s/s)   ", (const char *)user, b, rate);
+	fprintf(stderr, "\r%s %s: %s (%s/s)   ", what, name, b, rate);
+}
+
+static void export_progress(uint64_t bytes, double secs, void *user)
+{
+	show_progress("exporting", user, bytes, secs);
+}
+
+static void import_progress(uint64_t bytes, double secs, void *user)
+{
+	show_progress("importing", user, bytes, secs);
 }
 
 int cmd_export(int argc, char **argv)
@@ -103,7 +113,14 @@ int cmd_import(int argc, char **argv)
 	io.file = argv[optind];
 	io.nset = argc - optind - 1;
 	io.set = argv + optind + 1;
-	if (import_context(&io, &res, &err) < 0)
+	if (isatty(STDERR_FILENO)) {
+		io.progress = import_progress;
+		io.user = (void *)(io.name ? io.name : io.file);
+	}
+	o = import_context(&io, &res, &err);
+	if (io.progress)
+		fputc('\n', stderr);
+	if (o < 0)
 		return cmd_fail(&err);
 	if (res.dropped[0])
 		fprintf(stderr, "vctx: %s: not taken from the archive, this host's defaults instead: "

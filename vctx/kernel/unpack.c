@@ -42,6 +42,7 @@
 	X(archive_entry_xattr_next) \
 	X(archive_entry_xattr_reset) \
 	X(archive_errno) \
+	X(archive_filter_bytes) \
 	X(archive_error_string) \
 	X(archive_read_data) \
 	X(archive_read_data_block) \
@@ -104,6 +105,7 @@ static int la_load(struct vx_err *err)
 #define archive_entry_xattr_next LA_CALL(archive_entry_xattr_next)
 #define archive_entry_xattr_reset LA_CALL(archive_entry_xattr_reset)
 #define archive_errno LA_CALL(archive_errno)
+#define archive_filter_bytes LA_CALL(archive_filter_bytes)
 #define archive_error_string LA_CALL(archive_error_string)
 #define archive_read_data LA_CALL(archive_read_data)
 #define archive_read_data_block LA_CALL(archive_read_data_block)
@@ -205,6 +207,24 @@ static void filter_xattrs(struct archive_entry *e, enum import_part part, uint64
 	}
 }
 
+/* Progress: the archive's bytes read so far (before decompression), about twice a second. */
+static struct {
+	const struct unpack *in;
+	uint64_t start, last;
+} unpack_prog;
+
+static void unpack_tick(struct archive *a, bool last)
+{
+	const struct unpack *in = unpack_prog.in;
+	uint64_t now = now_ns();
+
+	if (!in || !in->progress || (!last && now - unpack_prog.last < 500000000ull))
+		return;
+	unpack_prog.last = now;
+	in->progress((uint64_t)archive_filter_bytes(a, -1), (now - unpack_prog.start) / 1e9,
+		     in->progress_user);
+}
+
 static int copy_data(struct archive *a, struct archive *w, const char *path, struct vx_err *err)
 {
 	const void *buf;
@@ -212,10 +232,12 @@ static int copy_data(struct archive *a, struct archive *w, const char *path, str
 	la_int64_t off;
 	int r;
 
-	while ((r = archive_read_data_block(a, &buf, &size, &off)) == ARCHIVE_OK)
+	while ((r = archive_read_data_block(a, &buf, &size, &off)) == ARCHIVE_OK) {
 		if (archive_write_data_block(w, buf, size, off) < 0)
 			return vx_fail(err, archive_errno(w) ? archive_errno(w) : EIO, "%s: %s",
 				       path, archive_error_string(w));
+		unpack_tick(a, false);
+	}
 	if (r != ARCHIVE_EOF)
 		return vx_fail(err, archive_errno(a) ? archive_errno(a) : EIO, "%s: %s", path,
 			       archive_error_string(a));
@@ -328,6 +350,8 @@ int unpack_archive(struct unpack *in, struct vx_err *err)
 					  ARCHIVE_EXTRACT_SECURE_NODOTDOT |
 					  ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS |
 					  ARCHIVE_EXTRACT_NO_OVERWRITE | ARCHIVE_EXTRACT_SPARSE);
+	unpack_prog.in = in;
+	unpack_prog.start = unpack_prog.last = now_ns();
 	if (archive_read_open_fd(a, in->fd, 1 << 16) != ARCHIVE_OK) {
 		vx_fail(err, archive_errno(a) > 0 ? archive_errno(a) : EINVAL, "%s",
 			archive_error_string(a));
@@ -349,7 +373,9 @@ int unpack_archive(struct unpack *in, struct vx_err *err)
 		}
 		if (one_entry(in, a, w, e, &r, &have_meta, err) < 0)
 			goto out;
+		unpack_tick(a, false);
 	}
+	unpack_tick(a, true);
 	if (!have_meta) {
 		vx_fail(err, EINVAL, "no 'meta': not a vctx export");
 		goto out;

@@ -13,6 +13,7 @@
 #define VX_UNPACK_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "core/err.h"
 #include "core/importpolicy.h"
@@ -27,6 +28,9 @@ struct unpack {
 	/* "context.conf" was read (into conf): the last look before the layer is written. */
 	int (*on_conf)(void *user, const char *text, struct vx_err *err);
 	void *user;
+	/* The archive's bytes read so far, about twice a second and at the end (NULL: not). */
+	void (*progress)(uint64_t bytes, double seconds, void *user);
+	void *progress_user;
 
 	/* results */
 	char *conf;		/* the text of context.conf (malloc'ed), NULL if none came */

@@ -161,7 +161,7 @@ int import_context(const struct import_opts *o, struct import_result *res, struc
 	char tmp[PATH_MAX], tpldir[PATH_MAX], path[PATH_MAX + 32];
 	_cleanup_close_ int fd = -1;
 	struct unpack u = { .name = o->file, .on_meta = on_meta, .on_conf = on_conf,
-			    .user = &j };
+			    .user = &j, .progress = o->progress, .progress_user = o->user };
 	int r = -1;
 
 	memset(res, 0, sizeof(*res));

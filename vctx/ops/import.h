@@ -11,6 +11,7 @@
 #define VX_IMPORT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "core/conf.h"
 #include "core/err.h"
@@ -21,6 +22,9 @@ struct import_opts {
 	int nset;		/* KEY=VALUE settings, as for create and clone */
 	char **set;
 	bool trust_config;	/* take every key of the archive's config */
+	/* The archive's bytes read so far, about twice a second (NULL: not). */
+	void (*progress)(uint64_t bytes, double seconds, void *user);
+	void *user;
 };
 
 struct import_result {
