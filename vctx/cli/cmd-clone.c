@@ -8,40 +8,40 @@
 
 #include "cli/cmd.h"
 #include "core/util.h"
+#include "kernel/proc.h"
 #include "ops/clone.h"
 #include "ops/export.h"
 #include "ops/import.h"
 
-int cmd_clone(int argc, char **argv)
-{
-	struct vx_err err = { 0 };
-
-	if (cmd_getopt(argc, argv, "+", NULL, NULL) != -1 || argc - optind < 2)
-		return cmd_usage("clone");
-	if (clone_context(argv[optind], argv[optind + 1], argc - optind - 2, argv + optind + 2,
-		      &err) < 0)
-		return cmd_fail(&err);
-	return 0;
-}
-
-/* "exporting web1: 312M (48M/s)", redrawn in place on the terminal. */
-static void show_progress(const char *what, const char *name, uint64_t bytes, double secs)
-{
-	char b[16], rate[16];
-
-	fmt_size(b, sizeof(b), bytes);
-	fmt_size(rate, sizeof(rate), secs > 0 ? (uint64_t)(bytes / secs) : 0);
-	fprintf(stderr, "\r%s %s: %s (%s/s)   ", what, name, b, rate);
-}
-
 static void export_progress(uint64_t bytes, double secs, void *user)
 {
-	show_progress("exporting", user, bytes, secs);
+	cmd_progress("exporting", user, bytes, secs);
 }
 
 static void import_progress(uint64_t bytes, double secs, void *user)
 {
-	show_progress("importing", user, bytes, secs);
+	cmd_progress("importing", user, bytes, secs);
+}
+
+static void copy_progress(uint64_t bytes, double secs, void *user)
+{
+	cmd_progress("copying", user, bytes, secs);
+}
+
+int cmd_clone(int argc, char **argv)
+{
+	struct proc_watch w = { .fn = copy_progress };
+	struct vx_err err = { 0 };
+	bool tty = isatty(STDERR_FILENO);
+	int r;
+
+	if (cmd_getopt(argc, argv, "+", NULL, NULL) != -1 || argc - optind < 2)
+		return cmd_usage("clone");
+	w.user = argv[optind];
+	r = clone_context(argv[optind], argv[optind + 1], argc - optind - 2, argv + optind + 2,
+			  tty ? &w : NULL, &err);
+	cmd_progress_end();
+	return r < 0 ? cmd_fail(&err) : 0;
 }
 
 int cmd_export(int argc, char **argv)
@@ -72,8 +72,7 @@ int cmd_export(int argc, char **argv)
 		eo.user = argv[optind];
 	}
 	o = export_context(argv[optind], argv[optind + 1], &eo, &res, &err);
-	if (eo.progress)
-		fputc('\n', stderr);
+	cmd_progress_end();
 	if (o < 0)
 		return cmd_fail(&err);
 	if (verbose || eo.progress) {
@@ -118,8 +117,7 @@ int cmd_import(int argc, char **argv)
 		io.user = (void *)(io.name ? io.name : io.file);
 	}
 	o = import_context(&io, &res, &err);
-	if (io.progress)
-		fputc('\n', stderr);
+	cmd_progress_end();
 	if (o < 0)
 		return cmd_fail(&err);
 	if (res.dropped[0])

@@ -6,8 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cmd.h"
+#include "core/util.h"
+#include "kernel/proc.h"
 #include "core/json.h"
 #include "ops/snapshot.h"
 
@@ -52,6 +55,11 @@ static int print_list(const char *name, bool json, struct vx_err *err)
 	return 0;
 }
 
+static void snapshot_progress(uint64_t bytes, double secs, void *user)
+{
+	cmd_progress("snapshot of", user, bytes, secs);
+}
+
 int cmd_snapshot(int argc, char **argv)
 {
 	bool wait = false, json = false;
@@ -80,8 +88,12 @@ int cmd_snapshot(int argc, char **argv)
 	else if (strcmp(sub, "delete") == 0 && n == 2 && !json)
 		r = snapshot_delete(argv[optind], argv[optind + 1], wait, &err);
 	else if (strcmp(sub, "create") == 0 && (n == 1 || n == 2) && !json) {
+		struct proc_watch w = { .fn = snapshot_progress, .user = argv[optind] };
+		bool tty = isatty(STDERR_FILENO);
+
 		r = snapshot_create(argv[optind], n == 2 ? argv[optind + 1] : NULL, made,
-				    sizeof(made), wait, &err);
+				    sizeof(made), wait, tty ? &w : NULL, &err);
+		cmd_progress_end();
 		/* The name is the handle for restore and delete: say it when we chose it. */
 		if (r == 0 && n == 1)
 			printf("%s\n", made);

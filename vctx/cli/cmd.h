@@ -42,6 +42,11 @@ int cmd_getopt(int argc, char *const *argv, const char *shortopts, const struct 
 int console_session(const char *name, int fd, const char *escape, struct vx_err *err);
 
 
+/* Long work on a terminal: "exporting web1: 312M (48M/s)", redrawn in place; _end ends the
+ * line if anything was shown. */
+void cmd_progress(const char *what, const char *name, uint64_t bytes, double seconds);
+void cmd_progress_end(void);
+
 int cmd_create(int argc, char **argv);
 int cmd_start(int argc, char **argv);
 int cmd_stop(int argc, char **argv);

@@ -106,6 +106,25 @@ int cmd_usage(const char *name)
 	return EXIT_USAGE;
 }
 
+static bool progress_shown;
+
+void cmd_progress(const char *what, const char *name, uint64_t bytes, double seconds)
+{
+	char b[16], rate[16];
+
+	fmt_size(b, sizeof(b), bytes);
+	fmt_size(rate, sizeof(rate), seconds > 0 ? (uint64_t)(bytes / seconds) : 0);
+	fprintf(stderr, "\r%s %s: %s (%s/s)   ", what, name, b, rate);
+	progress_shown = true;
+}
+
+void cmd_progress_end(void)
+{
+	if (progress_shown)
+		fputc('\n', stderr);
+	progress_shown = false;
+}
+
 int cmd_fail(const struct vx_err *err)
 {
 	vx_err_print("vctx", err);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,13 +79,25 @@ static __attribute__((noreturn)) void proc_exec_child(char *const argv[], int ou
 	_exit(127);
 }
 
-int proc_run(char *const argv[], int maxok, struct vx_err *err)
+/* What the program has read so far (/proc/PID/io's rchar): a copy's progress. */
+static uint64_t proc_read_bytes(pid_t pid)
+{
+	char path[64], buf[512], *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/io", (int)pid);
+	if (read_file_at(AT_FDCWD, path, buf, sizeof(buf)) < 0 || !(p = strstr(buf, "rchar: ")))
+		return 0;
+	return strtoull(p + 7, NULL, 10);
+}
+
+int proc_run_watch(char *const argv[], int maxok, const struct proc_watch *w, struct vx_err *err)
 {
 	char out[4096], safe[512];
 	const char *last;
 	size_t used;
 	int fds[2], status;
 	ssize_t n = 0, k;
+	uint64_t start = now_ns();
 	pid_t pid;
 
 	if (pipe2(fds, O_CLOEXEC) < 0)
@@ -99,10 +112,20 @@ int proc_run(char *const argv[], int maxok, struct vx_err *err)
 	if (pid == 0)
 		proc_exec_child(argv, fds[1], fds[1]);
 	close(fds[1]);
-	/* Keep the tail: the last line is what explains a failure. */
-	while ((k = read(fds[0], out + n, sizeof(out) - 1 - n)) > 0 || (k < 0 && errno == EINTR)) {
-		if (k < 0)
+	/* Keep the tail: the last line is what explains a failure.  Watched: every half
+	 * second without output, how much the program has read. */
+	for (;;) {
+		struct pollfd pfd = { .fd = fds[0], .events = POLLIN };
+
+		if (w && w->fn && poll(&pfd, 1, 500) == 0) {
+			w->fn(proc_read_bytes(pid), (now_ns() - start) / 1e9, w->user);
 			continue;
+		}
+		k = read(fds[0], out + n, sizeof(out) - 1 - n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
 		n += k;
 		if (n == (ssize_t)sizeof(out) - 1) {
 			memmove(out, out + n / 2, n - n / 2);
@@ -118,6 +141,11 @@ int proc_run(char *const argv[], int maxok, struct vx_err *err)
 	last = prog_cause(out);
 	escape_bytes(last, strlen(last), true, 0, safe, sizeof(safe), &used);
 	return vx_fail(err, EIO, "%s failed%s%s", argv[0], *safe ? ": " : "", safe);
+}
+
+int proc_run(char *const argv[], int maxok, struct vx_err *err)
+{
+	return proc_run_watch(argv, maxok, NULL, err);
 }
 
 int proc_start(char *const argv[], struct proc_stream *ps, struct vx_err *err)

@@ -7,6 +7,7 @@
 #define VX_PROC_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "core/err.h"
@@ -15,6 +16,14 @@
  * maxok is a failure whose error is the program's line that tells why ("mkfs.ext4 failed:
  * ..."). */
 int proc_run(char *const argv[], int maxok, struct vx_err *err);
+
+/* The same, telling w->fn about twice a second how many bytes the program has read so far
+ * (for a long copy's progress). */
+struct proc_watch {
+	void (*fn)(uint64_t bytes, double seconds, void *user);
+	void *user;
+};
+int proc_run_watch(char *const argv[], int maxok, const struct proc_watch *w, struct vx_err *err);
 
 /* Start a program whose standard output the caller reads from ps->out (a pipe), with stdin
  * from /dev/null; its standard error is kept aside (a memfd, so a chatty program never

@@ -612,9 +612,11 @@ void storage_sweep(const char *name)
 /* --- copies ---------------------------------------------------------------------------------- */
 
 /* Data only where the source has data: holes stay holes; a reflink when the file system can. */
-static int copy_sparse(const char *src, const char *dst, struct vx_err *err)
+static int copy_sparse(const char *src, const char *dst, const struct proc_watch *w,
+		       struct vx_err *err)
 {
 	_cleanup_close_ int in = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), out = -1;
+	uint64_t start = now_ns(), last = start, done = 0;
 	struct stat st;
 	off_t off = 0;
 
@@ -637,10 +639,16 @@ static int copy_sparse(const char *src, const char *dst, struct vx_err *err)
 			return vx_failsys(err, "cannot read %s", src);
 		o = data;
 		while (data < hole) {
-			ssize_t n = copy_file_range(in, &data, out, &o, hole - data, 0);
+			ssize_t n = copy_file_range(in, &data, out, &o,
+						    hole - data < (1 << 26) ? hole - data : (1 << 26), 0);
 
 			if (n <= 0)
 				return vx_failsys(err, "cannot copy %s", src);
+			done += n;
+			if (w && w->fn && now_ns() - last >= 500000000ull) {
+				last = now_ns();
+				w->fn(done, (last - start) / 1e9, w->user);
+			}
 		}
 		off = hole;
 	}
@@ -656,6 +664,7 @@ static int copy_sparse(const char *src, const char *dst, struct vx_err *err)
  * itself: whatever a symlink names resolves in there. */
 struct live_copy {
 	const char *src, *dst, *jail;
+	const struct proc_watch *w;
 };
 
 static int live_bind(const char *from, const char *jail, const char *name, unsigned long ro,
@@ -711,11 +720,11 @@ static int live_copy_child(void *arg, void *out, struct vx_err *err)
 		return vx_failsys(err, "cannot enter the copy's own root");
 	/* cp's status 1 is "some file could not be copied": files come and go in a running
 	 * context, and the second pass (kernel/layersync.h) copies what cp missed. */
-	return proc_run(cp, 1, err);
+	return proc_run_watch(cp, 1, c->w, err);
 }
 
 int storage_copy_layer(const char *src_dir, const char *dst_dir, unsigned flags,
-		       struct vx_err *err)
+		       const struct proc_watch *w, struct vx_err *err)
 {
 	char src[PATH_MAX], dst[PATH_MAX];
 	struct stat st;
@@ -724,12 +733,12 @@ int storage_copy_layer(const char *src_dir, const char *dst_dir, unsigned flags,
 	    xsnprintf(dst, sizeof(dst), "%s/%s", dst_dir, IMAGE) < 0)
 		return vx_fail(err, ENAMETOOLONG, "path too long");
 	if (lstat(src, &st) == 0)
-		return copy_sparse(src, dst, err);
+		return copy_sparse(src, dst, w, err);
 	if (xsnprintf(src, sizeof(src), "%s/upper", src_dir) < 0)
 		return vx_fail(err, ENAMETOOLONG, "path too long");
 	if (flags & COPY_LIVE) {
 		char jail[PATH_MAX];
-		struct live_copy c = { .src = src_dir, .dst = dst_dir, .jail = jail };
+		struct live_copy c = { .src = src_dir, .dst = dst_dir, .jail = jail, .w = w };
 		int r;
 
 		if (xsnprintf(jail, sizeof(jail), "%s.root", dst_dir) < 0)
@@ -747,7 +756,7 @@ int storage_copy_layer(const char *src_dir, const char *dst_dir, unsigned flags,
 		char *cp[] = { "cp", "-a", "--sparse=always", "--reflink=auto", src,
 			       (char *)dst_dir, NULL };
 
-		return proc_run(cp, 0, err);
+		return proc_run_watch(cp, 0, w, err);
 	}
 }
 

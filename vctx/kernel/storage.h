@@ -93,8 +93,10 @@ void storage_sweep_dir(const char *dir, const char *prefix, unsigned flags);
  * COPY_LIVE: the context runs, and a file that vanishes or changes under the copy is no
  * error (an export's first pass: kernel/layersync.h copies whatever it missed). */
 #define COPY_LIVE 0x1
+struct proc_watch;
+/* w (may be NULL): told the bytes copied so far, about twice a second. */
 int storage_copy_layer(const char *src_dir, const char *dst_dir, unsigned flags,
-		       struct vx_err *err);
+		       const struct proc_watch *w, struct vx_err *err);
 
 /* Move every file owner in the layer under dir from one id range to another (clone, import).
  * An image is mounted in a private mount namespace for it. */

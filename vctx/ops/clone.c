@@ -36,7 +36,8 @@ static char *clone_header(const char *text, const char *src, const char *dst)
 	return out;
 }
 
-int clone_context(const char *src, const char *dst, int nset, char **set, struct vx_err *err)
+int clone_context(const char *src, const char *dst, int nset, char **set,
+		  const struct proc_watch *o_watch, struct vx_err *err)
 {
 	char srcdir[PATH_MAX], tmp[PATH_MAX], path[PATH_MAX];
 	_cleanup_free_ char *text = NULL;
@@ -79,7 +80,8 @@ int clone_context(const char *src, const char *dst, int nset, char **set, struct
 		vx_failsys(err, "cannot create %s", tmp);
 		goto out;
 	}
-	if (freeze_context(src, &frozen, err) < 0 || storage_copy_layer(srcdir, tmp, 0, err) < 0) {
+	if (freeze_context(src, &frozen, err) < 0 ||
+	    storage_copy_layer(srcdir, tmp, 0, o_watch, err) < 0) {
 		rm_rf(tmp, NULL);
 		goto out;
 	}

@@ -8,6 +8,9 @@
 
 #include "core/err.h"
 
-int clone_context(const char *src, const char *dst, int nset, char **set, struct vx_err *err);
+struct proc_watch;
+/* watch (may be NULL): told the bytes copied so far (kernel/proc.h). */
+int clone_context(const char *src, const char *dst, int nset, char **set,
+		  const struct proc_watch *watch, struct vx_err *err);
 
 #endif

@@ -53,7 +53,7 @@ static int export_snapshot(const char *name, const char *ctxdir, const char *cop
 	/* ctime comes from the kernel's coarse clock: a second of margin covers it. */
 	clock_gettime(CLOCK_REALTIME, &since);
 	since.tv_sec -= 1;
-	if (mkdir(copy, 0700) < 0 || storage_copy_layer(ctxdir, copy, COPY_LIVE, err) < 0)
+	if (mkdir(copy, 0700) < 0 || storage_copy_layer(ctxdir, copy, COPY_LIVE, NULL, err) < 0)
 		return vx_prefix(err, "copying %s's files", name);
 	t0 = now_ns();
 	if (freeze_context(name, &frozen, err) < 0)

@@ -31,7 +31,7 @@ static int snapshot_path(char *buf, size_t len, const char *name, const char *sn
 }
 
 int snapshot_create(const char *name, const char *snap, char *made, size_t madelen, bool wait,
-		    struct vx_err *err)
+		    const struct proc_watch *watch, struct vx_err *err)
 {
 	char dir[PATH_MAX], final[PATH_MAX], tmp[PATH_MAX], conf_from[PATH_MAX], conf_to[PATH_MAX];
 	char stamp[VX_NAME_MAX + 1];
@@ -73,7 +73,7 @@ int snapshot_create(const char *name, const char *snap, char *made, size_t madel
 	}
 	if (freeze_context(name, &frozen, err) < 0)
 		goto out;
-	if (storage_copy_layer(conf_from, tmp, 0, err) < 0)
+	if (storage_copy_layer(conf_from, tmp, 0, watch, err) < 0)
 		goto out;
 	freeze_thaw(&frozen);
 	/* The config as it was, for the record (restore leaves the current one). */
@@ -202,7 +202,7 @@ static int restore_layer(const char *name, const char *snap, bool disk, struct v
 				      snap, name, name, name);
 	if (mkdir(tmp, 0700) < 0)
 		return vx_failsys(err, "cannot create %s", tmp);
-	if (storage_copy_layer(src, tmp, 0, err) < 0) {
+	if (storage_copy_layer(src, tmp, 0, NULL, err) < 0) {
 		rm_rf(tmp, NULL);
 		return vx_prefix(err, "cannot restore %s", name);
 	}

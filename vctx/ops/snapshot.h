@@ -27,8 +27,9 @@ struct snapshot_info {
 
 /* snap NULL: named after the time (YYYYMMDD-HHMMSS, then -2, -3 within a second); the name
  * used goes to made. */
+struct proc_watch;
 int snapshot_create(const char *name, const char *snap, char *made, size_t madelen, bool wait,
-		    struct vx_err *err);
+		    const struct proc_watch *watch, struct vx_err *err);
 /* The snapshots, sorted by name (*out malloc'ed); returns how many. */
 int snapshot_list(const char *name, struct snapshot_info **out, struct vx_err *err);
 int snapshot_delete(const char *name, const char *snap, bool wait, struct vx_err *err);
