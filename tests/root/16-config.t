@@ -4,7 +4,7 @@
 # put in place atomically.
 . "$(dirname "$0")/lib.sh"
 
-plan 21
+plan 22
 
 A=$(ctx cfa); B=$(ctx cfb)
 ETC=$VCTX_PREFIX/etc/vctx
@@ -67,6 +67,8 @@ like "$( (EDITOR="$T_TMP/none" vx config edit "$A" 2>&1; echo "exit $?") | tr '\
 EDITOR="$T_TMP/pids200" vx config edit "$A" 2>"$T_TMP/err"
 is "$?:$(grep -c '^pids = 200$' "$ETC/$A.conf")" "0:1" "a good edit is put in place"
 like "$(cat "$T_TMP/err")" "runs: the change takes effect at its next start" "and it says a running context takes it at its next start"
+fails_with "no editor to run is one line saying what to set" "cannot run the editor '$T_TMP/no-such-editor': set VISUAL or EDITOR" \
+	env VISUAL= EDITOR="$T_TMP/no-such-editor" "$VCTX" config edit "$A"
 is "$(ls -a "$ETC" | grep -c '\.edit-')" 0 "no copy of the edit is left beside the configs"
 
 t_done

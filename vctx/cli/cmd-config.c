@@ -36,6 +36,24 @@ static void config_show_line(const struct vx_key *k, const char *value, const ch
 	printf("%-40s # %s\n", kv, from);
 }
 
+/* The editor's program (its first word) can be run: a path, or a name in PATH. */
+static bool config_editor_found(const char *ed)
+{
+	char prog[PATH_MAX], path[PATH_MAX * 2];
+	const char *paths = getenv("PATH"), *p;
+	size_t n = strcspn(ed, " \t");
+
+	snprintf(prog, sizeof(prog), "%.*s", (int)n, ed);
+	if (strchr(prog, '/'))
+		return access(prog, X_OK) == 0;
+	for (p = paths ? paths : "/usr/bin:/bin"; *p; p += strcspn(p, ":") + (p[strcspn(p, ":")] != 0)) {
+		snprintf(path, sizeof(path), "%.*s/%s", (int)strcspn(p, ":"), p, prog);
+		if (access(path, X_OK) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* $VISUAL, $EDITOR, else Debian's editor alternative, else vi; through sh, so "emacs -nw"
  * works. */
 static int config_run_editor(const char *file, struct vx_err *err)
@@ -48,6 +66,8 @@ static int config_run_editor(const char *file, struct vx_err *err)
 		ed = getenv("EDITOR");
 	if (!ed || !*ed)
 		ed = access("/usr/bin/editor", X_OK) == 0 ? "/usr/bin/editor" : "vi";
+	if (!config_editor_found(ed))
+		return vx_fail(err, ENOENT, "cannot run the editor '%s': set VISUAL or EDITOR", ed);
 	pid = fork();
 	if (pid < 0)
 		return vx_failsys(err, "fork");
