@@ -48,7 +48,7 @@ WANT=$((H < 524288 ? H : 524288))
 lim() { vx exec "$A" -- sh -c "sed -n 's/^Max open files *\\([0-9a-z]*\\) *\\([0-9a-z]*\\).*/\\1:\\2/p' /proc/$1/limits"; }
 is "$(lim 1)" "1024:$WANT" "init's open files: 1024:524288 as systemd gives services (the host lets vctx raise to $H)"
 L1=$(vx exec "$A" -- cat /proc/1/limits)
-vx stop --kill "$A" && env -i "$VCTX" --prefix "$VCTX_PREFIX" start "$A"
+vx stop --kill "$A" && env -i VCTX_CGROUP_PARENT="$VCTX_CGROUP_PARENT" "$VCTX" --prefix "$VCTX_PREFIX" start "$A"
 is "$(vx exec "$A" -- cat /proc/1/limits)" "$L1" "started from env -i, init has the same limits"
 vx stop --kill "$A" && sh -c 'ulimit -Sn 64; exec "$@"' x "$VCTX" start "$A"
 is "$(vx exec "$A" -- cat /proc/1/limits)" "$L1" "and from a caller with a soft limit of 64 (as a boot service might have)"

@@ -87,8 +87,14 @@ t_build_busybox() {
 	vx template build "${1:-busybox}" --from busybox >/dev/null
 }
 
+# The real installation's cgroup parent: a test that runs vctx without its own
+# VCTX_CGROUP_PARENT would make it.
+T_DEFAULT_CG=$(ls -d /sys/fs/cgroup/*/vctx /sys/fs/cgroup/vctx 2>/dev/null | wc -l)
+
 # Host-side objects of this test's contexts, one per line (empty when there are none).
 t_leaks() {
+	[ "$(ls -d /sys/fs/cgroup/*/vctx /sys/fs/cgroup/vctx 2>/dev/null | wc -l)" -le "$T_DEFAULT_CG" ] ||
+		echo "cgroup: the real installation's parent 'vctx' (a command ran without VCTX_CGROUP_PARENT)"
 	grep -F "$VCTX_PREFIX" /proc/self/mountinfo | sed 's/^/mount: /'
 	find /sys/fs/cgroup -maxdepth 3 -type d -name "$VCTX_CGROUP_PARENT" 2>/dev/null |
 		while read -r d; do
