@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cmd.h"
+#include "core/escape.h"
 #include "core/util.h"
 #include "ops/config.h"
 
@@ -22,13 +23,16 @@ static void config_show_line(const struct vx_key *k, const char *value, const ch
 			     unsigned line, void *user)
 {
 	struct config_show *s = user;
-	char kv[256], from[PATH_MAX + 16];
+	char kv[1200], safe[1024], from[PATH_MAX + 16];
+	size_t used;
 
 	if (!s->section || strcmp(s->section, k->section) != 0) {
 		printf("%s[%s]\n", s->section ? "\n" : "", k->section);
 		s->section = k->section;
 	}
-	snprintf(kv, sizeof(kv), "%s = %s", k->name, value);
+	/* A config may have come in an archive: its bytes reach a terminal escaped. */
+	escape_bytes(value, strlen(value), true, 0, safe, sizeof(safe), &used);
+	snprintf(kv, sizeof(kv), "%s = %s", k->name, safe);
 	if (src)
 		snprintf(from, sizeof(from), "%s:%u", src, line);
 	else

@@ -23,7 +23,16 @@ static struct {
 	FILE *list;
 	unsigned long changed;
 	int err;
+	char at[PATH_MAX];	/* where it failed */
 } ls;
+
+/* Stop the walk: what failed, where. */
+static int layersync_stop(int code, const char *path)
+{
+	ls.err = code ? code : EIO;
+	snprintf(ls.at, sizeof(ls.at), "%s", path);
+	return 1;
+}
 
 static bool layersync_newer(const struct stat *st)
 {
@@ -40,16 +49,12 @@ static int layersync_prune(const char *path, const struct stat *st, int type, st
 	(void)type;
 	if (f->level == 0)
 		return 0;
-	if (xsnprintf(src, sizeof(src), "%s%s", ls.src, path + ls.dstlen) < 0) {
-		ls.err = ENAMETOOLONG;
-		return 1;
-	}
+	if (xsnprintf(src, sizeof(src), "%s%s", ls.src, path + ls.dstlen) < 0)
+		return layersync_stop(ENAMETOOLONG, path);
 	if (lstat(src, &s) == 0 && (s.st_mode & S_IFMT) == (st->st_mode & S_IFMT))
 		return 0;
-	if (S_ISDIR(st->st_mode) ? rm_rf(path, NULL) < 0 : unlink(path) < 0) {
-		ls.err = errno ? errno : EIO;
-		return 1;
-	}
+	if (S_ISDIR(st->st_mode) ? rm_rf(path, NULL) < 0 : unlink(path) < 0)
+		return layersync_stop(errno, path);
 	return 0;
 }
 
@@ -64,20 +69,16 @@ static int layersync_collect(const char *path, const struct stat *st, int type, 
 	(void)type;
 	if (f->level == 0)
 		return 0;
-	if (xsnprintf(dst, sizeof(dst), "%s%s", ls.dst, path + ls.srclen) < 0) {
-		ls.err = ENAMETOOLONG;
-		return 1;
-	}
+	if (xsnprintf(dst, sizeof(dst), "%s%s", ls.dst, path + ls.srclen) < 0)
+		return layersync_stop(ENAMETOOLONG, path);
 	missing = lstat(dst, &d) < 0;
 	/* Unchanged since the first pass began, and copied whole by it. */
 	if (!missing && !layersync_newer(st) && (S_ISDIR(st->st_mode) ||
 	    (d.st_size == st->st_size && d.st_mtim.tv_sec == st->st_mtim.tv_sec &&
 	     d.st_mtim.tv_nsec == st->st_mtim.tv_nsec)))
 		return 0;
-	if (!missing && !S_ISDIR(st->st_mode) && unlink(dst) < 0) {
-		ls.err = errno;
-		return 1;
-	}
+	if (!missing && !S_ISDIR(st->st_mode) && unlink(dst) < 0)
+		return layersync_stop(errno, dst);
 	fprintf(ls.list, "%s%c", path + ls.srclen + 1, '\0');
 	ls.changed++;
 	return 0;
@@ -95,20 +96,24 @@ static int layersync_tree(const char *src, const char *dst, const char *scratch,
 	ls.dstlen = strlen(dst);
 	ls.changed = 0;
 	ls.err = 0;
+	ls.at[0] = '\0';
 	if (xsnprintf(list, sizeof(list), "%s/sync.list", scratch) < 0 ||
 	    xsnprintf(delta, sizeof(delta), "%s/sync.tar", scratch) < 0)
 		return vx_fail(err, ENAMETOOLONG, "path too long");
 	if (nftw(dst, layersync_prune, 64, FTW_PHYS | FTW_DEPTH | FTW_MOUNT) != 0)
-		return vx_fail(err, ls.err ? ls.err : EIO, "cannot bring the copy of %s up to date",
-			       src);
+		return vx_fail(err, ls.err ? ls.err : EIO, "cannot bring the copy of %s up to date: "
+			       "%s: %s", src, ls.at[0] ? ls.at : dst,
+			       strerror(ls.err ? ls.err : errno));
 	ls.list = fopen(list, "we");
 	if (!ls.list)
 		return vx_failsys(err, "cannot create %s", list);
 	r = nftw(src, layersync_collect, 64, FTW_PHYS | FTW_MOUNT);
 	if (fclose(ls.list) != 0 && r == 0)
-		r = -1, ls.err = errno;
+		r = layersync_stop(errno, list);
 	if (r != 0)
-		return vx_fail(err, ls.err ? ls.err : EIO, "cannot read %s", src);
+		return vx_fail(err, ls.err ? ls.err : EIO, "cannot bring the copy of %s up to date: "
+			       "%s: %s", src, ls.at[0] ? ls.at : src,
+			       strerror(ls.err ? ls.err : errno));
 	if (!ls.changed)
 		return 0;
 	{

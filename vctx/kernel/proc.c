@@ -90,14 +90,11 @@ static uint64_t proc_read_bytes(pid_t pid)
 	return strtoull(p + 7, NULL, 10);
 }
 
-int proc_run_watch(char *const argv[], int maxok, const struct proc_watch *w, struct vx_err *err)
+/* Start the program with its stdout on a pipe (*out, the reading end) and its stderr on
+ * errfd, or on the same pipe when errfd < 0. */
+static pid_t proc_spawn(char *const argv[], int *out, int errfd, struct vx_err *err)
 {
-	char out[4096], safe[512];
-	const char *last;
-	size_t used;
-	int fds[2], status;
-	ssize_t n = 0, k;
-	uint64_t start = now_ns();
+	int fds[2];
 	pid_t pid;
 
 	if (pipe2(fds, O_CLOEXEC) < 0)
@@ -110,18 +107,34 @@ int proc_run_watch(char *const argv[], int maxok, const struct proc_watch *w, st
 		return vx_failsys(err, "fork");
 	}
 	if (pid == 0)
-		proc_exec_child(argv, fds[1], fds[1]);
+		proc_exec_child(argv, fds[1], errfd >= 0 ? errfd : fds[1]);
 	close(fds[1]);
+	*out = fds[0];
+	return pid;
+}
+
+int proc_run_watch(char *const argv[], int maxok, const struct proc_watch *w, struct vx_err *err)
+{
+	char out[4096], safe[512];
+	const char *last;
+	size_t used;
+	int rd, status;
+	ssize_t n = 0, k;
+	uint64_t start = now_ns();
+	pid_t pid = proc_spawn(argv, &rd, -1, err);
+
+	if (pid < 0)
+		return -1;
 	/* Keep the tail: the last line is what explains a failure.  Watched: every half
 	 * second without output, how much the program has read. */
 	for (;;) {
-		struct pollfd pfd = { .fd = fds[0], .events = POLLIN };
+		struct pollfd pfd = { .fd = rd, .events = POLLIN };
 
 		if (w && w->fn && poll(&pfd, 1, 500) == 0) {
 			w->fn(proc_read_bytes(pid), (now_ns() - start) / 1e9, w->user);
 			continue;
 		}
-		k = read(fds[0], out + n, sizeof(out) - 1 - n);
+		k = read(rd, out + n, sizeof(out) - 1 - n);
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0)
@@ -132,7 +145,7 @@ int proc_run_watch(char *const argv[], int maxok, const struct proc_watch *w, st
 			n -= n / 2;
 		}
 	}
-	close(fds[0]);
+	close(rd);
 	out[n] = '\0';
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
@@ -150,29 +163,16 @@ int proc_run(char *const argv[], int maxok, struct vx_err *err)
 
 int proc_start(char *const argv[], struct proc_stream *ps, struct vx_err *err)
 {
-	int fds[2];
-
-	ps->pid = -1;
-	ps->out = ps->errfd = -1;
+	ps->out = -1;
 	ps->errfd = memfd_create("vctx-stderr", MFD_CLOEXEC);
 	if (ps->errfd < 0)
 		return vx_failsys(err, "memfd_create");
-	if (pipe2(fds, O_CLOEXEC) < 0) {
-		close(ps->errfd);
-		return vx_failsys(err, "pipe");
-	}
-	fflush(NULL);
-	ps->pid = fork();
+	ps->pid = proc_spawn(argv, &ps->out, ps->errfd, err);
 	if (ps->pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
 		close(ps->errfd);
-		return vx_failsys(err, "fork");
+		ps->errfd = -1;
+		return -1;
 	}
-	if (ps->pid == 0)
-		proc_exec_child(argv, fds[1], ps->errfd);
-	close(fds[1]);
-	ps->out = fds[0];
 	return 0;
 }
 

@@ -137,7 +137,7 @@ static void stream_drain(struct stream *s)
 	}
 }
 
-static int relay_signals(sigset_t *old)
+int relay_signals(sigset_t *old)
 {
 	sigset_t mask;
 

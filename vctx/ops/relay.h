@@ -13,6 +13,8 @@
 #ifndef VX_RELAY_H
 #define VX_RELAY_H
 
+#include <signal.h>
+
 #include "core/err.h"
 
 struct relay_pipes {
@@ -28,5 +30,9 @@ void relay_pipes_close(struct relay_pipes *p);
 /* In the caller, after the child was started: close the child's ends, relay until the process
  * behind pidfd exits, then drain.  0, or -1 on an error of the relay itself. */
 int relay_run(struct relay_pipes *p, int pidfd, struct vx_err *err);
+
+/* The signals a command passes on to what it runs inside (INT, TERM, HUP, QUIT, USR1, USR2),
+ * blocked (the old mask to *old unless NULL) and read from the returned signalfd. */
+int relay_signals(sigset_t *old);
 
 #endif
