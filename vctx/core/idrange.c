@@ -107,7 +107,21 @@ static int add_contexts(struct idscan *s, struct vx_err *err)
 	return registry_scan("context", "id-base", add_base, s, err) < 0 ? -1 : 0;
 }
 
-int idrange_allocate(uint64_t *base, struct vx_err *err)
+bool idrange_is_free(const struct idrange *used, unsigned n, uint64_t base)
+{
+	unsigned i;
+
+	if (base < VX_ID_FIRST || base % VX_IDS_PER_CONTEXT ||
+	    base + VX_IDS_PER_CONTEXT > VX_ID_LIMIT)
+		return false;
+	for (i = 0; i < n; i++)
+		if (used[i].count && used[i].start < base + VX_IDS_PER_CONTEXT &&
+		    base < used[i].start + used[i].count)
+			return false;
+	return true;
+}
+
+int idrange_allocate(uint64_t prefer, uint64_t *base, struct vx_err *err)
 {
 	char lockpath[PATH_MAX];
 	_cleanup_free_ struct idrange *used = calloc(MAX_USED, sizeof(*used));
@@ -128,7 +142,9 @@ int idrange_allocate(uint64_t *base, struct vx_err *err)
 	add_subid_file("/etc/subgid", &s);
 	if (add_contexts(&s, err) < 0)
 		return -1;
-	if (idrange_pick(used, s.n, base, err) < 0)
+	if (prefer && idrange_is_free(used, s.n, prefer))
+		*base = prefer;
+	else if (idrange_pick(used, s.n, base, err) < 0)
 		return -1;
 	return take_fd(&fd);
 }

@@ -7,6 +7,7 @@
 #ifndef VX_IDRANGE_H
 #define VX_IDRANGE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/err.h"
@@ -26,9 +27,13 @@ int idrange_pick(const struct idrange *used, unsigned n, uint64_t *base, struct 
  * added to 'out' (at most max), skipping malformed lines. */
 unsigned idrange_parse_subid(const char *text, struct idrange *out, unsigned max);
 
-/* Allocate a base for a new context: holds a lock while the caller writes its config, so
- * concurrent creates never pick the same range.  Returns the lock fd (>=0) to be closed once
+/* Allocate a base for a new context (prefer, when it is a free slot: a context moved from
+ * another host keeps its ids and its files need no shifting; 0: none): holds a lock while
+ * the caller writes its config, so concurrent creates never pick the same range.  Returns the lock fd (>=0) to be closed once
  * the config is on disk. */
-int idrange_allocate(uint64_t *base, struct vx_err *err);
+int idrange_allocate(uint64_t prefer, uint64_t *base, struct vx_err *err);
+
+/* Pure: base is a valid slot that overlaps none of 'used'. */
+bool idrange_is_free(const struct idrange *used, unsigned n, uint64_t base);
 
 #endif

@@ -100,7 +100,7 @@ int adopt_context(const char *name, const char *conftext, int nset, char **set, 
 	text = cfg_apply(text, nset, set, false, err);
 	if (!text)
 		goto out;
-	idlock = idrange_allocate(&base, err);
+	idlock = idrange_allocate(old_base, &base, err);
 	if (idlock < 0)
 		goto out;
 	snprintf(base_s, sizeof(base_s), "%llu", (unsigned long long)base);

@@ -19,9 +19,10 @@ int adopt_check(const char *name, const char *conftext, int nset, char **set,
 		  struct vx_err *err);
 
 /* Make context 'name' from a prepared directory tmp (holding upper/ or disk.img, in the
- * contexts directory) and a config text: KEY=VALUE settings applied, a new id range (files
- * shifted from old_base), addresses and binds checked; tmp becomes the context's directory
- * and the config is written last.  On failure tmp is left for the caller to remove. */
+ * contexts directory) and a config text: KEY=VALUE settings applied, an id range (old_base
+ * itself when it is free here, else a new one with the files shifted from old_base),
+ * addresses and binds checked; tmp becomes the context's directory and the config is written
+ * last.  On failure tmp is left for the caller to remove. */
 int adopt_context(const char *name, const char *conftext, int nset, char **set, const char *tmp,
 	      uint64_t old_base, struct vx_err *err);
 

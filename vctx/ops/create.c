@@ -52,7 +52,7 @@ int create_context(const char *name, const char *tpl, int nset, char **set, stru
 	text = cfg_apply(text, nset, set, true, err);
 	if (!text)
 		goto fail;
-	idlock = idrange_allocate(&base, err);
+	idlock = idrange_allocate(0, &base, err);
 	if (idlock < 0)
 		goto fail;
 	snprintf(base_s, sizeof(base_s), "%llu", (unsigned long long)base);
