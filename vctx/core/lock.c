@@ -22,6 +22,11 @@ int lock_context(const char *name, bool wait, struct vx_err *err)
 
 	if (lock_path(path, sizeof(path), name) < 0)
 		return vx_failsys(err, "%s: lock path", name);
+	return lock_file(path, name, wait, err);
+}
+
+int lock_file(const char *path, const char *name, bool wait, struct vx_err *err)
+{
 	for (;;) {
 		_cleanup_close_ int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 		struct stat a, b;

@@ -16,6 +16,9 @@
 
 /* Returns the lock fd, or -1 with "NAME is busy: another vctx command is working on it". */
 int lock_context(const char *name, bool wait, struct vx_err *err);
+/* The same on any lock file (one that is unlinked while held is retried); name is for the
+ * "busy" message. */
+int lock_file(const char *path, const char *name, bool wait, struct vx_err *err);
 /* Remove the command lock file (destroy, while holding it). */
 void lock_context_remove(const char *name);
 

@@ -161,18 +161,6 @@ struct worker {
 	pid_t pid;
 };
 
-/* Wait until the supervisor says the context is up. */
-static int wait_ready(const char *name, struct vx_err *err)
-{
-	struct ctl_req req = { .op = CTL_READY };
-	int fd = ctl_call(name, &req, NULL, 0, err);
-
-	if (fd < 0)
-		return -1;
-	close(fd);
-	return 0;
-}
-
 /* The worker: start (or stop) one context, report over the pipe. */
 static void __attribute__((noreturn)) work(const struct boot_node *n, bool stopping, int fd)
 {
@@ -193,7 +181,7 @@ static void __attribute__((noreturn)) work(const struct boot_node *n, bool stopp
 		if (r < 0 && err.code == EEXIST && is_running(n->name))
 			r = 0; /* already running: up as far as we can tell */
 		if (r == 0)
-			r = wait_ready(n->name, &err);
+			r = start_wait_ready(n->name, 0, &err);
 	}
 	if (r < 0)
 		write_full(fd, err.msg, strlen(err.msg));

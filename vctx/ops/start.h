@@ -23,4 +23,8 @@ struct start_console {
 int start_context(const char *name, bool wait, struct start_console *con, struct start_result *res,
 	      struct vx_err *err);
 
+/* Wait until the supervisor says the context is up (its 'ready' setting), at most
+ * timeout_ms (0: as long as it takes). */
+int start_wait_ready(const char *name, uint64_t timeout_ms, struct vx_err *err);
+
 #endif

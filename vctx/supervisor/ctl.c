@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 
@@ -113,6 +114,12 @@ int ctl_reply(int fd, const struct vx_err *err, const char *info)
 
 int ctl_call(const char *name, struct ctl_req *req, char *info, size_t ilen, struct vx_err *err)
 {
+	return ctl_call_within(name, req, info, ilen, 0, err);
+}
+
+int ctl_call_within(const char *name, struct ctl_req *req, char *info, size_t ilen,
+		    uint64_t timeout_ms, struct vx_err *err)
+{
 	struct sockaddr_un sa;
 	_cleanup_close_ int fd = -1;
 	struct ctl_reply r;
@@ -125,12 +132,21 @@ int ctl_call(const char *name, struct ctl_req *req, char *info, size_t ilen, str
 		return vx_failsys(err, "socket");
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		return vx_failsys(err, "cannot reach the supervisor of %s", name);
+	if (timeout_ms) {
+		struct timeval tv = { .tv_sec = timeout_ms / 1000,
+				      .tv_usec = (timeout_ms % 1000) * 1000 };
+
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	}
 	req->magic = CTL_MAGIC;
 	/* One message: the supervisor reads a request in one go. */
 	if (send(fd, req, sizeof(*req), MSG_NOSIGNAL) != (ssize_t)sizeof(*req))
 		return vx_failsys(err, "cannot talk to the supervisor of %s", name);
 	/* Exactly the reply: what follows it (console data) stays in the socket. */
 	n = read_full(fd, &r, sizeof(r));
+	if (n < 0 && errno == EAGAIN)
+		return vx_fail(err, ETIMEDOUT, "no answer from the supervisor of %s within %.1f s",
+			       name, timeout_ms / 1000.0);
 	if (n < 0)
 		return vx_failsys(err, "no answer from the supervisor of %s", name);
 	if (n == 0)

@@ -91,5 +91,8 @@ int ctl_reply(int fd, const struct vx_err *err, const char *info);
  * otherwise) and info (when not NULL) holds the reply's info.  On error, -1 with the
  * supervisor's error in err. */
 int ctl_call(const char *name, struct ctl_req *req, char *info, size_t ilen, struct vx_err *err);
+/* The same, giving up (ETIMEDOUT) when no answer came within timeout_ms (0: never). */
+int ctl_call_within(const char *name, struct ctl_req *req, char *info, size_t ilen,
+		    uint64_t timeout_ms, struct vx_err *err);
 
 #endif
