@@ -51,6 +51,11 @@ int vnet_addr_add(const struct vx_conf *conf, pid_t pid, struct vx_runstate *st,
 int vnet_addr_del(const struct vx_conf *conf, pid_t pid, struct vx_runstate *st,
 		  const struct vx_addr *addr, struct vx_err *err);
 
+/* Tell the LAN a routed context's addresses are on this host now (vnet/announce.c): a
+ * gratuitous ARP and an unsolicited neighbour advertisement per address, on the uplink.  For
+ * a context that has just moved here; nothing for other modes. */
+int vnet_announce(const struct vx_conf *conf, struct vx_err *err);
+
 /* Byte counters of every link in the host's network namespace (for `vctx top`): a contexts's
  * traffic is its host end's, the other way round.  Returns how many; *out is malloc'ed. */
 struct vnet_link_stats {
