@@ -35,9 +35,10 @@ LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # the tests run on the host beyond a bare Debian (debootstrap --variant=minbase).
 DEB_BUILD = gcc make pkg-config libmnl-dev libcgroup-dev libseccomp-dev libcap-ng-dev libarchive-dev \
 	    libcmocka-dev libc6-dev musl-tools
-DEB_RUN   = busybox-static iproute2 util-linux mandoc e2fsprogs
+DEB_RUN   = busybox-static iproute2 util-linux mandoc e2fsprogs rsync openssh-client
 DEB_TEST  = tmux debootstrap openssh-client xz-utils zstd e2fsprogs perl curl nftables acl \
-	    procps ca-certificates systemd lxcfs build-essential debhelper dpkg-dev lintian
+	    procps ca-certificates systemd lxcfs build-essential debhelper dpkg-dev lintian \
+	    openssh-server
 DEB_BENCH = crun lxc systemd-container bubblewrap
 DEB_STRESS = clang libclang-rt-14-dev
 DEB_PKG    = build-essential debhelper dpkg-dev lintian

@@ -65,6 +65,7 @@ int cmd_restore(int argc, char **argv);
 int cmd_clone(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_template(int argc, char **argv);
 int cmd_config(int argc, char **argv);

@@ -21,6 +21,8 @@
 #include "kernel/storage.h"
 #include "kernel/sysfilter.h"
 #include "ops/handle.h"
+#include "ops/migrate.h"
+#include "supervisor/ctl.h"
 #include "supervisor/supervisor.h"
 #include "vnet/vnet.h"
 
@@ -93,6 +95,8 @@ int start_context(const char *name, bool wait, struct start_console *con, struct
 	if (paths_mkdirs(err) < 0 ||
 	    handle_open(&h, name, H_LOCK | (wait ? H_WAIT : 0) | H_CONF, err) < 0)
 		return -1;
+	if (migrate_check_start(name, err) < 0)
+		goto out;
 	if (template_load(h.conf.template, &t, err) < 0 ||
 	    path_ctxdir(upper, sizeof(upper), name, h.conf.disk.set ? "disk.img" : "upper") < 0)
 		goto out;
@@ -171,4 +175,15 @@ out:
 	sysfilter_free(&bpf);
 	handle_close(&h);
 	return r;
+}
+
+int start_wait_ready(const char *name, uint64_t timeout_ms, struct vx_err *err)
+{
+	struct ctl_req req = { .op = CTL_READY };
+	int fd = ctl_call_within(name, &req, NULL, 0, timeout_ms, err);
+
+	if (fd < 0)
+		return vx_prefix(err, "%s did not come up", name);
+	close(fd);
+	return 0;
 }
