@@ -21,6 +21,13 @@
  *   probe fangate DIR CMD   hold the first open of directory DIR (fanotify permission
  *                           event), run CMD (sh -c) meanwhile, then let the open go on; says
  *                           "ready" once DIR is watched, "unsupported" if the kernel cannot
+ *   probe outage ADDR PORT MS
+ *                           every MS milliseconds an ICMP echo to IPv4 ADDR and a TCP
+ *                           connect to PORT; says "ready"; when stdin has ended and a
+ *                           connect has succeeded again (at most 10 s), prints "pings N
+ *                           lost L tcp-gap G": L unanswered echoes, G the longest time in
+ *                           ms between two connects that succeeded ("tcp-not-back" if none
+ *                           did after the end)
  *   probe waitpath DIR PREFIX SECONDS
  *                           wait (inotify) until DIR has an entry whose name starts with
  *                           PREFIX; exit 0, or 1 after SECONDS
@@ -613,6 +620,126 @@ static int file_contains(const char *file, const void *text)
 	return contains(file, text);
 }
 
+static double outage_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+static uint16_t outage_sum(const void *p, size_t n)
+{
+	const uint16_t *w = p;
+	uint32_t s = 0;
+
+	for (; n > 1; n -= 2)
+		s += *w++;
+	if (n)
+		s += *(const uint8_t *)w;
+	s = (s >> 16) + (s & 0xffff);
+	s += s >> 16;
+	return (uint16_t)~s;
+}
+
+/* Pings and connects until stdin ends (the test closes it) and then a connect has succeeded
+ * (at most 10 s more): what an outage looks like from the LAN while a context moves. */
+static int outage(const char *addr, int port, int ms)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int icmp = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK, IPPROTO_ICMP), tcp = -1;
+	unsigned sent = 0, got = 0, nseq = 65536;
+	unsigned char *answered = calloc(nseq, 1);
+	double next = outage_now(), last_ok = -1, gap = 0, end = 0, drain = 0;
+	uint16_t id = (uint16_t)getpid();
+
+	if (icmp < 0 || inet_pton(AF_INET, addr, &to.sin_addr) != 1 || !answered) {
+		perror("outage");
+		return 1;
+	}
+	printf("ready\n");
+	fflush(stdout);
+	/* end: when stdin ended; drain: 200 ms for the answers still on their way. */
+	while (!drain || outage_now() < drain) {
+		struct pollfd p[3] = { { .fd = end ? -1 : 0, .events = POLLIN },
+				       { .fd = icmp, .events = POLLIN },
+				       { .fd = tcp, .events = POLLOUT } };
+		double now = outage_now();
+		int wait = next > now ? (int)(next - now) + 1 : 0;
+
+		if (end && !drain && now > end + 10000)
+			drain = now + 200;
+		if (now >= next && !drain) {
+			unsigned char pkt[16] = { 8, 0 };
+			struct sockaddr_in ping = to;
+
+			ping.sin_port = 0;
+			pkt[4] = id >> 8, pkt[5] = id & 0xff;
+			pkt[6] = (sent & 0xffff) >> 8, pkt[7] = sent & 0xff;
+			*(uint16_t *)(pkt + 2) = outage_sum(pkt, sizeof(pkt));
+			if (sent < nseq)
+				sendto(icmp, pkt, sizeof(pkt), 0, (struct sockaddr *)&ping, sizeof(ping));
+			sent++;
+			if (tcp >= 0)
+				close(tcp);
+			tcp = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+			if (connect(tcp, (struct sockaddr *)&to, sizeof(to)) < 0 && errno != EINPROGRESS) {
+				close(tcp);
+				tcp = -1;
+			}
+			next += ms;
+			continue;
+		}
+		if (drain)
+			wait = 20;
+		if (poll(p, 3, wait) <= 0)
+			continue;
+		if (p[0].revents) {
+			char b[64];
+
+			if (read(0, b, sizeof(b)) <= 0)
+				end = outage_now();
+		}
+		if (p[1].revents & POLLIN) {
+			unsigned char b[256];
+			ssize_t n;
+
+			while ((n = recv(icmp, b, sizeof(b), 0)) > 0) {
+				unsigned hl = (b[0] & 15) * 4;
+				unsigned seq;
+
+				if (n < (ssize_t)hl + 8 || b[hl] != 0 || b[hl + 4] != id >> 8 ||
+				    b[hl + 5] != (id & 0xff))
+					continue;
+				seq = b[hl + 6] << 8 | b[hl + 7];
+				if (seq < nseq && !answered[seq]) {
+					answered[seq] = 1;
+					got++;
+				}
+			}
+		}
+		if (tcp >= 0 && p[2].revents) {
+			int e = 0;
+			socklen_t el = sizeof(e);
+
+			getsockopt(tcp, SOL_SOCKET, SO_ERROR, &e, &el);
+			if (e == 0) {
+				now = outage_now();
+				if (last_ok >= 0 && now - last_ok > gap)
+					gap = now - last_ok;
+				last_ok = now;
+				if (end && !drain)
+					drain = now + 200;
+			}
+			close(tcp);
+			tcp = -1;
+		}
+	}
+	printf("pings %u lost %u tcp-gap %.0f%s\n", sent, sent - got, gap,
+	       last_ok < 0 ? " tcp-never" : last_ok < end ? " tcp-not-back" : "");
+	return 0;
+}
+
 static int waitfor(const char *file, const char *text, int seconds)
 {
 	char dir[512], *slash;
@@ -865,6 +992,8 @@ int main(int argc, char **argv)
 		return syslog_flood(atoi(argv[2]), argv[3]);
 	if (argc == 4 && strcmp(argv[1], "fangate") == 0)
 		return fangate(argv[2], argv[3]);
+	if (argc == 5 && strcmp(argv[1], "outage") == 0)
+		return outage(argv[2], atoi(argv[3]), atoi(argv[4]));
 	if (argc == 5 && strcmp(argv[1], "waitfor") == 0)
 		return waitfor(argv[2], argv[3], atoi(argv[4]));
 	if (argc == 2 && strcmp(argv[1], "escape") == 0)

@@ -63,6 +63,16 @@ like() {
 	fi
 }
 
+# unlike GOT PATTERN DESCRIPTION
+unlike() {
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+		ok 1 "$3"
+		printf '#   got:  %s\n#   not:  /%s/\n' "$1" "$2" | head -n 20
+	else
+		ok 0 "$3"
+	fi
+}
+
 # fails_with DESCRIPTION PATTERN COMMAND...: non-zero exit, one line on stderr matching
 fails_with() {
 	_d=$1 _p=$2
@@ -96,7 +106,8 @@ t_leaks() {
 	[ "$(ls -d /sys/fs/cgroup/*/vctx /sys/fs/cgroup/vctx 2>/dev/null | wc -l)" -le "$T_DEFAULT_CG" ] ||
 		echo "cgroup: the real installation's parent 'vctx' (a command ran without VCTX_CGROUP_PARENT)"
 	grep -F "$VCTX_PREFIX" /proc/self/mountinfo | sed 's/^/mount: /'
-	find /sys/fs/cgroup -maxdepth 3 -type d -name "$VCTX_CGROUP_PARENT" 2>/dev/null |
+	find /sys/fs/cgroup -maxdepth 3 -type d \( -name "$VCTX_CGROUP_PARENT" \
+		-o -name "${T_EXTRA_CGROUP:-$VCTX_CGROUP_PARENT}" \) 2>/dev/null |
 		while read -r d; do
 			find "$d" -mindepth 1 -type d | sed 's/^/cgroup: /'
 		done
