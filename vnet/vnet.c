@@ -387,8 +387,16 @@ static int host_sysctls(struct net *n, struct vx_err *err)
 	snprintf(path, sizeof(path), "ipv4/conf/%s/forwarding", n->st->uplink);
 	if (sysctl_set(path, "1", err) < 0)
 		return -1;
+	/* The kernel holds each proxy answer back by a random time up to proxy_delay (0.8 s by
+	 * default): a LAN host's first packet to a context would wait for it. */
+	snprintf(path, sizeof(path), "ipv4/neigh/%s/proxy_delay", n->st->uplink);
+	if (sysctl_set(path, "0", err) < 0)
+		return -1;
 	if (!n->v6)
 		return 0;
+	snprintf(path, sizeof(path), "ipv6/neigh/%s/proxy_delay", n->st->uplink);
+	if (sysctl_set(path, "0", err) < 0)
+		return -1;
 	snprintf(path, sizeof(path), "ipv6/conf/%s/accept_dad", n->hostif);
 	if (sysctl_set(path, "0", err) < 0)
 		return -1;

@@ -10,7 +10,7 @@ for p in sshd rsync ssh-keygen curl; do
 	command -v $p >/dev/null || [ -x /usr/sbin/$p ] ||
 		{ echo "1..0 # SKIP $p is not installed"; t_abort; exit 0; }
 done
-plan 65
+plan 68
 
 twohost_setup; ok $? "a LAN, a source host and a destination host with sshd, in network namespaces"
 t_build_busybox
@@ -94,14 +94,25 @@ is "$(LAN curl -s -m 5 http://203.0.113.51:8080/)" "$B" "its service answers the
 is "$(ls /sys/fs/cgroup/unified/$VCTX_CGROUP_PARENT/$B /sys/fs/cgroup/$VCTX_CGROUP_PARENT/$B 2>/dev/null)" "" \
 	"the frozen copy on the source was killed, its cgroup removed"
 
-# A stopped context moves stopped; the template is there now and has the same checksum.
+# A stopped context moves stopped; the template is there now and has the same checksum.  Its
+# id range (the lowest free here, freed by the two that left) is the first context's there:
+# it gets a new one, its files shifted.
 C=$(ctx migs)
-S create "$C" --template busybox address=203.0.113.52/24; ok $? "a stopped context"
+S create "$C" --template busybox address=203.0.113.52/24 && S start "$C" &&
+	S exec "$C" -- sh -c 'echo x > /marker && chown 1000:1000 /marker && touch /root-owned' &&
+	S stop "$C"
+ok $? "a stopped context with files of its own"
+CIDS=$(S status "$C" | awk '/^ids:/ {print $2}')
+is "$CIDS" "$BASE" "its id range is the one the first context keeps on the destination"
 OUT=$(migrate "$C" 2>&1); RC=$?
 is "$RC" 0 "migrate moves a stopped context"
 like "$OUT" "is on $DEST \(stopped\)" "and says it is there, stopped"
 is "$(state D "$C")/$(state S "$C")/$(leftovers "$C")" "stopped/none/" "stopped on the destination, gone here"
+NIDS=$(D status "$C" | awk '/^ids:/ {print $2}')
+[ -n "$NIDS" ] && [ "$NIDS" != "$CIDS" ]; ok $? "it got another id range there ($NIDS)"
 D start "$C"; ok $? "and it starts there"
+is "$(D exec "$C" -- stat -c %u:%g /marker /root-owned | tr '\n' ' ')" "1000:1000 0:0 " \
+	"its files' owners moved with it (the same ids inside)"
 
 # Refusals: one line, a non-zero exit, both hosts as they were.
 E=$(ctx mige)
