@@ -195,7 +195,8 @@ int proc_finish(struct proc_stream *ps, const char *what, struct vx_err *err)
 						      ? n - (ssize_t)(sizeof(out) - 1) : 0);
 	close(ps->errfd);
 	ps->errfd = -1;
-	if (ps->pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+	ps->status = ps->pid > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	if (ps->status == 0)
 		return 0;
 	out[n > 0 ? n : 0] = '\0';
 	last = prog_cause(out);

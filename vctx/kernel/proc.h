@@ -31,6 +31,7 @@ int proc_run_watch(char *const argv[], int maxok, const struct proc_watch *w, st
 struct proc_stream {
 	pid_t pid;
 	int out, errfd;
+	int status;	/* after proc_finish: the exit status, -1 when killed by a signal */
 };
 int proc_start(char *const argv[], struct proc_stream *ps, struct vx_err *err);
 int proc_finish(struct proc_stream *ps, const char *what, struct vx_err *err);

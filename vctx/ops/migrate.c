@@ -232,9 +232,11 @@ static void migrate_mux_stop(const struct migrate_journal *j)
 	unlink(path);
 }
 
-/* rsync src/ to HOST:dst/; the bytes it sent are added to *sent. */
+/* rsync src/ to HOST:dst/; the bytes it sent are added to *sent.  A pass while the context
+ * runs takes files that change or vanish under it (rsync's 23 and 24): the next pass has
+ * them. */
 static int migrate_rsync(const struct migrate_journal *j, const char *src, const char *dst,
-			 bool context, uint64_t *sent, struct vx_err *err)
+			 bool context, bool live, uint64_t *sent, struct vx_err *err)
 {
 	char from[PATH_MAX + 1], to[PATH_MAX + 300], buf[8192];
 	char *argv[] = { "rsync", "-aHAX", "--numeric-ids", "--delete", "--inplace", "--sparse",
@@ -259,7 +261,7 @@ static int migrate_rsync(const struct migrate_journal *j, const char *src, const
 		got += (size_t)n;
 	}
 	buf[got] = '\0';
-	if (proc_finish(&ps, "rsync", err) < 0)
+	if (proc_finish(&ps, "rsync", err) < 0 && !(live && (ps.status == 23 || ps.status == 24)))
 		return -1;
 	p = strstr(buf, "Total bytes sent: ");
 	if (p) {
@@ -529,12 +531,12 @@ int migrate_context(const struct migrate_opts *o, struct migrate_result *res, st
 		goto fail;
 	if (tdst[0]) {
 		migrate_say(o, "copying template %s", j.tpl);
-		if (migrate_rsync(&j, tpldir, tdst, false, &res->sent, err) < 0)
+		if (migrate_rsync(&j, tpldir, tdst, false, false, &res->sent, err) < 0)
 			goto fail;
 	}
 	if (j.running && !o->offline) {
 		migrate_say(o, "copying %s while it runs", o->name);
-		if (migrate_rsync(&j, ctxdir, dst, true, &res->sent, err) < 0)
+		if (migrate_rsync(&j, ctxdir, dst, true, true, &res->sent, err) < 0)
 			goto fail;
 	}
 	if (j.freeze) {
@@ -556,7 +558,7 @@ int migrate_context(const struct migrate_opts *o, struct migrate_result *res, st
 	}
 	migrate_say(o, j.running && !o->offline ? "copying the last changes" : "copying %s",
 		    o->name);
-	if (migrate_rsync(&j, ctxdir, dst, true, &res->sent, err) < 0)
+	if (migrate_rsync(&j, ctxdir, dst, true, false, &res->sent, err) < 0)
 		goto fail;
 	/* The config as it is now (set may have changed it while the files went). */
 	if (path_conf(args, sizeof(args), o->name) < 0 || !(text = read_text(args, 1 << 20, err)))
