@@ -3,7 +3,7 @@
 # and import, and what a killed command leaves behind.
 . "$(dirname "$0")/lib.sh"
 
-plan 109
+plan 110
 
 t_build_busybox
 LIB="$VCTX_PREFIX/var/lib/vctx"
@@ -261,6 +261,9 @@ TI=$(ctx ttyimp)
 like "$(script -qec "$VCTX import --name $TI $T_TMP/tty.tar" /dev/null </dev/null | tr '\r\n' '  ')" \
 	"importing $TI: [0-9.]+[BKMG] \([0-9.]+[BKMG]/s\)" "and import its own"
 vx destroy "$TI" >/dev/null
+like "$(script -qec "$VCTX template build ttyb --from busybox" /dev/null </dev/null | tr '\r\n' '  ')" \
+	"building ttyb: [0-9.]+[BKMG] \([0-9.]+[BKMG]/s\)" "and template build its own"
+vx template remove ttyb >/dev/null
 is "$(vx export "$S" "$T_TMP/quiet.tar" 2>&1)" "" "and nothing at all without a terminal"
 SN=$(ctx snimp)
 vx import --name "$SN" "$T_TMP/sn.tar" >/dev/null

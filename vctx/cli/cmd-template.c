@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cmd.h"
 #include "core/json.h"
@@ -14,11 +15,17 @@
 #include "core/util.h"
 #include "ops/template.h"
 
+static void build_progress(uint64_t bytes, double secs, void *user)
+{
+	cmd_progress("building", user, bytes, secs);
+}
+
 static int build(int argc, char **argv)
 {
 	const char *name, *source = NULL;
+	struct proc_watch w = { .fn = build_progress };
 	struct vx_err err;
-	int i, rest;
+	int i, rest, r;
 
 	/* template build NAME --from SOURCE [builder options, passed through] */
 	if (argc < 3)
@@ -43,9 +50,11 @@ static int build(int argc, char **argv)
 			continue;
 		argv[rest++] = argv[j];
 	}
-	if (template_build(name, source, rest, argv, &err) < 0)
-		return cmd_fail(&err);
-	return 0;
+	/* Progress only for a person watching. */
+	w.user = (void *)name;
+	r = template_build(name, source, rest, argv, isatty(STDERR_FILENO) ? &w : NULL, &err);
+	cmd_progress_end();
+	return r < 0 ? cmd_fail(&err) : 0;
 }
 
 static int cmp(const void *a, const void *b)

@@ -13,6 +13,7 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 
 #include "core/paths.h"
@@ -138,12 +139,13 @@ struct relay {
 	char line[1024], held[1024];
 	size_t n;
 	bool have;
+	bool erase;	/* a progress line may be on the terminal */
 };
 
 static void relay_line(struct relay *r)
 {
 	if (r->have)
-		fprintf(stderr, "%s\n", r->held);
+		fprintf(stderr, "%s%s\n", r->erase ? "\r\033[K" : "", r->held);
 	memcpy(r->held, r->line, r->n);
 	r->held[r->n] = '\0';
 	r->have = true;
@@ -172,19 +174,38 @@ static bool relay_read(struct relay *r)
 	return true;
 }
 
+/* What the file system holding dir has in use, in bytes. */
+static uint64_t fs_used(const char *dir)
+{
+	struct statvfs v;
+
+	if (statvfs(dir, &v) < 0)
+		return 0;
+	return (uint64_t)(v.f_blocks - v.f_bfree) * v.f_frsize;
+}
+
 /* Wait for the builder; on SIGINT/SIGTERM/SIGHUP kill it and report the interruption. */
 static int builder_wait(pid_t pid, int pidfd, int sfd, int out, const char *name,
-			struct vx_err *err)
+			const char *staging, const struct proc_watch *w, struct vx_err *err)
 {
 	struct pollfd pfd[3] = { { .fd = pidfd, .events = POLLIN }, { .fd = sfd, .events = POLLIN },
 				 { .fd = out, .events = POLLIN } };
-	struct relay r = { .fd = out };
+	struct relay r = { .fd = out, .erase = w != NULL };
 	struct signalfd_siginfo si;
 	char prefix[VX_NAME_MAX + 16];
+	uint64_t base = w ? fs_used(staging) : 0, t0 = now_ns(), last = t0;
 	int status;
 
 	for (;;) {
-		if (poll(pfd, 3, -1) < 0) {
+		int n = poll(pfd, 3, w ? 500 : -1);
+
+		if (w && now_ns() - last >= 500000000ull) {
+			uint64_t used = fs_used(staging);
+
+			last = now_ns();
+			w->fn(used > base ? used - base : 0, (last - t0) / 1e9, w->user);
+		}
+		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			return vx_failsys(err, "poll");
@@ -209,6 +230,11 @@ static int builder_wait(pid_t pid, int pidfd, int sfd, int out, const char *name
 	/* Every writer died with the builder's pid namespace: read to the end. */
 	while (pfd[2].fd >= 0 && relay_read(&r))
 		;
+	if (w) {
+		uint64_t used = fs_used(staging);
+
+		w->fn(used > base ? used - base : 0, (now_ns() - t0) / 1e9, w->user);
+	}
 	snprintf(prefix, sizeof(prefix), "template %s: ", name);
 	if (WIFEXITED(status) && WEXITSTATUS(status) != 0 && r.have &&
 	    strncmp(r.held, prefix, strlen(prefix)) == 0)
@@ -225,7 +251,7 @@ static int builder_wait(pid_t pid, int pidfd, int sfd, int out, const char *name
 }
 
 static int run_builder(const char *builder, const char *name, const char *staging, int argc,
-		       char **argv, struct vx_err *err)
+		       char **argv, const struct proc_watch *w, struct vx_err *err)
 {
 	sigset_t mask, old;
 	_cleanup_close_ int sfd = -1, pidfd = -1;
@@ -261,7 +287,7 @@ static int run_builder(const char *builder, const char *name, const char *stagin
 	}
 	close(pipefd[1]);
 	pipefd[1] = -1;
-	r = builder_wait(pid, pidfd, sfd, pipefd[0], name, err);
+	r = builder_wait(pid, pidfd, sfd, pipefd[0], name, staging, w, err);
 out:
 	if (pipefd[0] >= 0)
 		close(pipefd[0]);
@@ -298,7 +324,7 @@ static int finish_build(const char *name, const char *staging, struct vx_err *er
 }
 
 int template_build(const char *name, const char *source, int argc, char **argv,
-		   struct vx_err *err)
+		   const struct proc_watch *w, struct vx_err *err)
 {
 	char builder[PATH_MAX], staging[PATH_MAX], rootfs[PATH_MAX], final[PATH_MAX];
 	_cleanup_close_ int lock = -1;
@@ -333,7 +359,7 @@ int template_build(const char *name, const char *source, int argc, char **argv,
 		vx_failsys(err, "cannot create %s", rootfs);
 		goto fail;
 	}
-	if (run_builder(builder, name, staging, argc, argv, err) < 0 ||
+	if (run_builder(builder, name, staging, argc, argv, w, err) < 0 ||
 	    finish_build(name, staging, err) < 0)
 		goto fail;
 	unlink_build_lock(name);
