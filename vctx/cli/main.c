@@ -9,6 +9,7 @@
 
 #include "cli/cmd.h"
 #include "core/paths.h"
+#include "core/proctitle.h"
 #include "core/util.h"
 
 #define VERSION "0.1"
@@ -145,6 +146,7 @@ int main(int argc, char **argv)
 	struct vx_err err;
 	int o;
 
+	proctitle_init(argc, argv);
 	/* A closed socket or pipe is an error to report, not a reason to die. */
 	signal(SIGPIPE, SIG_IGN);
 	/* '+': stop at the command name; its options are its own. */

@@ -22,6 +22,7 @@
 
 #include "core/lock.h"
 #include "core/paths.h"
+#include "core/proctitle.h"
 #include "core/resolv.h"
 #include "core/rlimits.h"
 #include "core/state.h"
@@ -113,6 +114,10 @@ static int sup_detach(struct sup *s, struct vx_err *err)
 		return vx_failsys(err, "chdir /");
 	umask(022);
 	prctl(PR_SET_NAME, "vctx-supervise");
+	/* The prefix too when it is not the real installation's: ps tells them apart. */
+	xsnprintf(path, sizeof(path), "vctx-supervise %s%s%s%s", s->name,
+		 vx_paths.prefix[0] ? " (" : "", vx_paths.prefix, vx_paths.prefix[0] ? ")" : "");
+	proctitle_set(path);
 	if (path_logdir(path, sizeof(path), s->name, NULL) < 0 || mkdir_p(path, 0700) < 0)
 		return vx_failsys(err, "cannot create the log directory %s", path);
 	if (path_logdir(path, sizeof(path), s->name, "vctx.log") < 0)
@@ -838,7 +843,9 @@ static void __attribute__((noreturn)) sup_exit(struct sup *s, int code)
 
 void sup_main(const struct sup_args *a)
 {
-	struct sup s = { .a = a, .name = a->name, .conf = a->conf, .lfd = -1, .lockfd = -1,
+	/* Its own copy: a->name may live in the command line, which sup_detach overwrites. */
+	static char name[VX_NAME_MAX + 1];
+	struct sup s = { .a = a, .name = name, .conf = a->conf, .lfd = -1, .lockfd = -1,
 			 .logtimer = -1, .result_fd = a->result_fd };
 	struct vx_err err = { 0 };
 
@@ -851,15 +858,16 @@ void sup_main(const struct sup_args *a)
 	s.freezer = s.fsfreeze = -1;
 	s.sp.conf = a->conf;
 	s.sp.tpl = a->tpl;
-	s.sp.name = a->name;
+	snprintf(name, sizeof(name), "%s", a->name);
+	s.sp.name = name;
 	s.sp.lxcfs = a->lxcfs;
 	sup_host_resolv(&s.sp);
 	snprintf(s.sp.init, sizeof(s.sp.init), "%s", a->conf->init[0] ? a->conf->init : a->tpl->init);
 	s.stop_signal = a->conf->stop_signal ? a->conf->stop_signal : a->tpl->stop_signal;
 	s.sp.bpf = *a->bpf;
 	if (path_tpldir(s.sp.tpl_rootfs, sizeof(s.sp.tpl_rootfs), a->conf->template, "rootfs") < 0 ||
-	    path_ctxdir(s.sp.upper, sizeof(s.sp.upper), a->name, "upper") < 0 ||
-	    path_ctxdir(s.sp.work, sizeof(s.sp.work), a->name, "work") < 0) {
+	    path_ctxdir(s.sp.upper, sizeof(s.sp.upper), name, "upper") < 0 ||
+	    path_ctxdir(s.sp.work, sizeof(s.sp.work), name, "work") < 0) {
 		vx_failsys(&err, "path");
 		goto fail;
 	}
