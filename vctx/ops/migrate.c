@@ -20,6 +20,7 @@
 #include "core/hex.h"
 #include "core/lock.h"
 #include "core/paths.h"
+#include "core/proctitle.h"
 #include "core/template.h"
 #include "core/util.h"
 #include "kernel/fdpass.h"
@@ -316,7 +317,10 @@ static int migrate_undo(struct migrate_journal *j, int *frozen, char *outcome, s
 	outcome[0] = '\0';
 	if (!there) {
 		snprintf(args, sizeof(args), "abort %s %s", j->name, j->token);
-		if (migrate_remote(j, args, reply, sizeof(reply), &e) == 0) {
+		/* Twice: an abort that was itself cut off (its process killed there) is
+		 * repeated once before the staging is left behind. */
+		if (migrate_remote(j, args, reply, sizeof(reply), &e) == 0 ||
+		    migrate_remote(j, args, reply, sizeof(reply), &e) == 0) {
 			there = strncmp(reply, "running", 7) == 0 || strncmp(reply, "committed", 9) == 0;
 		} else if (strcmp(j->phase, "commit") == 0) {
 			/* The commit went out: only the destination knows whether it took. */
@@ -336,10 +340,10 @@ static int migrate_undo(struct migrate_journal *j, int *frozen, char *outcome, s
 			return vx_fail(err, e.code, "%s %s on %s, but its copy here is not removed: "
 				       "%s", j->name, j->running ? "runs" : "is", j->host, e.msg);
 		freeze_thaw(frozen);
-		migrate_journal_remove(j->name);
-		/* Best effort: a marker left there is harmless. */
+		/* Before the journal goes, so that a guard repeats it if this is cut off. */
 		snprintf(args, sizeof(args), "finish %s %s", j->name, j->token);
 		migrate_remote(j, args, reply, sizeof(reply), &e);
+		migrate_journal_remove(j->name);
 		snprintf(outcome, len, "%s %s on %s", j->name, j->running ? "runs" : "is", j->host);
 		return 1;
 	}
@@ -365,12 +369,15 @@ static int migrate_undo(struct migrate_journal *j, int *frozen, char *outcome, s
  * connection, 't' says it was thawed), so a killed migrate does not thaw it by dying. */
 static void migrate_guard(int sock, int lockfd, struct migrate_journal *j)
 {
+	struct migrate_journal orig;
 	char c, outcome[512];
 	int keep[2] = { sock, lockfd }, null, frozen = -1, fd;
 	struct vx_err err;
 	ssize_t n;
 
 	setsid();
+	snprintf(outcome, sizeof(outcome), "vctx migrate %s (guard)", j->name);
+	proctitle_set(outcome);
 	null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null >= 0) {
 		dup2(null, 0);
@@ -394,8 +401,11 @@ static void migrate_guard(int sock, int lockfd, struct migrate_journal *j)
 		if (c != 'f' && fd >= 0)
 			close(fd);
 	}
-	if (migrate_journal_read(j->name, j, &err) <= 0)
+	orig = *j;
+	if (migrate_journal_read(j->name, j, &err) <= 0) {
+		migrate_mux_stop(&orig);	/* the migrate had finished but for this */
 		_exit(0);
+	}
 	j->pid = getpid();
 	migrate_journal_write(j, NULL, &err);
 	n = migrate_undo(j, &frozen, outcome, sizeof(outcome), &err);
