@@ -10,7 +10,7 @@ for p in sshd rsync ssh-keygen curl; do
 	command -v $p >/dev/null || [ -x /usr/sbin/$p ] ||
 		{ echo "1..0 # SKIP $p is not installed"; t_abort; exit 0; }
 done
-plan 68
+plan 73
 
 twohost_setup; ok $? "a LAN, a source host and a destination host with sshd, in network namespaces"
 t_build_busybox
@@ -100,8 +100,8 @@ is "$(ls /sys/fs/cgroup/unified/$VCTX_CGROUP_PARENT/$B /sys/fs/cgroup/$VCTX_CGRO
 C=$(ctx migs)
 S create "$C" --template busybox address=203.0.113.52/24 && S start "$C" &&
 	S exec "$C" -- sh -c 'echo x > /marker && chown 1000:1000 /marker && touch /root-owned' &&
-	S stop "$C"
-ok $? "a stopped context with files of its own"
+	S stop "$C" && S snapshot "$C" snap1 >/dev/null
+ok $? "a stopped context with files of its own and a snapshot"
 CIDS=$(S status "$C" | awk '/^ids:/ {print $2}')
 is "$CIDS" "$BASE" "its id range is the one the first context keeps on the destination"
 OUT=$(migrate "$C" 2>&1); RC=$?
@@ -111,8 +111,19 @@ is "$(state D "$C")/$(state S "$C")/$(leftovers "$C")" "stopped/none/" "stopped 
 NIDS=$(D status "$C" | awk '/^ids:/ {print $2}')
 [ -n "$NIDS" ] && [ "$NIDS" != "$CIDS" ]; ok $? "it got another id range there ($NIDS)"
 D start "$C"; ok $? "and it starts there"
+like "$(D snapshot list "$C")" "snap1" "its snapshot came along"
 is "$(D exec "$C" -- stat -c %u:%g /marker /root-owned | tr '\n' ' ')" "1000:1000 0:0 " \
 	"its files' owners moved with it (the same ids inside)"
+
+# A context on a disk image of its own, frozen (its file system too) for the last copy.
+DK=$(ctx migdisk)
+S create "$DK" --template busybox address=203.0.113.57/24 disk=64M && S start "$DK" &&
+	S exec "$DK" -- sh -c 'echo on-disk > /marker'
+ok $? "a running context on its own disk image"
+OUT=$(migrate --freeze "$DK" 2>&1); RC=$?
+is "$RC/$(where "$DK")" "0/destination" "migrate --freeze moves it"
+is "$(D exec "$DK" -- cat /marker)" "on-disk" "its file system came whole"
+is "$(stat -c %s "$P2/var/lib/vctx/contexts/$DK/disk.img" 2>&1)" 67108864 "on an image of the same size"
 
 # Refusals: one line, a non-zero exit, both hosts as they were.
 E=$(ctx mige)
