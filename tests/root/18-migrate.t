@@ -154,8 +154,9 @@ OUT=$(S migrate "$F" "-oProxyCommand=touch $T_TMP/pwned" 2>&1); RC=$?
 is "$RC/$(test -e "$T_TMP/pwned" && echo pwned)" "1/" "a destination that looks like an option is refused"
 
 vx template build bb2 --from busybox >/dev/null &&
-	D template build bb2 --from busybox >/dev/null && S create "$(ctx migt)" --template bb2
-ok $? "a template of the same name built on each host"
+	D template build bb2 --from busybox >/dev/null && S create "$(ctx migt)" --template bb2 &&
+	touch "$P2/var/lib/vctx/templates/bb2/rootfs/differs"
+ok $? "a template of the same name built on each host, one file apart"
 OUT=$(migrate "$(ctx migt)" 2>&1); RC=$?
 is "$RC" 1 "migrate is refused when the destination's template differs"
 like "$OUT" "template 'bb2' here is not the source's" "saying so"
