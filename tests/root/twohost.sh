@@ -25,7 +25,8 @@ twohost_cleanup() {
 		D template remove "$t" >/dev/null 2>&1
 	done
 	[ -z "$SSHD_PID" ] || { kill "$SSHD_PID" 2>/dev/null; wait "$SSHD_PID" 2>/dev/null; }
-	[ -z "$T_RUN_SSHD" ] || rmdir /run/sshd 2>/dev/null
+	# sshd's privilege separation directory, unless another sshd still needs it.
+	[ -z "$T_RUN_SSHD" ] || pgrep -x sshd >/dev/null || rmdir /run/sshd 2>/dev/null
 	for d in $(find /sys/fs/cgroup -maxdepth 2 -type d -name "$CG2" 2>/dev/null); do
 		rmdir "$d" 2>/dev/null
 	done
