@@ -35,7 +35,8 @@ vx_arch() {
 	dpkg --print-architecture 2>/dev/null || uname -m
 }
 
-# Enable a getty on /dev/console for whichever init the tree has.
+# Enable a getty on /dev/console for whichever init the tree has, and what else that init
+# needs in a container.
 vx_console_getty() {
 	case "$1" in
 	systemd)
@@ -45,7 +46,7 @@ vx_console_getty() {
 				"$R/etc/systemd/system/getty.target.wants/console-getty.service"
 		fi
 		;;
-	sysvinit)
+	sysvinit|openrc)
 		if [ -f "$R/etc/inittab" ]; then
 			# Containers have no virtual terminals: one getty on the console instead.
 			sed -i -e 's/^\([1-6]\):/#\1:/' "$R/etc/inittab"
@@ -53,7 +54,32 @@ vx_console_getty() {
 				echo 'co:2345:respawn:/sbin/getty --noclear 38400 console' >>"$R/etc/inittab"
 		fi
 		;;
+	runit)
+		# The same: no getty on tty1-6, ttyS0 or hvc0 (they would flap), one on the console.
+		_d="$R/etc/runit/runsvdir/default"
+		if [ -d "$_d" ]; then
+			rm -f "$_d"/getty-*
+			mkdir -p "$R/etc/sv/getty-console"
+			printf '#!/bin/sh
+exec chpst -P getty --noclear 38400 console
+' \
+				>"$R/etc/sv/getty-console/run"
+			chmod 755 "$R/etc/sv/getty-console/run"
+			ln -sfn /etc/sv/getty-console "$_d/getty-console"
+		fi
+		;;
 	esac
+	# runit takes SIGINT (`vctx stop`) as ctrl-alt-del: it runs this, then stops (stage 3)
+	# when stopit is executable.  Debian's own warns the users and waits 14 s first.
+	if [ "$1" = runit ] && [ -d "$R/etc/runit" ]; then
+		cat >"$R/etc/runit/ctrlaltdel" <<'EOT'
+#!/bin/sh
+# vctx: `vctx stop` sends SIGINT; stop at once.
+touch /run/runit.stopit
+chmod 100 /run/runit.stopit
+EOT
+		chmod 755 "$R/etc/runit/ctrlaltdel"
+	fi
 }
 
 # SSH host keys are not part of a template: each context makes its own at its first start.
@@ -78,7 +104,8 @@ EOT
 		ln -sf ../vctx-ssh-keygen.service \
 			"$R/etc/systemd/system/multi-user.target.wants/vctx-ssh-keygen.service"
 		;;
-	sysvinit)
+	sysvinit|openrc|runit)
+		# sysv-rc runs it from rc2.d, runit's stage 2 too, OpenRC from its runlevel.
 		cat >"$R/etc/init.d/vctx-ssh-keygen" <<'EOT'
 #!/bin/sh
 ### BEGIN INIT INFO
@@ -95,8 +122,11 @@ EOT
 EOT
 		chmod 755 "$R/etc/init.d/vctx-ssh-keygen"
 		for l in 2 3 4 5; do
-			ln -sf ../init.d/vctx-ssh-keygen "$R/etc/rc$l.d/S01vctx-ssh-keygen"
+			[ ! -d "$R/etc/rc$l.d" ] ||
+				ln -sf ../init.d/vctx-ssh-keygen "$R/etc/rc$l.d/S01vctx-ssh-keygen"
 		done
+		[ ! -d "$R/etc/runlevels/default" ] ||
+			ln -sf /etc/init.d/vctx-ssh-keygen "$R/etc/runlevels/default/vctx-ssh-keygen"
 		;;
 	*)
 		mkdir -p "$R/etc/init.d/rc.d"
@@ -156,8 +186,11 @@ vx_finish_detected() {
 	case $_target in
 	*systemd*) _flavour=systemd _sig=SIGRTMIN+3 ;;
 	*busybox*) _flavour=busybox _sig=SIGUSR2 ;;
+	*runit*) _flavour=runit _sig=SIGINT ;;
 	*)
-		if [ -e "$R/etc/inittab" ] && grep -q sysvinit "$R/var/lib/dpkg/status" 2>/dev/null; then
+		if [ -e "$R/etc/inittab" ] && [ -x "$R/sbin/openrc" ]; then
+			_flavour=openrc _sig=SIGPWR
+		elif [ -e "$R/etc/inittab" ] && grep -q sysvinit "$R/var/lib/dpkg/status" 2>/dev/null; then
 			_flavour=sysvinit _sig=SIGPWR
 		elif [ -e "$R/etc/inittab" ]; then
 			_flavour=busybox _sig=SIGUSR2

@@ -192,22 +192,24 @@ t_cgfile() {
 	return 1
 }
 
-# t_debian NAME INIT [PACKAGES [OPTION]]: a Debian template.  Built with debootstrap unless a
-# cached tree from an earlier run is at hand (VCTX_TEST_CACHE; VCTX_TEST_NO_CACHE=1 ignores
+# t_debian NAME INIT [PACKAGES [OPTION ...]]: a Debian template.  Built with debootstrap unless
+# a cached tree from an earlier run is at hand (VCTX_TEST_CACHE; VCTX_TEST_NO_CACHE=1 ignores
 # it), in which case it is imported through the tarball builder.  A fresh build is cached,
-# named after what made it (the builder's text, the packages, the option).
+# named after what made it (the builder's text, the packages, the options).
 T_CACHE=${VCTX_TEST_CACHE:-/var/cache/vctx-tests}
 t_debian() {
+	_n=$1 _i=$2 _p=${3:-}
+	shift 2; [ $# -eq 0 ] || shift
 	_k=$(cat "$T_TOP/templates/debian" "$T_TOP/templates/lib.sh" | cksum | cut -d' ' -f1)
-	_c="$T_CACHE/debian-$2-$(printf '%s %s %s' "$_k" "${3:-}" "${4:-}" | cksum | cut -d' ' -f1).tar"
+	_c="$T_CACHE/debian-$_i-$(printf '%s %s %s' "$_k" "$_p" "$*" | cksum | cut -d' ' -f1).tar"
 	if [ -z "${VCTX_TEST_NO_CACHE:-}" ] && [ -f "$_c" ]; then
-		vx template build "$1" --from tarball --file "$_c" >/dev/null 2>&1
+		vx template build "$_n" --from tarball --file "$_c" >/dev/null 2>&1
 		return
 	fi
-	vx template build "$1" --from debian --init "$2" ${3:+--include "$3"} ${4:+"$4"} \
+	vx template build "$_n" --from debian --init "$_i" ${_p:+--include "$_p"} "$@" \
 		>/dev/null 2>&1 || return 1
 	mkdir -p "$T_CACHE" &&
-		tar -C "$VCTX_PREFIX/var/lib/vctx/templates/$1/rootfs" --numeric-owner --xattrs \
+		tar -C "$VCTX_PREFIX/var/lib/vctx/templates/$_n/rootfs" --numeric-owner --xattrs \
 			-cf "$_c.tmp" . && mv "$_c.tmp" "$_c"
 }
 
