@@ -141,16 +141,41 @@ static int migrate_split(char *s, char **argv, int max)
 	return n;
 }
 
+/* Run a program, its standard output into out (cut to len), failing as proc_run does;
+ * *status gets its exit status. */
+static int migrate_run(char *const argv[], char *out, size_t len, const char *what,
+		       int *status, struct vx_err *err)
+{
+	struct proc_stream ps;
+	char sink[256];		/* what does not fit is read and dropped: the program ends */
+	size_t got = 0;
+	ssize_t n;
+	int r;
+
+	if (proc_start(argv, &ps, err) < 0)
+		return -1;
+	while ((n = got + 1 < len ? read(ps.out, out + got, len - 1 - got) :
+				     read(ps.out, sink, sizeof(sink))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		if (got + 1 < len)
+			got += (size_t)n;
+	}
+	out[got] = '\0';
+	r = proc_finish(&ps, what, err);
+	*status = ps.status;
+	return r;
+}
+
 /* `ssh HOST REMOTE migrate --receive STEP NAME ARGS...`; its standard output into out. */
 static int migrate_remote(const struct migrate_journal *j, const char *args, char *out,
 			  size_t len, struct vx_err *err)
 {
 	char ssh[1024], *argv[MIGRATE_ARGS];
 	_cleanup_free_ char *cmd = NULL;
-	struct proc_stream ps;
-	size_t got = 0;
-	ssize_t n;
-	int argc;
+	int argc, status;
 
 	snprintf(ssh, sizeof(ssh), "%s", j->ssh);
 	argc = migrate_split(ssh, argv, MIGRATE_ARGS - 3);
@@ -159,17 +184,7 @@ static int migrate_remote(const struct migrate_journal *j, const char *args, cha
 	argv[argc++] = (char *)j->host;
 	argv[argc++] = cmd;
 	argv[argc] = NULL;
-	if (proc_start(argv, &ps, err) < 0)
-		return -1;
-	while (got + 1 < len && (n = read(ps.out, out + got, len - 1 - got)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		got += (size_t)n;
-	}
-	out[got] = '\0';
-	return proc_finish(&ps, j->host, err);
+	return migrate_run(argv, out, len, j->host, &status, err);
 }
 
 /* One SSH connection for every step: a master (ssh -M) that later ssh and rsync calls share
@@ -243,26 +258,15 @@ static int migrate_rsync(const struct migrate_journal *j, const char *src, const
 	char *argv[] = { "rsync", "-aHAX", "--numeric-ids", "--delete", "--inplace", "--sparse",
 			 "--stats", "-e", (char *)j->ssh, "--exclude=/work/", "--exclude=/disk/",
 			 "--exclude=/.tmp-*", from, to, NULL };
-	struct proc_stream ps;
-	size_t got = 0;
-	ssize_t n;
 	char *p;
+	int status;
 
 	if (!context)
 		memmove(&argv[9], &argv[12], 3 * sizeof(argv[0]));
 	snprintf(from, sizeof(from), "%s/", src);
 	snprintf(to, sizeof(to), "%s:%s/", j->host, dst);
-	if (proc_start(argv, &ps, err) < 0)
-		return -1;
-	while (got + 1 < sizeof(buf) && (n = read(ps.out, buf + got, sizeof(buf) - 1 - got)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		got += (size_t)n;
-	}
-	buf[got] = '\0';
-	if (proc_finish(&ps, "rsync", err) < 0 && !(live && (ps.status == 23 || ps.status == 24)))
+	if (migrate_run(argv, buf, sizeof(buf), "rsync", &status, err) < 0 &&
+	    !(live && (status == 23 || status == 24)))
 		return -1;
 	p = strstr(buf, "Total bytes sent: ");
 	if (p) {
