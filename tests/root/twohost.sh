@@ -24,7 +24,10 @@ twohost_cleanup() {
 	for t in $(ls "$P2/var/lib/vctx/templates" 2>/dev/null); do
 		D template remove "$t" >/dev/null 2>&1
 	done
-	[ -z "$SSHD_PID" ] || { kill "$SSHD_PID" 2>/dev/null; wait "$SSHD_PID" 2>/dev/null; }
+	# Its sessions first: one whose client is gone with a namespace would wait for a TCP
+	# keepalive (hours) in a namespace nobody can reach.
+	[ -z "$SSHD_PID" ] || { pkill -P "$SSHD_PID" 2>/dev/null; kill "$SSHD_PID" 2>/dev/null
+		wait "$SSHD_PID" 2>/dev/null; }
 	# sshd's privilege separation directory, unless another sshd still needs it.
 	[ -z "$T_RUN_SSHD" ] || pgrep -x sshd >/dev/null || rmdir /run/sshd 2>/dev/null
 	for d in $(find /sys/fs/cgroup -maxdepth 2 -type d -name "$CG2" 2>/dev/null); do
