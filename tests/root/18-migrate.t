@@ -10,7 +10,7 @@ for p in sshd rsync ssh-keygen curl; do
 	command -v $p >/dev/null || [ -x /usr/sbin/$p ] ||
 		{ echo "1..0 # SKIP $p is not installed"; t_abort; exit 0; }
 done
-plan 73
+plan 74
 
 twohost_setup; ok $? "a LAN, a source host and a destination host with sshd, in network namespaces"
 t_build_busybox
@@ -167,6 +167,8 @@ G=$(ctx migj)
 S create "$G" --template busybox address=203.0.113.56/24
 printf 'pid 1\nhost elsewhere\nssh ssh\nremote vctx\ntemplate busybox\nphase commit\nrunning 1\n' \
 	>"$VCTX_PREFIX/var/lib/vctx/contexts/.migrate-$G.out"
+like "$(S status "$G")" "migration: +to elsewhere, commit \(vctx migrate --recover $G" \
+	"status shows the unfinished migration"
 OUT=$(S start "$G" 2>&1); RC=$?
 is "$RC" 1 "a context with a migration journal does not start"
 like "$OUT" "being migrated to elsewhere.*migrate --recover $G" "the error says how to recover"

@@ -16,6 +16,7 @@
 #include "kernel/cgroup.h"
 #include "kernel/storage.h"
 #include "ops/handle.h"
+#include "ops/migrate.h"
 
 struct info {
 	const char *name;
@@ -567,7 +568,7 @@ int cmd_status(int argc, char **argv)
 {
 	bool json = false;
 	struct info in;
-	char up[32] = "-";
+	char up[32] = "-", host[256], phase[16];
 	uint64_t bytes, allocated;
 	int r = get_json(argc, argv, "status", &json);
 
@@ -607,6 +608,9 @@ int cmd_status(int argc, char **argv)
 			printf("disk:       %s image, %s of it written on the host\n", size, used);
 		}
 		print_net(&in);
+		if (migrate_pending(in.name, host, sizeof(host), phase, sizeof(phase)))
+			printf("migration:  to %s, %s (vctx migrate --recover %s finishes it)\n",
+			       host, phase, in.name);
 		if (in.st.state != VX_STOPPED) {
 			printf("init-pid:   %d\n", (int)in.st.init);
 			printf("supervisor: %d\n", (int)in.st.supervisor);

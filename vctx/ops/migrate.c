@@ -659,6 +659,19 @@ int migrate_recover(const char *name, char *outcome, size_t len, struct vx_err *
 	return r < 0 ? -1 : 0;
 }
 
+bool migrate_pending(const char *name, char *host, size_t hlen, char *phase, size_t plen)
+{
+	struct migrate_journal j;
+	struct vx_err e;
+
+	/* A damaged journal holds start off too: show what it says. */
+	if (migrate_journal_read(name, &j, &e) == 0)
+		return false;
+	snprintf(host, hlen, "%s", j.host[0] ? j.host : "another host");
+	snprintf(phase, plen, "%s", j.phase[0] ? j.phase : "unknown phase");
+	return true;
+}
+
 int migrate_check_start(const char *name, struct vx_err *err)
 {
 	struct migrate_journal j;

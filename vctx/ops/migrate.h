@@ -57,6 +57,9 @@ int migrate_context(const struct migrate_opts *o, struct migrate_result *res, st
 /* Finish an interrupted migration from its journal; outcome says where the context is. */
 int migrate_recover(const char *name, char *outcome, size_t len, struct vx_err *err);
 
+/* A migration of NAME has a journal here: to where, in which phase (for status). */
+bool migrate_pending(const char *name, char *host, size_t hlen, char *phase, size_t plen);
+
 /* start_context's check: refused while a migration other than this process owns NAME. */
 int migrate_check_start(const char *name, struct vx_err *err);
 
