@@ -89,6 +89,7 @@ rc=$?
 T_EXTRA_CLEANUP=""
 is "$rc" 0 "autostart succeeds once db accepts"
 diag "$(tail -n 1 "$OUT")"
+[ "$rc" = 0 ] || grep -v ' up$\| starting$' "$OUT" | sed 's/^/# /'
 like "$(tail -n 1 "$OUT")" "^autostart: 20 up, 0 failed, 0 skipped in [0-9.]+s$" "the summary counts 20 up"
 is "$(vx list | grep -c ' running ')" 20 "all 20 contexts run"
 is "$(check_pairs starting up "$EDGES")" "" "each context started after everything it depends on was up"
