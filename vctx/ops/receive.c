@@ -18,6 +18,7 @@
 #include "ops/destroy.h"
 #include "ops/handle.h"
 #include "ops/start.h"
+#include "ops/template.h"
 #include "vnet/vnet.h"
 
 struct receive_where {
@@ -124,7 +125,8 @@ out:
 	return r;
 }
 
-/* The template that came along goes into place, unless one of that name arrived meanwhile. */
+/* The template that came along goes into place, unless one of that name arrived meanwhile.
+ * Returns 1 when it put it there (a failed commit takes it away again). */
 static int receive_template(const char *tpl, const struct receive_where *w, struct vx_err *err)
 {
 	char dir[PATH_MAX];
@@ -138,7 +140,11 @@ static int receive_template(const char *tpl, const struct receive_where *w, stru
 		return rm_rf(w->tstage, err);
 	if (rename(w->tstage, dir) < 0)
 		return vx_failsys(err, "cannot move %s to %s", w->tstage, dir);
-	return template_load(tpl, &t, err);
+	if (template_load(tpl, &t, err) < 0) {
+		rm_rf(dir, NULL);
+		return vx_prefix(err, "the template sent is not usable");
+	}
+	return 1;
 }
 
 /* Started: the LAN told where its addresses are now, then up by its 'ready' setting. */
@@ -163,7 +169,7 @@ int receive_commit(const char *name, const char *token, const char *conftext, co
 	struct receive_where w;
 	struct start_result res;
 	struct stat st;
-	int lk, r = -1;
+	int lk, placed = 0, r = -1;
 
 	if (warning && wlen)
 		warning[0] = '\0';
@@ -174,7 +180,7 @@ int receive_commit(const char *name, const char *token, const char *conftext, co
 		vx_fail(err, ENOENT, "nothing was sent here for %s (prepare first)", name);
 		goto out;
 	}
-	if (parse_name(tpl, "template", err) < 0 || receive_template(tpl, &w, err) < 0)
+	if (parse_name(tpl, "template", err) < 0 || (placed = receive_template(tpl, &w, err)) < 0)
 		goto fail;
 	/* From here until it is up, the context is the migration's: abort may remove it. */
 	if (write_atomic(w.mark, token, strlen(token), 0600, false, err) < 0)
@@ -198,6 +204,8 @@ fail:
 	rm_rf(w.stage, NULL);
 	rm_rf(w.tstage, NULL);
 	unlink(w.mark);
+	if (placed > 0)
+		template_remove(tpl, &(struct vx_err){ 0 });	/* refused if a context here uses it */
 out:
 	receive_unlock(lk, &w, true);
 	if (r < 0)
