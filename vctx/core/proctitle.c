@@ -6,45 +6,44 @@
 
 extern char **environ;
 
-static char *proctitle_start;
-static size_t proctitle_len;
+static char *proctitle_start, *proctitle_argend;
 
 void proctitle_init(int argc, char **argv)
 {
-	char *end, **env;
-	int i, n;
-
-	/* The strings are contiguous: argv's, then the environment's.  The environment moves
-	 * to the heap so that its space can hold a title longer than "vctx start a". */
+	/* Only where argv lives: every command runs this, and only the supervisor sets a
+	 * title. */
 	if (argc < 1 || !argv[0])
 		return;
-	end = argv[argc - 1] + strlen(argv[argc - 1]) + 1;
-	for (n = 0; environ && environ[n]; n++)
-		;
-	env = calloc((size_t)n + 1, sizeof(*env));
-	for (i = 0; env && i < n; i++) {
-		env[i] = strdup(environ[i]);
-		if (!env[i])
-			break;
-	}
-	if (env && i == n) {
-		for (i = 0; i < n && environ[i] == end; i++)
-			end = environ[i] + strlen(environ[i]) + 1;
-		environ = env;
-	}
 	proctitle_start = argv[0];
-	proctitle_len = (size_t)(end - argv[0]);
+	proctitle_argend = argv[argc - 1] + strlen(argv[argc - 1]) + 1;
 }
 
 void proctitle_set(const char *title)
 {
-	size_t n;
+	char *end = proctitle_argend, **env;
+	size_t n, len;
+	int i, k;
 
-	if (!proctitle_start || proctitle_len < 2)
+	if (!proctitle_start)
+		return;
+	/* The environment's strings follow argv's: they move to the heap, so that their space
+	 * can hold a title longer than "vctx start a". */
+	for (n = 0; environ && environ[n]; n++)
+		;
+	env = calloc(n + 1, sizeof(*env));
+	for (k = 0; env && k < (int)n && (env[k] = strdup(environ[k])); k++)
+		;
+	if (env && k == (int)n) {
+		for (i = 0; i < k && environ[i] == end; i++)
+			end = environ[i] + strlen(environ[i]) + 1;
+		environ = env;
+	}
+	len = (size_t)(end - proctitle_start);
+	if (len < 2)
 		return;
 	n = strlen(title);
-	if (n > proctitle_len - 1)
-		n = proctitle_len - 1;
-	memset(proctitle_start, 0, proctitle_len);
+	if (n > len - 1)
+		n = len - 1;
+	memset(proctitle_start, 0, len);
 	memcpy(proctitle_start, title, n);
 }

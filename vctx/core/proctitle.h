@@ -8,10 +8,11 @@
 #ifndef VX_PROCTITLE_H
 #define VX_PROCTITLE_H
 
-/* Remember where argv lives (main calls it first). */
+/* Remember where argv lives (main calls it first; nothing else is done there). */
 void proctitle_init(int argc, char **argv);
 
-/* Replace the command line with title, cut to the space argv had. */
+/* Replace the command line with title, cut to the space of argv's and the environment's
+ * strings (the environment moves to the heap first). */
 void proctitle_set(const char *title);
 
 #endif
