@@ -169,21 +169,34 @@ static int migrate_run(char *const argv[], char *out, size_t len, const char *wh
 	return r;
 }
 
+/* The ssh command line: the admin's ssh and its options (split into buf), then extra
+ * (NULL-terminated), the host and, unless NULL, the remote command. */
+static void migrate_ssh_argv(const struct migrate_journal *j, char buf[1024], char **argv,
+			     const char *const *extra, const char *cmd)
+{
+	int argc;
+
+	snprintf(buf, 1024, "%s", j->ssh);
+	argc = migrate_split(buf, argv, MIGRATE_ARGS - 12);
+	for (; extra && *extra; extra++)
+		argv[argc++] = (char *)*extra;
+	argv[argc++] = (char *)j->host;
+	if (cmd)
+		argv[argc++] = (char *)cmd;
+	argv[argc] = NULL;
+}
+
 /* `ssh HOST REMOTE migrate --receive STEP NAME ARGS...`; its standard output into out. */
 static int migrate_remote(const struct migrate_journal *j, const char *args, char *out,
 			  size_t len, struct vx_err *err)
 {
 	char ssh[1024], *argv[MIGRATE_ARGS];
 	_cleanup_free_ char *cmd = NULL;
-	int argc, status;
+	int status;
 
-	snprintf(ssh, sizeof(ssh), "%s", j->ssh);
-	argc = migrate_split(ssh, argv, MIGRATE_ARGS - 3);
 	if (asprintf(&cmd, "%s migrate --receive %s", j->remote, args) < 0)
 		return vx_fail(err, ENOMEM, "out of memory");
-	argv[argc++] = (char *)j->host;
-	argv[argc++] = cmd;
-	argv[argc] = NULL;
+	migrate_ssh_argv(j, ssh, argv, NULL, cmd);
 	return migrate_run(argv, out, len, j->host, &status, err);
 }
 
@@ -202,25 +215,15 @@ static void migrate_mux_path(const struct migrate_journal *j, char *buf, size_t 
 static void migrate_mux_start(struct migrate_journal *j)
 {
 	char ssh[1024], path[PATH_MAX], opt[PATH_MAX + 16], *argv[MIGRATE_ARGS];
-	int argc;
+	const char *extra[] = { "-o", "ControlMaster=yes", "-o", "ControlPersist=15", "-o", opt,
+				"-f", "-N", NULL };
 
 	migrate_mux_path(j, path, sizeof(path));
 	if (!path[0])
 		return;
 	unlink(path);
-	snprintf(ssh, sizeof(ssh), "%s", j->ssh);
 	snprintf(opt, sizeof(opt), "ControlPath=%s", path);
-	argc = migrate_split(ssh, argv, MIGRATE_ARGS - 11);
-	argv[argc++] = "-o";
-	argv[argc++] = "ControlMaster=yes";
-	argv[argc++] = "-o";
-	argv[argc++] = "ControlPersist=15";
-	argv[argc++] = "-o";
-	argv[argc++] = opt;
-	argv[argc++] = "-f";
-	argv[argc++] = "-N";
-	argv[argc++] = j->host;
-	argv[argc] = NULL;
+	migrate_ssh_argv(j, ssh, argv, extra, NULL);
 	if (proc_run(argv, 0, NULL) == 0 &&
 	    strlen(j->ssh) + strlen(path) + 48 < sizeof(j->ssh))
 		snprintf(j->ssh + strlen(j->ssh), sizeof(j->ssh) - strlen(j->ssh),
@@ -230,20 +233,13 @@ static void migrate_mux_start(struct migrate_journal *j)
 static void migrate_mux_stop(const struct migrate_journal *j)
 {
 	char ssh[1024], path[PATH_MAX], opt[PATH_MAX + 16], *argv[MIGRATE_ARGS];
-	int argc;
+	const char *extra[] = { "-o", opt, "-O", "exit", NULL };
 
 	migrate_mux_path(j, path, sizeof(path));
 	if (!path[0] || access(path, F_OK) < 0)
 		return;
-	snprintf(ssh, sizeof(ssh), "%s", j->ssh);
 	snprintf(opt, sizeof(opt), "ControlPath=%s", path);
-	argc = migrate_split(ssh, argv, MIGRATE_ARGS - 6);
-	argv[argc++] = "-o";
-	argv[argc++] = opt;
-	argv[argc++] = "-O";
-	argv[argc++] = "exit";
-	argv[argc++] = (char *)j->host;
-	argv[argc] = NULL;
+	migrate_ssh_argv(j, ssh, argv, extra, NULL);
 	proc_run(argv, 255, NULL);
 	unlink(path);
 }
@@ -453,9 +449,9 @@ int migrate_context(const struct migrate_opts *o, struct migrate_result *res, st
 {
 	struct migrate_journal j = { 0 };
 	struct vx_handle h;
-	struct receive_reply { char text[PATH_MAX * 2 + 64]; } reply;
+	char reply[PATH_MAX * 2 + 64];
 	char sum[32], lockpath[PATH_MAX], ctxdir[PATH_MAX], tpldir[PATH_MAX];
-	char dst[PATH_MAX], tdst[PATH_MAX], args[PATH_MAX], outcome[512], warn[256];
+	char dst[PATH_MAX], tdst[PATH_MAX], args[PATH_MAX], outcome[512];
 	_cleanup_free_ char *hex = NULL, *text = NULL, *line = NULL;
 	_cleanup_close_ int lockfd = -1;
 	uint64_t t0 = now_ns(), tstop = 0;
@@ -539,9 +535,9 @@ int migrate_context(const struct migrate_opts *o, struct migrate_result *res, st
 			MIGRATE_CONF_MAX / 2);
 		goto fail;
 	}
-	if (migrate_remote(&j, line, reply.text, sizeof(reply.text), err) < 0 ||
-	    migrate_remote_path(reply.text, "context", dst, sizeof(dst), err) < 0 ||
-	    migrate_remote_path(reply.text, "template", tdst, sizeof(tdst), err) < 0)
+	if (migrate_remote(&j, line, reply, sizeof(reply), err) < 0 ||
+	    migrate_remote_path(reply, "context", dst, sizeof(dst), err) < 0 ||
+	    migrate_remote_path(reply, "template", tdst, sizeof(tdst), err) < 0)
 		goto fail;
 	if (tdst[0]) {
 		migrate_say(o, "copying template %s", j.tpl);
@@ -567,7 +563,8 @@ int migrate_context(const struct migrate_opts *o, struct migrate_result *res, st
 		migrate_say(o, "stopping %s here", o->name);
 		tstop = now_ns();
 		if (migrate_journal_write(&j, "stopped", err) < 0 ||
-		    stop_context(o->name, VX_TIMEOUT_CONFIG, false, true, warn, sizeof(warn), err) < 0)
+		    stop_context(o->name, VX_TIMEOUT_CONFIG, false, true, res->warning,
+				 sizeof(res->warning), err) < 0)
 			goto fail;
 	}
 	migrate_say(o, j.running && !o->offline ? "copying the last changes" : "copying %s",
@@ -590,11 +587,12 @@ int migrate_context(const struct migrate_opts *o, struct migrate_result *res, st
 	}
 	migrate_say(o, j.running ? "starting %s on %s" : "registering %s on %s", o->name, o->host);
 	if (migrate_journal_write(&j, "commit", err) < 0 ||
-	    migrate_remote(&j, line, reply.text, sizeof(reply.text), err) < 0)
+	    migrate_remote(&j, line, reply, sizeof(reply), err) < 0)
 		goto fail;
 	if (tstop)
 		res->down_ns = now_ns() - tstop;
-	migrate_field(reply.text, "warning", res->warning, sizeof(res->warning));
+	if (!res->warning[0])	/* the stop's, else the destination's */
+		migrate_field(reply, "warning", res->warning, sizeof(res->warning));
 	if (migrate_journal_write(&j, "switched", err) < 0 ||
 	    migrate_undo(&j, &frozen, outcome, sizeof(outcome), err) < 0)
 		goto done;
