@@ -95,10 +95,9 @@ int receive_prepare(const char *name, const char *token, const char *conftext, c
 		vx_fail(err, ENAMETOOLONG, "path too long");
 		goto out;
 	}
-	if (access(dir, F_OK) == 0 && template_load(tpl, &t, err) < 0)
-		goto out;
 	if (access(dir, F_OK) == 0) {
-		if (template_checksum(tpl, sum, sizeof(sum), err) < 0)
+		if (template_load(tpl, &t, err) < 0 ||
+		    template_checksum(tpl, sum, sizeof(sum), err) < 0)
 			goto out;
 		if (strcmp(sum, tplsum) != 0) {
 			vx_fail(err, EEXIST, "template '%s' here is not the source's (checksum %s, the "
