@@ -170,6 +170,28 @@ built = $(date +%s)
 EOT
 }
 
+# vx_unpack FILE: unpack a root file system tarball into the tree.  Owners stay numeric as
+# they are in the archive (ids 0..65535 become each context's own); GNU tar keeps members
+# inside the tree (no absolute names, no "..", links that point out are made last).  A
+# single top directory holding the tree (rootfs/, NAME/) is looked through.
+vx_unpack() {
+	_file=$1
+	vx_need tar
+	tar --numeric-owner --same-permissions --xattrs -C "$R" -xf "$_file" >&2 ||
+		vx_die "cannot unpack $_file (is it a tar archive? zstd and xz need their tools)"
+	set -- "$R"/* "$R"/.[!.]*
+	if [ $# -eq 1 ] || { [ $# -eq 2 ] && [ ! -e "$2" ]; }; then
+		_top=$1
+		if [ -d "$_top" ] && { [ -d "$_top/etc" ] || [ -d "$_top/bin" ] || [ -d "$_top/usr" ]; }; then
+			_tmp="$R/.vctx-top.$$"
+			mv "$_top" "$_tmp"
+			(cd "$_tmp" && for e in * .[!.]*; do [ ! -e "$e" ] && [ ! -L "$e" ] || mv "$e" "$R/"; done)
+			rmdir "$_tmp"
+		fi
+	fi
+	[ -e "$R/sbin/init" ] || [ -L "$R/sbin/init" ] || vx_die "$_file holds no /sbin/init: not a root file system"
+}
+
 # Finish a tree that came whole (a tarball, a copied system): the distribution and release
 # from its /etc/os-release, the init flavour from what its /sbin/init is (read inside the
 # tree: an absolute link names a file of the tree, not of the host).

@@ -76,6 +76,7 @@ int paths_init(const char *prefix, struct vx_err *err)
 	snprintf(p->contexts, sizeof(p->contexts), "%s/var/lib/vctx/contexts", p->prefix);
 	snprintf(p->run, sizeof(p->run), "%s/run/vctx", p->prefix);
 	snprintf(p->log, sizeof(p->log), "%s/var/log/vctx", p->prefix);
+	snprintf(p->cache, sizeof(p->cache), "%s/var/cache/vctx", p->prefix);
 	snprintf(p->lxcfs, sizeof(p->lxcfs), "%s/var/lib/lxcfs", p->prefix);
 
 	env = getenv("VCTX_TEMPLATE_DIR");

@@ -8,6 +8,7 @@
  *   PREFIX/var/lib/vctx/contexts/NAME/   upper/, work/, disk image, snapshots
  *   PREFIX/run/vctx/NAME/                state, sockets, supervisor lock
  *   PREFIX/var/log/vctx/NAME/            syslog, console log, supervisor log
+ *   PREFIX/var/cache/vctx/               downloaded images (template builders' cache)
  */
 #ifndef VX_PATHS_H
 #define VX_PATHS_H
@@ -25,6 +26,7 @@ struct vx_paths {
 	char contexts[PATH_MAX];
 	char run[PATH_MAX];
 	char log[PATH_MAX];
+	char cache[PATH_MAX];
 	char builders[PATH_MAX];	/* template builder scripts */
 	char lxcfs[PATH_MAX];		/* where lxcfs is mounted (lxcfs.service's default) */
 	char cgroup_parent[VX_NAME_MAX + 1];

@@ -100,7 +100,7 @@ void template_clean_stale(void)
 /* The builder runs as pid 1 of its own pid and mount namespaces and dies with us: a killed
  * build takes every process it started and every mount it made with it. */
 static void builder_child(const char *builder, const char *name, const char *staging,
-			  int argc, char **argv)
+			  int argc, char **argv, bool progress)
 {
 	char rootfs[PATH_MAX], conf[PATH_MAX];
 	char **args = calloc(argc + 2, sizeof(char *));
@@ -122,6 +122,12 @@ static void builder_child(const char *builder, const char *name, const char *sta
 	setenv("VCTX_TEMPLATE", name, 1);
 	setenv("VCTX_TEMPLATE_CONF", conf, 1);
 	setenv("VCTX_TEMPLATE_DIR", vx_paths.builders, 1);
+	setenv("VCTX_ETC_DIR", vx_paths.etc, 1);
+	setenv("VCTX_CACHE_DIR", vx_paths.cache, 1);
+	if (progress)
+		setenv("VCTX_PROGRESS", "1", 1);
+	else
+		unsetenv("VCTX_PROGRESS");
 	if (!getenv("PATH"))
 		setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
 	args[0] = (char *)builder;
@@ -133,14 +139,27 @@ static void builder_child(const char *builder, const char *name, const char *sta
 }
 
 /* The builder's stderr, passed on line by line as it comes, but for the last line: a
- * builder's own error ("template NAME: why") becomes vctx's one line. */
+ * builder's own error ("template NAME: why") becomes vctx's one line.  Text that ends in a
+ * carriage return is the builder's own progress (a download's): shown in place on a
+ * terminal, dropped otherwise, never kept as a line. */
 struct relay {
 	int fd;
 	char line[1024], held[1024];
 	size_t n;
 	bool have;
 	bool erase;	/* a progress line may be on the terminal */
+	uint64_t own_progress;	/* when the builder last showed its own progress */
 };
+
+static void relay_progress(struct relay *r)
+{
+	if (r->erase && r->n) {
+		fprintf(stderr, "\r\033[K%.*s", (int)r->n, r->line);
+		fflush(stderr);
+		r->own_progress = now_ns();
+	}
+	r->n = 0;
+}
 
 static void relay_line(struct relay *r)
 {
@@ -166,9 +185,11 @@ static bool relay_read(struct relay *r)
 		return false;
 	}
 	for (i = 0; i < k; i++) {
-		if (buf[i] == '\n' || r->n == sizeof(r->line) - 1)
+		if (buf[i] == '\r')
+			relay_progress(r);
+		else if (buf[i] == '\n' || r->n == sizeof(r->line) - 1)
 			relay_line(r);
-		if (buf[i] != '\n')
+		if (buf[i] != '\n' && buf[i] != '\r')
 			r->line[r->n++] = buf[i];
 	}
 	return true;
@@ -199,7 +220,9 @@ static int builder_wait(pid_t pid, int pidfd, int sfd, int out, const char *name
 	for (;;) {
 		int n = poll(pfd, 3, w ? 500 : -1);
 
-		if (w && now_ns() - last >= 500000000ull) {
+		/* The file system's growth, unless the builder shows its own progress. */
+		if (w && now_ns() - last >= 500000000ull &&
+		    now_ns() - r.own_progress >= 2000000000ull) {
 			uint64_t used = fs_used(staging);
 
 			last = now_ns();
@@ -230,17 +253,17 @@ static int builder_wait(pid_t pid, int pidfd, int sfd, int out, const char *name
 	/* Every writer died with the builder's pid namespace: read to the end. */
 	while (pfd[2].fd >= 0 && relay_read(&r))
 		;
-	if (w) {
-		uint64_t used = fs_used(staging);
-
-		w->fn(used > base ? used - base : 0, (now_ns() - t0) / 1e9, w->user);
-	}
 	snprintf(prefix, sizeof(prefix), "template %s: ", name);
 	if (WIFEXITED(status) && WEXITSTATUS(status) != 0 && r.have &&
 	    strncmp(r.held, prefix, strlen(prefix)) == 0)
 		return vx_fail(err, EIO, "%s; nothing was kept", r.held);
 	if (r.have)
-		fprintf(stderr, "%s\n", r.held);
+		fprintf(stderr, "%s%s\n", r.erase ? "\r\033[K" : "", r.held);
+	if (w) {
+		uint64_t used = fs_used(staging);
+
+		w->fn(used > base ? used - base : 0, (now_ns() - t0) / 1e9, w->user);
+	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	if (WIFEXITED(status))
@@ -283,7 +306,7 @@ static int run_builder(const char *builder, const char *name, const char *stagin
 		close(pipefd[0]);
 		if (dup2(pipefd[1], 2) < 0)
 			_exit(127);
-		builder_child(builder, name, staging, argc, argv);
+		builder_child(builder, name, staging, argc, argv, w != NULL);
 	}
 	close(pipefd[1]);
 	pipefd[1] = -1;
@@ -346,11 +369,13 @@ int template_build(const char *name, const char *source, int argc, char **argv,
 	lock = build_lock(name, err);
 	if (lock < 0)
 		return -1;
-	if (stat(final, &st) == 0)
-		return vx_fail(err, EEXIST, "template '%s' already exists (remove it first with "
-			       "'vctx template remove %s')", name, name);
+	if (stat(final, &st) == 0) {
+		vx_fail(err, EEXIST, "template '%s' already exists (remove it first with "
+			"'vctx template remove %s')", name, name);
+		goto fail;
+	}
 	if (rm_rf(staging, err) < 0)
-		return -1;
+		goto fail;
 	if (xsnprintf(rootfs, sizeof(rootfs), "%s/rootfs", staging) < 0) {
 		vx_failsys(err, "template path");
 		goto fail;
