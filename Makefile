@@ -36,7 +36,7 @@ LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 DEB_BUILD = gcc make pkg-config libmnl-dev libcgroup-dev libseccomp-dev libcap-ng-dev libarchive-dev \
 	    libcmocka-dev libc6-dev musl-tools
 DEB_RUN   = busybox-static iproute2 util-linux mandoc e2fsprogs rsync openssh-client curl gpgv \
-	    xz-utils
+	    xz-utils umoci jq
 DEB_TEST  = tmux debootstrap openssh-client xz-utils zstd e2fsprogs perl curl nftables acl \
 	    procps ca-certificates systemd lxcfs build-essential debhelper dpkg-dev lintian \
 	    openssh-server python3 gpg
@@ -182,7 +182,7 @@ stress:
 
 # Every file install writes is in INSTALLED, so uninstall removes exactly those.
 INSTALLED = $(SBINDIR)/vctx $(SBINDIR)/vnet $(HELPERDIR)/vctx-exec \
-	    $(addprefix $(DATADIR)/templates/,busybox debian tarball host download lib.sh) \
+	    $(addprefix $(DATADIR)/templates/,busybox debian tarball host download oci lib.sh) \
 	    $(UNITDIR)/vctx.service $(UNITDIR)/vctx@.service $(SYSCONFDIR)/init.d/vctx \
 	    $(COMPDIR)/vctx $(MANDIR)/man5/vctx.conf.5 $(MANDIR)/man7/vctx-templates.7 \
 	    $(MANDIR)/man8/vctx.8 $(MANDIR)/man8/vnet.8
@@ -193,7 +193,7 @@ install: vctx/vctx vctx/vctx-exec vnet/vnet
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
 	install -m 755 vctx/vctx vnet/vnet $(DESTDIR)$(SBINDIR)/
 	install -m 755 vctx/vctx-exec $(DESTDIR)$(HELPERDIR)/
-	install -m 755 templates/busybox templates/debian templates/tarball templates/host templates/download \
+	install -m 755 templates/busybox templates/debian templates/tarball templates/host templates/download templates/oci \
 		$(DESTDIR)$(DATADIR)/templates/
 	install -m 644 templates/lib.sh $(DESTDIR)$(DATADIR)/templates/
 	for u in vctx.service vctx@.service; do \

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/addr.h"
+#include "core/cmdline.h"
 #include "core/devices.h"
 #include "core/ini.h"
 #include "core/paths.h"
@@ -46,14 +47,11 @@ static int p_hostname(const struct vx_key *k, const char *v, void *dst, struct v
 static int p_command(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
 {
 	char prog[PATH_MAX];
-	size_t n = strcspn(v, " \t");
 
 	(void)k;
-	if (n >= sizeof(prog) || strlen(v) >= PATH_MAX)
+	if (strlen(v) >= PATH_MAX)
 		return vx_fail(err, ENAMETOOLONG, "command too long");
-	memcpy(prog, v, n);
-	prog[n] = '\0';
-	if (parse_abspath(prog, err) < 0)
+	if (cmdline_program(v, prog, sizeof(prog), err) < 0)
 		return -1;
 	strcpy(dst, v);
 	return 0;

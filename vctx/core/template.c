@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "core/template.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/cmdline.h"
 #include "core/ini.h"
 #include "core/paths.h"
 #include "core/registry.h"
@@ -23,6 +25,30 @@ struct tparse {
 	struct vx_template *t;
 	unsigned have;
 };
+
+/* init-env = KEY=VALUE: a name as the shell's, a value without control characters. */
+static int tpl_env(struct tparse *p, const struct ini_line *l, struct vx_err *err)
+{
+	struct vx_template *t = p->t;
+	size_t n = strlen(l->value), i, key = strcspn(l->value, "=");
+
+	if (key == 0 || key == n || !(isalpha((unsigned char)l->value[0]) || l->value[0] == '_'))
+		return vx_fail(err, EINVAL, "%s:%u: init-env must be KEY=VALUE", p->file,
+			       l->lineno);
+	for (i = 0; i < n; i++) {
+		unsigned char c = l->value[i];
+
+		if ((i < key && !isalnum(c) && c != '_') || iscntrl(c))
+			return vx_fail(err, EINVAL, "%s:%u: init-env must be KEY=VALUE",
+				       p->file, l->lineno);
+	}
+	if (t->env_len + n + 1 > sizeof(t->env))
+		return vx_fail(err, E2BIG, "%s:%u: init-env: more than %zu bytes of environment",
+			       p->file, l->lineno, sizeof(t->env));
+	memcpy(t->env + t->env_len, l->value, n + 1);
+	t->env_len += n + 1;
+	return 0;
+}
 
 static int tpl_line(const struct ini_line *l, void *user, struct vx_err *err)
 {
@@ -56,6 +82,32 @@ static int tpl_line(const struct ini_line *l, void *user, struct vx_err *err)
 		p->have |= 32;
 		return 0;
 	}
+	if (strcmp(l->key, "init-env") == 0)
+		return tpl_env(p, l, err);
+	if (strcmp(l->key, "init-workdir") == 0) {
+		if (strlen(l->value) >= sizeof(t->workdir) || parse_abspath(l->value, err) < 0)
+			return vx_prefix(err, "%s:%u: init-workdir", p->file, l->lineno);
+		strcpy(t->workdir, l->value);
+		return 0;
+	}
+	if (strcmp(l->key, "init-user") == 0) {
+		uint64_t uid, gid;
+		char u[32];
+		char *colon;
+
+		snprintf(u, sizeof(u), "%s", l->value);
+		colon = strchr(u, ':');
+		if (colon)
+			*colon = '\0';
+		if (!colon || parse_u64(u, 0, 65535, &uid, err) < 0 ||
+		    parse_u64(colon + 1, 0, 65535, &gid, err) < 0)
+			return vx_fail(err, EINVAL, "%s:%u: init-user must be UID:GID (0 to 65535)",
+				       p->file, l->lineno);
+		t->user = uid || gid;
+		t->uid = uid;
+		t->gid = gid;
+		return 0;
+	}
 	if (strcmp(l->key, "built") == 0) {
 		if (parse_u64(l->value, 0, UINT64_MAX, &v, err) < 0)
 			return vx_prefix(err, "%s:%u: built", p->file, l->lineno);
@@ -69,13 +121,14 @@ int template_parse(const char *file, const char *text, struct vx_template *t,
 		   struct vx_err *err)
 {
 	struct tparse p = { .file = file, .t = t };
+	char prog[PATH_MAX];
 
 	if (ini_scan(file, text, tpl_line, &p, err) < 0)
 		return -1;
 	if ((p.have & 63) != 63)
 		return vx_fail(err, EINVAL, "%s: incomplete: needs distribution, release, "
 			       "architecture, init, init-path and stop-signal", file);
-	if (parse_abspath(t->init, err) < 0)
+	if (cmdline_program(t->init, prog, sizeof(prog), err) < 0)
 		return vx_prefix(err, "%s: init-path", file);
 	return 0;
 }
@@ -87,7 +140,8 @@ int template_check_init(const char *rootfs, const char *init, struct vx_err *err
 	_cleanup_close_ int fd = -1;
 	char prog[PATH_MAX];
 
-	snprintf(prog, sizeof(prog), "%.*s", (int)strcspn(init, " \t"), init);
+	if (cmdline_program(init, prog, sizeof(prog), err) < 0)
+		return vx_prefix(err, "init");
 	if (root < 0)
 		return vx_failsys(err, "cannot open %s", rootfs);
 	fd = vx_openat2(root, prog, O_PATH | O_CLOEXEC, RESOLVE_IN_ROOT);

@@ -12,6 +12,7 @@
 #define VX_TEMPLATE_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,6 +28,12 @@ struct vx_template {
 	char init[PATH_MAX];	/* program (and arguments) run as pid 1 */
 	int stop_signal;
 	uint64_t built;		/* seconds since the epoch */
+	/* An application image's (OCI) process, beyond its command line: */
+	char env[8192];		/* "KEY=VALUE\0" entries for init, env_len bytes */
+	size_t env_len;
+	char workdir[PATH_MAX];	/* init's working directory ("": /) */
+	bool user;		/* init runs as uid:gid inside, not root */
+	unsigned uid, gid;
 };
 
 /* Load and check a template: present, complete, init present in the tree. */

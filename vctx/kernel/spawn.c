@@ -18,6 +18,7 @@
 #include <linux/keyctl.h>
 #include <termios.h>
 
+#include "core/cmdline.h"
 #include "core/resolv.h"
 #include "core/sys.h"
 #include "core/util.h"
@@ -206,19 +207,45 @@ static int child_console(struct vx_err *err)
 	return 0;
 }
 
+/* init's environment: vctx's own, then the template's (an application image's) entries,
+ * which replace one of the same name. */
+static void child_env(const struct vx_spawn *sp, char **envp, size_t max)
+{
+	static char *base[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+				"TERM=linux", "HOME=/", "container=vctx", NULL };
+	const struct vx_template *t = sp->tpl;
+	size_t n = 0, i, off;
+
+	for (i = 0; base[i]; i++)
+		envp[n++] = base[i];
+	if (sp->notifysock[0])
+		envp[n++] = "NOTIFY_SOCKET=/run/host/notify";
+	for (off = 0; t && off < t->env_len && n + 1 < max; off += strlen(t->env + off) + 1) {
+		char *e = (char *)t->env + off;
+		size_t key = strcspn(e, "=") + 1;
+
+		for (i = 0; i < n && strncmp(envp[i], e, key) != 0; i++)
+			;
+		envp[i == n ? n++ : i] = e;
+	}
+	envp[n] = NULL;
+}
+
 static int child_exec(const struct vx_spawn *sp, struct vx_err *err)
 {
-	char *envp[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-			 "TERM=linux", "HOME=/", "container=vctx",
-			 sp->notifysock[0] ? "NOTIFY_SOCKET=/run/host/notify" : NULL, NULL };
-	char buf[PATH_MAX], *argv[64], *save = NULL, *w;
-	unsigned argc = 0;
+	const struct vx_template *t = sp->tpl;
+	char buf[PATH_MAX], *argv[VX_CMDLINE_WORDS], *envp[1024];
 
 	snprintf(buf, sizeof(buf), "%s", sp->init);
-	for (w = strtok_r(buf, " \t", &save); w && argc < ARRAY_SIZE(argv) - 1;
-	     w = strtok_r(NULL, " \t", &save))
-		argv[argc++] = w;
-	argv[argc] = NULL;
+	if (cmdline_split(buf, argv, ARRAY_SIZE(argv), err) < 0)
+		return vx_prefix(err, "init");
+	child_env(sp, envp, ARRAY_SIZE(envp));
+	if (t && t->workdir[0] && chdir(t->workdir) < 0)
+		return vx_failsys(err, "cannot enter the image's working directory %s", t->workdir);
+	/* An application image's user: root inside gives way to it for good. */
+	if (t && t->user && (setgroups(0, NULL) < 0 || setresgid(t->gid, t->gid, t->gid) < 0 ||
+			     setresuid(t->uid, t->uid, t->uid) < 0))
+		return vx_failsys(err, "cannot become the image's user %u:%u", t->uid, t->gid);
 	/* The supervisor blocks the signals it reads through a signalfd, and vctx ignores
 	 * SIGPIPE: both survive execve.  init starts with every signal at its default. */
 	procstate_reset();
