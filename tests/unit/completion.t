@@ -26,7 +26,7 @@ c() {	# c WANT WORD... : complete the last word
 echo "1..8"
 c "start stop status" vctx st
 c "web1 web2" vctx start ""   # not defaults.conf
-c "--timing --wait" vctx start --
+c "--ready --timing --wait" vctx start --
 c "show edit" vctx config ""
 c "web1 web2" vctx config show w
 c "" vctx exec web1 -- ""

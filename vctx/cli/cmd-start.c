@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* vctx start [--wait] [--timing] NAME */
+/* vctx start [-F] [--wait] [--ready] [--timing] NAME */
 #include <getopt.h>
 #include <stdio.h>
 
@@ -12,10 +12,11 @@ int cmd_start(int argc, char **argv)
 	static const struct option opts[] = { { "foreground", no_argument, NULL, 'F' },
 					      { "wait", no_argument, NULL, 'w' },
 					      { "timing", no_argument, NULL, 'T' },
+					      { "ready", no_argument, NULL, 'R' },
 					      { NULL, 0, NULL, 0 } };
 	struct start_result res;
 	struct start_console con;
-	bool wait = false, timing = false, fg = false;
+	bool wait = false, timing = false, fg = false, ready = false;
 	struct vx_err err;
 	uint64_t t0 = now_ns();
 	int32_t status = 0;
@@ -26,10 +27,11 @@ int cmd_start(int argc, char **argv)
 		case 'F': fg = true; break;
 		case 'w': wait = true; break;
 		case 'T': timing = true; break;
+		case 'R': ready = true; break;
 		default: return cmd_usage("start");
 		}
 	}
-	if (optind != argc - 1)
+	if (optind != argc - 1 || (fg && ready))
 		return cmd_usage("start");
 	if (start_context(argv[optind], wait, fg ? &con : NULL, &res, &err) < 0)
 		return cmd_fail(&err);
@@ -45,6 +47,8 @@ int cmd_start(int argc, char **argv)
 		printf("%-10s %8.3f ms\n", "other", (now_ns() - t0 - sum) / 1e6);
 		printf("%-10s %8.3f ms\n", "total", (now_ns() - t0) / 1e6);
 	}
+	if (ready && start_ready(argv[optind], &err) < 0)
+		return cmd_fail(&err);
 	if (!fg)
 		return 0;
 	/* Attached since before init's first byte; when it ends, its status is ours. */

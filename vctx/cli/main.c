@@ -17,7 +17,7 @@
 const struct vx_cmd vx_cmds[] = {
 	{ "create", "NAME --template TEMPLATE [KEY=VALUE ...]",
 	  "write a context's config from a template; copies nothing", cmd_create },
-	{ "start", "[-F] [--wait] [--timing] NAME",
+	{ "start", "[-F] [--wait] [--ready] [--timing] NAME",
 	  "start a context (-F: attached to its console, in the foreground)", cmd_start },
 	{ "stop", "[--timeout SECONDS] [--kill] [--wait] NAME", "stop a context", cmd_stop },
 	{ "restart", "[--timeout SECONDS] [--wait] NAME", "stop a context if it runs, start it",

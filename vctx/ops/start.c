@@ -187,3 +187,22 @@ int start_wait_ready(const char *name, uint64_t timeout_ms, struct vx_err *err)
 	close(fd);
 	return 0;
 }
+
+int start_ready(const char *name, struct vx_err *err)
+{
+	struct vx_handle h;
+	uint64_t ms;
+
+	if (handle_open(&h, name, H_CONF, err) < 0)
+		return -1;
+	ms = h.conf.start_timeout_ms;
+	handle_close(&h);
+	if (start_wait_ready(name, ms, err) < 0) {
+		if (err->code == ETIMEDOUT)
+			return vx_fail(err, ETIMEDOUT, "%s runs but is not up within its start-timeout "
+				       "(%llus) by its ready setting; left running", name,
+				       (unsigned long long)ms / 1000);
+		return -1;
+	}
+	return 0;
+}

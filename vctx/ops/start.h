@@ -27,4 +27,7 @@ int start_context(const char *name, bool wait, struct start_console *con, struct
  * timeout_ms (0: as long as it takes). */
 int start_wait_ready(const char *name, uint64_t timeout_ms, struct vx_err *err);
 
+/* start --ready: start_wait_ready within the context's start-timeout. */
+int start_ready(const char *name, struct vx_err *err);
+
 #endif
