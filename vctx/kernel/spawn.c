@@ -142,6 +142,31 @@ static int child_pivot(int rootfd, struct vx_err *err)
 	return 0;
 }
 
+/* ready = notify: M0's /run, mounted from outside, is locked in here, and so is every bind
+ * a guest makes of what lies on it; systemd 247 remounts such a bind without nodev and
+ * fails (EPERM).  A tmpfs of the context's own goes over it, unlocked, and the notify
+ * socket is carried onto it. */
+static int child_run(struct vx_err *err)
+{
+	_cleanup_close_ int sock = -1;
+	int fd;
+
+	sock = vx_open_tree(AT_FDCWD, "/run/host/notify", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (sock < 0)
+		return vx_failsys(err, "cannot take the notify socket");
+	if (mount("vctx-run", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=755,size=20%") < 0)
+		return vx_failsys(err, "cannot mount /run");
+	if (mkdir("/run/host", 0755) < 0)
+		return vx_failsys(err, "cannot create /run/host");
+	fd = open("/run/host/notify", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return vx_failsys(err, "cannot create /run/host/notify");
+	close(fd);
+	if (vx_move_mount(sock, "", AT_FDCWD, "/run/host/notify", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return vx_failsys(err, "cannot attach the notify socket");
+	return 0;
+}
+
 /* /etc/hostname says what a guest's init sets the host name to: keep it in step. */
 static void child_etc_hostname(const char *hostname)
 {
@@ -282,7 +307,7 @@ static void __attribute__((noreturn)) child_main(struct vx_spawn *sp)
 		vx_fail(&err, EPROTO, "no root directory came with the sync message");
 		goto fail;
 	}
-	if (child_pivot(rootfd, &err) < 0)
+	if (child_pivot(rootfd, &err) < 0 || (sp->notifysock[0] && child_run(&err) < 0))
 		goto fail;
 	if (sethostname(conf->hostname, strlen(conf->hostname)) < 0) {
 		vx_failsys(&err, "sethostname");
