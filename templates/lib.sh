@@ -35,59 +35,55 @@ vx_arch() {
 	dpkg --print-architecture 2>/dev/null || uname -m
 }
 
-# Enable a getty on /dev/console for whichever init the tree has, and what else that init
-# needs in a container.
-vx_console_getty() {
+# --- What each init needs in a container: one row each (vctx-templates(7), "Fix-ups") ------
+#
+#   init      stop signal  console               ready = notify          first-start SSH keys
+#   systemd   SIGRTMIN+3   console-getty.service systemd's own          a oneshot unit
+#   sysvinit  SIGPWR       inittab "co"          inittab "vr", after rc  an rc2-5.d script
+#   openrc    SIGPWR       inittab "co"          inittab "vr", after rc  default runlevel
+#   runit     SIGINT       getty-console service vctx-ready service      an rc2-5.d script
+#   busybox   SIGUSR2      the builder's inittab -                       an rc.d script
+#   other     SIGTERM      -                     -                       -
+#
+# and beyond that row: systemd gets timesyncd and networkd-wait-online masked (no clock or
+# links of its own to manage); sysvinit and OpenRC a powerfail entry (SIGPWR shuts down);
+# runit a ctrlaltdel that stops at once (SIGINT).  A new init is one more case in
+# vx_stop_signal and one vx_fix_INIT function; a new distribution is a builder that ends
+# in vx_finish.
+
+vx_stop_signal() {
 	case "$1" in
-	systemd)
-		if [ -e "$R/lib/systemd/system/console-getty.service" ]; then
-			mkdir -p "$R/etc/systemd/system/getty.target.wants"
-			ln -sf /lib/systemd/system/console-getty.service \
-				"$R/etc/systemd/system/getty.target.wants/console-getty.service"
-		fi
-		;;
-	sysvinit|openrc)
-		if [ -f "$R/etc/inittab" ]; then
-			# Containers have no virtual terminals: one getty on the console instead.
-			sed -i -e 's/^\([1-6]\):/#\1:/' "$R/etc/inittab"
-			grep -q '^co:' "$R/etc/inittab" ||
-				echo 'co:2345:respawn:/sbin/getty --noclear 38400 console' >>"$R/etc/inittab"
-		fi
-		;;
-	runit)
-		# The same: no getty on tty1-6, ttyS0 or hvc0 (they would flap), one on the console.
-		_d="$R/etc/runit/runsvdir/default"
-		if [ -d "$_d" ]; then
-			rm -f "$_d"/getty-*
-			mkdir -p "$R/etc/sv/getty-console"
-			printf '#!/bin/sh
-exec chpst -P getty --noclear 38400 console
-' \
-				>"$R/etc/sv/getty-console/run"
-			chmod 755 "$R/etc/sv/getty-console/run"
-			ln -sfn /etc/sv/getty-console "$_d/getty-console"
-		fi
-		;;
+	systemd) echo SIGRTMIN+3 ;;
+	sysvinit|openrc) echo SIGPWR ;;
+	runit) echo SIGINT ;;
+	busybox) echo SIGUSR2 ;;
+	*) echo SIGTERM ;;
 	esac
-	# runit takes SIGINT (`vctx stop`) as ctrl-alt-del: it runs this, then stops (stage 3)
-	# when stopit is executable.  Debian's own warns the users and waits 14 s first.
-	if [ "$1" = runit ] && [ -d "$R/etc/runit" ]; then
-		cat >"$R/etc/runit/ctrlaltdel" <<'EOT'
-#!/bin/sh
-# vctx: `vctx stop` sends SIGINT; stop at once.
-touch /run/runit.stopit
-chmod 100 /run/runit.stopit
-EOT
-		chmod 755 "$R/etc/runit/ctrlaltdel"
-	fi
 }
 
-# SSH host keys are not part of a template: each context makes its own at its first start.
-vx_ssh_keygen() {
+vx_fix_systemd() {
+	_u=$R/lib/systemd/system
+	if [ -e "$_u/console-getty.service" ]; then
+		mkdir -p "$R/etc/systemd/system/getty.target.wants"
+		ln -sf /lib/systemd/system/console-getty.service \
+			"$R/etc/systemd/system/getty.target.wants/console-getty.service"
+	fi
+	for _s in systemd-timesyncd.service systemd-networkd-wait-online.service; do
+		[ ! -e "$_u/$_s" ] || ln -sf /dev/null "$R/etc/systemd/system/$_s"
+	done
+	# systemd before 248 (bullseye's 247) fails a unit that wants a procfs of its own
+	# (ProtectProc=, or ProtectControlGroups= with other protections, as logind's): in a
+	# user namespace the kernel refuses a new procfs while the context's /proc has masked
+	# files, and 247 gives up where 248 goes on without it.
+	_v=$(ls "$R"/lib/systemd/libsystemd-shared-*.so "$R"/usr/lib/systemd/libsystemd-shared-*.so \
+		2>/dev/null | sed -n 's/.*libsystemd-shared-\([0-9]*\).*/\1/p' | head -n 1)
+	if [ -n "$_v" ] && [ "$_v" -lt 248 ]; then
+		mkdir -p "$R/etc/systemd/system/service.d"
+		printf '# vctx: systemd %s cannot set these up in a context (vctx-templates(7))\n[Service]\nProtectProc=default\nProcSubset=all\nProtectControlGroups=no\n' \
+			"$_v" >"$R/etc/systemd/system/service.d/vctx-procfs.conf"
+	fi
 	[ -x "$R/usr/bin/ssh-keygen" ] || return 0
-	case "$1" in
-	systemd)
-		cat >"$R/etc/systemd/system/vctx-ssh-keygen.service" <<'EOT'
+	cat >"$R/etc/systemd/system/vctx-ssh-keygen.service" <<'EOT'
 [Unit]
 Description=Make this context's SSH host keys (vctx)
 Before=ssh.service
@@ -100,13 +96,106 @@ ExecStart=/usr/bin/ssh-keygen -A
 [Install]
 WantedBy=multi-user.target
 EOT
-		mkdir -p "$R/etc/systemd/system/multi-user.target.wants"
-		ln -sf ../vctx-ssh-keygen.service \
-			"$R/etc/systemd/system/multi-user.target.wants/vctx-ssh-keygen.service"
-		;;
-	sysvinit|openrc|runit)
-		# sysv-rc runs it from rc2.d, runit's stage 2 too, OpenRC from its runlevel.
-		cat >"$R/etc/init.d/vctx-ssh-keygen" <<'EOT'
+	mkdir -p "$R/etc/systemd/system/multi-user.target.wants"
+	ln -sf ../vctx-ssh-keygen.service \
+		"$R/etc/systemd/system/multi-user.target.wants/vctx-ssh-keygen.service"
+}
+
+vx_fix_sysvinit() {
+	if [ -f "$R/etc/inittab" ]; then
+		# No virtual terminals: one getty on the console instead of tty1-6.
+		sed -i -e 's/^\([1-6]\):/#\1:/' "$R/etc/inittab"
+		grep -q '^co:' "$R/etc/inittab" ||
+			echo 'co:2345:respawn:/sbin/getty --noclear 38400 console' >>"$R/etc/inittab"
+		# SIGPWR from `vctx stop` is a power failure to init: shut down.
+		grep -q '^p0::powerfail' "$R/etc/inittab" ||
+			echo 'p0::powerfail:/sbin/init 0' >>"$R/etc/inittab"
+		# A "wait" entry runs rc; the entries after it run once rc is done.
+		if vx_ready_script && ! grep -q '^vr:' "$R/etc/inittab"; then
+			echo 'vr:2345:once:/usr/local/sbin/vctx-ready' >>"$R/etc/inittab"
+		fi
+	fi
+	vx_sysv_keygen
+}
+
+vx_fix_openrc() {
+	vx_fix_sysvinit
+	[ ! -e "$R/etc/init.d/vctx-ssh-keygen" ] || [ ! -d "$R/etc/runlevels/default" ] ||
+		ln -sf /etc/init.d/vctx-ssh-keygen "$R/etc/runlevels/default/vctx-ssh-keygen"
+}
+
+vx_fix_runit() {
+	_d="$R/etc/runit/runsvdir/default"
+	if [ -d "$_d" ]; then
+		# No getty on tty1-6, ttyS0 or hvc0 (they would fail and restart for ever): one on
+		# the console.
+		rm -f "$_d"/getty-*
+		vx_runit_service getty-console 'exec chpst -P getty --noclear 38400 console'
+		if vx_ready_script; then vx_runit_service vctx-ready '# Once every other service runs, tell vctx (ready = notify); then idle.  Up is
+# runsv'"'"'s "run" (sv check would also run ./check scripts, which Debian'"'"'s
+# default-syslog placeholder fails for ever without a syslog service).
+for s in /etc/service/*; do
+	n=0
+	while [ "${s##*/}" != vctx-ready ] && [ $n -lt 600 ] &&
+		! sv status "$s" 2>/dev/null | grep -q "^run:"; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+done
+/usr/local/sbin/vctx-ready
+exec sleep infinity'
+		fi
+	fi
+	# SIGINT (`vctx stop`) is ctrl-alt-del to runit: it runs this, then stops (stage 3) when
+	# stopit is executable.  Debian's own warns the users and waits 14 s first.
+	if [ -d "$R/etc/runit" ]; then
+		cat >"$R/etc/runit/ctrlaltdel" <<'EOT'
+#!/bin/sh
+# vctx: `vctx stop` sends SIGINT; stop at once.
+touch /run/runit.stopit
+chmod 100 /run/runit.stopit
+EOT
+		chmod 755 "$R/etc/runit/ctrlaltdel"
+	fi
+	vx_sysv_keygen
+}
+
+vx_fix_busybox() {
+	[ -x "$R/usr/bin/ssh-keygen" ] || return 0
+	mkdir -p "$R/etc/init.d/rc.d"
+	printf '#!/bin/sh\n[ -e /etc/ssh/ssh_host_ed25519_key ] || ssh-keygen -A\n' \
+		>"$R/etc/init.d/rc.d/00-ssh-keygen"
+	chmod 755 "$R/etc/init.d/rc.d/00-ssh-keygen"
+}
+
+# vx_runit_service NAME BODY: /etc/sv/NAME/run, enabled.
+vx_runit_service() {
+	mkdir -p "$R/etc/sv/$1"
+	printf '#!/bin/sh\n# vctx\n%s\n' "$2" >"$R/etc/sv/$1/run"
+	chmod 755 "$R/etc/sv/$1/run"
+	ln -sfn "/etc/sv/$1" "$R/etc/runit/runsvdir/default/$1"
+}
+
+# ready = notify for inits that do not speak it: /usr/local/sbin/vctx-ready sends READY=1 to
+# vctx's notify socket.  perl-base (in every Debian) speaks datagram sockets, a shell does
+# not; false when the tree has no perl.
+vx_ready_script() {
+	[ -x "$R/usr/bin/perl" ] || return 1
+	mkdir -p "$R/usr/local/sbin"
+	cat >"$R/usr/local/sbin/vctx-ready" <<'EOT'
+#!/bin/sh
+# vctx: tell the context's supervisor that boot is done (its `ready = notify` setting).
+[ -S /run/host/notify ] || exit 0
+exec perl -MSocket -e 'socket(S, AF_UNIX, SOCK_DGRAM, 0) &&
+	send(S, "READY=1", 0, pack_sockaddr_un("/run/host/notify")) or exit 1'
+EOT
+	chmod 755 "$R/usr/local/sbin/vctx-ready"
+}
+
+# SSH host keys at first start, for sysv-rc (rc2.d), OpenRC and runit's stage 2 alike.
+vx_sysv_keygen() {
+	[ -x "$R/usr/bin/ssh-keygen" ] && [ -d "$R/etc/init.d" ] || return 0
+	cat >"$R/etc/init.d/vctx-ssh-keygen" <<'EOT'
 #!/bin/sh
 ### BEGIN INIT INFO
 # Provides:          vctx-ssh-keygen
@@ -120,27 +209,18 @@ EOT
 [ "$1" = start ] || exit 0
 [ -e /etc/ssh/ssh_host_ed25519_key ] || /usr/bin/ssh-keygen -A
 EOT
-		chmod 755 "$R/etc/init.d/vctx-ssh-keygen"
-		for l in 2 3 4 5; do
-			[ ! -d "$R/etc/rc$l.d" ] ||
-				ln -sf ../init.d/vctx-ssh-keygen "$R/etc/rc$l.d/S01vctx-ssh-keygen"
-		done
-		[ ! -d "$R/etc/runlevels/default" ] ||
-			ln -sf /etc/init.d/vctx-ssh-keygen "$R/etc/runlevels/default/vctx-ssh-keygen"
-		;;
-	*)
-		mkdir -p "$R/etc/init.d/rc.d"
-		printf '#!/bin/sh\n[ -e /etc/ssh/ssh_host_ed25519_key ] || ssh-keygen -A\n' \
-			>"$R/etc/init.d/rc.d/00-ssh-keygen"
-		chmod 755 "$R/etc/init.d/rc.d/00-ssh-keygen"
-		;;
-	esac
+	chmod 755 "$R/etc/init.d/vctx-ssh-keygen"
+	for _l in 2 3 4 5; do
+		[ ! -d "$R/etc/rc$_l.d" ] ||
+			ln -sf ../init.d/vctx-ssh-keygen "$R/etc/rc$_l.d/S01vctx-ssh-keygen"
+	done
 }
 
-# vx_finish DISTRIBUTION RELEASE INIT-FLAVOUR INIT-PATH STOP-SIGNAL
-# Every builder ends here, so every template is finished the same way.
+# vx_finish DISTRIBUTION RELEASE INIT-FLAVOUR INIT-PATH [STOP-SIGNAL]
+# Every builder ends here, so every template is finished the same way: what every
+# distribution needs, then its init's row above.
 vx_finish() {
-	_dist=$1 _rel=$2 _init=$3 _path=$4 _sig=$5
+	_dist=$1 _rel=$2 _init=$3 _path=$4 _sig=${5:-$(vx_stop_signal "$3")}
 	# Per-machine identity is made at first start, never shared between contexts.
 	rm -f "$R"/etc/ssh/ssh_host_*
 	if [ -d "$R/etc" ]; then
@@ -154,8 +234,9 @@ vx_finish() {
 		rm -f "$R/etc/resolv.conf"
 		: >"$R/etc/resolv.conf"
 	fi
-	vx_console_getty "$_init"
-	vx_ssh_keygen "$_init"
+	case $_init in
+	systemd|sysvinit|openrc|runit|busybox) "vx_fix_$_init" ;;
+	esac
 	mkdir -p "$R/proc" "$R/sys" "$R/dev" "$R/run" "$R/tmp"
 	chmod 1777 "$R/tmp"
 	cat >"$VCTX_TEMPLATE_CONF" <<EOT
@@ -206,19 +287,19 @@ vx_finish_detected() {
 	# What /sbin/init is decides how the context is shut down.
 	_target=$(readlink "$R/sbin/init" 2>/dev/null || true)
 	case $_target in
-	*systemd*) _flavour=systemd _sig=SIGRTMIN+3 ;;
-	*busybox*) _flavour=busybox _sig=SIGUSR2 ;;
-	*runit*) _flavour=runit _sig=SIGINT ;;
+	*systemd*) _flavour=systemd ;;
+	*busybox*) _flavour=busybox ;;
+	*runit*) _flavour=runit ;;
 	*)
 		if [ -e "$R/etc/inittab" ] && [ -x "$R/sbin/openrc" ]; then
-			_flavour=openrc _sig=SIGPWR
+			_flavour=openrc
 		elif [ -e "$R/etc/inittab" ] && grep -q sysvinit "$R/var/lib/dpkg/status" 2>/dev/null; then
-			_flavour=sysvinit _sig=SIGPWR
+			_flavour=sysvinit
 		elif [ -e "$R/etc/inittab" ]; then
-			_flavour=busybox _sig=SIGUSR2
+			_flavour=busybox
 		else
-			_flavour=other _sig=SIGTERM
+			_flavour=other
 		fi ;;
 	esac
-	vx_finish "${_dist:-unknown}" "${_rel:-unknown}" "$_flavour" /sbin/init "$_sig"
+	vx_finish "${_dist:-unknown}" "${_rel:-unknown}" "$_flavour" /sbin/init
 }

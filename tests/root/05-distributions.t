@@ -2,7 +2,7 @@
 # Many distributions on one kernel: Debian with systemd, Debian with sysvinit, busybox and a
 # tarball import, each booting its own init, side by side, and stopping cleanly.
 . "$(dirname "$0")/lib.sh"
-plan 40
+plan 42
 
 t_build_busybox; ok $? "busybox template"
 t_debian deb-systemd systemd openssh-server; ok $? "Debian template with systemd"
@@ -43,6 +43,12 @@ for c in "$S" "$V" "$B"; do
 	like "$(grep -E 'init (exited|was killed)' "$VCTX_PREFIX/var/log/vctx/$c/vctx.log" | tail -n 1)" \
 		"init (exited with status|was killed by signal (2|1|15))" "$c shut down by itself"
 done
+
+# ready = notify with sysvinit: an inittab entry after rc 2 says READY=1 (templates/lib.sh).
+vx set "$V" ready=notify >/dev/null && vx start --ready "$V"
+ok $? "sysvinit with ready = notify: start --ready returns"
+is "$(vx exec "$V" -- sh -c 'pidof -s cron >/dev/null && echo cron')" "cron" "runlevel 2's services had started by then"
+vx stop --timeout 60 "$V" >/dev/null
 
 # ready = notify: autostart counts systemd up when it says READY=1, i.e. when boot finished.
 vx set "$S" onboot=yes ready=notify group=n >/dev/null
