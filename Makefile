@@ -39,7 +39,7 @@ DEB_RUN   = busybox-static iproute2 util-linux mandoc e2fsprogs rsync openssh-cl
 	    xz-utils umoci jq
 DEB_TEST  = tmux debootstrap openssh-client xz-utils zstd e2fsprogs perl curl nftables acl \
 	    procps ca-certificates systemd lxcfs build-essential debhelper dpkg-dev lintian \
-	    openssh-server python3 gpg
+	    openssh-server python3 gpg gpg-agent
 DEB_BENCH = crun lxc systemd-container bubblewrap openssh-server rsync
 DEB_STRESS = clang libclang-rt-14-dev
 DEB_PKG    = build-essential debhelper dpkg-dev lintian
