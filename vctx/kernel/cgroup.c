@@ -162,9 +162,27 @@ void cg_close(struct vx_cgroup *cg)
 	}
 }
 
+/* The parent's cpuset is complete: CPUs, memory nodes and clone_children all set. */
+static bool v1_cpuset_ready(const char *dir)
+{
+	static const char *files[] = { "cpuset.cpus", "cpuset.mems", "cgroup.clone_children" };
+	char path[PATH_MAX + 128], v[256];
+	unsigned i;
+
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		if (read_file_at(AT_FDCWD, path, v, sizeof(v)) < 0 || !*strstrip(v) ||
+		    (i == 2 && strcmp(v, "1") != 0))
+			return false;
+	}
+	return true;
+}
+
 /* v1 cpuset: a new cgroup starts with no CPUs and no memory nodes, and nothing can join it.
  * The parent copies the root's and sets clone_children, so each context's cgroup starts
- * with what its parent has. */
+ * with what its parent has.  Contexts starting together race to make the parent: one that
+ * finds the directory made but not yet filled fills it too (the same values), or its own
+ * cgroup would start empty and refuse it (ENOSPC). */
 static int v1_cpuset_parent(struct vx_err *err)
 {
 	struct cgroup *cg = NULL;
@@ -179,7 +197,7 @@ static int v1_cpuset_parent(struct vx_err *err)
 	if (i == host.nv1)
 		return 0;
 	snprintf(path, sizeof(path), "%s/%s", host.v1[i].mnt, vx_paths.cgroup_parent);
-	if (access(path, F_OK) == 0)
+	if (v1_cpuset_ready(path))
 		return 0;
 	snprintf(path, sizeof(path), "%s/cpuset.cpus", host.v1[i].mnt);
 	if (read_file_at(AT_FDCWD, path, cpus, sizeof(cpus)) < 0)
