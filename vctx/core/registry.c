@@ -13,6 +13,7 @@
 #include "core/ini.h"
 #include "core/parse.h"
 #include "core/paths.h"
+#include "core/regcache.h"
 #include "core/util.h"
 
 int registry_names(char ***names, struct vx_err *err)
@@ -81,22 +82,23 @@ int registry_scan(const char *section, const char *key, registry_fn fn, void *us
 		  struct vx_err *err)
 {
 	struct scan s = { .section = section, .key = key, .fn = fn, .user = user };
-	char **names, path[PATH_MAX];
+	char **names, **texts;
 	int n = registry_names(&names, err), i;
 
 	if (n < 0)
 		return -1;
+	/* The texts come from the cache where the files have not changed (regcache.h). */
+	if (regcache_texts(names, n, &texts, err) < 0) {
+		registry_names_free(names, n);
+		return -1;
+	}
 	for (i = 0; i < n && !s.stop; i++) {
-		_cleanup_free_ char *text = NULL;
-
-		if (path_conf(path, sizeof(path), names[i]) < 0)
-			continue;
-		text = read_text(path, 1 << 20, NULL);
 		s.name = names[i];
 		/* A syntax error stops that config's scan there; what came before counts. */
-		if (text)
-			ini_scan(path, text, scan_line, &s, NULL);
+		if (texts[i])
+			ini_scan(names[i], texts[i], scan_line, &s, NULL);
 	}
+	regcache_free(texts, n);
 	registry_names_free(names, n);
 	return s.stop;
 }
