@@ -64,13 +64,22 @@ static int regcache_read(struct regcache_entry **out)
 	end = data + strlen(data);
 	while (p < end) {
 		struct regcache_entry e = { 0 }, *nv;
+		const char *nl = memchr(p, '\n', end - p < 256 ? end - p : 256);
+		char head[256];
 		uint64_t len;
 		int used = 0;
 
+		/* sscanf on a copy of the header line: on the whole buffer glibc would measure
+		 * all of it at every record. */
+		if (!nl)
+			goto bad;
+		memcpy(head, p, nl - p);
+		head[nl - p] = '\0';
 		_Static_assert(VX_NAME_MAX == 32, "the %32s below");
-		if (sscanf(p, "%32s %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 "\n%n",
+		if (sscanf(head, "%32s %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 "%n",
 			   e.name, &e.k.ino, &e.k.size, &e.k.mtime, &e.k.ctime, &len, &used) != 6 ||
-		    !used || len >= (uint64_t)(end - p - used) || p[used + len] != '\n' ||
+		    head[used] || (used = nl - p + 1, len >= (uint64_t)(end - p - used)) ||
+		    p[used + len] != '\n' ||
 		    (n && strcmp(v[n - 1].name, e.name) >= 0))
 			goto bad;
 		e.text = strndup(p + used, len);
