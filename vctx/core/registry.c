@@ -130,19 +130,44 @@ const char *registry_owner(const struct vx_addr *addr, const char *self, char *b
 	return registry_scan("network", "address", owner_of, &o, NULL) > 0 ? buf : NULL;
 }
 
-/* An address may belong to one context only. */
-int registry_check_addresses(const char *name, const struct vx_conf *conf, struct vx_err *err)
-{
+struct owners {
+	const struct vx_conf *conf;
+	const char *self;
 	char owner[VX_NAME_MAX + 1];
+	unsigned which;
+};
+
+/* Any of conf's addresses on another context's address line. */
+static int owner_of_any(const char *name, const char *value, void *user)
+{
+	struct owners *o = user;
+	struct vx_addr a;
 	unsigned i;
 
-	for (i = 0; i < conf->address.n; i++) {
-		char a[VX_ADDR_STR];
-
-		if (!registry_owner(&conf->address.v[i], name, owner, sizeof(owner)))
-			continue;
-		addr_fmt(&conf->address.v[i], true, a, sizeof(a));
-		return vx_fail(err, EADDRINUSE, "address %s belongs to context %s", a, owner);
+	if ((o->self && strcmp(name, o->self) == 0) || addr_parse(value, true, &a, NULL) < 0)
+		return 0;
+	for (i = 0; i < o->conf->address.n; i++) {
+		if (addr_equal(&a, &o->conf->address.v[i])) {
+			snprintf(o->owner, sizeof(o->owner), "%s", name);
+			o->which = i;
+			return 1;
+		}
 	}
 	return 0;
+}
+
+/* An address may belong to one context only: one walk over the others for all of them. */
+int registry_check_addresses(const char *name, const struct vx_conf *conf, struct vx_err *err)
+{
+	struct owners o = { .conf = conf, .self = name };
+	char a[VX_ADDR_STR];
+	int r;
+
+	if (!conf->address.n)
+		return 0;
+	r = registry_scan("network", "address", owner_of_any, &o, err);
+	if (r <= 0)
+		return r;
+	addr_fmt(&conf->address.v[o.which], true, a, sizeof(a));
+	return vx_fail(err, EADDRINUSE, "address %s belongs to context %s", a, o.owner);
 }
