@@ -273,17 +273,33 @@ vx_unpack() {
 	[ -e "$R/sbin/init" ] || [ -L "$R/sbin/init" ] || vx_die "$_file holds no /sbin/init: not a root file system"
 }
 
+# vx_os_release: _dist and _rel from the tree's os-release (ID, then VERSION_CODENAME or
+# VERSION_ID), as plain words, or empty.  The tree may be anyone's: a link that leads out
+# of it (an absolute one resolves on the host) is not followed, and nothing but letters,
+# digits and "._+-" of a value reaches template.conf or a terminal.
+vx_os_release() {
+	_dist= _rel=
+	_root=$(realpath -e "$R")
+	for _f in "$R/etc/os-release" "$R/usr/lib/os-release"; do
+		_p=$(realpath -e "$_f" 2>/dev/null) || continue
+		case $_p in "$_root"/*) ;; *) continue ;; esac
+		[ -f "$_p" ] || continue
+		_dist=$(vx_os_field ID "$_p")
+		_rel=$(vx_os_field VERSION_CODENAME "$_p")
+		[ -n "$_rel" ] || _rel=$(vx_os_field VERSION_ID "$_p")
+		return 0
+	done
+}
+
+vx_os_field() {
+	sed -n "s/^$1=//p" "$2" | head -n 1 | tr -cd 'A-Za-z0-9._+-'
+}
+
 # Finish a tree that came whole (a tarball, a copied system): the distribution and release
 # from its /etc/os-release, the init flavour from what its /sbin/init is (read inside the
 # tree: an absolute link names a file of the tree, not of the host).
 vx_finish_detected() {
-	_dist=unknown _rel=unknown
-	if [ -f "$R/etc/os-release" ]; then
-		_dist=$(sed -n 's/^ID=//p' "$R/etc/os-release" | tr -d '"' | head -n 1)
-		_rel=$(sed -n 's/^VERSION_CODENAME=//p' "$R/etc/os-release" | tr -d '"' | head -n 1)
-		[ -n "$_rel" ] ||
-			_rel=$(sed -n 's/^VERSION_ID=//p' "$R/etc/os-release" | tr -d '"' | head -n 1)
-	fi
+	vx_os_release
 	# What /sbin/init is decides how the context is shut down.
 	_target=$(readlink "$R/sbin/init" 2>/dev/null || true)
 	case $_target in

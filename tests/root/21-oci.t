@@ -6,7 +6,7 @@
 # own; a layer that writes through a symlink kept inside the tree; bad input refused.
 . "$(dirname "$0")/lib.sh"
 
-plan 41
+plan 43
 
 t_build_busybox
 LIB="$VCTX_PREFIX/var/lib/vctx"
@@ -83,6 +83,14 @@ ok $? "a context boots it"
 t_wait_console "$S1" "login: " 30
 ok $? "its init runs its inittab"
 vx destroy --force "$S1" >/dev/null
+# An image whose os-release is an absolute link: inside the tree it names the tree's file,
+# on the host the host's, which the build must not read.
+umoci tag --image "$L:sys" osr && umoci unpack --image "$L:osr" "$W/osr" &&
+	ln -sfn /etc/os-release "$W/osr/rootfs/etc/os-release" && umoci repack --image "$L:osr" "$W/osr"
+like "$(sed -n 's/^ID=//p' /etc/os-release)" "[a-z]" "control: followed on the host, the link reads the host's ID"
+vx template build osr --from oci --image "$L" --tag osr >/dev/null
+like "$(vx template list)" "osr +unknown +unknown +busybox" "the build does not read a host file through it"
+vx template remove osr && umoci rm --image "$L:osr"
 
 # --- a layer that writes through a symlink -------------------------------------------------------
 mkdir -p "$T_TMP/outside" "$W/e1" "$W/e2/evil"
