@@ -16,6 +16,7 @@
 #include <sys/statvfs.h>
 #include <sys/wait.h>
 
+#include "core/escape.h"
 #include "core/paths.h"
 #include "core/sys.h"
 #include "core/template.h"
@@ -151,10 +152,21 @@ struct relay {
 	uint64_t own_progress;	/* when the builder last showed its own progress */
 };
 
+/* A builder's text on the admin's terminal: what it prints comes from servers, images and
+ * archives, so its bytes are escaped (escape.h). */
+static void relay_print(const char *pre, const char *s, size_t n, const char *post)
+{
+	char safe[4 * sizeof(((struct relay *)0)->line) + 1];
+	size_t used;
+
+	escape_bytes(s, n, true, 0, safe, sizeof(safe), &used);
+	fprintf(stderr, "%s%s%s", pre, safe, post);
+}
+
 static void relay_progress(struct relay *r)
 {
 	if (r->erase && r->n) {
-		fprintf(stderr, "\r\033[K%.*s", (int)r->n, r->line);
+		relay_print("\r\033[K", r->line, r->n, "");
 		fflush(stderr);
 		r->own_progress = now_ns();
 	}
@@ -164,7 +176,7 @@ static void relay_progress(struct relay *r)
 static void relay_line(struct relay *r)
 {
 	if (r->have)
-		fprintf(stderr, "%s%s\n", r->erase ? "\r\033[K" : "", r->held);
+		relay_print(r->erase ? "\r\033[K" : "", r->held, strlen(r->held), "\n");
 	memcpy(r->held, r->line, r->n);
 	r->held[r->n] = '\0';
 	r->have = true;
@@ -240,7 +252,7 @@ static int builder_wait(pid_t pid, int pidfd, int sfd, int out, const char *name
 				vx_pidfd_send_signal(pidfd, SIGKILL);
 				waitpid(pid, &status, 0);
 				if (r.have)
-					fprintf(stderr, "%s\n", r.held);
+					relay_print("", r.held, strlen(r.held), "\n");
 				return vx_fail(err, EINTR, "building template '%s' was interrupted "
 					       "by signal %u; nothing was kept", name, si.ssi_signo);
 			}
@@ -258,7 +270,7 @@ static int builder_wait(pid_t pid, int pidfd, int sfd, int out, const char *name
 	    strncmp(r.held, prefix, strlen(prefix)) == 0)
 		return vx_fail(err, EIO, "%s; nothing was kept", r.held);
 	if (r.have)
-		fprintf(stderr, "%s%s\n", r.erase ? "\r\033[K" : "", r.held);
+		relay_print(r.erase ? "\r\033[K" : "", r.held, strlen(r.held), "\n");
 	if (w) {
 		uint64_t used = fs_used(staging);
 
