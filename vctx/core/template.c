@@ -99,7 +99,7 @@ static int tpl_line(const struct ini_line *l, void *user, struct vx_err *err)
 		colon = strchr(u, ':');
 		if (colon)
 			*colon = '\0';
-		if (!colon || parse_u64(u, 0, 65535, &uid, err) < 0 ||
+		if (!colon || strlen(l->value) >= sizeof(u) || parse_u64(u, 0, 65535, &uid, err) < 0 ||
 		    parse_u64(colon + 1, 0, 65535, &gid, err) < 0)
 			return vx_fail(err, EINVAL, "%s:%u: init-user must be UID:GID (0 to 65535)",
 				       p->file, l->lineno);
