@@ -35,7 +35,8 @@ int cmd_create(int argc, char **argv)
 			return cmd_usage("create");
 		if (create_context(name, tpl, argc - optind, argv + optind, &err) < 0)
 			return cmd_fail(&err);
-		if (storage_overcommit(note, sizeof(note)))
+		/* Only an image promises room: a context without one changes no sum. */
+		if (storage_image_size(name, NULL) && storage_overcommit(note, sizeof(note)))
 			cmd_warn(name, note);
 	}
 	return 0;

@@ -10,10 +10,9 @@
 
 #include "core/addr.h"
 #include "core/conf.h"
-#include "core/ini.h"
 #include "core/parse.h"
 #include "core/paths.h"
-#include "core/regcache.h"
+#include "core/regindex.h"
 #include "core/util.h"
 
 int registry_names(char ***names, struct vx_err *err)
@@ -59,48 +58,74 @@ void registry_names_free(char **names, int n)
 	free(names);
 }
 
-struct scan {
-	const char *name, *section, *key;
-	registry_fn fn;
-	void *user;
-	int stop;
-};
+/* The configs' indexed values, loaded once while held (registry_hold). */
+static struct {
+	unsigned holds;
+	bool loaded;
+	char **names;
+	struct regindex_entry *e;
+	int n;
+} registry_snap;
 
-static int scan_line(const struct ini_line *l, void *user, struct vx_err *err)
+static void registry_snap_drop(void)
 {
-	struct scan *s = user;
+	if (!registry_snap.loaded)
+		return;
+	regindex_free(registry_snap.e, registry_snap.n);
+	registry_names_free(registry_snap.names, registry_snap.n);
+	registry_snap.loaded = false;
+}
 
-	(void)err;
-	if (l->type != INI_KEY || strcmp(l->key, s->key) != 0 ||
-	    (s->section && strcmp(l->section, s->section) != 0))
+static int registry_snap_load(struct vx_err *err)
+{
+	int n;
+
+	if (registry_snap.loaded)
 		return 0;
-	s->stop = s->fn(s->name, l->value, s->user);
-	return s->stop ? -1 : 0;	/* <0 stops the scanner */
+	n = registry_names(&registry_snap.names, err);
+	if (n < 0)
+		return -1;
+	/* The values come from the index where the files have not changed (regindex.h). */
+	if (regindex_load(registry_snap.names, n, &registry_snap.e, err) < 0) {
+		registry_names_free(registry_snap.names, n);
+		return -1;
+	}
+	registry_snap.n = n;
+	registry_snap.loaded = true;
+	return 0;
+}
+
+void registry_hold(void)
+{
+	registry_snap.holds++;
+}
+
+void registry_release(void)
+{
+	if (registry_snap.holds && !--registry_snap.holds)
+		registry_snap_drop();
 }
 
 int registry_scan(const char *section, const char *key, registry_fn fn, void *user,
 		  struct vx_err *err)
 {
-	struct scan s = { .section = section, .key = key, .fn = fn, .user = user };
-	char **names, **texts;
-	int n = registry_names(&names, err), i;
+	int k = regindex_key(section, key), stop = 0, i;
 
-	if (n < 0)
+	if (k < 0)
+		return vx_fail(err, EINVAL, "the registry keeps no index of [%s] %s", section, key);
+	if (registry_snap_load(err) < 0)
 		return -1;
-	/* The texts come from the cache where the files have not changed (regcache.h). */
-	if (regcache_texts(names, n, &texts, err) < 0) {
-		registry_names_free(names, n);
-		return -1;
+	for (i = 0; i < registry_snap.n && !stop; i++) {
+		const struct regindex_entry *e = &registry_snap.e[i];
+		const char *p;
+
+		for (p = e->vals; p && p < e->vals + e->len && !stop; p += strlen(p) + 1)
+			if (p[0] == '0' + k)
+				stop = fn(registry_snap.names[i], p + 1, user);
 	}
-	for (i = 0; i < n && !s.stop; i++) {
-		s.name = names[i];
-		/* A syntax error stops that config's scan there; what came before counts. */
-		if (texts[i])
-			ini_scan(names[i], texts[i], scan_line, &s, NULL);
-	}
-	regcache_free(texts, n);
-	registry_names_free(names, n);
-	return s.stop;
+	if (!registry_snap.holds)
+		registry_snap_drop();
+	return stop;
 }
 
 struct owner {

@@ -18,10 +18,18 @@ int registry_names(char ***names, struct vx_err *err);
 void registry_names_free(char **names, int n);
 
 /* fn(name, value, user) for every "key = value" line in [section] of every config, in name
- * order; fn returns nonzero to stop the walk, which returns that value (0 when it ran out). */
+ * order; fn returns nonzero to stop the walk, which returns that value (0 when it ran out).
+ * Only the keys of the registry's index (regindex.h): context.id-base, context.template,
+ * network.address. */
 typedef int (*registry_fn)(const char *name, const char *value, void *user);
 int registry_scan(const char *section, const char *key, registry_fn fn, void *user,
 		  struct vx_err *err);
+
+/* Between hold and release, scans share one look at the configs (create asks for the id
+ * ranges and then for the addresses: one stat of each config, not two).  Holds nest; hold
+ * only across checks that belong together, never across a wait. */
+void registry_hold(void);
+void registry_release(void);
 
 /* The context (other than self, which may be NULL) whose config has this address, into buf;
  * NULL when none has. */

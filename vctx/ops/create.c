@@ -52,6 +52,7 @@ int create_context(const char *name, const char *tpl, int nset, char **set, stru
 	text = cfg_apply(text, nset, set, true, err);
 	if (!text)
 		goto fail;
+	registry_hold();	/* the id ranges and the addresses from one look */
 	idlock = idrange_allocate(0, &base, err);
 	if (idlock < 0)
 		goto fail;
@@ -81,8 +82,10 @@ int create_context(const char *name, const char *tpl, int nset, char **set, stru
 	}
 	conf_free(&conf);
 	free(text);
+	registry_release();
 	return 0;
 fail:
+	registry_release();
 	/* No context came of it: no lock file either (it exists after EEXIST, though). */
 	if (access(path, F_OK) < 0)
 		lock_context_remove(name);
