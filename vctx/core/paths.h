@@ -19,16 +19,21 @@
 #include "core/err.h"
 #include "core/parse.h"
 
+/* A path under the prefix: the prefix is at most 1024 bytes (paths_init), and what follows
+ * it is a fixed directory, a name and a few components.  Buffers of this size instead of
+ * PATH_MAX keep a supervisor's state on fewer pages; path_* refuse what would not fit. */
+#define VX_PATH_MAX 1280
+
 struct vx_paths {
-	char prefix[PATH_MAX];
-	char etc[PATH_MAX];
-	char templates[PATH_MAX];
-	char contexts[PATH_MAX];
-	char run[PATH_MAX];
-	char log[PATH_MAX];
-	char cache[PATH_MAX];
+	char prefix[VX_PATH_MAX];
+	char etc[VX_PATH_MAX];
+	char templates[VX_PATH_MAX];
+	char contexts[VX_PATH_MAX];
+	char run[VX_PATH_MAX];
+	char log[VX_PATH_MAX];
+	char cache[VX_PATH_MAX];
+	char lxcfs[VX_PATH_MAX];		/* where lxcfs is mounted (lxcfs.service's default) */
 	char builders[PATH_MAX];	/* template builder scripts */
-	char lxcfs[PATH_MAX];		/* where lxcfs is mounted (lxcfs.service's default) */
 	char cgroup_parent[VX_NAME_MAX + 1];
 };
 

@@ -185,6 +185,23 @@ int write_volatile(const char *path, const char *data, size_t len, mode_t mode,
 	return replace_file(path, data, len, mode, false, false, err);
 }
 
+void zero_fill(void *p, size_t n)
+{
+	unsigned char *c = p, *end = c + n;
+
+	while (c < end) {
+		/* To the next page boundary, or the end. */
+		unsigned char *next = (unsigned char *)(((uintptr_t)c | 4095) + 1);
+		size_t len = (size_t)((next < end ? next : end) - c), i;
+
+		for (i = 0; i < len && !c[i]; i++)
+			;
+		if (i < len)
+			memset(c, 0, len);
+		c += len;
+	}
+}
+
 int mkdir_p(const char *path, mode_t mode)
 {
 	char buf[4096];

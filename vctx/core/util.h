@@ -68,6 +68,10 @@ int write_atomic(const char *path, const char *data, size_t len, mode_t mode, bo
 int write_volatile(const char *path, const char *data, size_t len, mode_t mode,
 		   struct vx_err *err);
 
+/* memset(p, 0, n), but a page that already reads all zero is not written: static storage
+ * never touched stays without memory (the supervisor's state, one copy per context). */
+void zero_fill(void *p, size_t n);
+
 /* mkdir -p with the given mode for each component that is created. */
 int mkdir_p(const char *path, mode_t mode);
 

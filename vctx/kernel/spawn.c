@@ -343,7 +343,7 @@ int spawn_policy(const struct vx_conf *conf, const struct vx_bpf *bpf, struct vx
 
 void spawn_init(struct vx_spawn *sp)
 {
-	memset(sp, 0, sizeof(*sp));
+	zero_fill(sp, sizeof(*sp));
 	cg_init(&sp->cg);
 	sp->pidfd = sp->sync_fd = sp->child_fd = -1;
 }

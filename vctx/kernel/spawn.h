@@ -28,6 +28,7 @@
 
 #include "core/conf.h"
 #include "core/err.h"
+#include "core/paths.h"
 #include "core/template.h"
 #include "kernel/cgroup.h"
 #include "kernel/sysfilter.h"
@@ -48,13 +49,13 @@ struct vx_spawn {
 	const char *name;
 
 	char init[PATH_MAX];		/* the command line of pid 1 */
-	char tpl_rootfs[PATH_MAX];
-	char upper[PATH_MAX], work[PATH_MAX];
-	char stage[PATH_MAX];		/* where M0 assembles the root */
-	char lower[PATH_MAX];		/* where M0 attaches the idmapped template */
-	char console[PATH_MAX];		/* host path of the console pty's slave */
-	char logsock[PATH_MAX];		/* host path of the /dev/log socket, "" if none */
-	char notifysock[PATH_MAX];	/* host path of the notify socket, "" if none */
+	char tpl_rootfs[VX_PATH_MAX];
+	char upper[VX_PATH_MAX], work[VX_PATH_MAX];
+	char stage[VX_PATH_MAX];	/* where M0 assembles the root */
+	char lower[VX_PATH_MAX];	/* where M0 attaches the idmapped template */
+	char console[VX_PATH_MAX];	/* host path of the console pty's slave */
+	char logsock[VX_PATH_MAX];	/* host path of the /dev/log socket, "" if none */
+	char notifysock[VX_PATH_MAX];	/* host path of the notify socket, "" if none */
 	bool lxcfs;			/* lxcfs's view of /proc over the context's */
 	char host_resolv[512];		/* the host's name servers, "nameserver X" lines */
 

@@ -15,7 +15,7 @@
 
 void console_init(struct vx_console *c)
 {
-	memset(c, 0, sizeof(*c));
+	zero_fill(c, sizeof(*c));
 	c->master = c->slave = c->viewer = -1;
 	logfile_init(&c->log);
 }
@@ -34,7 +34,8 @@ int console_open(struct vx_console *c, const char *pts, uid_t uid, gid_t gid,
 		return vx_failsys(err, "cannot open a pty for the console (%s)", ptmx);
 	if (unlockpt(c->master) < 0 || ioctl(c->master, TIOCGPTN, &n) < 0)
 		return vx_failsys(err, "cannot set up the console pty");
-	snprintf(c->path, sizeof(c->path), "%s/%u", pts, n);
+	if (xsnprintf(c->path, sizeof(c->path), "%s/%u", pts, n) < 0)
+		return vx_fail(err, ENAMETOOLONG, "console path too long");
 	/* The slave through the master: no path lookup in between. */
 	c->slave = ioctl(c->master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (c->slave < 0)

@@ -13,12 +13,13 @@
 #include <sys/types.h>
 
 #include "core/err.h"
+#include "core/paths.h"
 #include "supervisor/logfile.h"
 
 struct vx_console {
 	int master;
 	int slave;		/* kept open so the master never sees a hang-up */
-	char path[PATH_MAX];	/* the slave's path on the host */
+	char path[VX_PATH_MAX];	/* the slave's path on the host */
 	struct vx_logfile log;
 	int viewer;		/* attached client socket, -1 if none */
 	char ring[2048];	/* the latest output, replayed to a viewer that attaches */

@@ -12,10 +12,11 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/paths.h"
 
 struct vx_logfile {
 	int fd;			/* -1: closed (or lost at a rotation: writes are dropped) */
-	char path[PATH_MAX];
+	char path[VX_PATH_MAX];
 	uint64_t size, max;	/* max 0: no bound */
 };
 

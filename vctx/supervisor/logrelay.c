@@ -21,7 +21,7 @@
 
 void logrelay_init(struct vx_logrelay *r)
 {
-	memset(r, 0, sizeof(*r));
+	zero_fill(r, sizeof(*r));
 	r->fd = r->hostfd = -1;
 	logfile_init(&r->file);
 }

@@ -28,13 +28,14 @@
 
 #include "core/conf.h"
 #include "core/err.h"
+#include "core/paths.h"
 #include "supervisor/logfile.h"
 
 struct vx_logrelay {
 	int fd;			/* the socket the context writes to */
 	int hostfd;		/* unbound datagram socket towards the host's syslog, -1: none */
 	char hostpath[108];
-	char path[PATH_MAX];	/* the socket's path */
+	char path[VX_PATH_MAX];	/* the socket's path */
 	struct vx_logfile file;	/* the context's log file (LOG/NAME/syslog) */
 	const char *name;
 	double tokens, rate, burst;

@@ -22,7 +22,7 @@
 
 void ready_init(struct vx_ready *r)
 {
-	memset(r, 0, sizeof(*r));
+	zero_fill(r, sizeof(*r));
 	r->notify = r->timer = r->probe = -1;
 }
 

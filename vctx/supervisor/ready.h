@@ -21,6 +21,7 @@
 
 #include "core/conf.h"
 #include "core/err.h"
+#include "core/paths.h"
 
 enum ready_kind { R_STARTED, R_NOTIFY, R_TCP };
 
@@ -28,7 +29,7 @@ struct vx_ready {
 	enum ready_kind kind;
 	bool up;
 	int notify;	     /* R_NOTIFY: the socket */
-	char path[PATH_MAX]; /* R_NOTIFY: its host path */
+	char path[VX_PATH_MAX]; /* R_NOTIFY: its host path */
 	int timer;	     /* R_TCP: retry timer */
 	int probe;	     /* R_TCP: a connection under way, -1 if none */
 	long retry_ns;	     /* R_TCP: the next wait, 2 ms doubling up to 50 ms */

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -19,6 +21,7 @@
 #include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <ucontext.h>
 
 #include "core/lock.h"
 #include "core/paths.h"
@@ -54,7 +57,7 @@ struct sup {
 	int freezer;		/* the client that froze the context, -1: not frozen */
 	int fsfreeze;		/* the disk's mount, frozen (FIFREEZE), -1: none */
 	struct vx_runstate st;
-	char pts[PATH_MAX];	/* the console's devpts instance (sup_devdir) */
+	char pts[VX_PATH_MAX];	/* the console's devpts instance (sup_devdir) */
 	int epfd, sigfd, lfd, timerfd, logtimer, lockfd;
 	int result_fd;		/* to `vctx start` (kept open by `start -F` for init's status) */
 	bool loghost_armed;	/* watching the host's syslog socket for room */
@@ -775,6 +778,26 @@ static void loop(struct sup *s)
 	}
 }
 
+/* An idle supervisor should cost what it keeps, not what the start used: the stack the
+ * start ran deep in (its pages, and the starting command's, copied at fork, are this
+ * process's alone once that command exits) and the heap's freed chunks go back to the
+ * kernel; pages that are used again come back zeroed on their first touch. */
+static char *sup_stack;		/* its own stack, NULL: still on the starting command's */
+
+#define SUP_STACK (8u << 20)	/* as the default RLIMIT_STACK; untouched pages cost nothing */
+
+static void __attribute__((noinline)) sup_trim(void)
+{
+	uintptr_t here = (uintptr_t)__builtin_frame_address(0), page = 4096, keep;
+	uintptr_t lo = (uintptr_t)sup_stack + page;	/* above its guard page */
+
+	malloc_trim(0);
+	/* Below this frame, less a margin for the calls the loop makes: dead stack. */
+	keep = (here & ~(page - 1)) - 2 * page;
+	if (sup_stack && keep > lo && here < (uintptr_t)sup_stack + SUP_STACK)
+		madvise((void *)lo, keep - lo, MADV_DONTNEED);
+}
+
 /* A guest that rebooted (reboot(2) in a pid namespace kills init with SIGHUP) comes back. */
 static bool wants_reboot(const struct sup *s)
 {
@@ -841,61 +864,129 @@ static void __attribute__((noreturn)) sup_exit(struct sup *s, int code)
 	_exit(code);
 }
 
+/* The supervisor's state, in static storage: a page of it costs memory only once written. */
+static struct sup sup_s;
+static struct sup_args sup_a;
+static struct vx_conf sup_conf;
+static struct vx_template sup_tpl;
+static struct vx_bpf sup_bpf;
+static char sup_name[VX_NAME_MAX + 1];
+
+static void __attribute__((noreturn)) sup_run(void);
+
+/* The starting command's stack is the supervisor's until it leaves it: every frame on it,
+ * from main down to here, is dead once the supervisor runs on a stack of its own, except
+ * what lies above __libc_stack_end (argv, which the process title overwrites, and the
+ * environment). */
+extern void *__libc_stack_end;
+
+static void sup_drop_old_stack(void)
+{
+	char line[256];
+	uintptr_t lo = 0, hi = 0, end = (uintptr_t)__libc_stack_end & ~(uintptr_t)4095;
+	FILE *f = fopen("/proc/self/maps", "re");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, "[stack]") && sscanf(line, "%lx-%lx", &lo, &hi) == 2)
+			break;
+	fclose(f);
+	if (lo && lo < end && end <= hi)
+		madvise((void *)lo, end - lo, MADV_DONTNEED);
+}
+
 void sup_main(const struct sup_args *a)
 {
+	static ucontext_t uc;
+	char *stk;
+
+	/* Copies of what lives in the starting command's frames. */
+	sup_conf = *a->conf;
+	sup_tpl = *a->tpl;
+	sup_bpf = *a->bpf;
+	sup_a = *a;
+	sup_a.conf = &sup_conf;
+	sup_a.tpl = &sup_tpl;
+	sup_a.bpf = &sup_bpf;
 	/* Its own copy: a->name may live in the command line, which sup_detach overwrites. */
-	static char name[VX_NAME_MAX + 1];
-	struct sup s = { .a = a, .name = name, .conf = a->conf, .lfd = -1, .lockfd = -1,
-			 .logtimer = -1, .result_fd = a->result_fd };
+	snprintf(sup_name, sizeof(sup_name), "%s", a->name);
+	sup_a.name = sup_name;
+	stk = mmap(NULL, SUP_STACK, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
+	if (stk != MAP_FAILED && mprotect(stk, 4096, PROT_NONE) == 0 && getcontext(&uc) == 0) {
+		uc.uc_stack.ss_sp = stk;
+		uc.uc_stack.ss_size = SUP_STACK;
+		uc.uc_link = NULL;
+		makecontext(&uc, sup_run, 0);
+		sup_stack = stk;
+		setcontext(&uc);
+		sup_stack = NULL;	/* it returned: it failed */
+	}
+	sup_run();
+}
+
+static void sup_run(void)
+{
+	const struct sup_args *a = &sup_a;
+	struct sup *s = &sup_s;
+	const char *name = sup_name;
 	struct vx_err err = { 0 };
 
+	if (sup_stack)
+		sup_drop_old_stack();
+	s->a = a;
+	s->name = name;
+	s->conf = a->conf;
+	s->lfd = s->lockfd = s->logtimer = -1;
+	s->result_fd = a->result_fd;
 	close_others(a->result_fd, a->lock_fd, a->viewer_fd);
-	spawn_init(&s.sp);
-	console_init(&s.con);
-	logrelay_init(&s.log);
-	ready_init(&s.ready);
-	storage_init(&s.disk);
-	s.freezer = s.fsfreeze = -1;
-	s.sp.conf = a->conf;
-	s.sp.tpl = a->tpl;
-	snprintf(name, sizeof(name), "%s", a->name);
-	s.sp.name = name;
-	s.sp.lxcfs = a->lxcfs;
-	sup_host_resolv(&s.sp);
-	snprintf(s.sp.init, sizeof(s.sp.init), "%s", a->conf->init[0] ? a->conf->init : a->tpl->init);
-	s.stop_signal = a->conf->stop_signal ? a->conf->stop_signal : a->tpl->stop_signal;
-	s.sp.bpf = *a->bpf;
-	if (path_tpldir(s.sp.tpl_rootfs, sizeof(s.sp.tpl_rootfs), a->conf->template, "rootfs") < 0 ||
-	    path_ctxdir(s.sp.upper, sizeof(s.sp.upper), name, "upper") < 0 ||
-	    path_ctxdir(s.sp.work, sizeof(s.sp.work), name, "work") < 0) {
+	spawn_init(&s->sp);
+	console_init(&s->con);
+	logrelay_init(&s->log);
+	ready_init(&s->ready);
+	storage_init(&s->disk);
+	s->freezer = s->fsfreeze = -1;
+	s->sp.conf = a->conf;
+	s->sp.tpl = a->tpl;
+	s->sp.name = name;
+	s->sp.lxcfs = a->lxcfs;
+	sup_host_resolv(&s->sp);
+	snprintf(s->sp.init, sizeof(s->sp.init), "%s", a->conf->init[0] ? a->conf->init : a->tpl->init);
+	s->stop_signal = a->conf->stop_signal ? a->conf->stop_signal : a->tpl->stop_signal;
+	s->sp.bpf = *a->bpf;
+	if (path_tpldir(s->sp.tpl_rootfs, sizeof(s->sp.tpl_rootfs), a->conf->template, "rootfs") < 0 ||
+	    path_ctxdir(s->sp.upper, sizeof(s->sp.upper), name, "upper") < 0 ||
+	    path_ctxdir(s->sp.work, sizeof(s->sp.work), name, "work") < 0) {
 		vx_failsys(&err, "path");
 		goto fail;
 	}
-	if (sup_detach(&s, &err) < 0 || sup_signals(&s, &err) < 0 || sup_mountns(&err) < 0 ||
-	    sup_rundir(&s, &err) < 0 || sup_endpoints(&s, &err) < 0)
+	if (sup_detach(s, &err) < 0 || sup_signals(s, &err) < 0 || sup_mountns(&err) < 0 ||
+	    sup_rundir(s, &err) < 0 || sup_endpoints(s, &err) < 0)
 		goto fail;
-	if (start_init(&s, &err) < 0)
+	if (start_init(s, &err) < 0)
 		goto fail;
-	report(&s, NULL);
+	report(s, NULL);
 	close(a->lock_fd);
 	for (;;) {
-		loop(&s);
-		if (!wants_reboot(&s))
+		sup_trim();
+		loop(s);
+		if (!wants_reboot(s))
 			break;
-		slog("the guest rebooted: starting %s again", s.name);
-		stop_init(&s);
-		s.done = false;
-		if (start_init(&s, &err) < 0) {
+		slog("the guest rebooted: starting %s again", s->name);
+		stop_init(s);
+		s->done = false;
+		if (start_init(s, &err) < 0) {
 			slog("%s", err.msg);
-			stop_init(&s);
-			sup_exit(&s, 1);
+			stop_init(s);
+			sup_exit(s, 1);
 		}
 	}
-	stop_init(&s);
-	sup_exit(&s, 0);
+	stop_init(s);
+	sup_exit(s, 0);
 fail:
 	slog("%s", err.msg);
-	stop_init(&s);
-	report(&s, &err);
-	sup_exit(&s, 1);
+	stop_init(s);
+	report(s, &err);
+	sup_exit(s, 1);
 }
