@@ -20,7 +20,7 @@ COMPDIR    ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR    ?=
 
 CC       ?= gcc
-PKGS      = libmnl libcgroup libseccomp libcap-ng
+PKGS      = libmnl libseccomp libcap-ng
 # libarchive: headers at build time; loaded with dlopen() by import only (vctx/kernel/unpack.c).
 PKGS_DL   = libarchive
 # Nothing of PREFIX is compiled in: vctx finds its builders and helper beside its own binary.
@@ -33,7 +33,7 @@ LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 # Debian packages each goal needs; `make deps` installs the missing ones.  DEB_TEST is what
 # the tests run on the host beyond a bare Debian (debootstrap --variant=minbase).
-DEB_BUILD = gcc make pkg-config libmnl-dev libcgroup-dev libseccomp-dev libcap-ng-dev libarchive-dev \
+DEB_BUILD = gcc make pkg-config libmnl-dev libseccomp-dev libcap-ng-dev libarchive-dev \
 	    libcmocka-dev libc6-dev musl-tools
 DEB_RUN   = busybox-static iproute2 util-linux mandoc e2fsprogs rsync openssh-client curl gpgv \
 	    xz-utils umoci jq

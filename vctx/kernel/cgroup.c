@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <poll.h>
 #include <fcntl.h>
-#include <libcgroup.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +21,8 @@
 
 /* What the host offers, found once per process. */
 struct hier {
-	char ctrl[32];		/* a controller that names the hierarchy to libcgroup */
+	char ctrl[32];		/* its first controller in /proc/cgroups, which names it */
+	char ctrls[256];	/* its mount's options: its controllers among them */
 	char mnt[VX_CG_MNT];
 };
 
@@ -33,7 +33,6 @@ static struct {
 	char v2ctrls[256];	/* controllers available in the cgroup2 hierarchy */
 	unsigned nv1;
 	struct hier v1[VX_CG_MAX_V1];
-	bool libcg;		/* cgroup_init() done */
 } host;
 
 const char *cg_layout_name(enum vx_cg_layout l)
@@ -43,8 +42,7 @@ const char *cg_layout_name(enum vx_cg_layout l)
 	return names[l];
 }
 
-/* The cgroup2 mount point, from mountinfo (libcgroup 2.0.2 only knows cgroup2 mounts that
- * carry controllers, and a hybrid host's usually carries none). */
+/* The cgroup2 mount point, from mountinfo. */
 static void find_v2_mount(void)
 {
 	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
@@ -63,48 +61,72 @@ static void find_v2_mount(void)
 	}
 }
 
-static int libcg_init(struct vx_err *err)
+/* Is ctrl one of the comma-separated words of list? */
+static bool in_list(const char *list, const char *ctrl)
 {
-	int r;
+	size_t n = strlen(ctrl);
+	const char *p = list;
 
-	if (host.libcg)
-		return 0;
-	r = cgroup_init();
-	if (r)
-		return vx_fail(err, EIO, "libcgroup: %s", cgroup_strerror(r));
-	host.libcg = true;
-	return 0;
+	while ((p = strstr(p, ctrl))) {
+		if ((p == list || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
+			return true;
+		p += n;
+	}
+	return false;
 }
 
-/* v1 hierarchies: one row per hierarchy id in /proc/cgroups, named by its first controller. */
+/* v1 hierarchies, in the order of /proc/cgroups: one per hierarchy id that has an enabled
+ * controller, at the "cgroup" mount of its whole hierarchy (root "/") in mountinfo whose
+ * options name that controller; a named hierarchy without controllers (name=systemd) is
+ * none.  Read from mountinfo rather than through libcgroup, whose cgroup_init() clears a
+ * table of some 800 KB at every start and stop (vctx/kernel/README.md). */
 static void find_v1(void)
 {
-	_cleanup_fclose_ FILE *f = fopen("/proc/cgroups", "re");
-	int seen[64] = { 0 };
-	char name[32], line[256];
-	int hid, num, enabled;
+	_cleanup_fclose_ FILE *cg = fopen("/proc/cgroups", "re");
+	_cleanup_fclose_ FILE *mi = NULL;
+	struct { char mnt[VX_CG_MNT], opts[256]; } m[VX_CG_MAX_V1 + 8];
+	unsigned nm = 0, i;
+	int seen[64] = { 0 }, hid, num, enabled;
+	char name[32], line[4096];
 
-	/* The first line is a header. */
-	if (!f || !fgets(line, sizeof(line), f))
+	/* The first line of /proc/cgroups is a header. */
+	if (!cg || !fgets(line, sizeof(line), cg) || !(mi = fopen("/proc/self/mountinfo", "re")))
 		return;
-	while (fgets(line, sizeof(line), f) &&
-	       sscanf(line, "%31s %d %d %d", name, &hid, &num, &enabled) == 4) {
-		char *mp = NULL;
+	while (fgets(line, sizeof(line), mi) && nm < ARRAY_SIZE(m)) {
+		char root[VX_CG_MNT], fstype[64], src[256], *sep = strstr(line, " - ");
 
-		if (hid <= 0 || hid >= 64 || !enabled || seen[hid] || host.nv1 == VX_CG_MAX_V1)
+		if (!sep || sscanf(sep, " - %63s %255s %255s", fstype, src, m[nm].opts) != 3 ||
+		    strcmp(fstype, "cgroup") != 0 ||
+		    sscanf(line, "%*s %*s %*s %1023s %1023s", root, m[nm].mnt) != 2 ||
+		    strcmp(root, "/") != 0 || strchr(m[nm].mnt, '\\'))
 			continue;
-		if (libcg_init(NULL) < 0 || cgroup_get_subsys_mount_point(name, &mp) || !mp)
+		nm++;
+	}
+	while (fgets(line, sizeof(line), cg) && host.nv1 < VX_CG_MAX_V1) {
+		if (sscanf(line, "%31s %d %d %d", name, &hid, &num, &enabled) != 4 || hid <= 0 ||
+		    hid >= 64 || !enabled || seen[hid])
 			continue;
-		if (strlen(mp) >= VX_CG_MNT) {
-			free(mp);
+		for (i = 0; i < nm && !in_list(m[i].opts, name); i++)
+			;
+		if (i == nm)
 			continue;
-		}
 		seen[hid] = 1;
 		snprintf(host.v1[host.nv1].ctrl, sizeof(host.v1[0].ctrl), "%s", name);
-		snprintf(host.v1[host.nv1].mnt, sizeof(host.v1[0].mnt), "%s", mp);
-		free(mp);
+		snprintf(host.v1[host.nv1].ctrls, sizeof(host.v1[0].ctrls), "%s", m[i].opts);
+		snprintf(host.v1[host.nv1].mnt, sizeof(host.v1[0].mnt), "%s", m[i].mnt);
 		host.nv1++;
 	}
+}
+
+/* The v1 mount point of a controller's hierarchy, NULL when the host has it in none. */
+static const char *v1_mount(const char *ctrl)
+{
+	unsigned i;
+
+	for (i = 0; i < host.nv1; i++)
+		if (in_list(host.v1[i].ctrls, ctrl))
+			return host.v1[i].mnt;
+	return NULL;
 }
 
 static void detect(void)
@@ -185,39 +207,29 @@ static bool v1_cpuset_ready(const char *dir)
  * cgroup would start empty and refuse it (ENOSPC). */
 static int v1_cpuset_parent(struct vx_err *err)
 {
-	struct cgroup *cg = NULL;
-	struct cgroup_controller *c;
-	char path[PATH_MAX + 64], cpus[256], mems[256];
+	static const char *files[] = { "cpuset.cpus", "cpuset.mems" };
+	char dir[VX_CG_PATH], path[VX_CG_PATH + 64], v[256];
+	const char *mnt = v1_mount("cpuset");
 	unsigned i;
-	int r;
 
-	for (i = 0; i < host.nv1; i++)
-		if (strcmp(host.v1[i].ctrl, "cpuset") == 0)
-			break;
-	if (i == host.nv1)
+	if (!mnt)
 		return 0;
-	snprintf(path, sizeof(path), "%s/%s", host.v1[i].mnt, vx_paths.cgroup_parent);
-	if (v1_cpuset_ready(path))
+	snprintf(dir, sizeof(dir), "%s/%s", mnt, vx_paths.cgroup_parent);
+	if (v1_cpuset_ready(dir))
 		return 0;
-	snprintf(path, sizeof(path), "%s/cpuset.cpus", host.v1[i].mnt);
-	if (read_file_at(AT_FDCWD, path, cpus, sizeof(cpus)) < 0)
-		return vx_failsys(err, "cannot read %s", path);
-	snprintf(path, sizeof(path), "%s/cpuset.mems", host.v1[i].mnt);
-	if (read_file_at(AT_FDCWD, path, mems, sizeof(mems)) < 0)
-		return vx_failsys(err, "cannot read %s", path);
-	cg = cgroup_new_cgroup(vx_paths.cgroup_parent);
-	c = cg ? cgroup_add_controller(cg, "cpuset") : NULL;
-	if (!c || cgroup_add_value_string(c, "cpuset.cpus", strstrip(cpus)) ||
-	    cgroup_add_value_string(c, "cpuset.mems", strstrip(mems)) ||
-	    cgroup_add_value_string(c, "cgroup.clone_children", "1")) {
-		cgroup_free(&cg);
-		return vx_fail(err, ENOMEM, "libcgroup: cannot describe the cpuset parent");
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return vx_failsys(err, "cannot create cgroup %s", dir);
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		snprintf(path, sizeof(path), "%s/%s", mnt, files[i]);
+		if (read_file_at(AT_FDCWD, path, v, sizeof(v)) < 0)
+			return vx_failsys(err, "cannot read %s", path);
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		if (write_file_at(AT_FDCWD, path, strstrip(v)) < 0)
+			return vx_failsys(err, "cannot write %s", path);
 	}
-	r = cgroup_create_cgroup(cg, 1);
-	cgroup_free(&cg);
-	if (r)
-		return vx_fail(err, EIO, "cannot create cgroup %s in the cpuset hierarchy: %s",
-			       vx_paths.cgroup_parent, cgroup_strerror(r));
+	snprintf(path, sizeof(path), "%s/cgroup.clone_children", dir);
+	if (write_file_at(AT_FDCWD, path, "1") < 0)
+		return vx_failsys(err, "cannot write %s", path);
 	return 0;
 }
 
@@ -234,27 +246,46 @@ static bool v2_has(const char *ctrl)
 	return false;
 }
 
-/* The controllers libcgroup should create the cgroup in. */
-static int describe(struct cgroup *cg, struct vx_err *err)
+/* On a v2 host, a controller reaches the context's directory only when every ancestor
+ * enables it in cgroup.subtree_control: the root's and the parent's, for each controller
+ * vctx uses that the host offers. */
+static int v2_enable(struct vx_err *err)
 {
-	static const char *v2_wanted[] = { "cpuset", "cpu", "io", "memory", "pids" };
-	unsigned i;
+	static const char *wanted[] = { "cpuset", "cpu", "io", "memory", "pids" };
+	char file[VX_CG_PATH + 64], have[256], plus[40];
+	unsigned d, i;
 
-	for (i = 0; i < host.nv1; i++)
-		if (!cgroup_add_controller(cg, host.v1[i].ctrl))
-			return vx_fail(err, ENOMEM, "libcgroup: cannot add %s", host.v1[i].ctrl);
-	if (host.layout != VX_CG_V2)
-		return 0;
-	for (i = 0; i < ARRAY_SIZE(v2_wanted); i++)
-		if (v2_has(v2_wanted[i]) && !cgroup_add_controller(cg, v2_wanted[i]))
-			return vx_fail(err, ENOMEM, "libcgroup: cannot add %s", v2_wanted[i]);
+	for (d = 0; d < 2; d++) {
+		if (d == 0)
+			snprintf(file, sizeof(file), "%s/cgroup.subtree_control", host.v2mnt);
+		else
+			snprintf(file, sizeof(file), "%s/%s/cgroup.subtree_control", host.v2mnt,
+				 vx_paths.cgroup_parent);
+		if (read_file_at(AT_FDCWD, file, have, sizeof(have)) < 0)
+			return vx_failsys(err, "cannot read %s", file);
+		for (i = 0; i < ARRAY_SIZE(wanted); i++) {
+			char *p = have;
+			bool on = false;
+			size_t n = strlen(wanted[i]);
+
+			if (!v2_has(wanted[i]))
+				continue;
+			while ((p = strstr(p, wanted[i])) && !on) {
+				on = (p == have || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\n' || !p[n]);
+				p += n;
+			}
+			snprintf(plus, sizeof(plus), "+%s", wanted[i]);
+			if (!on && write_file_at(AT_FDCWD, file, plus) < 0)
+				return vx_failsys(err, "cannot enable the %s controller in %s", wanted[i],
+						  file);
+		}
+	}
 	return 0;
 }
 
-/* The context's cgroup2 directory where libcgroup made none: on hybrid hosts (the cgroup2
- * hierarchy usually has no controllers, which libcgroup cannot address; the guest's systemd
- * still needs a v2 directory of its own), and on v2 hosts that delegate none of the
- * controllers vctx uses (a host that is itself a container). */
+/* The context's cgroup2 directory: on v2 hosts where the limits go, on hybrid hosts for the
+ * guest's systemd (the cgroup2 hierarchy usually has no controllers there).  On v2 the
+ * parent enables the controllers first, so that the directory has their files. */
 static int v2_dir(struct vx_cgroup *cg, struct vx_err *err)
 {
 	char parent[PATH_MAX + 64];
@@ -262,8 +293,26 @@ static int v2_dir(struct vx_cgroup *cg, struct vx_err *err)
 	snprintf(parent, sizeof(parent), "%s/%s", host.v2mnt, vx_paths.cgroup_parent);
 	if (mkdir(parent, 0755) < 0 && errno != EEXIST)
 		return vx_failsys(err, "cannot create cgroup %s", parent);
-	if (mkdir(cg->v2dir, 0755) < 0 && (errno != EEXIST || host.layout != VX_CG_V2))
+	if (host.layout == VX_CG_V2 && v2_enable(err) < 0)
+		return -1;
+	if (mkdir(cg->v2dir, 0755) < 0)
 		return vx_failsys(err, "cannot create cgroup %s", cg->v2dir);
+	return 0;
+}
+
+/* The context's directory in every v1 hierarchy (the parent first where it is missing). */
+static int v1_dirs(const struct vx_cgroup *cg, struct vx_err *err)
+{
+	char parent[VX_CG_PATH];
+	unsigned i;
+
+	for (i = 0; i < host.nv1; i++) {
+		snprintf(parent, sizeof(parent), "%s/%s", host.v1[i].mnt, vx_paths.cgroup_parent);
+		if (mkdir(parent, 0755) < 0 && errno != EEXIST)
+			return vx_failsys(err, "cannot create cgroup %s", parent);
+		if (mkdir(cg->v1dir[i], 0755) < 0)
+			return vx_failsys(err, "cannot create cgroup %s", cg->v1dir[i]);
+	}
 	return 0;
 }
 
@@ -339,21 +388,17 @@ void cg_summary(char *buf, size_t len)
 
 bool cg_controller(const char *ctrl, char *where, size_t len)
 {
-	const char *v1 = strcmp(ctrl, "io") == 0 ? "blkio" : ctrl;
-	char *mp = NULL;
-	bool r = false;
+	const char *v1 = strcmp(ctrl, "io") == 0 ? "blkio" : ctrl, *mp;
 
 	detect();
 	if (host.layout == VX_CG_V2) {
 		snprintf(where, len, "cgroup2 %s", host.v2mnt);
 		return v2_has(ctrl);
 	}
-	if (libcg_init(NULL) == 0 && cgroup_get_subsys_mount_point(v1, &mp) == 0 && mp) {
-		snprintf(where, len, "v1 %s", mp);
-		r = true;
-	}
-	free(mp);
-	return r;
+	if (!(mp = v1_mount(v1)))
+		return false;
+	snprintf(where, len, "v1 %s", mp);
+	return true;
 }
 
 /* --- freezing ------------------------------------------------------------------------------ */
@@ -382,7 +427,8 @@ static int wait_contains(const char *file, const char *want, struct vx_err *err)
 
 int cg_freeze(const char *v2dir, const char *path, bool freeze, struct vx_err *err)
 {
-	char file[PATH_MAX + 64], *mp = NULL;
+	char file[PATH_MAX + 64];
+	const char *mp;
 	struct stat st;
 
 	detect();
@@ -394,12 +440,9 @@ int cg_freeze(const char *v2dir, const char *path, bool freeze, struct vx_err *e
 		snprintf(file, sizeof(file), "%s/cgroup.events", v2dir);
 		return wait_contains(file, freeze ? "frozen 1" : "frozen 0", err);
 	}
-	if (libcg_init(err) < 0)
-		return -1;
-	if (cgroup_get_subsys_mount_point("freezer", &mp) || !mp)
+	if (!(mp = v1_mount("freezer")))
 		return vx_fail(err, ENOTSUP, "the host has no cgroup freezer");
 	snprintf(file, sizeof(file), "%s/%s/freezer.state", mp, path);
-	free(mp);
 	if (write_file_at(AT_FDCWD, file, freeze ? "FROZEN" : "THAWED") < 0)
 		return vx_failsys(err, "cannot write %s", file);
 	return wait_contains(file, freeze ? "FROZEN" : "THAWED", err);
@@ -415,7 +458,7 @@ static bool v2_limits(void)
 /* Where a controller's files for cgroup 'path' are; "" if the host lacks the controller. */
 static void ctrl_dir(const char *ctrl, const char *path, char *buf, size_t len)
 {
-	char *mp = NULL;
+	const char *mp;
 
 	buf[0] = '\0';
 	if (v2_limits()) {
@@ -423,9 +466,8 @@ static void ctrl_dir(const char *ctrl, const char *path, char *buf, size_t len)
 			snprintf(buf, len, "%s/%s", host.v2mnt, path);
 		return;
 	}
-	if (cgroup_get_subsys_mount_point(ctrl, &mp) == 0 && mp)
+	if ((mp = v1_mount(ctrl)))
 		snprintf(buf, len, "%s/%s", mp, path);
-	free(mp);
 }
 
 /* A limit the host cannot enforce is an error, never a silent no-op. */
@@ -460,20 +502,14 @@ static int check_setting(const char *path, const struct cg_setting *s, struct vx
 
 static int write_setting(const char *path, const struct cg_setting *s, struct vx_err *err)
 {
-	struct cgroup *cg = cgroup_new_cgroup(path);
-	struct cgroup_controller *c = cg ? cgroup_add_controller(cg, s->ctrl) : NULL;
-	int r;
+	char dir[VX_CG_PATH], file[VX_CG_PATH + 64];
 
-	if (!c || cgroup_add_value_string(c, s->file, s->value)) {
-		cgroup_free(&cg);
-		return vx_fail(err, ENOMEM, "libcgroup: out of memory");
-	}
-	r = cgroup_modify_cgroup(cg);
-	cgroup_free(&cg);
-	if (r) {
-		errno = r == ECGOTHER ? cgroup_get_last_errno() : EIO;
+	ctrl_dir(s->ctrl, path, dir, sizeof(dir));
+	if (!dir[0])
+		return vx_fail(err, ENOTSUP, "the host has no %s controller", s->ctrl);
+	snprintf(file, sizeof(file), "%s/%s", dir, s->file);
+	if (write_file_at(AT_FDCWD, file, s->value) < 0)
 		return vx_failsys(err, "cannot set %s to %s (%s)", s->key, s->value, s->file);
-	}
 	return 0;
 }
 
@@ -505,12 +541,10 @@ static int apply(const char *path, const struct cg_setting *s, unsigned n, struc
 static int v1_devices(const char *path, unsigned opts, struct vx_err *err)
 {
 	struct cg_setting s = { .key = "devices", .ctrl = "devices", .file = "devices.deny" };
-	char *mp = NULL;
 	unsigned i;
 
-	if (v2_limits() || cgroup_get_subsys_mount_point("devices", &mp) || !mp)
+	if (v2_limits() || !v1_mount("devices"))
 		return 0;
-	free(mp);
 	snprintf(s.value, sizeof(s.value), "a");
 	if (write_setting(path, &s, err) < 0)
 		return -1;
@@ -586,30 +620,24 @@ int cg_set_limits(const char *path, const struct vx_conf *conf, const char *key,
 	int n;
 
 	detect();
-	if (libcg_init(err) < 0)
-		return -1;
 	n = key ? limitmap_translate_key(conf, v2_limits(), key, s, 16)
 		: limitmap_translate(conf, v2_limits(), s, 16);
 	return apply(path, s, n, err);
 }
 
-/* First line (or all lines, joined) of a cgroup file through libcgroup. */
+/* A cgroup file of a controller's hierarchy, whole; -1 when it is missing or empty. */
 static int read_value(const char *ctrl, const char *path, const char *file, char *buf,
 		      size_t len)
 {
-	void *h = NULL;
-	char line[256];
-	size_t n = 0;
-	int r;
+	char dir[VX_CG_PATH], f[VX_CG_PATH + 64];
 
 	buf[0] = '\0';
-	r = cgroup_read_value_begin(ctrl, path, (char *)file, &h, line, sizeof(line));
-	while (r == 0 && n + strlen(line) + 1 < len) {
-		n += snprintf(buf + n, len - n, "%s", line);
-		r = cgroup_read_value_next(&h, line, sizeof(line));
-	}
-	if (h)
-		cgroup_read_value_end(&h);
+	ctrl_dir(ctrl, path, dir, sizeof(dir));
+	if (!dir[0])
+		return -1;
+	snprintf(f, sizeof(f), "%s/%s", dir, file);
+	if (read_file_at(AT_FDCWD, f, buf, len) < 0)
+		buf[0] = '\0';
 	return buf[0] ? 0 : -1;
 }
 
@@ -652,10 +680,9 @@ int cg_stats(const char *path, struct cg_stats *st, struct vx_err *err)
 	bool v2;
 	char b[2048], io[8192];
 
+	(void)err;	/* what cannot be read is left out (have_*) */
 	memset(st, 0, sizeof(*st));
 	detect();
-	if (libcg_init(err) < 0)
-		return -1;
 	v2 = v2_limits();
 	if (read_value("memory", path, v2 ? "memory.current" : "memory.usage_in_bytes", b,
 		       sizeof(b)) == 0) {
@@ -697,85 +724,29 @@ int cg_stats(const char *path, struct cg_stats *st, struct vx_err *err)
 int cg_create(const char *name, const struct vx_conf *conf, struct vx_cgroup *cg,
 	      struct vx_err *err)
 {
-	struct cgroup *lc = NULL;
-	int r;
-
 	detect();
 	if (host.layout == VX_CG_NONE)
 		return vx_fail(err, ENOENT, "no cgroup hierarchy is mounted");
 	if (fill_dirs(cg, name, err) < 0)
 		return -1;
-	if (libcg_init(err) < 0)
-		return -1;
 	/* Leftovers of a killed supervisor would make mkdir fail or carry old limits. */
 	cg_destroy(cg->path, NULL);
-	if (v1_cpuset_parent(err) < 0)
-		return -1;
-	lc = cgroup_new_cgroup(cg->path);
-	if (!lc)
-		return vx_fail(err, ENOMEM, "libcgroup: out of memory");
-	if (describe(lc, err) < 0)
-		goto fail;
-	r = cgroup_create_cgroup(lc, 1);
-	if (r) {
-		vx_fail(err, EIO, "cannot create cgroup %s: %s", cg->path, cgroup_strerror(r));
-		goto fail;
-	}
-	if (cg_set_limits(cg->path, conf, NULL, err) < 0)
+	if (v1_cpuset_parent(err) < 0 || v1_dirs(cg, err) < 0)
 		goto fail;
 	if ((host.layout == VX_CG_HYBRID || host.layout == VX_CG_V2) && v2_dir(cg, err) < 0)
+		goto fail;
+	if (cg_set_limits(cg->path, conf, NULL, err) < 0)
 		goto fail;
 	if (cg->v2dir[0] && conf->userns &&
 	    delegate(cg, conf->id_base, conf->id_base, err) < 0)
 		goto fail;
 	if (open_fds(cg, err) < 0 || devices(cg, conf->devices, err) < 0)
 		goto fail;
-	cgroup_free(&lc);
 	return 0;
 fail:
-	cgroup_free(&lc);
 	cg_close(cg);
 	cg_destroy(cg->path, NULL);
 	return -1;
-}
-
-struct cg_job {
-	const char *name;
-	const struct vx_conf *conf;
-};
-
-static int create_child(void *arg, void *out, struct vx_err *err)
-{
-	const struct cg_job *j = arg;
-
-	return cg_create(j->name, j->conf, out, err);
-}
-
-int cg_create_forked(const char *name, const struct vx_conf *conf, struct vx_cgroup *cg,
-		     struct vx_err *err)
-{
-	struct cg_job j = { .name = name, .conf = conf };
-	struct vx_cgroup *made = calloc(1, sizeof(*made));
-	struct vx_list v1 = { 0 };
-	int r;
-
-	if (!made)
-		return vx_fail(err, ENOMEM, "out of memory");
-	if (proc_call(create_child, &j, made, sizeof(*made), 0, err) < 0) {
-		free(made);
-		return -1;
-	}
-	/* The directories exist; open the join fds here (the helper's went with it). */
-	v1.n = made->nv1;
-	for (unsigned i = 0; i < v1.n; i++)
-		v1.v[i] = made->v1dir[i];
-	r = cg_open_join(made->v2dir, &v1, cg, err);
-	snprintf(cg->path, sizeof(cg->path), "%s", made->path);
-	cg->layout = made->layout;
-	if (r < 0)
-		cg_destroy(made->path, NULL);
-	free(made);
-	return r;
 }
 
 int cg_open_join(const char *v2dir, const struct vx_list *v1dirs, struct vx_cgroup *cg,
@@ -836,52 +807,43 @@ static int rmdir_tree(const char *dir)
 
 void cg_remove_parent(const char *parent)
 {
-	char v2dir[PATH_MAX + 260];
-	struct cgroup *lc;
+	char dir[VX_CG_PATH + 260];
+	unsigned i;
 
 	detect();
-	if (!parent[0] || libcg_init(NULL) < 0)
+	if (!parent[0])
 		return;
-	lc = cgroup_new_cgroup(parent);
-	if (lc && describe(lc, NULL) == 0)
-		cgroup_delete_cgroup_ext(lc, CGFLAG_DELETE_EMPTY_ONLY | CGFLAG_DELETE_IGNORE_MIGRATION);
-	if (lc)
-		cgroup_free(&lc);
+	/* Only when empty: rmdir refuses a cgroup with children. */
+	for (i = 0; i < host.nv1; i++) {
+		snprintf(dir, sizeof(dir), "%s/%s", host.v1[i].mnt, parent);
+		rmdir(dir);
+	}
 	if (host.layout == VX_CG_HYBRID || host.layout == VX_CG_V2) {
-		snprintf(v2dir, sizeof(v2dir), "%s/%s", host.v2mnt, parent);
-		rmdir(v2dir);
+		snprintf(dir, sizeof(dir), "%s/%s", host.v2mnt, parent);
+		rmdir(dir);
 	}
 }
 
 int cg_destroy(const char *path, struct vx_err *err)
 {
-	struct cgroup *lc;
-	char v2dir[PATH_MAX + 160];
+	char dir[VX_CG_PATH + 260];
+	unsigned i;
 	int r = 0;
 
 	if (!path[0])
 		return 0;
 	detect();
-	if (libcg_init(err) < 0)
-		return -1;
-	lc = cgroup_new_cgroup(path);
-	if (!lc)
-		return vx_fail(err, ENOMEM, "libcgroup: out of memory");
-	if (describe(lc, err) < 0) {
-		cgroup_free(&lc);
-		return -1;
+	/* The guest may have made sub-cgroups (in its delegated v2 subtree); its processes are
+	 * gone before this runs, so each directory goes, deepest first. */
+	for (i = 0; i < host.nv1; i++) {
+		snprintf(dir, sizeof(dir), "%s/%s", host.v1[i].mnt, path);
+		if (rmdir_tree(dir) < 0 && r == 0)
+			r = vx_failsys(err, "cannot remove cgroup %s", dir);
 	}
-	/* The guest may have made sub-cgroups in its delegated v2 subtree; its processes are
-	 * gone before this runs, so there is nothing to migrate. */
-	r = cgroup_delete_cgroup_ext(lc, CGFLAG_DELETE_RECURSIVE | CGFLAG_DELETE_IGNORE_MIGRATION);
-	cgroup_free(&lc);
-	if (r && r != ECGROUPNOTEXIST)
-		return vx_fail(err, EBUSY, "cannot remove cgroup %s: %s", path, cgroup_strerror(r));
-	/* What v2_dir made (on v2, libcgroup removes only what it knows a controller of). */
 	if (host.layout == VX_CG_HYBRID || host.layout == VX_CG_V2) {
-		snprintf(v2dir, sizeof(v2dir), "%s/%s", host.v2mnt, path);
-		if (rmdir_tree(v2dir) < 0)
-			return vx_failsys(err, "cannot remove cgroup %s", v2dir);
+		snprintf(dir, sizeof(dir), "%s/%s", host.v2mnt, path);
+		if (rmdir_tree(dir) < 0 && r == 0)
+			r = vx_failsys(err, "cannot remove cgroup %s", dir);
 	}
-	return 0;
+	return r;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * cgroup.h — the only code that touches cgroups (libcgroup's owner file).
+ * cgroup.h — the only code that touches cgroups: the cgroup file systems, read and written
+ * directly (no libcgroup: see vctx/kernel/README.md).
  *
  * A context's cgroup is PARENT/NAME (PARENT is "vctx" unless $VCTX_CGROUP_PARENT says
  * otherwise) in every hierarchy the host has:
@@ -66,11 +67,6 @@ void cg_init(struct vx_cgroup *cg);
  * left behind. */
 int cg_create(const char *name, const struct vx_conf *conf, struct vx_cgroup *cg,
 	      struct vx_err *err);
-
-/* cg_create in a short-lived child: libcgroup's tables (some 800 KB once it is initialised)
- * never become part of the long-lived supervisor.  The join fds are opened here. */
-int cg_create_forked(const char *name, const struct vx_conf *conf, struct vx_cgroup *cg,
-		     struct vx_err *err);
 
 /* Open the join fds of an existing cgroup (for exec/enter), from the recorded directories. */
 int cg_open_join(const char *v2dir, const struct vx_list *v1dirs, struct vx_cgroup *cg,

@@ -320,7 +320,7 @@ static int start_init(struct sup *s, struct vx_err *err)
 	if (path_rundir(path, sizeof(path), s->name, "seccomp.bpf") < 0 ||
 	    (sp->bpf.len && sysfilter_save(path, &sp->bpf, err) < 0))
 		return vx_failsys(err, "cannot keep the seccomp filter");
-	if (cg_create_forked(s->name, s->conf, &sp->cg, err) < 0)
+	if (cg_create(s->name, s->conf, &sp->cg, err) < 0)
 		return -1;
 	snprintf(s->st.cgroup, sizeof(s->st.cgroup), "%s", sp->cg.path);
 	snprintf(s->st.cgv2, sizeof(s->st.cgv2), "%s", sp->cg.v2dir);
