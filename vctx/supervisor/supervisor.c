@@ -43,7 +43,7 @@
 #define MAX_CLIENTS 32
 
 enum tag { T_PIDFD = 1, T_SIGNAL, T_LISTEN, T_CLIENT, T_TIMER, T_CONSOLE, T_VIEWER, T_LOG,
-	   T_LOGTIMER, T_LOGHOST, T_FREEZER, T_NOTIFY, T_READYTIMER, T_PROBE };
+	   T_LOGTIMER, T_LOGHOST, T_FREEZER, T_NOTIFY, T_READYTIMER, T_PROBE, T_TRIM };
 
 struct sup {
 	const struct sup_args *a;
@@ -59,6 +59,7 @@ struct sup {
 	struct vx_runstate st;
 	char pts[VX_PATH_MAX];	/* the console's devpts instance (sup_devdir) */
 	int epfd, sigfd, lfd, timerfd, logtimer, lockfd;
+	int trimtimer;		/* a second after the start: give back what it used */
 	int result_fd;		/* to `vctx start` (kept open by `start -F` for init's status) */
 	bool loghost_armed;	/* watching the host's syslog socket for room */
 	int waiters[MAX_CLIENTS];	/* clients to answer once the context is down */
@@ -715,6 +716,42 @@ static void on_init_exit(struct sup *s)
 	s->done = true;
 }
 
+static char *sup_stack;		/* its own stack, NULL: still on the starting command's */
+
+#define SUP_STACK (8u << 20)	/* as the default RLIMIT_STACK; untouched pages cost nothing */
+
+/* An idle supervisor should cost what it keeps, not what the start used: the part of its
+ * stack the start ran deep in (the starting command's went at the switch, see
+ * sup_drop_old_stack) and the heap's freed chunks go back to the kernel; pages that are
+ * used again come back zeroed on their first touch. */
+static void __attribute__((noinline)) sup_trim(void)
+{
+	uintptr_t here = (uintptr_t)__builtin_frame_address(0), page = 4096, keep;
+	uintptr_t lo = (uintptr_t)sup_stack + page;	/* above its guard page */
+
+	malloc_trim(0);
+	/* Below this frame, less a margin for the calls the loop makes: dead stack. */
+	keep = (here & ~(page - 1)) - 2 * page;
+	if (sup_stack && keep > lo && here < (uintptr_t)sup_stack + SUP_STACK)
+		madvise((void *)lo, keep - lo, MADV_DONTNEED);
+}
+
+/* The trim waits until the start is a second old: a command that runs init for a moment
+ * (start -F of a short job) does not wait for it, and a context at rest pays it once. */
+static void sup_trim_later(struct sup *s)
+{
+	struct itimerspec its = { .it_value = { 1, 0 } };
+
+	if (s->trimtimer < 0) {
+		s->trimtimer = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+		if (s->trimtimer < 0 || ep_add(s, s->trimtimer, T_TRIM, EPOLLIN) < 0) {
+			sup_trim();	/* no timer: now, then */
+			return;
+		}
+	}
+	timerfd_settime(s->trimtimer, 0, &its, NULL);
+}
+
 static void loop(struct sup *s)
 {
 	struct epoll_event ev[16];
@@ -768,6 +805,10 @@ static void loop(struct sup *s)
 				sync_loghost(s);
 				break;
 			case T_FREEZER: thaw(s); break;
+			case T_TRIM:
+				if (read(s->trimtimer, &exp, sizeof(exp)) == sizeof(exp))
+					sup_trim();
+				break;
 			case T_LOGHOST:
 				logrelay_flush(&s->log);
 				sync_loghost(s);
@@ -776,26 +817,6 @@ static void loop(struct sup *s)
 			}
 		}
 	}
-}
-
-/* An idle supervisor should cost what it keeps, not what the start used: the stack the
- * start ran deep in (its pages, and the starting command's, copied at fork, are this
- * process's alone once that command exits) and the heap's freed chunks go back to the
- * kernel; pages that are used again come back zeroed on their first touch. */
-static char *sup_stack;		/* its own stack, NULL: still on the starting command's */
-
-#define SUP_STACK (8u << 20)	/* as the default RLIMIT_STACK; untouched pages cost nothing */
-
-static void __attribute__((noinline)) sup_trim(void)
-{
-	uintptr_t here = (uintptr_t)__builtin_frame_address(0), page = 4096, keep;
-	uintptr_t lo = (uintptr_t)sup_stack + page;	/* above its guard page */
-
-	malloc_trim(0);
-	/* Below this frame, less a margin for the calls the loop makes: dead stack. */
-	keep = (here & ~(page - 1)) - 2 * page;
-	if (sup_stack && keep > lo && here < (uintptr_t)sup_stack + SUP_STACK)
-		madvise((void *)lo, keep - lo, MADV_DONTNEED);
 }
 
 /* A guest that rebooted (reboot(2) in a pid namespace kills init with SIGHUP) comes back. */
@@ -938,7 +959,7 @@ static void sup_run(void)
 	s->a = a;
 	s->name = name;
 	s->conf = a->conf;
-	s->lfd = s->lockfd = s->logtimer = -1;
+	s->lfd = s->lockfd = s->logtimer = s->trimtimer = -1;
 	s->result_fd = a->result_fd;
 	close_others(a->result_fd, a->lock_fd, a->viewer_fd);
 	spawn_init(&s->sp);
@@ -969,7 +990,7 @@ static void sup_run(void)
 	report(s, NULL);
 	close(a->lock_fd);
 	for (;;) {
-		sup_trim();
+		sup_trim_later(s);
 		loop(s);
 		if (!wants_reboot(s))
 			break;
