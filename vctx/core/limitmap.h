@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * limitmap.h — how each [limits] key reads in cgroup v2 and in cgroup v1.  Pure: it turns a
- * config into (controller, file, value) settings; cgroup.c writes them with libcgroup.
+ * config into (controller, file, value) settings; cgroup.c writes them into the cgroup files.
  *
  *   key          cgroup v2                    cgroup v1
  *   memory       memory.max                   memory.limit_in_bytes
@@ -24,7 +24,7 @@
 
 struct cg_setting {
 	const char *key;	/* the config key it comes from */
-	const char *ctrl;	/* controller (libcgroup's name) */
+	const char *ctrl;	/* controller (its name in /proc/cgroups) */
 	const char *file;
 	char value[64];
 };
