@@ -241,7 +241,9 @@ static int host_has(struct nl *nl, const struct vx_addr *addr, struct host_addrs
 
 	memset(h, 0, sizeof(*h));
 	h->addr = addr;
-	if (nl_dump(nl, nlmsg_dump(buf, RTM_GETADDR, AF_UNSPEC), addr_cb, h, err) < 0)
+	/* Only the address's family: with a veth per context, every other family's walk over
+	 * the host's links is work for nothing. */
+	if (nl_dump(nl, nlmsg_dump(buf, RTM_GETADDR, addr->family), addr_cb, h, err) < 0)
 		return -1;
 	if (h->found && ifname_of(nl, h->ifindex, &l, NULL) == 0)
 		snprintf(h->ifname, sizeof(h->ifname), "%s", l.name);

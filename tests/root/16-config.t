@@ -4,7 +4,7 @@
 # put in place atomically.
 . "$(dirname "$0")/lib.sh"
 
-plan 22
+plan 27
 
 A=$(ctx cfa); B=$(ctx cfb)
 ETC=$VCTX_PREFIX/etc/vctx
@@ -70,5 +70,27 @@ like "$(cat "$T_TMP/err")" "runs: the change takes effect at its next start" "an
 fails_with "no editor to run is one line saying what to set" "cannot run the editor '$T_TMP/no-such-editor': set VISUAL or EDITOR" \
 	env VISUAL= EDITOR="$T_TMP/no-such-editor" "$VCTX" config edit "$A"
 is "$(ls -a "$ETC" | grep -c '\.edit-')" 0 "no copy of the edit is left beside the configs"
+
+# The registry's index (run/vctx/.registry) holds every config's addresses; a config edited
+# by hand in place, keeping its inode and size, is seen at the next look all the same.
+IDX=$VCTX_PREFIX/run/vctx/.registry
+D=$(ctx cfd); E=$(ctx cfe)
+vx create "$D" --template busybox address=198.51.100.71/32
+# An entry is kept once its config is a moment old: look until it is there.
+n=0
+until grep -q '^2198\.51\.100\.71/32$' "$IDX" 2>/dev/null || [ $n -ge 1000 ]; do
+	vx template list --json >/dev/null; n=$((n + 1))
+done
+grep -q '^2198\.51\.100\.71/32$' "$IDX"
+ok $? "the index holds the new context's address"
+SIZE=$(stat -c %i:%s "$ETC/$D.conf")
+sed 's/198\.51\.100\.71/198.51.100.72/' "$ETC/$D.conf" >"$T_TMP/d.conf" && cat "$T_TMP/d.conf" >"$ETC/$D.conf"
+is "$(stat -c %i:%s "$ETC/$D.conf")" "$SIZE" "an edit by hand in place: the same inode and size"
+grep -q '^2198\.51\.100\.71/32$' "$IDX"
+ok $? "the index still holds the old address (what a create would go by without the stat)"
+fails_with "a new context cannot take the address the edit gave" \
+	"address 198\.51\.100\.72/32 belongs to context $D" vx create "$E" --template busybox address=198.51.100.72/32
+vx create "$E" --template busybox address=198.51.100.71/32
+ok $? "and may take the one it gave up"
 
 t_done
