@@ -246,19 +246,22 @@ static void migrate_mux_stop(const struct migrate_journal *j)
 
 /* rsync src/ to HOST:dst/; the bytes it sent are added to *sent.  A pass while the context
  * runs takes files that change or vanish under it (rsync's 23 and 24): the next pass has
- * them. */
+ * them.  --modify-window=-1: mtimes compared to the nanosecond.  rsync's default compares
+ * whole seconds, so a file changed in the second the running pass had looked at it (a disk
+ * image the freeze had just synced) passed the last pass's quick check as copied, and the
+ * destination started from the running pass's copy of it. */
 static int migrate_rsync(const struct migrate_journal *j, const char *src, const char *dst,
 			 bool context, bool live, uint64_t *sent, struct vx_err *err)
 {
 	char from[PATH_MAX + 1], to[PATH_MAX + 300], buf[8192];
 	char *argv[] = { "rsync", "-aHAX", "--numeric-ids", "--delete", "--inplace", "--sparse",
-			 "--stats", "-e", (char *)j->ssh, "--exclude=/work/", "--exclude=/disk/",
-			 "--exclude=/.tmp-*", from, to, NULL };
+			 "--modify-window=-1", "--stats", "-e", (char *)j->ssh, "--exclude=/work/",
+			 "--exclude=/disk/", "--exclude=/.tmp-*", from, to, NULL };
 	char *p;
 	int status;
 
 	if (!context)
-		memmove(&argv[9], &argv[12], 3 * sizeof(argv[0]));
+		memmove(&argv[10], &argv[13], 3 * sizeof(argv[0]));
 	snprintf(from, sizeof(from), "%s/", src);
 	snprintf(to, sizeof(to), "%s:%s/", j->host, dst);
 	if (migrate_run(argv, buf, sizeof(buf), "rsync", &status, err) < 0 &&
