@@ -250,15 +250,14 @@ static int host_has(struct nl *nl, const struct vx_addr *addr, struct host_addrs
 	return 0;
 }
 
-static int check_one(struct nl *nl, const char *name, const struct vx_addr *addr,
-		     struct vx_err *err)
+/* The host has none of the context's addresses (that no other context has one is checked
+ * once for all of them, in vnet_check). */
+static int check_one(struct nl *nl, const struct vx_addr *addr, struct vx_err *err)
 {
 	struct host_addrs h;
-	char owner[VX_NAME_MAX + 1], text[VX_ADDR_STR];
+	char text[VX_ADDR_STR];
 
 	addr_fmt(addr, true, text, sizeof(text));
-	if (registry_owner(addr, name, owner, sizeof(owner)))
-		return vx_fail(err, EADDRINUSE, "address %s belongs to context %s", text, owner);
 	if (host_has(nl, addr, &h, err) < 0)
 		return -1;
 	if (h.found)
@@ -301,8 +300,11 @@ int vnet_check(const char *name, const struct vx_conf *conf, struct vx_err *err)
 		if (r == 0)
 			r = need_link(&nl, uplink, "uplink", NULL, err);
 	}
+	/* One look at the other contexts' configs for all the addresses. */
+	if (r >= 0)
+		r = registry_check_addresses(name, conf, err);
 	for (i = 0; r >= 0 && i < conf->address.n; i++)
-		r = check_one(&nl, name, &conf->address.v[i], err);
+		r = check_one(&nl, &conf->address.v[i], err);
 	nl_close(&nl);
 	if (r < 0)
 		return -1;
