@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -73,20 +72,16 @@ static int regindex_path(char *buf, size_t len)
 
 /* --- a config's values ----------------------------------------------------------------------- */
 
-struct regindex_blob {
-	FILE *f;
-};
-
 static int regindex_line(const struct ini_line *l, void *user, struct vx_err *err)
 {
-	struct regindex_blob *b = user;
+	FILE *f = user;
 	int k;
 
 	(void)err;
 	if (l->type == INI_KEY && (k = regindex_key(l->section, l->key)) >= 0) {
-		fputc('0' + k, b->f);
-		fputs(l->value, b->f);
-		fputc('\0', b->f);
+		fputc('0' + k, f);
+		fputs(l->value, f);
+		fputc('\0', f);
 	}
 	return 0;
 }
@@ -95,14 +90,14 @@ static int regindex_line(const struct ini_line *l, void *user, struct vx_err *er
  * before counts (a config that does not parse still holds its id range and addresses). */
 static int regindex_extract(const char *name, const char *text, struct regindex_entry *e)
 {
-	struct regindex_blob b;
+	FILE *f;
 
 	e->vals = NULL;
 	e->len = 0;
-	if (!(b.f = open_memstream(&e->vals, &e->len)))
+	if (!(f = open_memstream(&e->vals, &e->len)))
 		return -1;
-	ini_scan(name, text, regindex_line, &b, NULL);
-	if (fclose(b.f) != 0) {
+	ini_scan(name, text, regindex_line, f, NULL);
+	if (fclose(f) != 0) {
 		free(e->vals);
 		e->vals = NULL;
 		e->len = 0;
@@ -126,8 +121,9 @@ static int regindex_read_conf(int etc, const char *name, struct regindex_stamp *
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (1 << 20) ||
 	    !(text = malloc(st.st_size + 1)) || (got = read_full(fd, text, st.st_size)) < 0)
 		return -1;
+	/* A NUL byte ends the text there: the config's own parse refuses such a file, and what
+	 * came before still holds its id range and addresses, as before a syntax error. */
 	text[got] = '\0';
-	/* A NUL byte cuts the text short, as it would the config's own parse. */
 	*k = regindex_stamp_of(&st);
 	return regindex_extract(name, text, e);
 }

@@ -42,71 +42,58 @@ const char *cg_layout_name(enum vx_cg_layout l)
 	return names[l];
 }
 
-/* The cgroup2 mount point, from mountinfo. */
-static void find_v2_mount(void)
+/* Is word one of the words of list, which seps separate?  (A mount's options are
+ * comma-separated, cgroup2's controller files blank-separated.) */
+static bool has_word(const char *list, const char *word, const char *seps)
 {
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
-	char line[4096];
-
-	while (f && fgets(line, sizeof(line), f)) {
-		char mnt[VX_CG_MNT], *sep = strstr(line, " - ");
-		char fstype[64];
-
-		if (!sep || sscanf(sep, " - %63s", fstype) != 1 || strcmp(fstype, "cgroup2") != 0)
-			continue;
-		if (sscanf(line, "%*s %*s %*s %*s %1023s", mnt) == 1) {
-			snprintf(host.v2mnt, sizeof(host.v2mnt), "%s", mnt);
-			return;
-		}
-	}
-}
-
-/* Is ctrl one of the comma-separated words of list? */
-static bool in_list(const char *list, const char *ctrl)
-{
-	size_t n = strlen(ctrl);
+	size_t n = strlen(word);
 	const char *p = list;
 
-	while ((p = strstr(p, ctrl))) {
-		if ((p == list || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
+	while ((p = strstr(p, word))) {
+		if ((p == list || strchr(seps, p[-1])) && (!p[n] || strchr(seps, p[n])))
 			return true;
 		p += n;
 	}
 	return false;
 }
 
-/* v1 hierarchies, in the order of /proc/cgroups: one per hierarchy id that has an enabled
- * controller, at the "cgroup" mount of its whole hierarchy (root "/") in mountinfo whose
- * options name that controller; a named hierarchy without controllers (name=systemd) is
- * none.  Read from mountinfo rather than through libcgroup, whose cgroup_init() clears a
- * table of some 800 KB at every start and stop (vctx/kernel/README.md). */
-static void find_v1(void)
+/* The hierarchies, from one read of mountinfo: the first cgroup2 mount, and the v1 ones in
+ * the order of /proc/cgroups: one per hierarchy id that has an enabled controller, at the
+ * "cgroup" mount of its whole hierarchy (root "/") whose options name that controller; a
+ * named hierarchy without controllers (name=systemd) is none.  Read here rather than through
+ * libcgroup, whose cgroup_init() clears a table of some 800 KB at every start and stop
+ * (vctx/kernel/README.md). */
+static void find_mounts(void)
 {
 	_cleanup_fclose_ FILE *cg = fopen("/proc/cgroups", "re");
 	_cleanup_fclose_ FILE *mi = NULL;
 	struct { char mnt[VX_CG_MNT], opts[256]; } m[VX_CG_MAX_V1 + 8];
 	unsigned nm = 0, i;
-	int seen[64] = { 0 }, hid, num, enabled;
+	int seen[64] = { 0 }, hid, num, enabled, fields;
 	char name[32], line[4096];
 
-	/* The first line of /proc/cgroups is a header. */
-	if (!cg || !fgets(line, sizeof(line), cg) || !(mi = fopen("/proc/self/mountinfo", "re")))
+	if (!(mi = fopen("/proc/self/mountinfo", "re")))
 		return;
 	while (fgets(line, sizeof(line), mi) && nm < ARRAY_SIZE(m)) {
 		char root[VX_CG_MNT], fstype[64], src[256], *sep = strstr(line, " - ");
 
-		if (!sep || sscanf(sep, " - %63s %255s %255s", fstype, src, m[nm].opts) != 3 ||
-		    strcmp(fstype, "cgroup") != 0 ||
+		if (!sep || (fields = sscanf(sep, " - %63s %255s %255s", fstype, src, m[nm].opts)) < 1 ||
 		    sscanf(line, "%*s %*s %*s %1023s %1023s", root, m[nm].mnt) != 2 ||
-		    strcmp(root, "/") != 0 || strchr(m[nm].mnt, '\\'))
+		    strchr(m[nm].mnt, '\\'))
 			continue;
-		nm++;
+		if (strcmp(fstype, "cgroup2") == 0 && !host.v2mnt[0])
+			snprintf(host.v2mnt, sizeof(host.v2mnt), "%s", m[nm].mnt);
+		else if (strcmp(fstype, "cgroup") == 0 && fields == 3 && strcmp(root, "/") == 0)
+			nm++;
 	}
+	/* The first line of /proc/cgroups is a header. */
+	if (!cg || !fgets(line, sizeof(line), cg))
+		return;
 	while (fgets(line, sizeof(line), cg) && host.nv1 < VX_CG_MAX_V1) {
 		if (sscanf(line, "%31s %d %d %d", name, &hid, &num, &enabled) != 4 || hid <= 0 ||
 		    hid >= 64 || !enabled || seen[hid])
 			continue;
-		for (i = 0; i < nm && !in_list(m[i].opts, name); i++)
+		for (i = 0; i < nm && !has_word(m[i].opts, name, ","); i++)
 			;
 		if (i == nm)
 			continue;
@@ -124,7 +111,7 @@ static const char *v1_mount(const char *ctrl)
 	unsigned i;
 
 	for (i = 0; i < host.nv1; i++)
-		if (in_list(host.v1[i].ctrls, ctrl))
+		if (has_word(host.v1[i].ctrls, ctrl, ","))
 			return host.v1[i].mnt;
 	return NULL;
 }
@@ -134,8 +121,7 @@ static void detect(void)
 	if (host.done)
 		return;
 	host.done = true;
-	find_v2_mount();
-	find_v1();
+	find_mounts();
 	if (host.v2mnt[0]) {
 		char path[PATH_MAX + 32];
 
@@ -235,15 +221,7 @@ static int v1_cpuset_parent(struct vx_err *err)
 
 static bool v2_has(const char *ctrl)
 {
-	size_t n = strlen(ctrl);
-	const char *p = host.v2ctrls;
-
-	while ((p = strstr(p, ctrl))) {
-		if ((p == host.v2ctrls || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
-			return true;
-		p += n;
-	}
-	return false;
+	return has_word(host.v2ctrls, ctrl, " ");
 }
 
 /* On a v2 host, a controller reaches the context's directory only when every ancestor
@@ -264,18 +242,10 @@ static int v2_enable(struct vx_err *err)
 		if (read_file_at(AT_FDCWD, file, have, sizeof(have)) < 0)
 			return vx_failsys(err, "cannot read %s", file);
 		for (i = 0; i < ARRAY_SIZE(wanted); i++) {
-			char *p = have;
-			bool on = false;
-			size_t n = strlen(wanted[i]);
-
-			if (!v2_has(wanted[i]))
+			if (!v2_has(wanted[i]) || has_word(have, wanted[i], " \n"))
 				continue;
-			while ((p = strstr(p, wanted[i])) && !on) {
-				on = (p == have || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\n' || !p[n]);
-				p += n;
-			}
 			snprintf(plus, sizeof(plus), "+%s", wanted[i]);
-			if (!on && write_file_at(AT_FDCWD, file, plus) < 0)
+			if (write_file_at(AT_FDCWD, file, plus) < 0)
 				return vx_failsys(err, "cannot enable the %s controller in %s", wanted[i],
 						  file);
 		}

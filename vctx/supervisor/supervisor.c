@@ -720,15 +720,42 @@ static char *sup_stack;		/* its own stack, NULL: still on the starting command's
 
 #define SUP_STACK (8u << 20)	/* as the default RLIMIT_STACK; untouched pages cost nothing */
 
-/* An idle supervisor should cost what it keeps, not what the start used: the part of its
- * stack the start ran deep in (the starting command's went at the switch, see
- * sup_drop_old_stack) and the heap's freed chunks go back to the kernel; pages that are
- * used again come back zeroed on their first touch. */
+/* The starting command's stack is the supervisor's until it leaves it: every frame on it,
+ * from main down to here, is dead once the supervisor runs on a stack of its own, except
+ * what lies above __libc_stack_end (argv, which the process title overwrites, and the
+ * environment). */
+extern void *__libc_stack_end;
+
+static void sup_drop_old_stack(void)
+{
+	char line[256];
+	uintptr_t lo = 0, hi = 0, end = (uintptr_t)__libc_stack_end & ~(uintptr_t)4095;
+	FILE *f = fopen("/proc/self/maps", "re");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, "[stack]") && sscanf(line, "%lx-%lx", &lo, &hi) == 2)
+			break;
+	fclose(f);
+	if (lo && lo < end && end <= hi)
+		madvise((void *)lo, end - lo, MADV_DONTNEED);
+}
+
+/* An idle supervisor should cost what it keeps, not what the start used: the starting
+ * command's stack (sup_drop_old_stack), the part of its own the start ran deep in and the
+ * heap's freed chunks go back to the kernel; pages that are used again come back zeroed on
+ * their first touch. */
 static void __attribute__((noinline)) sup_trim(void)
 {
 	uintptr_t here = (uintptr_t)__builtin_frame_address(0), page = 4096, keep;
 	uintptr_t lo = (uintptr_t)sup_stack + page;	/* above its guard page */
+	static bool dropped;
 
+	if (sup_stack && !dropped) {	/* once: nothing uses that stack again */
+		sup_drop_old_stack();
+		dropped = true;
+	}
 	malloc_trim(0);
 	/* Below this frame, less a margin for the calls the loop makes: dead stack. */
 	keep = (here & ~(page - 1)) - 2 * page;
@@ -895,28 +922,6 @@ static char sup_name[VX_NAME_MAX + 1];
 
 static void __attribute__((noreturn)) sup_run(void);
 
-/* The starting command's stack is the supervisor's until it leaves it: every frame on it,
- * from main down to here, is dead once the supervisor runs on a stack of its own, except
- * what lies above __libc_stack_end (argv, which the process title overwrites, and the
- * environment). */
-extern void *__libc_stack_end;
-
-static void sup_drop_old_stack(void)
-{
-	char line[256];
-	uintptr_t lo = 0, hi = 0, end = (uintptr_t)__libc_stack_end & ~(uintptr_t)4095;
-	FILE *f = fopen("/proc/self/maps", "re");
-
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f))
-		if (strstr(line, "[stack]") && sscanf(line, "%lx-%lx", &lo, &hi) == 2)
-			break;
-	fclose(f);
-	if (lo && lo < end && end <= hi)
-		madvise((void *)lo, end - lo, MADV_DONTNEED);
-}
-
 void sup_main(const struct sup_args *a)
 {
 	static ucontext_t uc;
@@ -954,8 +959,6 @@ static void sup_run(void)
 	const char *name = sup_name;
 	struct vx_err err = { 0 };
 
-	if (sup_stack)
-		sup_drop_old_stack();
 	s->a = a;
 	s->name = name;
 	s->conf = a->conf;
