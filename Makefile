@@ -50,7 +50,7 @@ DEB_PKG    = build-essential debhelper dpkg-dev lintian
 # The layers, top to bottom (vctx/README.md): each folder includes only from those below it.
 CLI_SRC    = $(filter-out vctx/cli/vnet.c,$(wildcard vctx/cli/*.c))
 OPS_SRC    = $(wildcard vctx/ops/*.c)
-SUP_SRC    = $(wildcard vctx/supervisor/*.c)
+SUP_SRC    = $(filter-out vctx/supervisor/idle.c,$(wildcard vctx/supervisor/*.c))
 KERNEL_SRC = $(filter-out vctx/kernel/exec-helper.c,$(wildcard vctx/kernel/*.c))
 NET_SRC    = $(wildcard vnet/*.c)
 CORE_SRC   = $(wildcard vctx/core/*.c)
@@ -64,12 +64,12 @@ HEADERS  = $(wildcard vctx/*/*.h vnet/*.h)
 UNIT_SRC = $(wildcard tests/unit/test-*.c)
 UNIT_BIN = $(UNIT_SRC:.c=)
 
-all: vctx/vctx vctx/vctx-exec vnet/vnet tests/probe tests/fake-loader tests/killer
+all: vctx/vctx vctx/vctx-exec vctx/vctx-supervise vnet/vnet tests/probe tests/fake-loader tests/killer
 
 # Plain `make` on a machine without the compiler or the -dev packages: one line saying what
 # to run, not a compiler error about a missing header.  (deps, check, demo and bench install
 # them first and build through a recursive make, which checks again.)
-BUILD_GOALS = all unit install %.o vctx/vctx vctx/vctx-exec vnet/vnet tests/probe bench/floor \
+BUILD_GOALS = all unit install %.o vctx/vctx vctx/vctx-exec vctx/vctx-supervise vnet/vnet tests/probe bench/floor \
 	      tests/unit/test-%
 ifneq ($(if $(MAKECMDGOALS),$(filter $(BUILD_GOALS),$(MAKECMDGOALS)),all),)
 ifneq ($(shell command -v $(CC) >/dev/null && command -v musl-gcc >/dev/null && pkg-config --exists $(PKGS) $(PKGS_DL) 2>/dev/null && echo ok),ok)
@@ -89,6 +89,23 @@ vctx/vctx-exec: vctx/kernel/exec-helper.c vctx/kernel/procstate.c vctx/kernel/pr
 	musl-gcc -D_GNU_SOURCE -Ivctx -O2 -std=gnu11 -Wall -Wextra -Werror -static \
 		-o $@ vctx/kernel/exec-helper.c vctx/kernel/procstate.c
 
+# A supervisor at rest (vctx/supervisor/handover.h): static with musl, it costs an idle context
+# a few pages.  musl has no kernel headers of its own: Debian's, through a directory of links.
+IDLE_SRC = vctx/supervisor/idle.c vctx/supervisor/events.c vctx/supervisor/handover.c \
+	   vctx/supervisor/console.c vctx/supervisor/logrelay.c vctx/supervisor/logfile.c \
+	   vctx/supervisor/ready.c vctx/supervisor/ctl.c vctx/supervisor/slog.c vctx/core/util.c \
+	   vctx/core/escape.c vctx/core/paths.c vctx/core/err.c vctx/core/addr.c
+MUSL_INC = vctx/.musl-include
+$(MUSL_INC):
+	mkdir -p $@
+	ln -sfn /usr/include/linux $@/linux
+	ln -sfn /usr/include/asm-generic $@/asm-generic
+	ln -sfn /usr/include/$$($(CC) -print-multiarch)/asm $@/asm
+vctx/vctx-supervise: $(IDLE_SRC) $(HEADERS) | $(MUSL_INC)
+	musl-gcc -D_GNU_SOURCE -I. -Ivctx -idirafter $(MUSL_INC) -Os -std=gnu11 -Wall -Wextra \
+		-Werror -Wno-format-truncation -ffunction-sections -fdata-sections -static \
+		-Wl,--gc-sections -o $@ $(IDLE_SRC)
+
 # The probe runs inside contexts whose root has no libc: link it statically.
 tests/probe: tests/probe.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -static -o $@ $<
@@ -107,6 +124,9 @@ tests/unit/test-%: tests/unit/test-%.c $(CORE_OBJ) $(NET_OBJ)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit -o $@ $^ $(LDLIBS) -lcmocka
 
 tests/unit/test-ctl: tests/unit/test-ctl.c vctx/supervisor/ctl.o $(CORE_OBJ)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit -o $@ $^ $(LDLIBS) -lcmocka
+
+tests/unit/test-handover: tests/unit/test-handover.c vctx/supervisor/handover.o $(CORE_OBJ)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit -o $@ $^ $(LDLIBS) -lcmocka
 
 %.o: %.c $(HEADERS)
@@ -184,18 +204,18 @@ stress:
 # --- install -------------------------------------------------------------------------------
 
 # Every file install writes is in INSTALLED, so uninstall removes exactly those.
-INSTALLED = $(SBINDIR)/vctx $(SBINDIR)/vnet $(HELPERDIR)/vctx-exec \
+INSTALLED = $(SBINDIR)/vctx $(SBINDIR)/vnet $(HELPERDIR)/vctx-exec $(HELPERDIR)/vctx-supervise \
 	    $(addprefix $(DATADIR)/templates/,busybox debian tarball host download oci lib.sh) \
 	    $(UNITDIR)/vctx.service $(UNITDIR)/vctx@.service $(SYSCONFDIR)/init.d/vctx \
 	    $(COMPDIR)/vctx $(MANDIR)/man5/vctx.conf.5 $(MANDIR)/man7/vctx-templates.7 \
 	    $(MANDIR)/man8/vctx.8 $(MANDIR)/man8/vnet.8
 
-install: vctx/vctx vctx/vctx-exec vnet/vnet
+install: vctx/vctx vctx/vctx-exec vctx/vctx-supervise vnet/vnet
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(HELPERDIR) $(DESTDIR)$(DATADIR)/templates \
 		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/init.d $(DESTDIR)$(COMPDIR) \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
 	install -m 755 vctx/vctx vnet/vnet $(DESTDIR)$(SBINDIR)/
-	install -m 755 vctx/vctx-exec $(DESTDIR)$(HELPERDIR)/
+	install -m 755 vctx/vctx-exec vctx/vctx-supervise $(DESTDIR)$(HELPERDIR)/
 	install -m 755 templates/busybox templates/debian templates/tarball templates/host templates/download templates/oci \
 		$(DESTDIR)$(DATADIR)/templates/
 	install -m 644 templates/lib.sh $(DESTDIR)$(DATADIR)/templates/
@@ -249,7 +269,7 @@ lint-man:
 	mandoc -Tlint -W warning man/*.[0-9]
 
 clean:
-	rm -f vctx/*/*.o vnet/*.o vctx/vctx vctx/vctx-exec vnet/vnet tests/probe tests/fake-loader \
+	rm -rf vctx/*/*.o vnet/*.o vctx/vctx vctx/vctx-exec vctx/vctx-supervise vctx/.musl-include vnet/vnet tests/probe tests/fake-loader \
 		tests/killer tests/stress/fuzz-conf \
 		bench/floor $(UNIT_BIN)
 

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Lifecycle core: create, start, exec, enter, list, stop, destroy of busybox contexts, seen
-# from inside and outside; bad input; locking; recovery after a killed supervisor.
+# from inside and outside; bad input; locking; recovery after a killed supervisor; the
+# supervisor at rest.
 . "$(dirname "$0")/lib.sh"
-plan 62
+plan 72
 
 A=$(ctx web); B=$(ctx db)
 ETC=$VCTX_PREFIX/etc/vctx
@@ -130,6 +131,43 @@ like "$(vx status "$A")" "state: +running \(no supervisor\)" "a killed superviso
 fails_with "start refuses and says how to recover" "running without its supervisor" vx start "$A"
 vx stop "$A"; ok $? "stop stops the orphaned context and cleans up"
 vx start "$A" && vx stop --kill "$A"; ok $? "and it starts again afterwards"
+
+# The supervisor at rest (supervisor/handover.h): vctx-supervise in the same process serves the
+# console, /dev/log and readiness; what needs vctx wakes it, and it rests again.  A context of
+# its own, whose log counts its supervisor's rests from 1.
+R=$(ctx rest)
+vx create "$R" --template busybox >/dev/null && vx start "$R"
+SUP=$(sed -n 's/^supervisor=//p' "$VCTX_PREFIX/run/vctx/$R/state")
+LOG=$VCTX_PREFIX/var/log/vctx/$R
+t_wait_file "$LOG/vctx.log" "at rest (1)"; ok $? "the supervisor rests once the context runs"
+like "$(readlink "/proc/$SUP/exe")" "/vctx-supervise$" "in vctx-supervise, the same process"
+ANON=$(awk '/^Anonymous:/ { print $2 }' "/proc/$SUP/smaps_rollup")
+ok $([ "$ANON" -lt 128 ] && echo 0 || echo 1) "keeping $ANON KiB of memory of its own (< 128)"
+vx exec "$R" -- logger rest-relay
+t_wait_file "$LOG/syslog" "rest-relay"; ok $? "/dev/log is relayed at rest"
+INIT=$(vx status --json "$R" | sed -n 's/.*"init_pid":\([0-9]*\).*/\1/p')
+vx exec "$R" -- reboot
+t_wait_file "$LOG/vctx.log" "at rest (2)"
+NEW=$(vx status --json "$R" | sed -n 's/.*"init_pid":\([0-9]*\).*/\1/p')
+ok $([ -n "$NEW" ] && [ "$NEW" != "$INIT" ] && echo 0 || echo 1) \
+	"a reboot at rest wakes it: init starts again ($INIT -> $NEW), and it rests again"
+# An upgrade that replaces the binaries: a resting supervisor wakes into the vctx it started
+# with (it keeps both programs open), not the new one.
+U=$(ctx upg)
+vx create "$U" --template busybox >/dev/null
+mkdir -p "$T_TMP/bin" && cp "$T_TOP/vctx/vctx" "$T_TOP/vctx/vctx-supervise" "$T_TOP/vctx/vctx-exec" "$T_TMP/bin/"
+"$T_TMP/bin/vctx" start "$U"
+t_wait_file "$LOG/../$U/vctx.log" "at rest (1)"
+rm -f "$T_TMP/bin/vctx" "$T_TMP/bin/vctx-supervise"
+vx stop "$U"; ok $? "a supervisor whose binaries were removed at rest still stops its context"
+t_wait_file "$LOG/../$U/vctx.log" "supervisor exits"
+like "$(grep -c 'cannot hand' "$LOG/../$U/vctx.log"):$(grep -c "stopping $U: " "$LOG/../$U/vctx.log")" "^0:1$" \
+	"it woke into the removed vctx, which stopped init and cleaned up"
+vx destroy "$U" >/dev/null
+vx stop "$R"; ok $? "stop wakes the resting supervisor of $R"
+like "$(vx status "$R")" "state: +stopped" "which takes it down"
+vx destroy "$R" >/dev/null
+fails_with "vctx-supervise is not for running by hand" "never by hand" "$T_TOP/vctx/vctx-supervise" </dev/null
 
 vx destroy "$A"; ok $? "destroy $A"
 ok $([ ! -e "$ETC/$A.conf" ] && [ ! -e "$LIB/contexts/$A" ] && echo 0 || echo 1) \

@@ -11,6 +11,8 @@
 #include "core/paths.h"
 #include "core/proctitle.h"
 #include "core/util.h"
+#include "supervisor/handover.h"
+#include "supervisor/supervisor.h"
 
 #define VERSION "0.1"
 
@@ -146,6 +148,10 @@ int main(int argc, char **argv)
 	struct vx_err err;
 	int o;
 
+	/* A supervisor back from rest runs this binary under that name (supervisor/handover.h). */
+	if (argc == 2 || argc == 3)
+		if (strcmp(argv[0], HANDOVER_ARGV0) == 0)
+			sup_resume();
 	proctitle_init(argc, argv);
 	/* A closed socket or pipe is an error to report, not a reason to die. */
 	signal(SIGPIPE, SIG_IGN);

@@ -2,6 +2,7 @@
 #include "core/paths.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,4 +139,40 @@ int path_logdir(char *buf, size_t len, const char *name, const char *sub)
 int path_tpldir(char *buf, size_t len, const char *tpl, const char *sub)
 {
 	return join(buf, len, vx_paths.templates, tpl, sub);
+}
+
+/* A helper program of vctx's (vctx-exec, vctx-supervise): next to this binary (the build
+ * tree, or one directory), or in ../lib/vctx/ or ../libexec/vctx/ from it (an installed
+ * /usr/sbin/vctx).  Opened O_PATH, to be executed through the descriptor. */
+int paths_helper(const char *name, struct vx_err *err)
+{
+	static const char *const where[] = { "", "../lib/vctx/", "../libexec/vctx/" };
+	char self[PATH_MAX], path[PATH_MAX + 64], *slash;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	struct stat st;
+	unsigned i;
+
+	if (n <= 0)
+		return vx_failsys(err, "cannot find vctx's own binary");
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	*slash = '\0';
+	for (i = 0; i < ARRAY_SIZE(where); i++) {
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/%s%s", self, where[i], name);
+		fd = open(path, O_PATH | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		/* Root's, and nobody else may write it: it runs as root, vctx-exec inside every
+		 * context. */
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == 0 &&
+		    !(st.st_mode & 022))
+			return fd;
+		close(fd);
+		return vx_fail(err, EPERM, "%s must be a file of root's that only root may write",
+			       path);
+	}
+	return vx_fail(err, ENOENT, "cannot find %s next to %s/vctx (make install puts it in "
+		       "../lib/vctx/)", name, self);
 }

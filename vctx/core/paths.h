@@ -52,4 +52,7 @@ int path_rundir(char *buf, size_t len, const char *name, const char *sub);
 int path_logdir(char *buf, size_t len, const char *name, const char *sub);
 int path_tpldir(char *buf, size_t len, const char *tpl, const char *sub);
 
+/* One of vctx's helper programs, found beside the running binary: an O_PATH descriptor. */
+int paths_helper(const char *name, struct vx_err *err);
+
 #endif

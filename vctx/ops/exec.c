@@ -103,40 +103,6 @@ static void set_env(bool tty, const char *home, const char *shell)
 	putenv(strdup(t));
 }
 
-/* vctx-exec, the static last step (exec-helper.c): next to this binary (the build tree, or
- * one directory), or in ../lib/vctx/ from it (an installed /usr/sbin/vctx). */
-static int helper_open(struct vx_err *err)
-{
-	static const char *const where[] = { "vctx-exec", "../lib/vctx/vctx-exec",
-					     "../libexec/vctx/vctx-exec" };
-	char self[PATH_MAX], path[PATH_MAX + 32], *slash;
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	struct stat st;
-	unsigned i;
-
-	if (n <= 0)
-		return vx_failsys(err, "cannot find vctx's own binary");
-	self[n] = '\0';
-	slash = strrchr(self, '/');
-	*slash = '\0';
-	for (i = 0; i < ARRAY_SIZE(where); i++) {
-		int fd;
-
-		snprintf(path, sizeof(path), "%s/%s", self, where[i]);
-		fd = open(path, O_PATH | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		/* Root's, and nobody else may write it: it runs inside every context. */
-		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == 0 &&
-		    !(st.st_mode & 022))
-			return fd;
-		close(fd);
-		return vx_fail(err, EPERM, "%s must be a file of root's that only root may write",
-			       path);
-	}
-	return vx_fail(err, ENOENT, "cannot find vctx-exec next to %s/vctx (make install puts it "
-		       "in ../lib/vctx/)", self);
-}
 
 static void __attribute__((noreturn))
 child(const struct vx_conf *conf, const struct vx_bpf *bpf, int pidfd, struct vx_cgroup *cg,
@@ -241,7 +207,7 @@ static int run(const struct vx_conf *conf, const struct vx_bpf *bpf, int pidfd,
 	siginfo_t si;
 	pid_t pid;
 
-	helper = helper_open(err);
+	helper = paths_helper("vctx-exec", err);
 	if (helper < 0)
 		return -1;
 	if (x->tty && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)

@@ -4,15 +4,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
-#include <malloc.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/epoll.h>
-#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -21,7 +18,6 @@
 #include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <time.h>
-#include <ucontext.h>
 
 #include "core/lock.h"
 #include "core/paths.h"
@@ -35,64 +31,30 @@
 #include "kernel/storage.h"
 #include "supervisor/console.h"
 #include "supervisor/ctl.h"
+#include "supervisor/events.h"
+#include "supervisor/handover.h"
 #include "supervisor/logrelay.h"
 #include "supervisor/ready.h"
+#include "supervisor/slog.h"
 #include "vnet/filter.h"
 #include "vnet/vnet.h"
 
-#define MAX_CLIENTS 32
-
-enum tag { T_PIDFD = 1, T_SIGNAL, T_LISTEN, T_CLIENT, T_TIMER, T_CONSOLE, T_VIEWER, T_LOG,
-	   T_LOGTIMER, T_LOGHOST, T_FREEZER, T_NOTIFY, T_READYTIMER, T_PROBE, T_TRIM };
-
+/* One context's supervisor: h is what its resting program (idle.c) keeps too. */
 struct sup {
+	struct sup_hand h;
 	const struct sup_args *a;
 	const char *name;
 	const struct vx_conf *conf;
 	struct vx_spawn sp;
-	struct vx_console con;
-	struct vx_logrelay log;
-	struct vx_ready ready;
 	struct vx_disk disk;
-	int freezer;		/* the client that froze the context, -1: not frozen */
-	int fsfreeze;		/* the disk's mount, frozen (FIFREEZE), -1: none */
 	struct vx_runstate st;
-	char pts[VX_PATH_MAX];	/* the console's devpts instance (sup_devdir) */
-	int epfd, sigfd, lfd, timerfd, logtimer, lockfd;
-	int trimtimer;		/* a second after the start: give back what it used */
-	int result_fd;		/* to `vctx start` (kept open by `start -F` for init's status) */
-	bool loghost_armed;	/* watching the host's syslog socket for room */
-	int waiters[MAX_CLIENTS];	/* clients to answer once the context is down */
-	unsigned nwaiters;
-	int readers[MAX_CLIENTS];	/* clients to answer once the context is up */
-	unsigned nreaders;
-	bool stopping, done;
-	int stop_signal;
+	int trimtimer;		/* a second after the start: rest (or give back what it used) */
 	siginfo_t exit_info;
 };
 
-static void slog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void slog(const char *fmt, ...)
+static int ep_add(struct sup *s, int fd, enum sup_tag tag, uint32_t events)
 {
-	char ts[32];
-	time_t t = time(NULL);
-	struct tm tm;
-	va_list ap;
-
-	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", localtime_r(&t, &tm));
-	fprintf(stderr, "%s vctx[%d]: ", ts, (int)getpid());
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	fflush(stderr);
-}
-
-static int ep_add(struct sup *s, int fd, enum tag tag, uint32_t events)
-{
-	struct epoll_event ev = { .events = events, .data.u64 = ((uint64_t)tag << 32) | (unsigned)fd };
-
-	return epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev);
+	return events_add(&s->h, fd, tag, events);
 }
 
 /* --- set-up of the supervisor itself ------------------------------------------------------- */
@@ -173,16 +135,16 @@ static int sup_devdir(struct sup *s, struct vx_err *err)
 	char path[PATH_MAX];
 
 	if (path_rundir(path, sizeof(path), s->name, "dev") < 0 ||
-	    path_rundir(s->pts, sizeof(s->pts), s->name, "dev/pts") < 0)
+	    path_rundir(s->h.pts, sizeof(s->h.pts), s->name, "dev/pts") < 0)
 		return vx_fail(err, ENAMETOOLONG, "run path too long");
 	if ((mkdir(path, 0700) < 0 && errno != EEXIST) ||
 	    mount("vctx-sockets", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		  "mode=700,size=64k,nr_inodes=16") < 0)
 		return vx_failsys(err, "cannot mount a tmpfs on %s", path);
-	if (mkdir(s->pts, 0700) < 0 ||
-	    mount("devpts", s->pts, "devpts", MS_NOSUID | MS_NOEXEC,
+	if (mkdir(s->h.pts, 0700) < 0 ||
+	    mount("devpts", s->h.pts, "devpts", MS_NOSUID | MS_NOEXEC,
 		  "newinstance,ptmxmode=0600,mode=0600,max=4") < 0)
-		return vx_failsys(err, "cannot mount a devpts instance on %s", s->pts);
+		return vx_failsys(err, "cannot mount a devpts instance on %s", s->h.pts);
 	return 0;
 }
 
@@ -193,8 +155,8 @@ static int sup_rundir(struct sup *s, struct vx_err *err)
 	if (path_rundir(path, sizeof(path), s->name, NULL) < 0 ||
 	    (mkdir(path, 0700) < 0 && errno != EEXIST))
 		return vx_failsys(err, "cannot create %s", path);
-	s->lockfd = lock_supervisor_hold(s->name, err);
-	if (s->lockfd < 0)
+	s->h.lockfd = lock_supervisor_hold(s->name, err);
+	if (s->h.lockfd < 0)
 		return -1;
 	if (path_rundir(s->sp.stage, sizeof(s->sp.stage), s->name, "root") < 0 ||
 	    path_rundir(s->sp.lower, sizeof(s->sp.lower), s->name, "lower") < 0)
@@ -242,10 +204,10 @@ static int sup_signals(struct sup *s, struct vx_err *err)
 	sigaddset(&mask, SIGCHLD);
 	sigaddset(&mask, SIGPIPE);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
-	s->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	s->epfd = epoll_create1(EPOLL_CLOEXEC);
-	s->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	if (s->sigfd < 0 || s->epfd < 0 || s->timerfd < 0)
+	s->h.sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	s->h.epfd = epoll_create1(EPOLL_CLOEXEC);
+	s->h.timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (s->h.sigfd < 0 || s->h.epfd < 0 || s->h.timerfd < 0)
 		return vx_failsys(err, "cannot set up the supervisor's event loop");
 	return 0;
 }
@@ -256,43 +218,43 @@ static int sup_endpoints(struct sup *s, struct vx_err *err)
 	uid_t uid = conf_root_uid(s->conf);
 	char path[PATH_MAX];
 
-	if (console_open(&s->con, s->pts, uid, uid + 5, err) < 0)
+	if (console_open(&s->h.con, s->h.pts, uid, uid + 5, err) < 0)
 		return vx_prefix(err, "console");
 	if (path_logdir(path, sizeof(path), s->name, "console.log") < 0 ||
-	    console_log_open(&s->con, path, 1 << 20, err) < 0)
+	    console_log_open(&s->h.con, path, 1 << 20, err) < 0)
 		return -1;
-	snprintf(s->sp.console, sizeof(s->sp.console), "%s", s->con.path);
+	snprintf(s->sp.console, sizeof(s->sp.console), "%s", s->h.con.path);
 	/* `start -F`: its viewer is there before init's first byte. */
 	if (s->a->viewer_fd >= 0) {
-		s->con.viewer = s->a->viewer_fd;
-		if (ep_add(s, s->con.viewer, T_VIEWER, EPOLLIN) < 0)
+		s->h.con.viewer = s->a->viewer_fd;
+		if (ep_add(s, s->h.con.viewer, T_VIEWER, EPOLLIN) < 0)
 			return vx_failsys(err, "epoll");
 	}
-	s->lfd = ctl_listen(s->name, err);
-	if (s->lfd < 0)
+	s->h.lfd = ctl_listen(s->name, err);
+	if (s->h.lfd < 0)
 		return -1;
-	if (ready_open(&s->ready, s->name, s->conf, err) < 0)
+	if (ready_open(&s->h.ready, s->name, s->conf, err) < 0)
 		return -1;
-	if (s->ready.notify >= 0) {
-		snprintf(s->sp.notifysock, sizeof(s->sp.notifysock), "%s", s->ready.path);
-		if (ep_add(s, s->ready.notify, T_NOTIFY, EPOLLIN) < 0)
+	if (s->h.ready.notify >= 0) {
+		snprintf(s->sp.notifysock, sizeof(s->sp.notifysock), "%s", s->h.ready.path);
+		if (ep_add(s, s->h.ready.notify, T_NOTIFY, EPOLLIN) < 0)
 			return vx_failsys(err, "epoll");
 	}
-	if (s->ready.timer >= 0 && ep_add(s, s->ready.timer, T_READYTIMER, EPOLLIN) < 0)
+	if (s->h.ready.timer >= 0 && ep_add(s, s->h.ready.timer, T_READYTIMER, EPOLLIN) < 0)
 		return vx_failsys(err, "epoll");
 	/* The context's /dev/log, unless its own syslog daemon serves it. */
 	if (strcmp(s->conf->syslog, "host") == 0) {
-		if (logrelay_open(&s->log, s->name, s->conf, err) < 0)
+		if (logrelay_open(&s->h.log, s->name, s->conf, err) < 0)
 			return vx_prefix(err, "/dev/log");
-		snprintf(s->sp.logsock, sizeof(s->sp.logsock), "%s", s->log.path);
-		s->logtimer = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-		if (s->logtimer < 0 || ep_add(s, s->log.fd, T_LOG, EPOLLIN) < 0 ||
-		    ep_add(s, s->logtimer, T_LOGTIMER, EPOLLIN) < 0)
+		snprintf(s->sp.logsock, sizeof(s->sp.logsock), "%s", s->h.log.path);
+		s->h.logtimer = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+		if (s->h.logtimer < 0 || ep_add(s, s->h.log.fd, T_LOG, EPOLLIN) < 0 ||
+		    ep_add(s, s->h.logtimer, T_LOGTIMER, EPOLLIN) < 0)
 			return vx_failsys(err, "epoll");
 	}
-	if (ep_add(s, s->sigfd, T_SIGNAL, EPOLLIN) < 0 || ep_add(s, s->lfd, T_LISTEN, EPOLLIN) < 0 ||
-	    ep_add(s, s->timerfd, T_TIMER, EPOLLIN) < 0 ||
-	    ep_add(s, s->con.master, T_CONSOLE, EPOLLIN) < 0)
+	if (ep_add(s, s->h.sigfd, T_SIGNAL, EPOLLIN) < 0 || ep_add(s, s->h.lfd, T_LISTEN, EPOLLIN) < 0 ||
+	    ep_add(s, s->h.timerfd, T_TIMER, EPOLLIN) < 0 ||
+	    ep_add(s, s->h.con.master, T_CONSOLE, EPOLLIN) < 0)
 		return vx_failsys(err, "epoll");
 	return 0;
 }
@@ -364,32 +326,12 @@ static int start_init(struct sup *s, struct vx_err *err)
 		return -1;
 	if (ep_add(s, sp->pidfd, T_PIDFD, EPOLLIN) < 0)
 		return vx_failsys(err, "epoll");
-	ready_begin(&s->ready, sp->pid);
+	ready_begin(&s->h.ready, sp->pid);
 	slog("started %s: init %s is pid %d", s->name, sp->init, (int)sp->pid);
 	return 0;
 }
 
 static void thaw(struct sup *s);
-
-/* Answer everyone waiting for the context to be up (or to learn it never will be). */
-static void answer_readers(struct sup *s, const struct vx_err *err)
-{
-	unsigned i;
-
-	for (i = 0; i < s->nreaders; i++) {
-		ctl_reply(s->readers[i], err, NULL);
-		close(s->readers[i]);
-	}
-	s->nreaders = 0;
-}
-
-static void check_ready(struct sup *s)
-{
-	if (s->ready.up && s->nreaders) {
-		slog("%s is up", s->name);
-		answer_readers(s, NULL);
-	}
-}
 
 /* Undo start_init (init is dead or was never exec'd). */
 static void stop_init(struct sup *s)
@@ -397,9 +339,9 @@ static void stop_init(struct sup *s)
 	struct vx_err err;
 
 	thaw(s);
-	ready_reset(&s->ready);
+	ready_reset(&s->h.ready);
 	vx_fail(&err, ESRCH, "%s stopped before it was up", s->name);
-	answer_readers(s, &err);
+	events_answer_readers(&s->h, &err);
 	spawn_abort(&s->sp);
 	/* The network first: a source filter's removal then finishes in the kernel while the
 	 * rest is taken down. */
@@ -418,17 +360,17 @@ static void report(struct sup *s, const struct vx_err *err)
 {
 	struct start_result r = { .ok = !err, .init = s->sp.pid };
 
-	if (s->result_fd < 0)
+	if (s->h.result_fd < 0)
 		return;
 	if (err)
 		r.err = *err;
 	memcpy(r.phase_ns, s->sp.phase_ns, sizeof(r.phase_ns));
-	write_full(s->result_fd, &r, sizeof(r));
+	write_full(s->h.result_fd, &r, sizeof(r));
 	/* `start -F` waits on it for init's exit status (sup_exit writes it). */
 	if (!err && s->a->viewer_fd >= 0)
 		return;
-	close(s->result_fd);
-	s->result_fd = -1;
+	close(s->h.result_fd);
+	s->h.result_fd = -1;
 }
 
 /* --- the event loop ------------------------------------------------------------------------ */
@@ -440,30 +382,30 @@ static void begin_stop(struct sup *s, uint64_t timeout_ms, bool kill)
 
 	/* A frozen context could not act on its stop signal. */
 	thaw(s);
-	if (s->done)
+	if (s->h.done)
 		return;
 	if (kill || timeout_ms == 0) {
 		slog("killing %s", s->name);
 		vx_pidfd_send_signal(s->sp.pidfd, SIGKILL);
 		return;
 	}
-	if (s->stopping)
+	if (s->h.stopping)
 		return;
-	s->stopping = true;
+	s->h.stopping = true;
 	record_state(s, VX_STOPPING, NULL);
 	slog("stopping %s: %s to init, %llu ms to go", s->name,
-	     parse_signal_name(s->stop_signal, sig, sizeof(sig)), (unsigned long long)timeout_ms);
-	vx_pidfd_send_signal(s->sp.pidfd, s->stop_signal);
+	     parse_signal_name(s->h.stop_signal, sig, sizeof(sig)), (unsigned long long)timeout_ms);
+	vx_pidfd_send_signal(s->sp.pidfd, s->h.stop_signal);
 	its.it_value.tv_sec = timeout_ms / 1000;
 	its.it_value.tv_nsec = (timeout_ms % 1000) * 1000000;
-	timerfd_settime(s->timerfd, 0, &its, NULL);
+	timerfd_settime(s->h.timerfd, 0, &its, NULL);
 }
 
 static void on_signal(struct sup *s)
 {
 	struct signalfd_siginfo si;
 
-	while (read(s->sigfd, &si, sizeof(si)) == sizeof(si)) {
+	while (read(s->h.sigfd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGCHLD || si.ssi_signo == SIGPIPE)
 			continue;
 		slog("signal %u: stopping", si.ssi_signo);
@@ -473,31 +415,23 @@ static void on_signal(struct sup *s)
 
 /* --- the control requests (supervisor/ctl.h), one handler each ---------------------------- */
 
-/* A reply that ends the request. */
-static void reply_done(struct sup *s, int fd, const struct vx_err *err, const char *info)
-{
-	epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
-	ctl_reply(fd, err, info);
-	close(fd);
-}
-
 static void add_waiter(struct sup *s, int fd)
 {
-	if (s->nwaiters < MAX_CLIENTS) {
-		s->waiters[s->nwaiters++] = fd;
-		epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
+	if (s->h.nwaiters < HANDOVER_CLIENTS) {
+		s->h.waiters[s->h.nwaiters++] = fd;
+		epoll_ctl(s->h.epfd, EPOLL_CTL_DEL, fd, NULL);
 	} else {
 		struct vx_err err;
 
-		vx_fail(&err, EAGAIN, "%d commands wait on %s already", MAX_CLIENTS, s->name);
-		reply_done(s, fd, &err, NULL);
+		vx_fail(&err, EAGAIN, "%d commands wait on %s already", HANDOVER_CLIENTS, s->name);
+		events_reply_done(&s->h, fd, &err, NULL);
 	}
 }
 
 static void on_ping(struct sup *s, int fd, const struct ctl_req *req)
 {
 	(void)req;
-	reply_done(s, fd, NULL, state_str(s->st.state));
+	events_reply_done(&s->h, fd, NULL, state_str(s->st.state));
 }
 
 static void on_stop(struct sup *s, int fd, const struct ctl_req *req)
@@ -511,40 +445,6 @@ static void on_kill(struct sup *s, int fd, const struct ctl_req *req)
 	(void)req;
 	add_waiter(s, fd);
 	begin_stop(s, 0, true);
-}
-
-static void on_ready(struct sup *s, int fd, const struct ctl_req *req)
-{
-	(void)req;
-	if (s->nreaders == MAX_CLIENTS) {
-		struct vx_err err;
-
-		vx_fail(&err, EAGAIN, "%d commands wait on %s already", MAX_CLIENTS, s->name);
-		reply_done(s, fd, &err, NULL);
-		return;
-	}
-	epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
-	s->readers[s->nreaders++] = fd;
-	if (s->ready.up)
-		answer_readers(s, NULL);
-}
-
-static void on_console(struct sup *s, int fd, const struct ctl_req *req)
-{
-	struct vx_err err;
-
-	(void)req;
-	if (s->con.viewer >= 0) {
-		vx_fail(&err, EBUSY, "the console of %s has a viewer already (one at a time)",
-			s->name);
-		reply_done(s, fd, &err, NULL);
-		return;
-	}
-	ctl_reply(fd, NULL, NULL);
-	epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
-	s->con.viewer = fd;
-	ep_add(s, fd, T_VIEWER, EPOLLIN);
-	console_replay(&s->con);
 }
 
 /* vnet add/del: the supervisor owns the host side, so it makes the change and records it. */
@@ -562,7 +462,7 @@ static void on_addr(struct sup *s, int fd, const struct ctl_req *req)
 		record_state(s, s->st.state, NULL);
 		slog("%s address %s", add ? "added" : "removed", text);
 	}
-	reply_done(s, fd, r == 0 ? NULL : &err, NULL);
+	events_reply_done(&s->h, fd, r == 0 ? NULL : &err, NULL);
 }
 
 /* vctx set disk=: grow the running context's image in place. */
@@ -573,7 +473,7 @@ static void on_disk_grow(struct sup *s, int fd, const struct ctl_req *req)
 
 	if (r == 0)
 		slog("%s: disk grown to %llu bytes", s->name, (unsigned long long)req->num);
-	reply_done(s, fd, r == 0 ? NULL : &err, NULL);
+	events_reply_done(&s->h, fd, r == 0 ? NULL : &err, NULL);
 }
 
 /* Thaw what on_freeze froze and let its client go. */
@@ -581,20 +481,20 @@ static void thaw(struct sup *s)
 {
 	struct vx_err err;
 
-	if (s->freezer < 0)
+	if (s->h.freezer < 0)
 		return;
-	if (s->fsfreeze >= 0) {
-		ioctl(s->fsfreeze, FITHAW, 0);
-		close(s->fsfreeze);
-		s->fsfreeze = -1;
+	if (s->h.fsfreeze >= 0) {
+		ioctl(s->h.fsfreeze, FITHAW, 0);
+		close(s->h.fsfreeze);
+		s->h.fsfreeze = -1;
 	}
 	if (cg_freeze(s->st.cgv2, s->st.cgroup, false, &err) < 0)
 		slog("cannot thaw %s: %s", s->name, err.msg);
 	else
 		slog("%s thawed", s->name);
-	epoll_ctl(s->epfd, EPOLL_CTL_DEL, s->freezer, NULL);
-	close(s->freezer);
-	s->freezer = -1;
+	epoll_ctl(s->h.epfd, EPOLL_CTL_DEL, s->h.freezer, NULL);
+	close(s->h.freezer);
+	s->h.freezer = -1;
 }
 
 /* Every process of the context stops (and its disk's file system is synced and frozen) until
@@ -604,9 +504,9 @@ static void on_freeze(struct sup *s, int fd, const struct ctl_req *req)
 	struct vx_err err;
 
 	(void)req;
-	if (s->freezer >= 0 || s->st.state != VX_RUNNING) {
+	if (s->h.freezer >= 0 || s->st.state != VX_RUNNING) {
 		vx_fail(&err, EBUSY, "%s is %s", s->name,
-			s->freezer >= 0 ? "frozen by another command" : state_str(s->st.state));
+			s->h.freezer >= 0 ? "frozen by another command" : state_str(s->st.state));
 		goto fail;
 	}
 	if (cg_freeze(s->st.cgv2, s->st.cgroup, true, &err) < 0) {
@@ -614,92 +514,44 @@ static void on_freeze(struct sup *s, int fd, const struct ctl_req *req)
 		goto fail;
 	}
 	if (s->disk.mounted) {
-		s->fsfreeze = open(s->disk.mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (s->fsfreeze < 0 || ioctl(s->fsfreeze, FIFREEZE, 0) < 0) {
+		s->h.fsfreeze = open(s->disk.mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (s->h.fsfreeze < 0 || ioctl(s->h.fsfreeze, FIFREEZE, 0) < 0) {
 			vx_failsys(&err, "cannot freeze the disk of %s", s->name);
-			if (s->fsfreeze >= 0)
-				close(s->fsfreeze);
-			s->fsfreeze = -1;
+			if (s->h.fsfreeze >= 0)
+				close(s->h.fsfreeze);
+			s->h.fsfreeze = -1;
 			cg_freeze(s->st.cgv2, s->st.cgroup, false, NULL);
 			goto fail;
 		}
 	}
-	s->freezer = fd;
-	epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
+	s->h.freezer = fd;
+	epoll_ctl(s->h.epfd, EPOLL_CTL_DEL, fd, NULL);
 	ep_add(s, fd, T_FREEZER, EPOLLIN);
 	slog("%s frozen", s->name);
 	ctl_reply(fd, NULL, NULL);
 	return;
 fail:
-	reply_done(s, fd, &err, NULL);
+	events_reply_done(&s->h, fd, &err, NULL);
 }
 
 typedef void (*ctl_handler)(struct sup *s, int fd, const struct ctl_req *req);
 
 static const ctl_handler handlers[CTL_NOPS] = {
 	[CTL_PING] = on_ping,		[CTL_STOP] = on_stop,
-	[CTL_KILL] = on_kill,		[CTL_READY] = on_ready,
-	[CTL_CONSOLE] = on_console,	[CTL_FREEZE] = on_freeze,
+	[CTL_KILL] = on_kill,		[CTL_FREEZE] = on_freeze,
 	[CTL_DISK_GROW] = on_disk_grow,	[CTL_ADDR_ADD] = on_addr,
 	[CTL_ADDR_DEL] = on_addr,
 };
 
-static void on_client(struct sup *s, int fd)
+/* A request events_serve read and left to this program. */
+static void on_pending(struct sup *s)
 {
-	struct ctl_req req;
-	struct vx_err err;
+	int fd = s->h.pending_fd;
 
-	if (ctl_read(fd, &req, &err) < 0) {
-		if (!err.code) {	/* the client went away */
-			epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
-			close(fd);
-			return;
-		}
-		slog("control request refused: %s", err.msg);
-		reply_done(s, fd, &err, NULL);
+	if (fd < 0)
 		return;
-	}
-	handlers[req.op](s, fd, &req);
-}
-
-static void on_viewer(struct sup *s)
-{
-	char buf[4096];
-	ssize_t n = read(s->con.viewer, buf, sizeof(buf));
-
-	if (n <= 0) {
-		epoll_ctl(s->epfd, EPOLL_CTL_DEL, s->con.viewer, NULL);
-		close(s->con.viewer);
-		s->con.viewer = -1;
-		return;
-	}
-	write_full(s->con.master, buf, n);
-}
-
-/* Watch the host's syslog socket for room exactly while lines wait for it. */
-static void sync_loghost(struct sup *s)
-{
-	bool want = s->log.bn > 0;
-
-	if (want == s->loghost_armed)
-		return;
-	if (want)
-		ep_add(s, s->log.hostfd, T_LOGHOST, EPOLLOUT);
-	else
-		epoll_ctl(s->epfd, EPOLL_CTL_DEL, s->log.hostfd, NULL);
-	s->loghost_armed = want;
-}
-
-/* Relay /dev/log; while a flood is being cut, report the drops once a second. */
-static void on_log(struct sup *s)
-{
-	struct itimerspec its = { .it_value.tv_sec = 1 }, cur;
-
-	logrelay_pump(&s->log);
-	if (s->log.dropped && timerfd_gettime(s->logtimer, &cur) == 0 &&
-	    !cur.it_value.tv_sec && !cur.it_value.tv_nsec)
-		timerfd_settime(s->logtimer, 0, &its, NULL);
-	sync_loghost(s);
+	s->h.pending_fd = -1;
+	handlers[s->h.pending.op](s, fd, &s->h.pending);
 }
 
 /* init is gone: everything in its pid namespace went with it. */
@@ -713,70 +565,95 @@ static void on_init_exit(struct sup *s)
 		slog("init exited with status %d", si->si_status);
 	else
 		slog("init was killed by signal %d", si->si_status);
-	s->done = true;
+	s->h.done = true;
 }
 
-static char *sup_stack;		/* its own stack, NULL: still on the starting command's */
+/* --- rest: the supervisor of a context that runs on its own (handover.h) --------------------- */
 
-#define SUP_STACK (8u << 20)	/* as the default RLIMIT_STACK; untouched pages cost nothing */
+#define SUP_REST_MS 1000	/* after a start or a request, before it rests */
 
-/* The starting command's stack is the supervisor's until it leaves it: every frame on it,
- * from main down to here, is dead once the supervisor runs on a stack of its own, except
- * what lies above __libc_stack_end (argv, which the process title overwrites, and the
- * environment). */
-extern void *__libc_stack_end;
-
-static void sup_drop_old_stack(void)
+/* When the start or the request is this old, it rests: a command that runs init for a
+ * moment (start -F of a short job) never pays for the move, nor does a burst of requests.
+ * VCTX_SUPERVISE_REST_MS sets another wait (the tests use 0: at once). */
+static void sup_rest_later(struct sup *s)
 {
-	char line[256];
-	uintptr_t lo = 0, hi = 0, end = (uintptr_t)__libc_stack_end & ~(uintptr_t)4095;
-	FILE *f = fopen("/proc/self/maps", "re");
+	const char *env = getenv("VCTX_SUPERVISE_REST_MS");
+	uint64_t ms = SUP_REST_MS;
+	struct itimerspec its = { 0 };
+	struct vx_err err;
 
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f))
-		if (strstr(line, "[stack]") && sscanf(line, "%lx-%lx", &lo, &hi) == 2)
-			break;
-	fclose(f);
-	if (lo && lo < end && end <= hi)
-		madvise((void *)lo, end - lo, MADV_DONTNEED);
-}
-
-/* An idle supervisor should cost what it keeps, not what the start used: the starting
- * command's stack (sup_drop_old_stack), the part of its own the start ran deep in and the
- * heap's freed chunks go back to the kernel; pages that are used again come back zeroed on
- * their first touch. */
-static void __attribute__((noinline)) sup_trim(void)
-{
-	uintptr_t here = (uintptr_t)__builtin_frame_address(0), page = 4096, keep;
-	uintptr_t lo = (uintptr_t)sup_stack + page;	/* above its guard page */
-	static bool dropped;
-
-	if (sup_stack && !dropped) {	/* once: nothing uses that stack again */
-		sup_drop_old_stack();
-		dropped = true;
-	}
-	malloc_trim(0);
-	/* Below this frame, less a margin for the calls the loop makes: dead stack. */
-	keep = (here & ~(page - 1)) - 2 * page;
-	if (sup_stack && keep > lo && here < (uintptr_t)sup_stack + SUP_STACK)
-		madvise((void *)lo, keep - lo, MADV_DONTNEED);
-}
-
-/* The trim waits until the start is a second old: a command that runs init for a moment
- * (start -F of a short job) does not wait for it, and a context at rest pays it once. */
-static void sup_trim_later(struct sup *s)
-{
-	struct itimerspec its = { .it_value = { 1, 0 } };
-
+	if (env && parse_u64(env, 0, 3600000, &ms, &err) < 0)
+		ms = SUP_REST_MS;
+	its.it_value.tv_sec = ms / 1000;
+	its.it_value.tv_nsec = (ms % 1000) * 1000000 + 1;	/* 0 would disarm it */
 	if (s->trimtimer < 0) {
 		s->trimtimer = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 		if (s->trimtimer < 0 || ep_add(s, s->trimtimer, T_TRIM, EPOLLIN) < 0) {
-			sup_trim();	/* no timer: now, then */
-			return;
+			slog("cannot set the rest timer: %s", strerror(errno));
+			return;		/* it never rests: it costs more, and works as before */
 		}
 	}
 	timerfd_settime(s->trimtimer, 0, &its, NULL);
+}
+
+/* The supervisor's two programs, kept open: the pair it started with, whatever an upgrade
+ * puts on disk meanwhile. */
+static int sup_open_programs(struct sup *s, struct vx_err *err)
+{
+	if (s->h.exe_full < 0) {
+		s->h.exe_full = open("/proc/self/exe", O_PATH | O_CLOEXEC);
+		if (s->h.exe_full < 0)
+			return vx_failsys(err, "cannot open vctx's own binary");
+	}
+	if (s->h.exe_idle < 0) {
+		s->h.exe_idle = paths_helper("vctx-supervise", err);
+		if (s->h.exe_idle < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* What the record carries of the rest of the supervisor. */
+static void sup_pack(struct sup *s)
+{
+	struct sup_hand *h = &s->h;
+
+	snprintf(h->name, sizeof(h->name), "%s", s->name);
+	snprintf(h->prefix, sizeof(h->prefix), "%s", vx_paths.prefix);
+	h->pidfd = s->sp.pidfd;
+	h->init = s->sp.pid;
+	h->lxcfs = s->a->lxcfs;
+	h->exit_code = s->exit_info.si_code;
+	h->exit_status = s->exit_info.si_status;
+	h->disk_loopfd = s->disk.loopfd;
+	h->disk_mounted = s->disk.mounted;
+	snprintf(h->disk_mnt, sizeof(h->disk_mnt), "%s", s->disk.mnt);
+}
+
+/* A context that runs, not stopping nor frozen, is left to vctx-supervise. */
+static void sup_rest(struct sup *s)
+{
+	static bool refused;	/* said once why it cannot */
+	struct vx_err err;
+
+	if (s->st.state != VX_RUNNING || s->h.stopping || s->h.done || s->h.freezer >= 0 ||
+	    s->h.pending_fd >= 0) {
+		sup_rest_later(s);
+		return;
+	}
+	if (sup_open_programs(s, &err) < 0) {
+		if (!refused)
+			slog("%s: the supervisor of %s stays awake", err.msg, s->name);
+		refused = true;
+		return;
+	}
+	sup_pack(s);
+	close(s->trimtimer);
+	s->trimtimer = -1;
+	fflush(NULL);
+	handover_exec(s->h.exe_idle, &s->h, &err);
+	slog("%s", err.msg);
+	sup_rest_later(s);
 }
 
 static void loop(struct sup *s)
@@ -784,8 +661,8 @@ static void loop(struct sup *s)
 	struct epoll_event ev[16];
 	int i, n;
 
-	while (!s->done) {
-		n = epoll_wait(s->epfd, ev, ARRAY_SIZE(ev), -1);
+	while (!s->h.done) {
+		n = epoll_wait(s->h.epfd, ev, ARRAY_SIZE(ev), -1);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -794,53 +671,24 @@ static void loop(struct sup *s)
 			break;
 		}
 		for (i = 0; i < n; i++) {
-			int fd = (int)(ev[i].data.u64 & 0xffffffff);
 			uint64_t exp;
 
+			if (events_serve(&s->h, ev[i].data.u64)) {
+				continue;
+			}
 			switch (ev[i].data.u64 >> 32) {
 			case T_PIDFD: on_init_exit(s); break;
 			case T_SIGNAL: on_signal(s); break;
-			case T_LISTEN:
-				while ((fd = ctl_accept(s->lfd)) >= 0)
-					ep_add(s, fd, T_CLIENT, EPOLLIN);
-				break;
-			case T_CLIENT: on_client(s, fd); break;
+			case T_CLIENT: on_pending(s); break;
 			case T_TIMER:
-				if (read(s->timerfd, &exp, sizeof(exp)) == sizeof(exp))
+				if (read(s->h.timerfd, &exp, sizeof(exp)) == sizeof(exp))
 					begin_stop(s, 0, true);
-				break;
-			case T_CONSOLE: console_pump(&s->con); break;
-			case T_LOG: on_log(s); break;
-			case T_NOTIFY:
-				ready_on_notify(&s->ready);
-				check_ready(s);
-				break;
-			case T_READYTIMER:
-				fd = ready_on_timer(&s->ready);
-				if (fd >= 0)
-					ep_add(s, fd, T_PROBE, EPOLLOUT);
-				check_ready(s);
-				break;
-			case T_PROBE:
-				epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
-				ready_on_probe(&s->ready);
-				check_ready(s);
-				break;
-			case T_LOGTIMER:
-				if (read(s->logtimer, &exp, sizeof(exp)) == sizeof(exp))
-					logrelay_report_drops(&s->log);
-				sync_loghost(s);
 				break;
 			case T_FREEZER: thaw(s); break;
 			case T_TRIM:
 				if (read(s->trimtimer, &exp, sizeof(exp)) == sizeof(exp))
-					sup_trim();
+					sup_rest(s);
 				break;
-			case T_LOGHOST:
-				logrelay_flush(&s->log);
-				sync_loghost(s);
-				break;
-			case T_VIEWER: on_viewer(s); break;
 			}
 		}
 	}
@@ -849,7 +697,7 @@ static void loop(struct sup *s)
 /* A guest that rebooted (reboot(2) in a pid namespace kills init with SIGHUP) comes back. */
 static bool wants_reboot(const struct sup *s)
 {
-	return !s->stopping && s->exit_info.si_code == CLD_KILLED &&
+	return !s->h.stopping && s->exit_info.si_code == CLD_KILLED &&
 	       s->exit_info.si_status == SIGHUP;
 }
 
@@ -857,11 +705,11 @@ static void answer_waiters(struct sup *s)
 {
 	unsigned i;
 
-	for (i = 0; i < s->nwaiters; i++) {
-		ctl_reply(s->waiters[i], NULL, NULL);
-		close(s->waiters[i]);
+	for (i = 0; i < s->h.nwaiters; i++) {
+		ctl_reply(s->h.waiters[i], NULL, NULL);
+		close(s->h.waiters[i]);
 	}
-	s->nwaiters = 0;
+	s->h.nwaiters = 0;
 }
 
 int sup_cleanup(const char *name, const struct vx_runstate *st, struct vx_err *err)
@@ -884,16 +732,16 @@ static void __attribute__((noreturn)) sup_exit(struct sup *s, int code)
 	struct vx_err err;
 
 
-	console_close(&s->con);
-	logrelay_close(&s->log);
-	ready_close(&s->ready);
-	if (s->lfd >= 0)
-		close(s->lfd);
+	console_close(&s->h.con);
+	logrelay_close(&s->h.log);
+	ready_close(&s->h.ready);
+	if (s->h.lfd >= 0)
+		close(s->h.lfd);
 	/* M0's own mounts in the run directory, so that the cleanup can remove it. */
-	if (s->pts[0]) {
-		umount2(s->pts, MNT_DETACH);
-		*strrchr(s->pts, '/') = '\0';
-		umount2(s->pts, MNT_DETACH);
+	if (s->h.pts[0]) {
+		umount2(s->h.pts, MNT_DETACH);
+		*strrchr(s->h.pts, '/') = '\0';
+		umount2(s->h.pts, MNT_DETACH);
 	}
 	if (sup_cleanup(s->name, &s->st, &err) < 0)
 		slog("%s", err.msg);
@@ -903,11 +751,11 @@ static void __attribute__((noreturn)) sup_exit(struct sup *s, int code)
 	slog("supervisor exits");
 	/* How init ended, for `start -F`, once everything is cleaned up: a shell's status
 	 * (128 + N for signal N). */
-	if (s->result_fd >= 0) {
+	if (s->h.result_fd >= 0) {
 		int32_t st = s->exit_info.si_code == CLD_EXITED ? s->exit_info.si_status
 								: 128 + s->exit_info.si_status;
 
-		write_full(s->result_fd, &st, sizeof(st));
+		write_full(s->h.result_fd, &st, sizeof(st));
 	}
 	_exit(code);
 }
@@ -920,12 +768,59 @@ static struct vx_template sup_tpl;
 static struct vx_bpf sup_bpf;
 static char sup_name[VX_NAME_MAX + 1];
 
-static void __attribute__((noreturn)) sup_run(void);
+/* What a supervisor that starts and one that wakes set up alike: the spawn's paths, from the
+ * config and template. */
+static int sup_setup(struct sup *s, const struct sup_args *a, struct vx_err *err)
+{
+	const char *name = a->name;
+
+	s->a = a;
+	s->name = name;
+	s->conf = a->conf;
+	s->trimtimer = -1;
+	spawn_init(&s->sp);
+	storage_init(&s->disk);
+	s->sp.conf = a->conf;
+	s->sp.tpl = a->tpl;
+	s->sp.name = name;
+	s->sp.lxcfs = a->lxcfs;
+	sup_host_resolv(&s->sp);
+	snprintf(s->sp.init, sizeof(s->sp.init), "%s", a->conf->init[0] ? a->conf->init : a->tpl->init);
+	s->sp.bpf = *a->bpf;
+	if (path_tpldir(s->sp.tpl_rootfs, sizeof(s->sp.tpl_rootfs), a->conf->template, "rootfs") < 0 ||
+	    path_ctxdir(s->sp.upper, sizeof(s->sp.upper), name, "upper") < 0 ||
+	    path_ctxdir(s->sp.work, sizeof(s->sp.work), name, "work") < 0)
+		return vx_failsys(err, "path");
+	return 0;
+}
+
+/* Serve the context until it ends, starting it again each time the guest reboots. */
+static void __attribute__((noreturn)) sup_serve(struct sup *s)
+{
+	struct vx_err err;
+
+	for (;;) {
+		sup_rest_later(s);
+		loop(s);
+		if (!wants_reboot(s))
+			break;
+		slog("the guest rebooted: starting %s again", s->name);
+		stop_init(s);
+		s->h.done = false;
+		if (start_init(s, &err) < 0) {
+			slog("%s", err.msg);
+			stop_init(s);
+			sup_exit(s, 1);
+		}
+	}
+	stop_init(s);
+	sup_exit(s, 0);
+}
 
 void sup_main(const struct sup_args *a)
 {
-	static ucontext_t uc;
-	char *stk;
+	struct sup *s = &sup_s;
+	struct vx_err err = { 0 };
 
 	/* Copies of what lives in the starting command's frames. */
 	sup_conf = *a->conf;
@@ -938,53 +833,19 @@ void sup_main(const struct sup_args *a)
 	/* Its own copy: a->name may live in the command line, which sup_detach overwrites. */
 	snprintf(sup_name, sizeof(sup_name), "%s", a->name);
 	sup_a.name = sup_name;
-	stk = mmap(NULL, SUP_STACK, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
-	if (stk != MAP_FAILED && mprotect(stk, 4096, PROT_NONE) == 0 && getcontext(&uc) == 0) {
-		uc.uc_stack.ss_sp = stk;
-		uc.uc_stack.ss_size = SUP_STACK;
-		uc.uc_link = NULL;
-		makecontext(&uc, sup_run, 0);
-		sup_stack = stk;
-		setcontext(&uc);
-		sup_stack = NULL;	/* it returned: it failed */
-	}
-	sup_run();
-}
+	a = &sup_a;
 
-static void sup_run(void)
-{
-	const struct sup_args *a = &sup_a;
-	struct sup *s = &sup_s;
-	const char *name = sup_name;
-	struct vx_err err = { 0 };
-
-	s->a = a;
-	s->name = name;
-	s->conf = a->conf;
-	s->lfd = s->lockfd = s->logtimer = s->trimtimer = -1;
-	s->result_fd = a->result_fd;
+	s->h.lfd = s->h.lockfd = s->h.logtimer = s->h.pending_fd = -1;
+	s->h.exe_full = s->h.exe_idle = -1;
+	s->h.result_fd = a->result_fd;
+	s->h.freezer = s->h.fsfreeze = -1;
 	close_others(a->result_fd, a->lock_fd, a->viewer_fd);
-	spawn_init(&s->sp);
-	console_init(&s->con);
-	logrelay_init(&s->log);
-	ready_init(&s->ready);
-	storage_init(&s->disk);
-	s->freezer = s->fsfreeze = -1;
-	s->sp.conf = a->conf;
-	s->sp.tpl = a->tpl;
-	s->sp.name = name;
-	s->sp.lxcfs = a->lxcfs;
-	sup_host_resolv(&s->sp);
-	snprintf(s->sp.init, sizeof(s->sp.init), "%s", a->conf->init[0] ? a->conf->init : a->tpl->init);
-	s->stop_signal = a->conf->stop_signal ? a->conf->stop_signal : a->tpl->stop_signal;
-	s->sp.bpf = *a->bpf;
-	if (path_tpldir(s->sp.tpl_rootfs, sizeof(s->sp.tpl_rootfs), a->conf->template, "rootfs") < 0 ||
-	    path_ctxdir(s->sp.upper, sizeof(s->sp.upper), name, "upper") < 0 ||
-	    path_ctxdir(s->sp.work, sizeof(s->sp.work), name, "work") < 0) {
-		vx_failsys(&err, "path");
+	console_init(&s->h.con);
+	logrelay_init(&s->h.log);
+	ready_init(&s->h.ready);
+	if (sup_setup(s, a, &err) < 0)
 		goto fail;
-	}
+	s->h.stop_signal = a->conf->stop_signal ? a->conf->stop_signal : a->tpl->stop_signal;
 	if (sup_detach(s, &err) < 0 || sup_signals(s, &err) < 0 || sup_mountns(&err) < 0 ||
 	    sup_rundir(s, &err) < 0 || sup_endpoints(s, &err) < 0)
 		goto fail;
@@ -992,25 +853,67 @@ static void sup_run(void)
 		goto fail;
 	report(s, NULL);
 	close(a->lock_fd);
-	for (;;) {
-		sup_trim_later(s);
-		loop(s);
-		if (!wants_reboot(s))
-			break;
-		slog("the guest rebooted: starting %s again", s->name);
-		stop_init(s);
-		s->done = false;
-		if (start_init(s, &err) < 0) {
-			slog("%s", err.msg);
-			stop_init(s);
-			sup_exit(s, 1);
-		}
-	}
-	stop_init(s);
-	sup_exit(s, 0);
+	sup_serve(s);
 fail:
 	slog("%s", err.msg);
 	stop_init(s);
 	report(s, &err);
 	sup_exit(s, 1);
+}
+
+/* Back from vctx-supervise: the config and template it started with, the filter it saved,
+ * the state it recorded, and the record; then the event that woke it. */
+void sup_resume(void)
+{
+	struct sup *s = &sup_s;
+	struct sup_hand *h = &s->h;
+	char path[PATH_MAX];
+	struct vx_err err;
+
+	prctl(PR_SET_NAME, HANDOVER_ARGV0);
+	if (handover_read(h, &err) < 0) {
+		fprintf(stderr, "vctx-supervise: %s\n", err.msg);
+		_exit(2);
+	}
+	handover_cloexec(h);
+	snprintf(sup_name, sizeof(sup_name), "%s", h->name);
+	if (paths_init(h->prefix, &err) < 0 || state_runconf_path(path, sizeof(path), sup_name) < 0 ||
+	    conf_load_file(path, sup_name, &sup_conf, &err) < 0)
+		goto fail;
+	if (template_load(sup_conf.template, &sup_tpl, &err) < 0)
+		slog("%s (a reboot of the guest will fail)", err.msg);
+	if (path_rundir(path, sizeof(path), sup_name, "seccomp.bpf") == 0 && access(path, F_OK) == 0 &&
+	    sysfilter_load_file(path, &sup_bpf, &err) < 0)
+		slog("%s (a reboot of the guest will fail)", err.msg);
+	sup_a = (struct sup_args){ .name = sup_name, .conf = &sup_conf, .tpl = &sup_tpl,
+				   .bpf = &sup_bpf, .result_fd = h->result_fd, .lock_fd = -1,
+				   .lxcfs = h->lxcfs, .viewer_fd = -1 };
+	if (sup_setup(s, &sup_a, &err) < 0)
+		goto fail;
+	s->sp.pid = h->init;
+	s->sp.pidfd = h->pidfd;
+	snprintf(s->sp.console, sizeof(s->sp.console), "%s", h->con.path);
+	if (h->log.fd >= 0)
+		snprintf(s->sp.logsock, sizeof(s->sp.logsock), "%s", h->log.path);
+	if (h->ready.notify >= 0)
+		snprintf(s->sp.notifysock, sizeof(s->sp.notifysock), "%s", h->ready.path);
+	if (path_rundir(s->sp.stage, sizeof(s->sp.stage), sup_name, "root") < 0 ||
+	    path_rundir(s->sp.lower, sizeof(s->sp.lower), sup_name, "lower") < 0) {
+		vx_failsys(&err, "run path");
+		goto fail;
+	}
+	s->disk.loopfd = h->disk_loopfd;
+	s->disk.mounted = h->disk_mounted;
+	snprintf(s->disk.mnt, sizeof(s->disk.mnt), "%s", h->disk_mnt);
+	s->exit_info.si_code = h->exit_code;
+	s->exit_info.si_status = h->exit_status;
+	if (state_probe(sup_name, &s->st, &err) < 0)
+		goto fail;
+	on_pending(s);
+	sup_serve(s);
+fail:
+	/* Nothing to serve the context with: it runs on as after a kill of its supervisor. */
+	slog("cannot wake the supervisor of %s: %s ('vctx stop %s' cleans up)", sup_name, err.msg,
+	     sup_name);
+	_exit(1);
 }

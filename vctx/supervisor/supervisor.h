@@ -3,7 +3,8 @@
  * supervisor.h — one small host-side process per running context (the vctx binary, forked
  * by `vctx start` and detached).  It owns everything the context holds on the host: it
  * starts init, serves the console and the control socket, and tears everything down in
- * reverse order when init exits.  A guest that reboots is started again in place.
+ * reverse order when init exits.  A guest that reboots is started again in place.  While
+ * the context runs on its own, the process rests in vctx-supervise (handover.h, idle.c).
  */
 #ifndef VX_SUPERVISOR_H
 #define VX_SUPERVISOR_H
@@ -40,6 +41,9 @@ struct sup_args {
 };
 
 void __attribute__((noreturn)) sup_main(const struct sup_args *a);
+
+/* The vctx binary run as "vctx-supervise": a supervisor back from rest (handover.h). */
+void __attribute__((noreturn)) sup_resume(void);
 
 /* Host-side teardown shared by the supervisor and by commands that find a crashed one's
  * leftovers: network, cgroup, run files.  Idempotent. */
