@@ -117,6 +117,9 @@ tests/killer: tests/killer.c
 tests/fake-loader: tests/fake-loader.c
 	$(CC) -O2 -static -nostdlib -fno-stack-protector -fno-pie -no-pie -o $@ $<
 
+bench/ptyhold: bench/ptyhold.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
+
 bench/floor: bench/floor.c $(CORE_OBJ) $(NET_OBJ)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-format-truncation -o $@ $^ $(LDLIBS)
 
@@ -185,7 +188,7 @@ demo-clean:
 
 bench:
 	@$(MAKE) -s deps DEPS_EXTRA="$(DEB_BENCH)"
-	@$(MAKE) -s all bench/floor
+	@$(MAKE) -s all bench/floor bench/ptyhold
 	@bench/run
 
 # --- stress: fault injection, long cycles, fuzzing (minutes; not part of check) ---------------
@@ -271,6 +274,6 @@ lint-man:
 clean:
 	rm -rf vctx/*/*.o vnet/*.o vctx/vctx vctx/vctx-exec vctx/vctx-supervise vctx/.musl-include vnet/vnet tests/probe tests/fake-loader \
 		tests/killer tests/stress/fuzz-conf \
-		bench/floor $(UNIT_BIN)
+		bench/floor bench/ptyhold $(UNIT_BIN)
 
 .PHONY: all deps unit check demo demo-clean bench stress install uninstall deb style lint-man clean
