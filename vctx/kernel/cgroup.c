@@ -751,13 +751,19 @@ int cg_join_self(struct vx_cgroup *cg, struct vx_err *err)
 	return 0;
 }
 
-/* Remove a directory and everything the guest created below it, deepest first. */
+/* Remove a directory and everything the guest created below it, deepest first.  Most
+ * have nothing below them: one rmdir, and a look inside only when it is refused. */
 static int rmdir_tree(const char *dir)
 {
-	DIR *d = opendir(dir);
 	struct dirent *de;
 	int r = 0;
+	DIR *d;
 
+	if (rmdir(dir) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != EBUSY && errno != ENOTEMPTY)
+		return -1;
+	d = opendir(dir);
 	if (!d)
 		return errno == ENOENT ? 0 : -1;
 	while ((de = readdir(d))) {
