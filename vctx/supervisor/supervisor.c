@@ -570,10 +570,11 @@ static void on_init_exit(struct sup *s)
 
 /* --- rest: the supervisor of a context that runs on its own (handover.h) --------------------- */
 
-#define SUP_REST_MS 1000	/* after a start or a request, before it rests */
+#define SUP_REST_MS 1000	/* after a start or a wake, before it rests */
 
-/* When the start or the request is this old, it rests: a command that runs init for a
- * moment (start -F of a short job) never pays for the move, nor does a burst of requests.
+/* When the start or the wake is this old, it rests: a command that runs init for a
+ * moment (start -F of a short job) never pays for the move, nor does a burst of requests
+ * (those within a second of a wake find it awake).
  * VCTX_SUPERVISE_REST_MS sets another wait (the tests use 0: at once). */
 static void sup_rest_later(struct sup *s)
 {
