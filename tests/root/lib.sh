@@ -23,8 +23,9 @@ export VCTX_TEMPLATE_DIR="$T_TOP/templates"
 export VCTX_PREFIX="$(mktemp -d /var/tmp/vctx-test.XXXXXX)"
 export VCTX_CGROUP_PARENT="vctx-t$$"
 # Supervisors rest in vctx-supervise at once, not after a second: every test then also runs
-# against a supervisor that has to wake up for what it does (supervisor/handover.h).
-export VCTX_SUPERVISE_REST_MS=0
+# against a supervisor that has to wake up for what it does (supervisor/handover.h).  Set it
+# to 1000 to run the tests as a real host's supervisors behave.
+export VCTX_SUPERVISE_REST_MS=${VCTX_SUPERVISE_REST_MS:-0}
 T_TMP="$VCTX_PREFIX/tmp"
 mkdir -p "$T_TMP"
 
