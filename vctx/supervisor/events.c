@@ -24,6 +24,14 @@ void events_reply_done(struct sup_hand *h, int fd, const struct vx_err *err, con
 	close(fd);
 }
 
+void events_reply_busy(struct sup_hand *h, int fd)
+{
+	struct vx_err err;
+
+	vx_fail(&err, EAGAIN, "%d commands wait on %s already", HANDOVER_CLIENTS, h->name);
+	events_reply_done(h, fd, &err, NULL);
+}
+
 void events_answer_readers(struct sup_hand *h, const struct vx_err *err)
 {
 	unsigned i;
@@ -84,11 +92,8 @@ static void events_viewer(struct sup_hand *h)
 
 static void events_on_ready(struct sup_hand *h, int fd)
 {
-	struct vx_err err;
-
 	if (h->nreaders == HANDOVER_CLIENTS) {
-		vx_fail(&err, EAGAIN, "%d commands wait on %s already", HANDOVER_CLIENTS, h->name);
-		events_reply_done(h, fd, &err, NULL);
+		events_reply_busy(h, fd);
 		return;
 	}
 	epoll_ctl(h->epfd, EPOLL_CTL_DEL, fd, NULL);
@@ -120,12 +125,7 @@ static void events_accept(struct sup_hand *h)
 
 	while ((fd = ctl_accept(h->lfd)) >= 0) {
 		if (h->nclients == HANDOVER_CLIENTS) {
-			struct vx_err err;
-
-			vx_fail(&err, EAGAIN, "%d commands talk to %s already", HANDOVER_CLIENTS,
-				h->name);
-			ctl_reply(fd, &err, NULL);
-			close(fd);
+			events_reply_busy(h, fd);	/* not in the epoll set yet: no harm */
 			continue;
 		}
 		h->clients[h->nclients++] = fd;

@@ -23,6 +23,9 @@ bool events_serve(struct sup_hand *h, uint64_t data);
 /* A reply that ends the request. */
 void events_reply_done(struct sup_hand *h, int fd, const struct vx_err *err, const char *info);
 
+/* Refuse a command: HANDOVER_CLIENTS of them wait already (EAGAIN). */
+void events_reply_busy(struct sup_hand *h, int fd);
+
 /* Answer everyone waiting for the context to be up (or, with err, to learn it never will). */
 void events_answer_readers(struct sup_hand *h, const struct vx_err *err);
 

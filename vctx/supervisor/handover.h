@@ -36,7 +36,7 @@
 /* The events of the supervisor's epoll set: registrations outlive an execve, so both
  * programs read the same tags (tag << 32 | fd). */
 enum sup_tag { T_PIDFD = 1, T_SIGNAL, T_LISTEN, T_CLIENT, T_TIMER, T_CONSOLE, T_VIEWER, T_LOG,
-	       T_LOGTIMER, T_LOGHOST, T_FREEZER, T_NOTIFY, T_READYTIMER, T_PROBE, T_TRIM };
+	       T_LOGTIMER, T_LOGHOST, T_FREEZER, T_NOTIFY, T_READYTIMER, T_PROBE, T_REST };
 
 struct sup_hand {
 	uint64_t magic;

@@ -48,7 +48,7 @@ struct sup {
 	struct vx_spawn sp;
 	struct vx_disk disk;
 	struct vx_runstate st;
-	int trimtimer;		/* a second after the start: rest (or give back what it used) */
+	int resttimer;		/* a second after the start or a wake: rest (sup_rest) */
 	siginfo_t exit_info;
 };
 
@@ -79,7 +79,7 @@ static int sup_detach(struct sup *s, struct vx_err *err)
 	if (chdir("/") < 0)
 		return vx_failsys(err, "chdir /");
 	umask(022);
-	prctl(PR_SET_NAME, "vctx-supervise");
+	prctl(PR_SET_NAME, HANDOVER_ARGV0);
 	/* The prefix too when it is not the real installation's: ps tells them apart. */
 	xsnprintf(path, sizeof(path), "vctx-supervise %s%s%s%s", s->name,
 		 vx_paths.prefix[0] ? " (" : "", vx_paths.prefix, vx_paths.prefix[0] ? ")" : "");
@@ -276,6 +276,8 @@ static int start_init(struct sup *s, struct vx_err *err)
 	uint64_t t = now_ns();
 	char path[PATH_MAX];
 
+	/* The host's name servers as they are now: a reboot sees a change. */
+	sup_host_resolv(sp);
 	s->st.supervisor = getpid();
 	s->st.id_base = s->conf->id_base;
 	s->st.userns = s->conf->userns;
@@ -421,10 +423,7 @@ static void add_waiter(struct sup *s, int fd)
 		s->h.waiters[s->h.nwaiters++] = fd;
 		epoll_ctl(s->h.epfd, EPOLL_CTL_DEL, fd, NULL);
 	} else {
-		struct vx_err err;
-
-		vx_fail(&err, EAGAIN, "%d commands wait on %s already", HANDOVER_CLIENTS, s->name);
-		events_reply_done(&s->h, fd, &err, NULL);
+		events_reply_busy(&s->h, fd);
 	}
 }
 
@@ -587,14 +586,14 @@ static void sup_rest_later(struct sup *s)
 		ms = SUP_REST_MS;
 	its.it_value.tv_sec = ms / 1000;
 	its.it_value.tv_nsec = (ms % 1000) * 1000000 + 1;	/* 0 would disarm it */
-	if (s->trimtimer < 0) {
-		s->trimtimer = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-		if (s->trimtimer < 0 || ep_add(s, s->trimtimer, T_TRIM, EPOLLIN) < 0) {
+	if (s->resttimer < 0) {
+		s->resttimer = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+		if (s->resttimer < 0 || ep_add(s, s->resttimer, T_REST, EPOLLIN) < 0) {
 			slog("cannot set the rest timer: %s", strerror(errno));
 			return;		/* it never rests: it costs more, and works as before */
 		}
 	}
-	timerfd_settime(s->trimtimer, 0, &its, NULL);
+	timerfd_settime(s->resttimer, 0, &its, NULL);
 }
 
 /* The supervisor's two programs, kept open: the pair it started with, whatever an upgrade
@@ -619,7 +618,6 @@ static void sup_pack(struct sup *s)
 {
 	struct sup_hand *h = &s->h;
 
-	snprintf(h->name, sizeof(h->name), "%s", s->name);
 	snprintf(h->prefix, sizeof(h->prefix), "%s", vx_paths.prefix);
 	h->pidfd = s->sp.pidfd;
 	h->init = s->sp.pid;
@@ -634,27 +632,25 @@ static void sup_pack(struct sup *s)
 /* A context that runs, not stopping nor frozen, is left to vctx-supervise. */
 static void sup_rest(struct sup *s)
 {
-	static bool refused;	/* said once why it cannot */
+	static bool refused;	/* it could not: said once, and it stays awake */
 	struct vx_err err;
 
-	if (s->st.state != VX_RUNNING || s->h.stopping || s->h.done || s->h.freezer >= 0 ||
-	    s->h.pending_fd >= 0) {
+	if (refused)
+		return;
+	if (s->st.state != VX_RUNNING || s->h.stopping || s->h.done || s->h.freezer >= 0) {
 		sup_rest_later(s);
 		return;
 	}
-	if (sup_open_programs(s, &err) < 0) {
-		if (!refused)
-			slog("%s: the supervisor of %s stays awake", err.msg, s->name);
-		refused = true;
-		return;
+	if (sup_open_programs(s, &err) == 0) {
+		sup_pack(s);
+		close(s->resttimer);
+		s->resttimer = -1;
+		fflush(NULL);
+		handover_exec(s->h.exe_idle, &s->h, &err);
 	}
-	sup_pack(s);
-	close(s->trimtimer);
-	s->trimtimer = -1;
-	fflush(NULL);
-	handover_exec(s->h.exe_idle, &s->h, &err);
-	slog("%s", err.msg);
-	sup_rest_later(s);
+	/* It works on awake, as before there was a rest: it only costs more. */
+	slog("%s: the supervisor of %s stays awake", err.msg, s->name);
+	refused = true;
 }
 
 static void loop(struct sup *s)
@@ -674,9 +670,8 @@ static void loop(struct sup *s)
 		for (i = 0; i < n; i++) {
 			uint64_t exp;
 
-			if (events_serve(&s->h, ev[i].data.u64)) {
+			if (events_serve(&s->h, ev[i].data.u64))
 				continue;
-			}
 			switch (ev[i].data.u64 >> 32) {
 			case T_PIDFD: on_init_exit(s); break;
 			case T_SIGNAL: on_signal(s); break;
@@ -686,8 +681,8 @@ static void loop(struct sup *s)
 					begin_stop(s, 0, true);
 				break;
 			case T_FREEZER: thaw(s); break;
-			case T_TRIM:
-				if (read(s->trimtimer, &exp, sizeof(exp)) == sizeof(exp))
+			case T_REST:
+				if (read(s->resttimer, &exp, sizeof(exp)) == sizeof(exp))
 					sup_rest(s);
 				break;
 			}
@@ -778,14 +773,13 @@ static int sup_setup(struct sup *s, const struct sup_args *a, struct vx_err *err
 	s->a = a;
 	s->name = name;
 	s->conf = a->conf;
-	s->trimtimer = -1;
+	s->resttimer = -1;
 	spawn_init(&s->sp);
 	storage_init(&s->disk);
 	s->sp.conf = a->conf;
 	s->sp.tpl = a->tpl;
 	s->sp.name = name;
 	s->sp.lxcfs = a->lxcfs;
-	sup_host_resolv(&s->sp);
 	snprintf(s->sp.init, sizeof(s->sp.init), "%s", a->conf->init[0] ? a->conf->init : a->tpl->init);
 	s->sp.bpf = *a->bpf;
 	if (path_tpldir(s->sp.tpl_rootfs, sizeof(s->sp.tpl_rootfs), a->conf->template, "rootfs") < 0 ||
@@ -835,6 +829,8 @@ void sup_main(const struct sup_args *a)
 	snprintf(sup_name, sizeof(sup_name), "%s", a->name);
 	sup_a.name = sup_name;
 	a = &sup_a;
+	/* What events.c names in its replies and log lines, awake or at rest. */
+	snprintf(s->h.name, sizeof(s->h.name), "%s", sup_name);
 
 	s->h.lfd = s->h.lockfd = s->h.logtimer = s->h.pending_fd = -1;
 	s->h.exe_full = s->h.exe_idle = -1;
