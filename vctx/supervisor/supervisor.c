@@ -848,8 +848,11 @@ void sup_main(const struct sup_args *a)
 		goto fail;
 	if (start_init(s, &err) < 0)
 		goto fail;
-	report(s, NULL);
+	/* Let go of the command lock before the answer: `vctx start` holds it (the same open
+	 * file) until it has read the answer, and a command right after it must not find this
+	 * copy still held. */
 	close(a->lock_fd);
+	report(s, NULL);
 	sup_serve(s);
 fail:
 	slog("%s", err.msg);
