@@ -3,7 +3,7 @@
 # host code runs inside with the tenant's loader.  Each attack is shown succeeding against a
 # runtime without the protection (the control), then failing against vctx.
 . "$(dirname "$0")/lib.sh"
-plan 44
+plan 47
 
 A=$(ctx iso)
 t_build_busybox
@@ -61,6 +61,22 @@ like "$(nsenter -t "$INIT" -a /tmp/run.tst 2>&1)" "the tenant's loader runs host
 OUT=$(vx exec "$A" -- /tmp/run.tst 2>&1); RC=$?
 like "$OUT" "vctx-exec: refused" "through vctx exec the kernel starts the static vctx-exec instead, which refuses"
 is "$(printf '%s\n' "$OUT" | grep -c 'loader runs'):$RC" "0:126" "the tenant's loader never runs"
+# --- a config changed for the next start never reaches what vctx exec runs now ----------------
+# The admin turns the user namespace off for the next start.  The control: with the change in
+# force (that next start) the context's commands run with the host's ids, so an exec that took
+# its policy from NAME.conf would run the tenant's own programs as host root, now.
+P=$(ctx pol)
+vx create "$P" --template busybox && vx start "$P"
+IDS='cat /proc/self/uid_map; grep ^CapEff: /proc/self/status'
+BEFORE=$(vx exec "$P" -- sh -c "$IDS")
+sed -i '/^\[context\]/a userns = no' "$VCTX_PREFIX/etc/vctx/$P.conf"
+is "$(vx exec "$P" -- sh -c "$IDS")" "$BEFORE" \
+	"after the change, exec still runs in the context's user namespace with init's capabilities"
+vx stop --kill "$P" && vx start "$P"
+like "$(vx exec "$P" -- cat /proc/self/uid_map)" "^ +0 +0 +4294967295$" \
+	"control: started with the change, the context runs on the host's ids"
+vx stop --kill "$P"; vx destroy "$P"
+ok $? "that context goes"
 # --- an archive from elsewhere sets no policy and writes nothing as host root ---------------
 vx export "$A" "$T_TMP/real.tar"
 SUM=$(tar -xOf "$T_TMP/real.tar" meta | sed -n 's/^template-sum = //p')

@@ -277,7 +277,7 @@ int exec_context(const char *name, const struct vx_exec *x, char *warning, size_
 	int pidfd, r = -1;
 
 	/* The policy it started with (its run copy of the config), whatever NAME.conf says. */
-	if (handle_open(&h, name, H_RUNCONF, err) < 0)
+	if (handle_open(&h, name, H_POLICY, err) < 0)
 		return -1;
 	if (warning)
 		snprintf(warning, wlen, "%s", h.warning);

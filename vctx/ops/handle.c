@@ -25,6 +25,37 @@ static int load_runconf(struct vx_handle *h, struct vx_err *err)
 	return 1;
 }
 
+/* With H_POLICY, a running context's own copy even when NAME.conf parses: NAME.conf may have
+ * been changed for the next start (userns = no, more capabilities), and what runs inside the
+ * context now must get the policy its init got.  NAME.conf is read only to warn of a typo.
+ * 1 if the copy was used. */
+static int load_policy(struct vx_handle *h, const char *confpath, struct vx_err *err)
+{
+	_cleanup_free_ char *run = NULL, *now = NULL;
+	char path[PATH_MAX];
+	struct vx_conf next;
+	struct vx_err why;
+
+	if (!handle_alive(h) || state_runconf_path(path, sizeof(path), h->name) < 0 ||
+	    access(path, F_OK) < 0)
+		return 0;
+	run = read_text(path, 1 << 20, err);
+	if (!run || conf_parse(path, run, h->name, &h->conf, err) < 0)
+		return -1;
+	h->have_conf = true;
+	now = confpath ? read_text(confpath, 1 << 20, &why) : NULL;
+	if (now && strcmp(now, run) != 0) {
+		if (conf_parse(confpath, now, h->name, &next, &why) == 0)
+			conf_free(&next);
+		else
+			now = (free(now), NULL);
+	}
+	if (confpath && !now)
+		snprintf(h->warning, sizeof(h->warning), "%.400s (working from the config it "
+			 "started with)", why.msg);
+	return 1;
+}
+
 static int load_conf(struct vx_handle *h, unsigned flags, bool exists, struct vx_err *err)
 {
 	char path[PATH_MAX];
@@ -33,6 +64,11 @@ static int load_conf(struct vx_handle *h, unsigned flags, bool exists, struct vx
 
 	if (path_conf(path, sizeof(path), h->name) < 0)
 		return vx_failsys(err, "config path");
+	if (flags & H_POLICY) {
+		r = load_policy(h, exists ? path : NULL, err);
+		if (r != 0)
+			return r < 0 ? -1 : 0;
+	}
 	if (exists) {
 		h->text = read_text(path, 1 << 20, &why);
 		if (h->text && conf_parse(path, h->text, h->name, &h->conf, &why) == 0) {
@@ -86,7 +122,7 @@ int handle_open(struct vx_handle *h, const char *name, unsigned flags, struct vx
 		storage_destroy_finish(name);
 	}
 	exists = h->exists = access(path, F_OK) == 0;
-	if (flags & (H_STATE | H_RUNCONF)) {
+	if (flags & (H_STATE | H_RUNCONF | H_POLICY)) {
 		if (state_probe(name, &h->st, err) < 0)
 			goto fail;
 		h->have_state = true;
@@ -98,7 +134,7 @@ int handle_open(struct vx_handle *h, const char *name, unsigned flags, struct vx
 			lock_context_remove(name);
 		goto fail;
 	}
-	if ((flags & (H_CONF | H_RUNCONF)) && load_conf(h, flags, exists, err) < 0)
+	if ((flags & (H_CONF | H_RUNCONF | H_POLICY)) && load_conf(h, flags, exists, err) < 0)
 		goto fail;
 	return 0;
 fail:

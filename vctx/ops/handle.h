@@ -5,9 +5,11 @@
  * same few lines, and "is it running" has one definition.
  *
  * A running context does not need its config: it runs on the copy of the config it started
- * with (RUN/NAME/conf).  With H_RUNCONF a command on a running context reads that copy, and a
- * NAME.conf that no longer parses is a warning, not an error: stop, kill, exec, status and
- * console still work on a context whose config has a typo in it.
+ * with (RUN/NAME/conf).  With H_RUNCONF a command on a running context reads that copy when
+ * NAME.conf no longer parses, which is a warning, not an error: stop, kill, status and console
+ * still work on a context whose config has a typo in it.  With H_POLICY it always reads the
+ * copy: a NAME.conf changed for the next start (userns = no) never reaches what vctx exec
+ * runs inside the context now.
  */
 #ifndef VX_HANDLE_H
 #define VX_HANDLE_H
@@ -24,6 +26,8 @@
 #define H_WAIT 0x8	/* with H_LOCK: wait for it instead */
 #define H_STATE 0x10	/* its run state, probed */
 #define H_ANY 0x20	/* it may lack a config (destroy --force of a broken one) */
+#define H_POLICY 0x40	/* the config it runs on when it runs, whatever NAME.conf holds (what
+			 * runs inside it gets init's policy), else NAME.conf */
 
 struct vx_handle {
 	char name[VX_NAME_MAX + 1];
