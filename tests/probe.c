@@ -55,6 +55,18 @@
  *   probe old-ctl PATH      stand in for a supervisor of an older vctx at its control socket
  *                           PATH: say "ready", then answer every request the way version 1
  *                           did one it did not know ("error" and a newline)
+ *   probe ptrace-race COMM STOPFILE
+ *                           what a tenant's root can do to a host process that comes into its
+ *                           namespaces: say "ready", then try PTRACE_SEIZE without pause on the
+ *                           newest pids of the context; at each attach, stop the process and
+ *                           look: one named COMM prints "HOST COMM uid U fsuid F" and is
+ *                           killed (exit 0); others are let go.  "none" (exit 1) once
+ *                           STOPFILE exists, or after 30 s
+ *   probe gate-setresgid USEC COMMAND [ARG ...]
+ *                           run on the host: run COMMAND with each setresgid(2) of it and of
+ *                           its children held USEC microseconds before it goes on (a seccomp
+ *                           user notification), to make a moment that lasts microseconds long
+ *                           enough to look at
  *   probe idmap-plant PID DIR NAME
  *                           run on the host: what a writable bind idmapped through the user
  *                           namespace of PID would let its root do (the control of the bind
@@ -67,7 +79,11 @@
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <net/if_arp.h>
+#include <linux/seccomp.h>
+#include <linux/filter.h>
+#include <stddef.h>
 #include <sys/ioctl.h>
+#include <sys/ptrace.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <poll.h>
@@ -968,8 +984,113 @@ static int fangate(const char *dir, const char *cmd)
 	return 0;
 }
 
+/* PTRACE_SEIZE on the newest pids, as fast as the kernel answers (see the header). */
+static int ptrace_race(const char *target, const char *stop)
+{
+	time_t end = time(NULL) + 30;
+	unsigned long n = 0;
+	long last = -1;
+
+	printf("ready\n");
+	fflush(stdout);
+	for (;;) {
+		char path[64], line[256], comm[64] = "", uid[64] = "", fsuid[64] = "";
+		long pid, k;
+		FILE *f;
+
+		if (n++ % 256 == 0) {
+			if (access(stop, F_OK) == 0 || time(NULL) > end)
+				break;
+			f = fopen("/proc/sys/kernel/ns_last_pid", "re");
+			if (f && fscanf(f, "%ld", &k) == 1)
+				last = k;
+			if (f)
+				fclose(f);
+		}
+		for (pid = last - 3; pid <= last + 2; pid++) {
+			if (pid <= 1 || pid == getpid() || pid == getppid() ||
+			    ptrace(PTRACE_SEIZE, pid, 0, 0) < 0)
+				continue;
+			ptrace(PTRACE_INTERRUPT, pid, 0, 0);
+			waitpid(pid, NULL, __WALL);
+			snprintf(path, sizeof(path), "/proc/%ld/status", pid);
+			f = fopen(path, "re");
+			while (f && fgets(line, sizeof(line), f)) {
+				if (sscanf(line, "Name: %63s", comm) == 1)
+					continue;
+				if (strncmp(line, "Uid:", 4) == 0)
+					sscanf(line, "Uid: %*s %63s %*s %63s", uid, fsuid);
+			}
+			if (f)
+				fclose(f);
+			if (strcmp(comm, target) == 0) {
+				printf("HOST %s uid %s fsuid %s\n", comm, uid, fsuid);
+				kill(pid, SIGKILL);
+				return 0;
+			}
+			ptrace(PTRACE_DETACH, pid, 0, 0);
+		}
+	}
+	printf("none\n");
+	return 1;
+}
+
+/* Hold each setresgid(2) of COMMAND and its children USEC microseconds (see the header). */
+static int gate_setresgid(long usec, char **argv)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_setresgid, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
+	int lfd, pidfd, st;
+	pid_t pid;
+
+	lfd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	if (lfd < 0) {
+		perror("probe: seccomp user notification");
+		return 2;
+	}
+	pid = fork();
+	if (pid == 0) {
+		close(lfd);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	pidfd = syscall(SYS_pidfd_open, pid, 0);
+	for (;;) {
+		struct pollfd p[2] = { { .fd = lfd, .events = POLLIN }, { .fd = pidfd, .events = POLLIN } };
+		struct seccomp_notif req;
+		struct seccomp_notif_resp resp;
+
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (p[0].revents & POLLIN) {
+			memset(&req, 0, sizeof(req));
+			if (ioctl(lfd, SECCOMP_IOCTL_NOTIF_RECV, &req) == 0) {
+				usleep(usec);
+				memset(&resp, 0, sizeof(resp));
+				resp.id = req.id;
+				resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+				ioctl(lfd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+			}
+		}
+		if (p[1].revents & POLLIN)
+			break;
+	}
+	if (waitpid(pid, &st, 0) != pid)
+		return 2;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && strcmp(argv[1], "ptrace-race") == 0)
+		return ptrace_race(argv[2], argv[3]);
+	if (argc >= 4 && strcmp(argv[1], "gate-setresgid") == 0)
+		return gate_setresgid(atol(argv[2]), argv + 3);
 	if (argc == 4 && strcmp(argv[1], "waitmount") == 0)
 		return waitmount(argv[2], atoi(argv[3]));
 	if (argc == 4 && strcmp(argv[1], "wait-dad") == 0)

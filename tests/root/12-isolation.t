@@ -3,7 +3,7 @@
 # host code runs inside with the tenant's loader.  Each attack is shown succeeding against a
 # runtime without the protection (the control), then failing against vctx.
 . "$(dirname "$0")/lib.sh"
-plan 47
+plan 50
 
 A=$(ctx iso)
 t_build_busybox
@@ -61,6 +61,32 @@ like "$(nsenter -t "$INIT" -a /tmp/run.tst 2>&1)" "the tenant's loader runs host
 OUT=$(vx exec "$A" -- /tmp/run.tst 2>&1); RC=$?
 like "$OUT" "vctx-exec: refused" "through vctx exec the kernel starts the static vctx-exec instead, which refuses"
 is "$(printf '%s\n' "$OUT" | grep -c 'loader runs'):$RC" "0:126" "the tenant's loader never runs"
+# --- the tenant's root cannot take over vctx exec's process on its way in ----------------------
+# Between joining the context's user namespace and taking root's uid there, the process vctx
+# exec sends in has the host's uid 0 (65534 inside) and host descriptors.  A dumpable process
+# in that state is the tenant root's to trace (CAP_SYS_PTRACE in its namespace) and, through
+# it, to write as host root.  That moment lasts microseconds: the host holds it for a second
+# with a seccomp user notification on the setresgid that ends it, while the tenant's root
+# tries PTRACE_SEIZE on the newest pids without pause.
+race() {	# race COMM COMMAND...: the tenant's racer against COMMAND run on the host
+	_c=$1; shift
+	rm -f "$T_TMP/race"
+	vx exec "$A" -- sh -c "rm -f /tmp/race-stop; exec /probe ptrace-race $_c /tmp/race-stop" \
+		> "$T_TMP/race" 2>&1 &
+	_r=$!
+	t_wait_file "$T_TMP/race" ready 10
+	"$@" >/dev/null 2>&1
+	vx exec "$A" -- touch /tmp/race-stop
+	wait $_r
+	tail -n 1 "$T_TMP/race"
+}
+OUT=$(race vctx "$PROBE" gate-setresgid 1000000 "$VCTX" exec "$A" -- true)
+is "$OUT" "none" "held a second in the tenant's user namespace with the host's uid, vctx exec's process is out of the tenant root's reach"
+is "$("$PROBE" gate-setresgid 1000 "$VCTX" exec "$A" -- id -u)" "0" "and the exec it was goes on as before"
+# The control: a host process in the same state that stays dumpable (nsenter into the user and
+# pid namespaces, keeping the host's credentials) is the tenant root's.
+like "$(race sleep nsenter -t "$INIT" -U -p --preserve-credentials /bin/sleep 5)" \
+	"^HOST sleep uid 65534 fsuid 65534$" "control: a dumpable host process in that state is traced and killed by the tenant's root"
 # --- a config changed for the next start never reaches what vctx exec runs now ----------------
 # The admin turns the user namespace off for the next start.  The control: with the change in
 # force (that next start) the context's commands run with the host's ids, so an exec that took

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -116,6 +117,17 @@ child(const struct vx_conf *conf, const struct vx_bpf *bpf, int pidfd, struct vx
 
 	if (conf->userns)
 		flags |= CLONE_NEWUSER;
+	/* Out of reach of the tenant's root before we join its user namespace.  From the
+	 * setns() below until setresuid() this process is in that namespace with the host's
+	 * uid 0, holding host descriptors; a dumpable process in that state is the tenant
+	 * root's to ptrace (its CAP_SYS_PTRACE covers every process whose credentials are in
+	 * its namespace), and through it, write as host root to what those descriptors name.
+	 * Not dumpable, a tracer needs CAP_SYS_PTRACE on the host.  The exec of vctx-exec
+	 * starts a new image, with the tenant's credentials by then. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+		vx_failsys(&err, "cannot make the process undumpable");
+		goto fail;
+	}
 	/* With the host's credentials still: the context's limits, not the caller's. */
 	if (cg_join_self(cg, &err) < 0 || rlimits_apply(0, conf, &err) < 0)
 		goto fail;
