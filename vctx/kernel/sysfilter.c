@@ -196,6 +196,12 @@ int sysfilter_build(const struct vx_conf *conf, struct vx_bpf *out, struct vx_er
 		vx_fail(err, EINVAL, "libseccomp: cannot set the filter's attributes");
 		goto out;
 	}
+	/* A binary tree of system call numbers, not a list: the kernel walks the filter for
+	 * every system call number when it is loaded (its cache of calls always allowed, with
+	 * interrupts off), ~1,000 walks of ~170 tests as a list.  A tree is larger but each
+	 * walk is ~10 tests: loading it takes a fifth of the time, at every start and exec.
+	 * libseccomp before 2.5 has no tree: the list then. */
+	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	if (strcmp(conf->seccomp, "default") == 0) {
 		for (i = 0; i < ARRAY_SIZE(deny); i++)
 			if (deny_name(ctx, deny[i], false, err) < 0)
