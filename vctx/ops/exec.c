@@ -31,6 +31,7 @@
 #include "kernel/fdpass.h"
 #include "kernel/spawn.h"
 #include "kernel/sysfilter.h"
+#include "kernel/vfork.h"
 #include "ops/handle.h"
 #include "ops/relay.h"
 #include "ops/tty.h"
@@ -88,30 +89,52 @@ static int child_pty(int sock, struct vx_err *err)
 	return 0;
 }
 
-static void set_env(bool tty, const char *home, const char *shell)
+/* The command's environment, in ENV (its strings in BUF): built, not set, since the child
+ * runs in the parent's memory (kernel/vfork.h) and environ is the parent's. */
+struct exec_env {
+	char *v[8];
+	char buf[4][300];
+	char term[128];
+};
+
+static void exec_env(struct exec_env *e, bool tty, const char *home, const char *shell)
 {
 	const char *term = getenv("TERM");
-	char t[128] = "TERM=dumb";
 
-	if (tty && term && strlen(term) < 100)
-		snprintf(t, sizeof(t), "TERM=%s", term);
-	clearenv();
-	setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1);
-	setenv("HOME", home, 1);
-	setenv("SHELL", shell, 1);
-	setenv("USER", "root", 1);
-	setenv("LOGNAME", "root", 1);
-	putenv(strdup(t));
+	snprintf(e->term, sizeof(e->term), "TERM=%s",
+		 tty && term && strlen(term) < 100 ? term : "dumb");
+	snprintf(e->buf[0], sizeof(e->buf[0]), "HOME=%s", home);
+	snprintf(e->buf[1], sizeof(e->buf[1]), "SHELL=%s", shell);
+	e->v[0] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	e->v[1] = e->buf[0];
+	e->v[2] = e->buf[1];
+	e->v[3] = "USER=root";
+	e->v[4] = "LOGNAME=root";
+	e->v[5] = e->term;
+	e->v[6] = NULL;
 }
 
+/* What the child is given: it runs in the parent's memory until it executes. */
+struct exec_child {
+	const struct vx_conf *conf;
+	const struct vx_bpf *bpf;
+	int pidfd;
+	struct vx_cgroup *cg;
+	const struct vx_exec *x;
+	int sock;
+	struct relay_pipes *pipes;
+	int helper;
+};
 
-static void __attribute__((noreturn))
-child(const struct vx_conf *conf, const struct vx_bpf *bpf, int pidfd, struct vx_cgroup *cg,
-      const struct vx_exec *x, int sock, struct relay_pipes *pipes, int helper)
+static int child(void *arg)
 {
+	const struct exec_child *c = arg;
+	const struct vx_conf *conf = c->conf;
+	const struct vx_exec *x = c->x;
 	int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP;
 	char shell[256], home[256];
 	struct vx_err err = { 0 };
+	struct exec_env env;
 	char *argv[256];
 	unsigned i;
 
@@ -123,15 +146,16 @@ child(const struct vx_conf *conf, const struct vx_bpf *bpf, int pidfd, struct vx
 	 * root's to ptrace (its CAP_SYS_PTRACE covers every process whose credentials are in
 	 * its namespace), and through it, write as host root to what those descriptors name.
 	 * Not dumpable, a tracer needs CAP_SYS_PTRACE on the host.  The exec of vctx-exec
-	 * starts a new image, with the tenant's credentials by then. */
+	 * starts a new image, with the tenant's credentials by then.  (The memory is the
+	 * parent's too: vctx exec's parent is not dumpable either.) */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
 		vx_failsys(&err, "cannot make the process undumpable");
 		goto fail;
 	}
 	/* With the host's credentials still: the context's limits, not the caller's. */
-	if (cg_join_self(cg, &err) < 0 || rlimits_apply(0, conf, &err) < 0)
+	if (cg_join_self(c->cg, &err) < 0 || rlimits_apply(0, conf, &err) < 0)
 		goto fail;
-	if (setns(pidfd, flags) < 0) {
+	if (setns(c->pidfd, flags) < 0) {
 		vx_failsys(&err, "cannot join the context's namespaces");
 		goto fail;
 	}
@@ -146,15 +170,15 @@ child(const struct vx_conf *conf, const struct vx_bpf *bpf, int pidfd, struct vx
 		goto fail;
 	}
 	if (x->tty) {
-		if (child_pty(sock, &err) < 0)
+		if (child_pty(c->sock, &err) < 0)
 			goto fail;
-	} else if (setsid() < 0 || relay_pipes_child(pipes) < 0) {
+	} else if (setsid() < 0 || relay_pipes_child(c->pipes) < 0) {
 		/* A session of its own, and vctx's pipes for its streams: nothing of the
 		 * caller's terminal or files is reachable. */
 		vx_failsys(&err, "cannot set up the command's session and streams");
 		goto fail;
 	}
-	set_env(x->tty, home, shell);
+	exec_env(&env, x->tty, home, shell);
 	argv[0] = "vctx-exec";
 	argv[1] = x->argv ? "--" : "--login";
 	for (i = 0; x->argv && x->argv[i] && i < ARRAY_SIZE(argv) - 3; i++)
@@ -162,11 +186,11 @@ child(const struct vx_conf *conf, const struct vx_bpf *bpf, int pidfd, struct vx
 	if (!x->argv)
 		argv[2 + i++] = shell;
 	argv[2 + i] = NULL;
-	if (spawn_policy(conf, bpf, &err) < 0)
+	if (spawn_policy(conf, c->bpf, &err) < 0)
 		goto fail;
 	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
 	/* The helper resets signals and execs the command: the last host code before it. */
-	syscall(SYS_execveat, helper, "", argv, environ, AT_EMPTY_PATH);
+	syscall(SYS_execveat, c->helper, "", argv, env.v, AT_EMPTY_PATH);
 	vx_failsys(&err, "cannot execute vctx-exec");
 fail:
 	fprintf(stderr, "vctx: %s\n", err.msg);
@@ -213,6 +237,7 @@ static int run(const struct vx_conf *conf, const struct vx_bpf *bpf, int pidfd,
 	       struct vx_cgroup *cg, const struct vx_exec *x, struct vx_err *err)
 {
 	struct vx_clone_args args = { .flags = CLONE_PIDFD, .exit_signal = SIGCHLD };
+	struct exec_child c = { conf, bpf, pidfd, cg, x, -1, NULL, -1 };
 	_cleanup_close_ int cpidfd = -1, master = -1, helper = -1;
 	struct relay_pipes pipes = { { -1, -1 }, { -1, -1 }, { -1, -1 } };
 	int sv[2] = { -1, -1 }, r;
@@ -222,8 +247,11 @@ static int run(const struct vx_conf *conf, const struct vx_bpf *bpf, int pidfd,
 	helper = paths_helper("vctx-exec", err);
 	if (helper < 0)
 		return -1;
+	c.helper = helper;
+	c.pipes = &pipes;
 	if (x->tty && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return vx_failsys(err, "socketpair");
+	c.sock = sv[1];
 	if (!x->tty && relay_pipes_open(&pipes, err) < 0)
 		return -1;
 	/* Our children are born in the context's pid namespace; we stay outside it. */
@@ -237,22 +265,18 @@ static int run(const struct vx_conf *conf, const struct vx_bpf *bpf, int pidfd,
 	}
 	args.pidfd = (uint64_t)(uintptr_t)&cpidfd;
 	fflush(NULL);
-	pid = vx_clone3(&args);
+	pid = vfork_run(&args, child, &c);
 	if (pid < 0) {
 		relay_pipes_close(&pipes);
 		return vx_failsys(err, "clone3");
 	}
-	if (pid == 0) {
-		close(sv[0]);
-		child(conf, bpf, pidfd, cg, x, sv[1], &pipes, helper);
-	}
 	cg_close(cg);
 	if (x->tty) {
 		struct tty_relay t = { .pidfd = cpidfd, .detach = -1, .set_winsize = true };
-		char c;
+		char byte;
 
 		close(sv[1]);
-		if (fdpass_recv(sv[0], &c, 1, &master) != 1 && master >= 0) {
+		if (fdpass_recv(sv[0], &byte, 1, &master) != 1 && master >= 0) {
 			close(master);
 			master = -1;
 		}
