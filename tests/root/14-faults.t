@@ -3,7 +3,7 @@
 # destroy killed half way, bad addresses, a failing program, an overcommitted disk, and the
 # odds and ends.  Each starts by reproducing the fault.
 . "$(dirname "$0")/lib.sh"
-plan 41
+plan 45
 KILLER="$T_TOP/tests/killer"
 ETC="$VCTX_PREFIX/etc/vctx"
 
@@ -37,6 +37,23 @@ vx destroy --force "$A"
 is "$?:$(ls "$ETC" "$VCTX_PREFIX/var/lib/vctx/contexts" | grep -c "$A")" "0:0" \
 	"destroy --force removes a context whatever its config holds"
 vx destroy --force "$(ctx ok)"
+
+# --- FIFOs where vctx reads or writes the guest's files do not hold a start or an exec -----------
+F=$(ctx fifo)
+vx create "$F" --template busybox && vx start "$F" &&
+	vx exec "$F" -- sh -c 'cd /etc && rm -f hosts hostname resolv.conf && mv passwd passwd.real &&
+		mkfifo hosts hostname resolv.conf .hosts.vctx passwd'
+FINIT=$(vx status "$F" | sed -n 's/^ *init-pid: *//p')
+# The control: an ordinary open of one of them waits for a writer that never comes.
+timeout 2 cat "/proc/$FINIT/root/etc/hosts"
+is "$?" "124" "control: opening the tenant's FIFO at /etc/hosts waits for ever"
+vx stop "$F"
+timeout 30 "$VCTX" start "$F"
+is "$?" "0" "a start goes through FIFOs at /etc/hosts, hostname, resolv.conf and .hosts.vctx"
+is "$(timeout 30 "$VCTX" exec "$F" -- echo through)" "through" "so does an exec through one at /etc/passwd"
+vx exec "$F" -- sh -c 'test -p /etc/hostname && test -p /etc/resolv.conf && test -f /etc/hosts'
+ok $? "the tenant's FIFOs are left as they are, /etc/hosts is written whole"
+vx stop --kill "$F"; vx destroy "$F"
 
 # --- a start whose state cannot be recorded ---------------------------------------------------
 B=$(ctx full)

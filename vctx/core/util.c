@@ -81,7 +81,9 @@ ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t len)
 
 char *read_text(const char *path, size_t max, struct vx_err *err)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO in a file's place (a tenant's /etc/hosts) opens at once and is
+	 * refused below, where an open(2) would wait for a writer that never comes. */
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
 	struct stat st;
 	char *text;
 	ssize_t n;

@@ -167,14 +167,36 @@ static int child_run(struct vx_err *err)
 	return 0;
 }
 
-/* /etc/hostname says what a guest's init sets the host name to: keep it in step. */
+/* A file of the guest's /etc opened for writing: never through a symlink, never a FIFO or
+ * device in its place (O_NONBLOCK: a FIFO without a reader fails at once instead of holding
+ * the start for ever), -1 when it is not a regular file. */
+static int child_etc_open(const char *path, int flags)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | flags, 0644);
+	struct stat st;
+
+	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* /etc/hostname says what a guest's init sets the host name to: keep it in step.  Written
+ * only when it says something else: a write would copy the file up into the context's own
+ * layer at every start. */
 static void child_etc_hostname(const char *hostname)
 {
-	_cleanup_close_ int fd = open("/etc/hostname",
-				      O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	_cleanup_free_ char *old = read_text("/etc/hostname", 4096, NULL);
+	_cleanup_close_ int fd = -1;
+	char want[80];	/* a host name has at most 64 bytes */
 
-	if (fd >= 0 && write_full(fd, hostname, strlen(hostname)) == 0)
-		write_full(fd, "\n", 1);
+	snprintf(want, sizeof(want), "%s\n", hostname);
+	if (old && strcmp(old, want) == 0)
+		return;
+	fd = child_etc_open("/etc/hostname", O_TRUNC);
+	if (fd >= 0)
+		write_full(fd, want, strlen(want));
 }
 
 /* The name servers of the config, when it names any; else, when the guest's own file is
@@ -188,7 +210,7 @@ static void child_resolv_conf(const struct vx_conf *conf, const char *host)
 	if (!conf->nameserver.n &&
 	    (!host[0] || (lstat("/etc/resolv.conf", &st) == 0 && st.st_size > 0)))
 		return;
-	fd = open("/etc/resolv.conf", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	fd = child_etc_open("/etc/resolv.conf", O_TRUNC);
 	if (fd >= 0 && !conf->nameserver.n)
 		write_full(fd, host, strlen(host));
 	for (i = 0; fd >= 0 && i < conf->nameserver.n; i++) {
@@ -209,7 +231,8 @@ static void child_etc_hosts(const char *hostname)
 	new = resolv_hosts(old, hostname);
 	if (!new || (old && strcmp(old, new) == 0))
 		return;
-	fd = open("/etc/.hosts.vctx", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	unlink("/etc/.hosts.vctx");
+	fd = child_etc_open("/etc/.hosts.vctx", O_EXCL);
 	if (fd < 0 || write_full(fd, new, strlen(new)) < 0 || rename("/etc/.hosts.vctx", "/etc/hosts"))
 		unlink("/etc/.hosts.vctx");
 }

@@ -36,11 +36,19 @@
 #include "ops/relay.h"
 #include "ops/tty.h"
 
-/* root's shell and home from the context's own /etc/passwd (read as the context's root). */
+/* root's shell and home from the context's own /etc/passwd (read as the context's root; a
+ * FIFO in its place is not waited on). */
 static void root_account(char *shell, size_t slen, char *home, size_t hlen)
 {
-	_cleanup_fclose_ FILE *f = fopen("/etc/passwd", "re");
+	int fd = open("/etc/passwd", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	_cleanup_fclose_ FILE *f = NULL;
+	struct stat st;
 	char line[1024];
+
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		f = fdopen(fd, "re");
+	if (!f && fd >= 0)
+		close(fd);
 
 	snprintf(shell, slen, "/bin/sh");
 	snprintf(home, hlen, "/root");
