@@ -62,11 +62,12 @@
  *                           look: one named COMM prints "HOST COMM uid U fsuid F" and is
  *                           killed (exit 0); others are let go.  "none" (exit 1) once
  *                           STOPFILE exists, or after 30 s
- *   probe gate-setresgid USEC COMMAND [ARG ...]
- *                           run on the host: run COMMAND with each setresgid(2) of it and of
- *                           its children held USEC microseconds before it goes on (a seccomp
- *                           user notification), to make a moment that lasts microseconds long
- *                           enough to look at
+ *   probe gate SYSCALL USEC COMMAND [ARG ...]
+ *                           run on the host: run COMMAND with each SYSCALL (setresgid or
+ *                           sethostname) of it and of its children held USEC microseconds
+ *                           before it goes on (a seccomp user notification): a moment that
+ *                           lasts microseconds made long enough to look at, or a step that
+ *                           hangs
  *   probe idmap-plant PID DIR NAME
  *                           run on the host: what a writable bind idmapped through the user
  *                           namespace of PID would let its root do (the control of the bind
@@ -1035,12 +1036,14 @@ static int ptrace_race(const char *target, const char *stop)
 	return 1;
 }
 
-/* Hold each setresgid(2) of COMMAND and its children USEC microseconds (see the header). */
-static int gate_setresgid(long usec, char **argv)
+/* Hold each SYSCALL of COMMAND and its children USEC microseconds (see the header). */
+static int gate(const char *name, long usec, char **argv)
 {
+	unsigned nr = strcmp(name, "setresgid") == 0 ? SYS_setresgid
+		      : strcmp(name, "sethostname") == 0 ? SYS_sethostname : ~0u;
 	struct sock_filter f[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_setresgid, 0, 1),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr, 0, 1),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
@@ -1048,6 +1051,10 @@ static int gate_setresgid(long usec, char **argv)
 	int lfd, pidfd, st;
 	pid_t pid;
 
+	if (nr == ~0u) {
+		fprintf(stderr, "probe: gate: no such system call here: %s\n", name);
+		return 2;
+	}
 	lfd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
 	if (lfd < 0) {
 		perror("probe: seccomp user notification");
@@ -1089,8 +1096,8 @@ int main(int argc, char **argv)
 {
 	if (argc == 4 && strcmp(argv[1], "ptrace-race") == 0)
 		return ptrace_race(argv[2], argv[3]);
-	if (argc >= 4 && strcmp(argv[1], "gate-setresgid") == 0)
-		return gate_setresgid(atol(argv[2]), argv + 3);
+	if (argc >= 5 && strcmp(argv[1], "gate") == 0)
+		return gate(argv[2], atol(argv[3]), argv + 4);
 	if (argc == 4 && strcmp(argv[1], "waitmount") == 0)
 		return waitmount(argv[2], atoi(argv[3]));
 	if (argc == 4 && strcmp(argv[1], "wait-dad") == 0)

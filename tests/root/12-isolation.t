@@ -80,9 +80,9 @@ race() {	# race COMM COMMAND...: the tenant's racer against COMMAND run on the h
 	wait $_r
 	tail -n 1 "$T_TMP/race"
 }
-OUT=$(race vctx "$PROBE" gate-setresgid 1000000 "$VCTX" exec "$A" -- true)
+OUT=$(race vctx "$PROBE" gate setresgid 1000000 "$VCTX" exec "$A" -- true)
 is "$OUT" "none" "held a second in the tenant's user namespace with the host's uid, vctx exec's process is out of the tenant root's reach"
-is "$("$PROBE" gate-setresgid 1000 "$VCTX" exec "$A" -- id -u)" "0" "and the exec it was goes on as before"
+is "$("$PROBE" gate setresgid 1000 "$VCTX" exec "$A" -- id -u)" "0" "and the exec it was goes on as before"
 # The control: a host process in the same state that stays dumpable (nsenter into the user and
 # pid namespaces, keeping the host's credentials) is the tenant root's.
 like "$(race sleep nsenter -t "$INIT" -U -p --preserve-credentials /bin/sleep 5)" \

@@ -3,7 +3,7 @@
 # destroy killed half way, bad addresses, a failing program, an overcommitted disk, and the
 # odds and ends.  Each starts by reproducing the fault.
 . "$(dirname "$0")/lib.sh"
-plan 45
+plan 49
 KILLER="$T_TOP/tests/killer"
 ETC="$VCTX_PREFIX/etc/vctx"
 
@@ -54,6 +54,21 @@ is "$(timeout 30 "$VCTX" exec "$F" -- echo through)" "through" "so does an exec 
 vx exec "$F" -- sh -c 'test -p /etc/hostname && test -p /etc/resolv.conf && test -f /etc/hosts'
 ok $? "the tenant's FIFOs are left as they are, /etc/hosts is written whole"
 vx stop --kill "$F"; vx destroy "$F"
+
+# --- a step of init's setup that hangs holds the start no longer than start-timeout ----------
+# The host holds init's sethostname (a seccomp user notification): as a file system that does
+# not answer would hold a step of the setup in the guest's root.
+G=$(ctx hang)
+vx create "$G" --template busybox start-timeout=1
+OUT=$("$PROBE" gate sethostname 2000000 "$VCTX" start "$G" 2>&1)
+is "$?" "1" "a start whose setup hangs fails once start-timeout (1 s) has passed"
+like "$OUT" "init's setup .* within start-timeout" "saying why, in one line"
+vx start "$G"; ok $? "and leaves the context whole: the next start goes"
+vx stop --kill "$G"
+vx set "$G" start-timeout=60
+"$PROBE" gate sethostname 2000000 "$VCTX" start "$G" >/dev/null 2>&1
+is "$?" "0" "control: with a start-timeout longer than the hold, the same start goes through"
+vx stop --kill "$G"; vx destroy "$G"
 
 # --- a start whose state cannot be recorded ---------------------------------------------------
 B=$(ctx full)

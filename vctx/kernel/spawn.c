@@ -72,6 +72,9 @@ static int sync_wait_fd(int fd, enum sync_type want, int *gotfd, struct vx_err *
 	struct sync_msg m;
 	ssize_t n = fdpass_recv(fd, &m, sizeof(m), gotfd);
 
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return vx_fail(err, ETIMEDOUT, "init's setup did not reach '%s' within start-timeout",
+			       sync_names[want]);
 	if (n < 0)
 		return vx_failsys(err, "sync %s", sync_names[want]);
 	if (n == 0)
@@ -388,6 +391,19 @@ int spawn_clone(struct vx_spawn *sp, struct vx_err *err)
 	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return vx_failsys(err, "socketpair");
+	/* Init's setup reads and writes the guest's files: whatever holds it there (a FIFO, a
+	 * file system that does not answer) holds the start, and the command lock, no longer
+	 * than start-timeout.  Then the start fails and the child is killed. */
+	{
+		struct timeval tv = { .tv_sec = sp->conf->start_timeout_ms / 1000,
+				      .tv_usec = sp->conf->start_timeout_ms % 1000 * 1000 };
+
+		if (setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0) {
+			close(sv[0]);
+			close(sv[1]);
+			return vx_failsys(err, "setsockopt");
+		}
+	}
 	sp->sync_fd = sv[0];
 	sp->child_fd = sv[1];
 	args.pidfd = (uint64_t)(uintptr_t)&sp->pidfd;
@@ -474,6 +490,9 @@ int spawn_finish(struct vx_spawn *sp, struct vx_err *err)
 	do
 		n = recv(sp->sync_fd, &m, sizeof(m), 0);
 	while (n < 0 && errno == EINTR);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return vx_fail(err, ETIMEDOUT, "init's setup in the guest's root did not end "
+			       "within start-timeout");
 	if (n == 0) {
 		close(sp->sync_fd);
 		sp->sync_fd = -1;
