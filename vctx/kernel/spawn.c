@@ -93,6 +93,16 @@ static int sync_wait_fd(int fd, enum sync_type want, int *gotfd, struct vx_err *
 	return 0;
 }
 
+/* Init's setup reads and writes the guest's files: whatever holds it there (a FIFO, a file
+ * system that does not answer) holds the start, and the command lock, no longer than
+ * start-timeout.  Then a wait on the parent's end fails (EAGAIN), and the child is killed. */
+static int sync_timeout(int fd, uint64_t ms)
+{
+	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = ms % 1000 * 1000 };
+
+	return setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+}
+
 static int sync_wait(int fd, enum sync_type want, struct vx_err *err)
 {
 	return sync_wait_fd(fd, want, NULL, err);
@@ -391,18 +401,10 @@ int spawn_clone(struct vx_spawn *sp, struct vx_err *err)
 	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return vx_failsys(err, "socketpair");
-	/* Init's setup reads and writes the guest's files: whatever holds it there (a FIFO, a
-	 * file system that does not answer) holds the start, and the command lock, no longer
-	 * than start-timeout.  Then the start fails and the child is killed. */
-	{
-		struct timeval tv = { .tv_sec = sp->conf->start_timeout_ms / 1000,
-				      .tv_usec = sp->conf->start_timeout_ms % 1000 * 1000 };
-
-		if (setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0) {
-			close(sv[0]);
-			close(sv[1]);
-			return vx_failsys(err, "setsockopt");
-		}
+	if (sync_timeout(sv[0], sp->conf->start_timeout_ms) < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return vx_failsys(err, "cannot bound the wait for init's setup");
 	}
 	sp->sync_fd = sv[0];
 	sp->child_fd = sv[1];

@@ -2,7 +2,6 @@
 #include "kernel/vfork.h"
 
 #include <errno.h>
-#include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -85,7 +84,6 @@ pid_t vfork_run(struct vx_clone_args *args, int (*fn)(void *), void *arg)
 
 	args->flags |= CLONE_VFORK;
 	pid = vx_clone3(args);
-
 	if (pid == 0)
 		_exit(fn(arg));
 	return pid;

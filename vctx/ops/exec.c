@@ -97,12 +97,11 @@ static int child_pty(int sock, struct vx_err *err)
 	return 0;
 }
 
-/* The command's environment, in ENV (its strings in BUF): built, not set, since the child
+/* The command's environment, in e->v: built, not set, since the child
  * runs in the parent's memory (kernel/vfork.h) and environ is the parent's. */
 struct exec_env {
-	char *v[8];
-	char buf[4][300];
-	char term[128];
+	char *v[7];
+	char home[300], shell[300], term[128];
 };
 
 static void exec_env(struct exec_env *e, bool tty, const char *home, const char *shell)
@@ -111,11 +110,11 @@ static void exec_env(struct exec_env *e, bool tty, const char *home, const char 
 
 	snprintf(e->term, sizeof(e->term), "TERM=%s",
 		 tty && term && strlen(term) < 100 ? term : "dumb");
-	snprintf(e->buf[0], sizeof(e->buf[0]), "HOME=%s", home);
-	snprintf(e->buf[1], sizeof(e->buf[1]), "SHELL=%s", shell);
+	snprintf(e->home, sizeof(e->home), "HOME=%s", home);
+	snprintf(e->shell, sizeof(e->shell), "SHELL=%s", shell);
 	e->v[0] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-	e->v[1] = e->buf[0];
-	e->v[2] = e->buf[1];
+	e->v[1] = e->home;
+	e->v[2] = e->shell;
 	e->v[3] = "USER=root";
 	e->v[4] = "LOGNAME=root";
 	e->v[5] = e->term;
@@ -276,7 +275,7 @@ static int run(const struct vx_conf *conf, const struct vx_bpf *bpf, int pidfd,
 	pid = vfork_run(&args, child, &c);
 	if (pid < 0) {
 		relay_pipes_close(&pipes);
-		return vx_failsys(err, "clone3");
+		return vx_failsys(err, "cannot start the command's process in %s", conf->name);
 	}
 	cg_close(cg);
 	if (x->tty) {

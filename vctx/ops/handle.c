@@ -12,47 +12,53 @@
 #include "core/util.h"
 #include "kernel/storage.h"
 
-/* The config it runs on, when it runs; 1 if there was one. */
-static int load_runconf(struct vx_handle *h, struct vx_err *err)
+/* The config it runs on, when it runs; 1 if there was one (its text in *text when asked). */
+static int load_runconf(struct vx_handle *h, char **text, struct vx_err *err)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], *t;
 
 	if (!handle_alive(h) || state_runconf_path(path, sizeof(path), h->name) < 0 ||
 	    access(path, F_OK) < 0)
 		return 0;
-	if (conf_load_file(path, h->name, &h->conf, err) < 0)
+	t = read_text(path, 1 << 20, err);
+	if (!t || conf_parse(path, t, h->name, &h->conf, err) < 0) {
+		free(t);
 		return -1;
+	}
+	h->have_conf = true;
+	if (text)
+		*text = t;
+	else
+		free(t);
 	return 1;
+}
+
+static void warn_runconf(struct vx_handle *h, const struct vx_err *why)
+{
+	snprintf(h->warning, sizeof(h->warning), "%.400s (working from the config it started with)",
+		 why->msg);
 }
 
 /* With H_POLICY, a running context's own copy even when NAME.conf parses: NAME.conf may have
  * been changed for the next start (userns = no, more capabilities), and what runs inside the
- * context now must get the policy its init got.  NAME.conf is read only to warn of a typo.
- * 1 if the copy was used. */
+ * context now must get the policy its init got.  NAME.conf is parsed only when it differs
+ * from the copy, and only to warn of a typo.  1 if the copy was used. */
 static int load_policy(struct vx_handle *h, const char *confpath, struct vx_err *err)
 {
 	_cleanup_free_ char *run = NULL, *now = NULL;
-	char path[PATH_MAX];
 	struct vx_conf next;
 	struct vx_err why;
+	int r = load_runconf(h, &run, err);
 
-	if (!handle_alive(h) || state_runconf_path(path, sizeof(path), h->name) < 0 ||
-	    access(path, F_OK) < 0)
-		return 0;
-	run = read_text(path, 1 << 20, err);
-	if (!run || conf_parse(path, run, h->name, &h->conf, err) < 0)
-		return -1;
-	h->have_conf = true;
-	now = confpath ? read_text(confpath, 1 << 20, &why) : NULL;
-	if (now && strcmp(now, run) != 0) {
-		if (conf_parse(confpath, now, h->name, &next, &why) == 0)
-			conf_free(&next);
-		else
-			now = (free(now), NULL);
-	}
-	if (confpath && !now)
-		snprintf(h->warning, sizeof(h->warning), "%.400s (working from the config it "
-			 "started with)", why.msg);
+	if (r <= 0 || !confpath)
+		return r;
+	now = read_text(confpath, 1 << 20, &why);
+	if (now && strcmp(now, run) == 0)
+		return 1;
+	if (now && conf_parse(confpath, now, h->name, &next, &why) == 0)
+		conf_free(&next);
+	else
+		warn_runconf(h, &why);
 	return 1;
 }
 
@@ -79,14 +85,12 @@ static int load_conf(struct vx_handle *h, unsigned flags, bool exists, struct vx
 		h->text = NULL;
 	}
 	if (flags & H_RUNCONF) {
-		r = load_runconf(h, err);
+		r = load_runconf(h, NULL, err);
 		if (r < 0)
 			return -1;
 		if (r > 0) {
-			h->have_conf = true;
 			if (exists)
-				snprintf(h->warning, sizeof(h->warning), "%.400s (working from the "
-					 "config it started with)", why.msg);
+				warn_runconf(h, &why);
 			return 0;
 		}
 	}
