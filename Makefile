@@ -51,7 +51,7 @@ DEB_PKG    = build-essential debhelper dpkg-dev lintian
 CLI_SRC    = $(filter-out vctx/cli/vnet.c,$(wildcard vctx/cli/*.c))
 OPS_SRC    = $(wildcard vctx/ops/*.c)
 SUP_SRC    = $(filter-out vctx/supervisor/idle.c,$(wildcard vctx/supervisor/*.c))
-KERNEL_SRC = $(filter-out vctx/kernel/exec-helper.c,$(wildcard vctx/kernel/*.c))
+KERNEL_SRC = $(filter-out vctx/kernel/exec-helper.c vctx/kernel/sysfilter-gen.c,$(wildcard vctx/kernel/*.c))
 NET_SRC    = $(wildcard vnet/*.c)
 CORE_SRC   = $(wildcard vctx/core/*.c)
 
@@ -69,7 +69,7 @@ all: vctx/vctx vctx/vctx-exec vctx/vctx-supervise vnet/vnet tests/probe tests/fa
 # Plain `make` on a machine without the compiler or the -dev packages: one line saying what
 # to run, not a compiler error about a missing header.  (deps, check, demo and bench install
 # them first and build through a recursive make, which checks again.)
-BUILD_GOALS = all unit install %.o vctx/vctx vctx/vctx-exec vctx/vctx-supervise vnet/vnet tests/probe bench/floor \
+BUILD_GOALS = all unit install %.o %.inc vctx/vctx vctx/vctx-exec vctx/vctx-supervise vnet/vnet tests/probe bench/floor \
 	      tests/unit/test-%
 ifneq ($(if $(MAKECMDGOALS),$(filter $(BUILD_GOALS),$(MAKECMDGOALS)),all),)
 ifneq ($(shell command -v $(CC) >/dev/null && command -v musl-gcc >/dev/null && pkg-config --exists $(PKGS) $(PKGS_DL) 2>/dev/null && echo ok),ok)
@@ -132,8 +132,20 @@ tests/unit/test-ctl: tests/unit/test-ctl.c vctx/supervisor/ctl.o $(CORE_OBJ)
 tests/unit/test-handover: tests/unit/test-handover.c vctx/supervisor/handover.o $(CORE_OBJ)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit -o $@ $^ $(LDLIBS) -lcmocka
 
+tests/unit/test-sysfilter: tests/unit/test-sysfilter.c vctx/kernel/sysfilter.o \
+			   vctx/kernel/sysrules.o vctx/kernel/caps.o $(CORE_OBJ)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit -o $@ $^ $(LDLIBS) -lcmocka
+
 %.o: %.c $(HEADERS)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# The default seccomp filter, compiled by libseccomp here rather than at every start
+# (vctx/kernel/sysrules.h).  A native build: the generator runs on the build machine.
+vctx/kernel/sysfilter-gen: vctx/kernel/sysfilter-gen.c vctx/kernel/sysrules.o $(CORE_OBJ)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+vctx/kernel/sysfilter-default.inc: vctx/kernel/sysfilter-gen
+	vctx/kernel/sysfilter-gen >$@.tmp && mv $@.tmp $@
+vctx/kernel/sysfilter.o: vctx/kernel/sysfilter-default.inc
 
 # --- set-up --------------------------------------------------------------------------------
 
@@ -272,7 +284,8 @@ lint-man:
 	mandoc -Tlint -W warning man/*.[0-9]
 
 clean:
-	rm -rf vctx/*/*.o vnet/*.o vctx/vctx vctx/vctx-exec vctx/vctx-supervise vctx/.musl-include vnet/vnet tests/probe tests/fake-loader \
+	rm -rf vctx/*/*.o vnet/*.o vctx/kernel/sysfilter-gen vctx/kernel/sysfilter-default.inc \
+		vctx/vctx vctx/vctx-exec vctx/vctx-supervise vctx/.musl-include vnet/vnet tests/probe tests/fake-loader \
 		tests/killer tests/stress/fuzz-conf \
 		bench/floor bench/ptyhold $(UNIT_BIN)
 

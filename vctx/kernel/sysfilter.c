@@ -2,17 +2,11 @@
 #include "kernel/sysfilter.h"
 
 #include <errno.h>
-#include <stddef.h>
 #include <fcntl.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/mount.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -20,204 +14,32 @@
 #include "core/util.h"
 #include "kernel/caps.h"
 
-#ifndef UFFD_USER_MODE_ONLY
-#define UFFD_USER_MODE_ONLY 1
-#endif
-#ifndef IP_TRANSPARENT
-#define IP_TRANSPARENT 19
-#endif
-#ifndef IPV6_TRANSPARENT
-#define IPV6_TRANSPARENT 75
-#endif
+/* The default filter in its four forms, compiled by libseccomp when vctx was built: index
+ * io_uring * 2 + net_raw. */
+#include "kernel/sysfilter-default.inc"
 
-/* Refused outright: kernel and machine state that is not namespaced, and interfaces with a
- * long record of kernel bugs that no guest needs. */
-static const char *const deny[] = {
-	"kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module",
-	"create_module", "query_module", "get_kernel_syms", "open_by_handle_at", "swapon",
-	"swapoff", "acct", "iopl", "ioperm", "settimeofday", "stime", "clock_settime",
-	"clock_settime64", "syslog", "bpf", "perf_event_open", "lookup_dcookie", "nfsservctl",
-	"uselib", "ustat", "sysfs", "_sysctl", "vm86", "vm86old", "quotactl", "quotactl_fd",
-	"fanotify_init", "move_pages", "migrate_pages", "mbind", "set_mempolicy",
-};
-
-/* io_uring: a second system call interface that seccomp cannot see into, and the source of a
- * long line of kernel privilege escalations (kernel-notes/security.md); allowed only when a
- * context asks (io-uring = yes). */
-static const char *const deny_io_uring[] = {
-	"io_uring_setup", "io_uring_enter", "io_uring_register",
-};
-
-static int deny_name(scmp_filter_ctx ctx, const char *name, bool must_exist,
-		     struct vx_err *err)
+int sysfilter_builtin(bool io_uring, bool net_raw, struct vx_bpf *out, struct vx_err *err)
 {
-	int nr = seccomp_syscall_resolve_name(name);
+	const struct sysfilter_form *f = &sysfilter_default[(io_uring ? 2 : 0) | (net_raw ? 1 : 0)];
 
-	if (nr == __NR_SCMP_ERROR)
-		return must_exist ? vx_fail(err, EINVAL, "unknown system call '%s'", name) : 0;
-	if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0) < 0)
-		return vx_fail(err, EINVAL, "cannot add a rule for %s", name);
-	return 0;
-}
-
-/* Refused depending on their arguments. */
-static int deny_args(scmp_filter_ctx ctx, bool net_raw, struct vx_err *err)
-{
-	int r = 0;
-
-	/* userfaultfd only for user-mode faults (kernel faults help exploit races). */
-	r |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(userfaultfd), 1,
-			      SCMP_A0(SCMP_CMP_MASKED_EQ, UFFD_USER_MODE_ONLY, 0));
-	/* umount2(MNT_FORCE) reaches into file systems the context shares. */
-	r |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(umount2), 1,
-			      SCMP_A1(SCMP_CMP_MASKED_EQ, MNT_FORCE, MNT_FORCE));
-	/* Sending as any address: IP_TRANSPARENT. */
-	r |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(setsockopt), 2,
-			      SCMP_A1(SCMP_CMP_EQ, SOL_IP), SCMP_A2(SCMP_CMP_EQ, IP_TRANSPARENT));
-	r |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(setsockopt), 2,
-			      SCMP_A1(SCMP_CMP_EQ, SOL_IPV6), SCMP_A2(SCMP_CMP_EQ, IPV6_TRANSPARENT));
-	/* AF_VSOCK is not namespaced: a context would talk to the hypervisor (and its guest
-	 * agent) as this whole machine. */
-	r |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 1,
-			      SCMP_A0(SCMP_CMP_EQ, AF_VSOCK));
-	if (!net_raw) {
-		/* Raw and packet sockets, unless the context keeps net_raw. */
-		r |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 1,
-				      SCMP_A0(SCMP_CMP_EQ, AF_PACKET));
-		r |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 2,
-				      SCMP_A0(SCMP_CMP_EQ, AF_INET),
-				      SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_RAW));
-		r |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 2,
-				      SCMP_A0(SCMP_CMP_EQ, AF_INET6),
-				      SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_RAW));
-	}
-	return r ? vx_fail(err, EINVAL, "cannot add the argument rules") : 0;
-}
-
-/* An admin's list: one system call per line, '#' comments. */
-static int deny_file(scmp_filter_ctx ctx, const char *path, struct vx_err *err)
-{
-	_cleanup_free_ char *text = read_text(path, 1 << 20, err);
-	char *line, *save = NULL;
-	unsigned lineno = 0;
-
-	if (!text)
-		return vx_prefix(err, "seccomp list");
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *w = strstrip(line);
-
-		lineno++;
-		if (*w == '#' || *w == '\0')
-			continue;
-		if (deny_name(ctx, w, true, err) < 0)
-			return vx_prefix(err, "%s:%u", path, lineno);
-	}
-	return 0;
-}
-
-/*
- * personality() is allowed for the harmless values only: 0, PER_LINUX32, UNAME26 and both,
- * and 0xffffffff, which only asks for the current one (systemd's LockPersonality= asks).
- * That takes comparing one argument with several values, which libseccomp 2.5 cannot do;
- * these instructions go in front of its program.  BPF jumps are relative and forward, so
- * libseccomp's program is unchanged behind them.
- */
-#define ARG0_LO (offsetof(struct seccomp_data, args[0]))
-#define ARG0_HI (offsetof(struct seccomp_data, args[0]) + 4)
-#define AUDIT_ARCH_X86_64_ 0xc000003e
-#define AUDIT_ARCH_I386_ 0x40000003
-
-/* Jump offsets count from the next instruction. */
-static const struct sock_filter personality_prefix[] = {
-	/*  0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-	/*  1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64_, 0, 2),	/* -> 2, 4 */
-	/*  2 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-	/*  3 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 135, 3, 13),		/* -> 7, 17 */
-	/*  4 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_I386_, 0, 12),	/* -> 5, 17 */
-	/*  5 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-	/*  6 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 136, 0, 10),		/* -> 7, 17 */
-	/*  7 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG0_HI),
-	/*  8 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 6),			/* -> 9, 15 */
-	/*  9 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG0_LO),
-	/* 10 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0xffffffff, 5, 0),	/* -> 16 */
-	/* 11 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x0, 4, 0),		/* -> 16 */
-	/* 12 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x8, 3, 0),		/* -> 16 */
-	/* 13 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x20000, 2, 0),		/* -> 16 */
-	/* 14 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x20008, 1, 0),		/* -> 16, 15 */
-	/* 15 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
-	/* 16 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	/* 17: libseccomp's program follows */
-};
-
-/* Capture libseccomp's BPF into memory, after the personality check. */
-static int export(scmp_filter_ctx ctx, struct vx_bpf *out, struct vx_err *err)
-{
-	_cleanup_close_ int fd = memfd_create("vctx-seccomp", MFD_CLOEXEC);
-	struct stat st;
-
-	if (fd < 0 || seccomp_export_bpf(ctx, fd) < 0 || fstat(fd, &st) < 0)
-		return vx_fail(err, EIO, "cannot export the seccomp filter");
-	if (st.st_size == 0 || st.st_size % sizeof(struct sock_filter) ||
-	    st.st_size / sizeof(struct sock_filter) + ARRAY_SIZE(personality_prefix) > BPF_MAXINSNS)
-		return vx_fail(err, E2BIG, "the seccomp filter is too large");
-	out->insns = malloc(sizeof(personality_prefix) + st.st_size);
+	out->len = f->len;
+	out->insns = malloc(f->len * sizeof(*f->insns));
 	if (!out->insns)
 		return vx_fail(err, ENOMEM, "out of memory");
-	memcpy(out->insns, personality_prefix, sizeof(personality_prefix));
-	out->len = ARRAY_SIZE(personality_prefix) + st.st_size / sizeof(struct sock_filter);
-	if (pread(fd, out->insns + ARRAY_SIZE(personality_prefix), st.st_size, 0) != st.st_size) {
-		sysfilter_free(out);
-		return vx_failsys(err, "cannot read the seccomp filter");
-	}
+	memcpy(out->insns, f->insns, f->len * sizeof(*f->insns));
 	return 0;
 }
 
 int sysfilter_build(const struct vx_conf *conf, struct vx_bpf *out, struct vx_err *err)
 {
 	bool net_raw = !(caps_dropped(conf) & (1ull << 13 /* CAP_NET_RAW */));
-	scmp_filter_ctx ctx;
-	unsigned i;
-	int r = -1;
 
 	memset(out, 0, sizeof(*out));
 	if (strcmp(conf->seccomp, "none") == 0)
 		return 0;
-	ctx = seccomp_init(SCMP_ACT_ALLOW);
-	if (!ctx)
-		return vx_fail(err, ENOMEM, "libseccomp: cannot start a filter");
-	/* The compat architecture the kernel accepts from this host; x32 is not added, so its
-	 * system calls get the bad-architecture action. */
-	if (seccomp_arch_add(ctx, SCMP_ARCH_X86) < 0 && seccomp_arch_native() == SCMP_ARCH_X86_64) {
-		vx_fail(err, EINVAL, "libseccomp: cannot add the i386 architecture");
-		goto out;
-	}
-	if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) < 0 ||
-	    seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ERRNO(ENOSYS)) < 0) {
-		vx_fail(err, EINVAL, "libseccomp: cannot set the filter's attributes");
-		goto out;
-	}
-	/* A binary tree of system call numbers, not a list: the kernel walks the filter for
-	 * every system call number when it is loaded (its cache of calls always allowed, with
-	 * interrupts off), ~1,000 walks of ~170 tests as a list.  A tree is larger but each
-	 * walk is ~10 tests: loading it takes a fifth of the time, at every start and exec.
-	 * libseccomp before 2.5 has no tree: the list then. */
-	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
-	if (strcmp(conf->seccomp, "default") == 0) {
-		for (i = 0; i < ARRAY_SIZE(deny); i++)
-			if (deny_name(ctx, deny[i], false, err) < 0)
-				goto out;
-		for (i = 0; !conf->io_uring && i < ARRAY_SIZE(deny_io_uring); i++)
-			if (deny_name(ctx, deny_io_uring[i], false, err) < 0)
-				goto out;
-		if (deny_args(ctx, net_raw, err) < 0)
-			goto out;
-	} else if (deny_file(ctx, conf->seccomp, err) < 0) {
-		goto out;
-	}
-	r = export(ctx, out, err);
-out:
-	seccomp_release(ctx);
-	return r;
+	if (strcmp(conf->seccomp, "default") == 0)
+		return sysfilter_builtin(conf->io_uring, net_raw, out, err);
+	return sysrules_compile(conf->seccomp, conf->io_uring, net_raw, out, err);
 }
 
 int sysfilter_save(const char *path, const struct vx_bpf *b, struct vx_err *err)

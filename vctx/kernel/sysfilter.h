@@ -1,35 +1,33 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * sysfilter.h — the system call filter of a context (libseccomp's owner file).
+ * sysfilter.h — the system call filter of a context: which program, kept where, loaded how.
  *
- * Default allow plus a deny list returning EPERM (see seccomp.c and security.md), for the
- * native architecture and its i386 compat mode; x32 system calls get ENOSYS.  No
- * no_new_privs: setuid programs inside keep working; loading the filter without it takes
+ * The rules are sysrules.h's.  No no_new_privs: setuid programs inside keep working; loading the filter without it takes
  * CAP_SYS_ADMIN in the context's user namespace, which the child has.  A filter cannot be
  * removed once loaded, and it is inherited by everything init starts.
  *
- * The supervisor builds the filter once per start (libseccomp takes ~0.4 ms) and keeps the
- * BPF in the run directory; init and every `vctx exec` load exactly that program.
+ * seccomp = default takes the program compiled when vctx was built; an admin's list is
+ * compiled at the start.  The supervisor keeps the BPF in the run directory; init and every
+ * `vctx exec` load exactly that program.
  */
 #ifndef VX_SYSFILTER_H
 #define VX_SYSFILTER_H
 
-#include <linux/filter.h>
 #include <stdint.h>
 
 #include "core/conf.h"
 #include "core/err.h"
-
-struct vx_bpf {
-	unsigned short len;		/* instructions; 0 = no filter (seccomp = none) */
-	struct sock_filter *insns;
-};
+#include "kernel/sysrules.h"
 
 /* Build the context's filter ("default", "none" or an admin's list of calls to refuse). */
 int sysfilter_build(const struct vx_conf *conf, struct vx_bpf *out, struct vx_err *err);
 int sysfilter_save(const char *path, const struct vx_bpf *b, struct vx_err *err);
 int sysfilter_load_file(const char *path, struct vx_bpf *out, struct vx_err *err);
 void sysfilter_free(struct vx_bpf *b);
+
+/* The default filter as built into vctx, in the form for these options (for the test that
+ * it is what libseccomp compiles here). */
+int sysfilter_builtin(bool io_uring, bool net_raw, struct vx_bpf *out, struct vx_err *err);
 
 /* In the child: install the filter. */
 /* For vctx check, in a throwaway process: load a filter that denies acct(2) and see it act. */
