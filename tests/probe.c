@@ -68,6 +68,10 @@
  *                           before it goes on (a seccomp user notification): a moment that
  *                           lasts microseconds made long enough to look at, or a step that
  *                           hangs
+ *   probe refuse SYSCALL COMMAND [ARG ...]
+ *                           run on the host: run COMMAND with SYSCALL (fsconfig) failing
+ *                           with EINVAL for it and everything it starts, as on a kernel
+ *                           that lacks what it would configure
  *   probe idmap-plant PID DIR NAME
  *                           run on the host: what a writable bind idmapped through the user
  *                           namespace of PID would let its root do (the control of the bind
@@ -1092,8 +1096,35 @@ static int gate(const char *name, long usec, char **argv)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/* Run COMMAND with each SYSCALL failing with EINVAL (see the header). */
+static int refuse(const char *name, char **argv)
+{
+	unsigned nr = strcmp(name, "fsconfig") == 0 ? SYS_fsconfig : ~0u;
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EINVAL),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
+
+	if (nr == ~0u) {
+		fprintf(stderr, "probe: refuse: no such system call here: %s\n", name);
+		return 2;
+	}
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0) {
+		perror("probe: seccomp");
+		return 2;
+	}
+	execvp(argv[0], argv);
+	perror("probe: refuse");
+	return 127;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc >= 4 && strcmp(argv[1], "refuse") == 0)
+		return refuse(argv[2], argv + 3);
 	if (argc == 4 && strcmp(argv[1], "ptrace-race") == 0)
 		return ptrace_race(argv[2], argv[3]);
 	if (argc >= 5 && strcmp(argv[1], "gate") == 0)

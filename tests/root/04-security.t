@@ -2,7 +2,7 @@
 # Root inside is not root outside: capability bounding set, seccomp, masked /proc and /sys,
 # locked mounts, no host devices, no leaked descriptors; each known way out is tried.
 . "$(dirname "$0")/lib.sh"
-plan 64
+plan 70
 
 A=$(ctx sec)
 t_build_busybox
@@ -73,6 +73,23 @@ expect cgroup-release-agent "blocked \((ENOENT|EACCES|EPERM)\)" "no cgroup v1 re
 expect nested-userns-fresh-proc "blocked \(EPERM\)" "a nested user namespace does not bring the power back"
 expect io_uring_setup "blocked \(EPERM\)" "io_uring is refused by the default filter"
 expect vsock-socket "blocked \(EPERM\)" "so is a vsock socket (the hypervisor's side channel)"
+
+# /proc is a procfs of the context's own pid namespace: since Linux 6.18 the supervisor makes
+# it from outside that namespace (procfs pidns=), before that the mount helper mounts it from
+# inside.  Both ways give the same /proc, its masks locked; the older one is forced here by
+# refusing fsconfig to the start.  Control: the host's own /proc has another pid 1 and more.
+procview() { vx exec "$1" -- sh -c 'cat /proc/1/comm; n=$(ls -d /proc/[0-9]* | wc -l); [ "$n" -lt 10 ] && echo few'; }
+is "$(procview "$A" | tr '\n' ' ')" "init few " "/proc shows the context's processes: pid 1 is its init"
+unlike "$(cat /proc/1/comm) $(ls -d /proc/[0-9]* | wc -l | awk '$1 < 10 { print "few" }')" "^init few$" \
+	"control: the host's /proc is another one"
+D=$(ctx secold)
+vx create "$D" --template busybox && "$PROBE" refuse fsconfig "$VCTX" start "$D" && t_probe "$D"
+ok $? "a context started where the kernel takes no pidns= for procfs"
+is "$(procview "$D" | tr '\n' ' ')" "init few " "its /proc shows its own processes too"
+OUT=$(vx exec "$D" -- /probe escape)
+expect umount-proc-mask "blocked \(EINVAL\)" "its masks are locked the same"
+expect mount-fresh-proc "blocked \(EPERM\)" "and no fresh procfs can be mounted around them"
+vx destroy --force "$D" >/dev/null
 
 # CVE-2019-5736: a script whose interpreter is /proc/self/exe, run by vctx exec, would run the
 # host's vctx binary inside the context.  Either the kernel refuses to load it, or the trap

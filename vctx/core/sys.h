@@ -122,6 +122,28 @@ static inline int vx_mount_setattr(int dfd, const char *path, unsigned flags,
 	return syscall(SYS_mount_setattr, dfd, path, flags, attr, sizeof(*attr));
 }
 
+/* linux/mount.h's values (an enum there, so not redefined under its names). */
+#define VX_FSOPEN_CLOEXEC 0x00000001
+#define VX_FSMOUNT_CLOEXEC 0x00000001
+#define VX_FSCONFIG_SET_STRING 1
+#define VX_FSCONFIG_SET_FD 5
+#define VX_FSCONFIG_CMD_CREATE 6
+
+static inline int vx_fsopen(const char *fstype, unsigned flags)
+{
+	return syscall(SYS_fsopen, fstype, flags);
+}
+
+static inline int vx_fsconfig(int fs, unsigned cmd, const char *key, const void *value, int aux)
+{
+	return syscall(SYS_fsconfig, fs, cmd, key, value, aux);
+}
+
+static inline int vx_fsmount(int fs, unsigned flags, unsigned attr)
+{
+	return syscall(SYS_fsmount, fs, flags, attr);
+}
+
 /* --- openat2 (Linux 5.6) ---------------------------------------------------------------- */
 
 #ifndef RESOLVE_NO_XDEV

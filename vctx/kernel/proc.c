@@ -15,6 +15,12 @@
 
 #include "core/escape.h"
 #include "core/util.h"
+#include "kernel/vfork.h"
+
+struct proc_result {
+	int r;
+	struct vx_err err;
+};
 
 /* Lines a program ends a failure with that say nothing of its cause. */
 static bool summary_line(const char *l)
@@ -227,43 +233,60 @@ void proc_close_others(const int *keep, unsigned n)
 	close_range(lo, ~0U, 0);
 }
 
+/* What a proc_call child needs; its result goes back through fd. */
+struct proc_job {
+	int (*fn)(void *arg, void *out, struct vx_err *err);
+	void *arg, *out;
+	size_t outlen;
+	unsigned flags;
+	int fd;
+};
+
+static int proc_child(void *p)
+{
+	const struct proc_job *j = p;
+	struct proc_result res = { .r = -1 };
+
+	/* A killed caller takes its work along (and with it the work's mounts), and the work
+	 * holds nothing of the caller's: not its context lock, so the next command need not
+	 * wait for this one to die. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (!(j->flags & PROC_KEEP_FDS)) {
+		if (j->fd > 3)
+			close_range(3, j->fd - 1, 0);
+		close_range(j->fd + 1, ~0U, 0);
+	}
+	res.r = j->fn(j->arg, j->out, &res.err) < 0 ? -1 : 0;
+	if (write_full(j->fd, &res, sizeof(res)) < 0 ||
+	    (j->outlen && write_full(j->fd, j->out, j->outlen) < 0))
+		return 1;
+	return 0;
+}
+
 int proc_call(int (*fn)(void *arg, void *out, struct vx_err *err), void *arg, void *out,
 	      size_t outlen, unsigned flags, struct vx_err *err)
 {
-	struct {
-		int r;
-		struct vx_err err;
-	} res = { .r = -1 };
-	int fds[2], status;
+	struct proc_job job = { .fn = fn, .arg = arg, .out = out, .outlen = outlen, .flags = flags };
+	struct vx_clone_args args = { .exit_signal = SIGCHLD };
+	struct proc_result res = { .r = -1 };
+	int fds[2], status = 0;
 	ssize_t n, m = 0;
 	pid_t pid;
 
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return vx_failsys(err, "pipe");
+	job.fd = fds[1];
 	fflush(NULL);
-	pid = fork();
+	/* Borrowing: the child runs until it ends while this process waits, so its result
+	 * (at most a pipe's buffer) is all in the pipe when vfork_run returns. */
+	pid = (flags & PROC_VFORK) ? vfork_run(&args, proc_child, &job) : fork();
 	if (pid < 0) {
 		close(fds[0]);
 		close(fds[1]);
 		return vx_failsys(err, "fork");
 	}
-	if (pid == 0) {
-		close(fds[0]);
-		/* A killed caller takes its work along (and with it the work's mounts), and the
-		 * work holds nothing of the caller's: not its context lock, so the next command
-		 * need not wait for this one to die. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (!(flags & PROC_KEEP_FDS)) {
-			if (fds[1] > 3)
-				close_range(3, fds[1] - 1, 0);
-			close_range(fds[1] + 1, ~0U, 0);
-		}
-		res.r = fn(arg, out, &res.err) < 0 ? -1 : 0;
-		if (write_full(fds[1], &res, sizeof(res)) < 0 ||
-		    (outlen && write_full(fds[1], out, outlen) < 0))
-			_exit(1);
-		_exit(0);
-	}
+	if (pid == 0)
+		_exit(proc_child(&job));
 	close(fds[1]);
 	n = read_full(fds[0], &res, sizeof(res));
 	if (n == (ssize_t)sizeof(res) && outlen)

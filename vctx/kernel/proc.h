@@ -39,8 +39,15 @@ int proc_finish(struct proc_stream *ps, const char *what, struct vx_err *err);
 /* Run fn(arg, out, err) in a child process that dies with the caller (namespaces and mounts
  * it makes die with it) and holds none of its descriptors, unless flags has PROC_KEEP_FDS.
  * Its result comes back: its error as it made it (errno and message), and outlen bytes of
- * out. */
+ * out (at most a pipe's buffer with PROC_VFORK).
+ *
+ * PROC_VFORK: the child borrows the caller's memory while the caller waits (vfork.h), which
+ * saves copying and tearing down a copy of it.  fn must then leave what the caller goes on
+ * with as it was (it may change its own namespaces, credentials and descriptors), and the
+ * caller must not have a pid namespace for its children other than its own (the kernel
+ * refuses to share memory across pid namespaces). */
 #define PROC_KEEP_FDS 0x1
+#define PROC_VFORK 0x2
 int proc_call(int (*fn)(void *arg, void *out, struct vx_err *err), void *arg, void *out,
 	      size_t outlen, unsigned flags, struct vx_err *err);
 

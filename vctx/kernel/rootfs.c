@@ -3,8 +3,10 @@
  * rootfs.c — assemble a context's root file system in the supervisor's mount namespace.
  *
  * Runs in the mount helper (see spawn.h): host credentials, the supervisor's private mount
- * namespace M0, and the context's pid, net, ipc and cgroup namespaces, so that proc, sysfs,
- * mqueue and cgroup2 mounted here show the context's own objects.  Because these mounts are
+ * namespace M0, and the context's net, ipc and cgroup namespaces, so that sysfs, mqueue and
+ * cgroup2 mounted here show the context's own objects.  Its procfs is the context's pid
+ * namespace's: made beforehand for that namespace where the kernel can (pidns=), else
+ * mounted here with the helper inside that namespace.  Because these mounts are
  * made outside the context's user namespace, the copy init gets is locked: masks stay.
  *
  * The tree below the overlay belongs to the tenant.  Every path in it is opened with
@@ -291,12 +293,44 @@ static const char *sys_masked[] = { "sys/firmware", "sys/devices/virtual/powerca
 				    "sys/kernel/debug", "sys/kernel/security",
 				    "sys/fs/bpf", "sys/kernel/tracing" };
 
-static int setup_proc(int root, struct vx_err *err)
+int rootfs_proc_for(pid_t pid)
+{
+	_cleanup_close_ int ns = vx_ns_open(pid, "pid");
+	_cleanup_close_ int fs = -1;
+
+	if (ns < 0)
+		return -1;
+	fs = vx_fsopen("proc", VX_FSOPEN_CLOEXEC);
+	if (fs < 0 || vx_fsconfig(fs, VX_FSCONFIG_SET_STRING, "source", "proc", 0) < 0 ||
+	    vx_fsconfig(fs, VX_FSCONFIG_SET_FD, "pidns", NULL, ns) < 0 ||
+	    vx_fsconfig(fs, VX_FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return -1;
+	return vx_fsmount(fs, VX_FSMOUNT_CLOEXEC,
+			  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+}
+
+static int mount_proc(const struct vx_spawn *sp, int root, struct vx_err *err)
+{
+	_cleanup_close_ int dir = -1;
+
+	if (sp->procfs < 0)
+		return mount_at(root, "proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL,
+				err);
+	dir = open_dir(root, "proc", err);
+	if (dir < 0)
+		return -1;
+	if (vx_move_mount(sp->procfs, "", dir, "", MOVE_MOUNT_F_EMPTY_PATH |
+			  MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return vx_failsys(err, "cannot mount proc on /proc");
+	return 0;
+}
+
+static int setup_proc(const struct vx_spawn *sp, int root, struct vx_err *err)
 {
 	_cleanup_close_ int null = -1;
 	unsigned i;
 
-	if (mount_at(root, "proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err) < 0)
+	if (mount_proc(sp, root, err) < 0)
 		return -1;
 	null = vx_openat2(root, "dev/null", O_PATH | O_CLOEXEC, RES);
 	if (null < 0)
@@ -502,7 +536,7 @@ int rootfs_setup(const struct vx_spawn *sp, struct vx_err *err)
 		return vx_failsys(err, "cannot open %s", sp->stage);
 	if (setup_binds(sp, root, err) < 0)
 		return -1;
-	if (setup_dev(sp, root, err) < 0 || setup_proc(root, err) < 0 ||
+	if (setup_dev(sp, root, err) < 0 || setup_proc(sp, root, err) < 0 ||
 	    setup_sys(sp, root, err) < 0 || (sp->lxcfs && setup_lxcfs(root, err) < 0))
 		return -1;
 	if (sp->notifysock[0] && setup_notify(sp, root, err) < 0)

@@ -10,8 +10,13 @@
 #include "core/err.h"
 #include "kernel/spawn.h"
 
-/* Run by the mount helper, in M0, in the context's pid/net/ipc/cgroup namespaces with the
- * host's credentials. */
+/* Run by the mount helper, in M0, in the context's net/ipc/cgroup namespaces with the
+ * host's credentials; and in its pid namespace unless sp->procfs is already made. */
 int rootfs_setup(const struct vx_spawn *sp, struct vx_err *err);
+
+/* A procfs of the pid namespace that pid is in, made from outside it (pidns=, Linux 6.18),
+ * not yet attached, nosuid, nodev and noexec: its mount descriptor; -1 with errno where the
+ * kernel cannot. */
+int rootfs_proc_for(pid_t pid);
 
 #endif

@@ -381,7 +381,7 @@ void spawn_init(struct vx_spawn *sp)
 {
 	zero_fill(sp, sizeof(*sp));
 	cg_init(&sp->cg);
-	sp->pidfd = sp->sync_fd = sp->child_fd = -1;
+	sp->pidfd = sp->sync_fd = sp->child_fd = sp->procfs = -1;
 }
 
 int spawn_clone(struct vx_spawn *sp, struct vx_err *err)
@@ -448,9 +448,13 @@ int spawn_wait_cgroup(struct vx_spawn *sp, struct vx_err *err)
 	return sync_wait(sp->sync_fd, SYNC_CGROUP, err);
 }
 
-/* The mount helper: a child of the supervisor that lives in the context's pid namespace (so
- * the procfs it mounts is the context's) with the host's credentials and mount namespace. */
-/* In a child in the context's pid namespace: the rest of its namespaces but user and mount. */
+/* The mount helper: a child of the supervisor with the host's credentials and mount
+ * namespace, in the context's net, ipc and cgroup namespaces (so the sysfs, mqueue and
+ * cgroup2 it mounts are the context's).  Its procfs must be the context's pid namespace's:
+ * since Linux 6.18 the supervisor makes it for that namespace (procfs pidns=), and the
+ * helper borrows the supervisor's memory rather than copying it (~0.4 ms of a start).
+ * Before, the helper is made inside that pid namespace and mounts procfs itself; a process
+ * cannot share memory across pid namespaces, so that helper is a copy. */
 static int mount_helper(void *arg, void *out, struct vx_err *err)
 {
 	struct vx_spawn *sp = arg;
@@ -463,9 +467,17 @@ static int mount_helper(void *arg, void *out, struct vx_err *err)
 
 int spawn_rootfs(struct vx_spawn *sp, struct vx_err *err)
 {
-	_cleanup_close_ int own = vx_ns_open(0, "pid");
+	_cleanup_close_ int own = -1;
 	int r;
 
+	sp->procfs = rootfs_proc_for(sp->pid);
+	if (sp->procfs >= 0) {
+		r = proc_call(mount_helper, sp, NULL, 0, PROC_KEEP_FDS | PROC_VFORK, err);
+		close(sp->procfs);
+		sp->procfs = -1;
+		return r;
+	}
+	own = vx_ns_open(0, "pid");
 	if (own < 0)
 		return vx_failsys(err, "cannot open own pid namespace");
 	/* Children forked after this land in the context's pid namespace: the helper (it keeps

@@ -66,6 +66,7 @@ struct vx_spawn {
 	int pidfd;
 	int sync_fd;			/* supervisor's end of the sync socket */
 	int child_fd;			/* child's end (closed in the parent after clone) */
+	int procfs;			/* while the root is built: its /proc, made ahead, or -1 */
 
 	uint64_t phase_ns[PH_COUNT];	/* where the start spent its time */
 };
@@ -80,7 +81,8 @@ int spawn_clone(struct vx_spawn *sp, struct vx_err *err);
 int spawn_map(struct vx_spawn *sp, struct vx_err *err);
 /* Wait until the child has joined its cgroups. */
 int spawn_wait_cgroup(struct vx_spawn *sp, struct vx_err *err);
-/* Build the root file system from a helper inside the child's pid namespace. */
+/* Build the root file system from a helper in the child's namespaces (its pid namespace too
+ * where the kernel cannot make the child's procfs from outside). */
 int spawn_rootfs(struct vx_spawn *sp, struct vx_err *err);
 /* Release the child and wait until it has exec'd init (or report why it could not). */
 int spawn_finish(struct vx_spawn *sp, struct vx_err *err);
