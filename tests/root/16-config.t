@@ -4,7 +4,7 @@
 # put in place atomically.
 . "$(dirname "$0")/lib.sh"
 
-plan 27
+plan 29
 
 A=$(ctx cfa); B=$(ctx cfb)
 ETC=$VCTX_PREFIX/etc/vctx
@@ -71,26 +71,36 @@ fails_with "no editor to run is one line saying what to set" "cannot run the edi
 	env VISUAL= EDITOR="$T_TMP/no-such-editor" "$VCTX" config edit "$A"
 is "$(ls -a "$ETC" | grep -c '\.edit-')" 0 "no copy of the edit is left beside the configs"
 
-# The registry's index (run/vctx/.registry) holds every config's addresses; a config edited
-# by hand in place, keeping its inode and size, is seen at the next look all the same.
+# The registry's index (run/vctx/.registry) holds every config's addresses.  A config
+# replaced by hand (as editors and sed -i write one) is seen at the next look; one rewritten
+# in place, keeping its inode, once the index's last look at every config is a minute old.
 IDX=$VCTX_PREFIX/run/vctx/.registry
-D=$(ctx cfd); E=$(ctx cfe)
+D=$(ctx cfd); E=$(ctx cfe); F=$(ctx cff); G=$(ctx cfg)
 vx create "$D" --template busybox address=198.51.100.71/32
-# An entry is kept once its config is a moment old: look until it is there.
-n=0
-until grep -q '^2198\.51\.100\.71/32$' "$IDX" 2>/dev/null || [ $n -ge 1000 ]; do
-	vx template list --json >/dev/null; n=$((n + 1))
-done
 grep -q '^2198\.51\.100\.71/32$' "$IDX"
-ok $? "the index holds the new context's address"
-SIZE=$(stat -c %i:%s "$ETC/$D.conf")
-sed 's/198\.51\.100\.71/198.51.100.72/' "$ETC/$D.conf" >"$T_TMP/d.conf" && cat "$T_TMP/d.conf" >"$ETC/$D.conf"
-is "$(stat -c %i:%s "$ETC/$D.conf")" "$SIZE" "an edit by hand in place: the same inode and size"
-grep -q '^2198\.51\.100\.71/32$' "$IDX"
-ok $? "the index still holds the old address (what a create would go by without the stat)"
-fails_with "a new context cannot take the address the edit gave" \
+ok $? "the index holds the new context's address at once (create brings it up to date)"
+sed 's/198\.51\.100\.71/198.51.100.72/' "$ETC/$D.conf" >"$T_TMP/d.conf" && mv "$T_TMP/d.conf" "$ETC/$D.conf"
+fails_with "a new context cannot take the address a replaced config gave" \
 	"address 198\.51\.100\.72/32 belongs to context $D" vx create "$E" --template busybox address=198.51.100.72/32
 vx create "$E" --template busybox address=198.51.100.71/32
 ok $? "and may take the one it gave up"
+vx create "$F" --template busybox address=198.51.100.73/32
+SIZE=$(stat -c %i:%s "$ETC/$F.conf")
+sed 's/198\.51\.100\.73/198.51.100.74/' "$ETC/$F.conf" >"$T_TMP/f.conf" && cat "$T_TMP/f.conf" >"$ETC/$F.conf"
+is "$(stat -c %i:%s "$ETC/$F.conf")" "$SIZE" "an edit by hand in place: the same inode and size"
+grep -q '^2198\.51\.100\.73/32$' "$IDX"
+ok $? "the index still holds the old address within its minute (no listing shows the edit)"
+# The minute is up: the last look at every config, in the index's head, set back.
+sed -i '2s/^\(etc [0-9]* [0-9]* [0-9]*\) [0-9]*/\1 1/' "$IDX"
+fails_with "then a stat of every config sees it: the address is the edited context's" \
+	"address 198\.51\.100\.74/32 belongs to context $F" vx create "$G" --template busybox address=198.51.100.74/32
+
+# Two contexts never share ids: a config written by hand with another's id-base does not start.
+vx create "$G" --template busybox
+sed "s/^id-base = .*/$(grep '^id-base' "$ETC/$D.conf")/" "$ETC/$G.conf" >"$T_TMP/g.conf" &&
+	mv "$T_TMP/g.conf" "$ETC/$G.conf"
+fails_with "a context whose ids are another's does not start" \
+	"its ids \(id-base [0-9]*\) overlap those of context $D" vx start "$G"
+vx destroy --force "$G" >/dev/null
 
 t_done

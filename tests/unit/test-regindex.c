@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* The registry's index of config values: used while a file's stat matches, never after it
- * changed, ignored when damaged.  A private prefix; no root. */
+/* The registry's index of config values: the answer while the configs' directory is as it
+ * was; else used for a config whose inode is the same (or, at a stat of every config, whose
+ * stat matches), never after it was replaced; ignored when damaged.  A private prefix; no
+ * root. */
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +17,7 @@
 
 #include "core/paths.h"
 #include "core/regindex.h"
+#include "core/registry.h"
 #include "core/util.h"
 #include "unit.h"
 
@@ -28,8 +32,34 @@ static void put(const char *path, const char *text)
 	fclose(f);
 }
 
+/* The index file's head: the directory's stamp (zero: not to be trusted) and when every
+ * config was last looked at (0: never, so the next load stats them all). */
+static char head[256];
+
+static void head_set(bool dir_now, uint64_t verified)
+{
+	struct stat st;
+
+	assert_int_equal(stat(vx_paths.etc, &st), 0);
+	if (dir_now)
+		snprintf(head, sizeof(head), "vctx-registry 3\netc %" PRIu64 " %" PRIu64 " %" PRIu64
+			 " %" PRIu64 " 0\n", (uint64_t)st.st_ino,
+			 (uint64_t)(st.st_mtim.tv_sec * 1000000000ull + st.st_mtim.tv_nsec),
+			 (uint64_t)(st.st_ctim.tv_sec * 1000000000ull + st.st_ctim.tv_nsec), verified);
+	else
+		snprintf(head, sizeof(head), "vctx-registry 3\netc 0 0 0 %" PRIu64 " 0\n", verified);
+}
+
+static uint64_t now_ns_real(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
 /* An index holding VALS ("Kvalue\n" records) for NAME, keyed by the config file's stat as
- * it is now. */
+ * it is now, under the head last set (none set: a full look next). */
 static void forge(const char *name, const char *vals)
 {
 	char conf[PATH_MAX + 64], cache[PATH_MAX + 64], buf[8192];
@@ -38,8 +68,9 @@ static void forge(const char *name, const char *vals)
 	snprintf(conf, sizeof(conf), "%s/%s.conf", vx_paths.etc, name);
 	snprintf(cache, sizeof(cache), "%s/.registry", vx_paths.run);
 	assert_int_equal(stat(conf, &st), 0);
-	snprintf(buf, sizeof(buf), "vctx-registry 2\n%s %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
-		 " %zu\n%s", name, (uint64_t)st.st_ino, (uint64_t)st.st_size,
+	snprintf(buf, sizeof(buf), "%s%s %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %zu\n%s",
+		 head[0] ? head : "vctx-registry 3\netc 0 0 0 0 0\n", name, (uint64_t)st.st_ino,
+		 (uint64_t)st.st_size,
 		 (uint64_t)(st.st_mtim.tv_sec * 1000000000ull + st.st_mtim.tv_nsec),
 		 (uint64_t)(st.st_ctim.tv_sec * 1000000000ull + st.st_ctim.tv_nsec), strlen(vals), vals);
 	put(cache, buf);
@@ -48,19 +79,24 @@ static void forge(const char *name, const char *vals)
 /* The config's indexed values as "Kvalue\n" records; NULL when it has none to give. */
 static char *text_of(const char *name)
 {
-	char *names[] = { (char *)name }, *t = NULL;
 	struct regindex_entry *e;
 	struct vx_err err;
-	size_t i;
+	char **names, *t = NULL;
+	int n, i;
+	size_t k;
 
-	assert_int_equal(regindex_load(names, 1, &e, &err), 0);
-	if (e[0].vals) {
-		t = calloc(1, e[0].len + 1);
+	n = regindex_load(&names, &e, &err);
+	assert_true(n >= 0);
+	for (i = 0; i < n; i++) {
+		if (strcmp(names[i], name) != 0 || !e[i].vals)
+			continue;
+		t = calloc(1, e[i].len + 1);
 		assert_non_null(t);
-		for (i = 0; i < e[0].len; i++)
-			t[i] = e[0].vals[i] ? e[0].vals[i] : '\n';
+		for (k = 0; k < e[i].len; k++)
+			t[k] = e[i].vals[k] ? e[i].vals[k] : '\n';
 	}
-	regindex_free(e, 1);
+	regindex_free(e, n);
+	registry_names_free(names, n);
 	return t;
 }
 
@@ -81,9 +117,45 @@ static void settle(const char *path)
 	}
 }
 
+/* The index file has a record of NAME. */
+static bool indexed(const char *name)
+{
+	char cache[PATH_MAX + 64], want[64];
+	struct vx_err err;
+	char *text;
+	bool r;
+
+	snprintf(cache, sizeof(cache), "%s/.registry", vx_paths.run);
+	snprintf(want, sizeof(want), "\n%s ", name);
+	text = read_text(cache, 1 << 20, &err);
+	r = text && strstr(text, want);
+	free(text);
+	return r;
+}
+
+static void age_index(uint64_t verified);
+
+/* The index's record of NAME carries the file's stat (not its inode alone). */
+static bool stamped(const char *name)
+{
+	char cache[PATH_MAX + 64], want[64];
+	unsigned long long ino, size = 0;
+	struct vx_err err;
+	char *text, *p;
+
+	snprintf(cache, sizeof(cache), "%s/.registry", vx_paths.run);
+	snprintf(want, sizeof(want), "\n%s ", name);
+	text = read_text(cache, 1 << 20, &err);
+	p = text ? strstr(text, want) : NULL;
+	if (p)
+		sscanf(p + strlen(want), "%llu %llu", &ino, &size);
+	free(text);
+	return size != 0;
+}
+
 static void cache(void **state)
 {
-	char conf[PATH_MAX + 64], cache[PATH_MAX + 64], *t;
+	char conf[PATH_MAX + 64], cache[PATH_MAX + 64], tmp[PATH_MAX + 64], *t;
 	struct vx_err err;
 
 	(void)state;
@@ -99,12 +171,14 @@ static void cache(void **state)
 	t = text_of("a");
 	assert_string_equal(t, "1t\n065536\n210.0.0.1/32\n22001:db8::1/128\n");
 	free(t);
-	/* A file changed within the clock's granularity is not kept... */
-	assert_int_not_equal(access(cache, F_OK), 0);
-	/* ...a settled one is. */
+	/* A file changed within the clock's granularity is kept by its inode alone... */
+	assert_true(indexed("a"));
+	assert_false(stamped("a"));
+	/* ...and with its stat once it has settled, at the next stat of every config. */
 	settle(conf);
+	age_index(1);
 	free(text_of("a"));
-	assert_int_equal(access(cache, F_OK), 0);
+	assert_true(stamped("a"));
 
 	/* An entry whose key matches is used (here forged values, to see it is). */
 	put(conf, "[network]\naddress = 10.0.0.1/32\n");
@@ -124,7 +198,7 @@ static void cache(void **state)
 	/* A damaged index is no index: a length past the end, a record of no key. */
 	settle(conf);
 	forge("a", "210.9.9.9/32\n");
-	put(cache, "vctx-registry 2\na 1 2 3 4 999999\n2short\n");
+	put(cache, "vctx-registry 3\netc 0 0 0 0 0\na 1 2 3 4 999999\n2short\n");
 	t = text_of("a");
 	assert_string_equal(t, "210.0.0.2/32\n");
 	free(t);
@@ -137,8 +211,11 @@ static void cache(void **state)
 	assert_string_equal(t, "210.0.0.2/32\n");
 	free(t);
 
-	/* A syntax error ends a config's values there: what came before counts. */
-	put(conf, "[context]\nid-base = 131072\n[network\naddress = 10.0.0.3/32\n");
+	/* A syntax error ends a config's values there: what came before counts.  (Written as
+	 * editors do, into a new file put in its place.) */
+	snprintf(tmp, sizeof(tmp), "%s/.a.tmp", vx_paths.etc);
+	put(tmp, "[context]\nid-base = 131072\n[network\naddress = 10.0.0.3/32\n");
+	assert_int_equal(rename(tmp, conf), 0);
 	t = text_of("a");
 	assert_string_equal(t, "0131072\n");
 	free(t);
@@ -149,10 +226,124 @@ static void cache(void **state)
 	assert_int_equal(rm_rf(prefix, &err), 0);
 }
 
+/* The index file with its head's last full look set to VERIFIED, the rest as it is. */
+static void age_index(uint64_t verified)
+{
+	char cache[PATH_MAX + 64], *text, *line2, *rest, buf[1 << 16];
+	uint64_t ino, mt, ct, old;
+	struct vx_err err;
+
+	snprintf(cache, sizeof(cache), "%s/.registry", vx_paths.run);
+	text = read_text(cache, 1 << 20, &err);
+	assert_non_null(text);
+	line2 = strchr(text, '\n') + 1;
+	rest = strchr(line2, '\n') + 1;
+	assert_int_equal(sscanf(line2, "etc %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64, &ino, &mt,
+				&ct, &old), 4);
+	snprintf(buf, sizeof(buf), "vctx-registry 3\netc %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
+		 " 0\n%s", ino, mt, ct, verified, rest);
+	put(cache, buf);
+	free(text);
+}
+
+static void trust(void **state)
+{
+	char conf[PATH_MAX + 64], tmp[PATH_MAX + 64], cache[PATH_MAX + 64], *t, *idx;
+	char dir[64];
+	struct vx_err err;
+	struct stat st;
+
+	(void)state;
+	strcpy(prefix, "/tmp/vctx-regindex.XXXXXX");
+	assert_non_null(mkdtemp(prefix));
+	assert_int_equal(paths_init(prefix, &err), 0);
+	assert_int_equal(paths_mkdirs(&err), 0);
+	snprintf(conf, sizeof(conf), "%s/a.conf", vx_paths.etc);
+	snprintf(tmp, sizeof(tmp), "%s/.a.tmp", vx_paths.etc);
+	snprintf(cache, sizeof(cache), "%s/.registry", vx_paths.run);
+	put(conf, "[network]\naddress = 10.0.0.1/32\n");
+	settle(conf);
+	settle(vx_paths.etc);
+	free(text_of("a"));
+
+	/* While the directory is as it was, the index is the answer: forged values show that
+	 * no config was read. */
+	head_set(true, now_ns_real());
+	forge("a", "210.9.9.9/32\n");
+	t = text_of("a");
+	assert_string_equal(t, "210.9.9.9/32\n");
+	free(t);
+	/* Control: the directory does not stand as it did, so the config itself is listed. */
+	head_set(false, now_ns_real());
+	forge("a", "210.9.9.9/32\n");
+	put(tmp, "[network]\naddress = 10.0.0.2/32\n");
+	assert_int_equal(rename(tmp, conf), 0);
+	/* A config replaced (as editors, sed -i and vctx write one) has a new inode: seen. */
+	t = text_of("a");
+	assert_string_equal(t, "210.0.0.2/32\n");
+	free(t);
+
+	/* Rewritten in place it keeps its inode: the index answers for it until its horizon... */
+	settle(conf);
+	settle(vx_paths.etc);
+	free(text_of("a"));
+	put(conf, "[network]\naddress = 10.0.0.3/32\n");
+	t = text_of("a");
+	assert_string_equal(t, "210.0.0.2/32\n");
+	free(t);
+	/* ...after which every config is looked at with a stat again. */
+	age_index(now_ns_real() - 61000000000ull);
+	t = text_of("a");
+	assert_string_equal(t, "210.0.0.3/32\n");
+	free(t);
+
+	/* A config this process wrote after its load is noted: the index holds it and the
+	 * directory's new stamp, so the next load lists nothing. */
+	free(text_of("a"));
+	snprintf(conf, sizeof(conf), "%s/b.conf", vx_paths.etc);
+	put(conf, "[network]\naddress = 10.0.0.4/32\n");
+	regindex_note("b");
+	idx = read_text(cache, 1 << 20, &err);
+	assert_non_null(idx);
+	assert_non_null(strstr(idx, "\n210.0.0.4/32\n"));
+	assert_int_equal(stat(vx_paths.etc, &st), 0);
+	snprintf(dir, sizeof(dir), "\netc %" PRIu64 " ", (uint64_t)st.st_ino);
+	assert_non_null(strstr(idx, dir));
+	free(idx);
+	t = text_of("b");
+	assert_string_equal(t, "210.0.0.4/32\n");
+	free(t);
+
+	/* A context that starts from a config rewritten in place: the index that holds other
+	 * values for it is dropped, so the next look is at every config. */
+	settle(conf);
+	settle(vx_paths.etc);
+	free(text_of("b"));
+	put(conf, "[network]\naddress = 10.0.0.5/32\n");
+	t = text_of("b");
+	assert_string_equal(t, "210.0.0.4/32\n");	/* within the minute */
+	free(t);
+	registry_hold();
+	registry_own("b", "[network]\naddress = 10.0.0.5/32\n");
+	registry_release();
+	t = text_of("b");
+	assert_string_equal(t, "210.0.0.5/32\n");
+	free(t);
+	/* Control: a start from the config as indexed keeps the index. */
+	settle(conf);
+	free(text_of("b"));
+	registry_hold();
+	registry_own("b", "[network]\naddress = 10.0.0.5/32\n");
+	registry_release();
+	assert_true(indexed("b"));
+	assert_int_equal(rm_rf(prefix, &err), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(cache),
+		cmocka_unit_test(trust),
 	};
 	RUN(tests);
 }

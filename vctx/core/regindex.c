@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "core/regindex.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -18,7 +19,7 @@
 #include "core/paths.h"
 #include "core/util.h"
 
-#define REGINDEX_MAGIC "vctx-registry 2\n"
+#define REGINDEX_MAGIC "vctx-registry 3\n"
 #define REGINDEX_MAX (64u << 20)
 /* How long before its read a config must have last changed for its entry to be kept: more
  * than a tick of the clock the file system stamps times with (a jiffy, at most 10 ms). */
@@ -28,6 +29,9 @@
  * the old one freed), reading a config ~20 us.  At 1,000 contexts a create in a loop writes
  * it once every 16 creates instead of at each. */
 #define REGINDEX_SLACK 64
+/* How long the index is trusted without a stat of every config: a config rewritten in place
+ * (same inode) shows in neither the directory nor a listing of it, only in its own stat. */
+#define REGINDEX_HORIZON_NS (60ull * 1000000000ull)
 
 /* The keys the index keeps: the digit of a record is the row. */
 static const struct {
@@ -46,6 +50,20 @@ struct regindex_rec {
 	char name[VX_NAME_MAX + 1];
 	struct regindex_stamp k;
 	struct regindex_entry e;
+};
+
+/* The index's second line: the config directory's stamp when the index was written (zero
+ * when it had changed within SETTLED of that: not to be trusted), and when every config was
+ * last looked at with a stat (the horizon). */
+struct regindex_head {
+	struct regindex_stamp dir;
+	uint64_t verified;
+};
+
+/* A config the directory lists: its name and inode. */
+struct regindex_name {
+	char name[VX_NAME_MAX + 1];
+	uint64_t ino;
 };
 
 int regindex_key(const char *section, const char *key)
@@ -122,7 +140,7 @@ static int regindex_read_conf(int etc, const char *name, struct regindex_stamp *
 	ssize_t got;
 
 	snprintf(file, sizeof(file), "%s.conf", name);
-	fd = openat(etc, file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+	fd = openat(etc, file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (1 << 20) ||
 	    !(text = malloc(st.st_size + 1)) || (got = read_full(fd, text, st.st_size)) < 0)
 		return -1;
@@ -201,8 +219,26 @@ static char *regindex_u64(char *p, uint64_t v)
 	return p;
 }
 
-/* The index file's records, in name order; 0 when there is none or it does not parse. */
-static int regindex_read(struct regindex_rec **out)
+/* "etc INO MTIME CTIME VERIFIED", the index's second line (nl: its end). */
+static bool regindex_headline(const char *p, const char *nl, struct regindex_head *h)
+{
+	struct regindex_rec r = { 0 };
+	uint64_t verified;
+
+	if (!regindex_head(p, nl, &r, &verified) || strcmp(r.name, "etc") != 0)
+		return false;
+	/* The record header's fields, in another order: ino mtime ctime verified. */
+	h->dir.ino = r.k.ino;
+	h->dir.size = 0;
+	h->dir.mtime = r.k.size;
+	h->dir.ctime = r.k.mtime;
+	h->verified = r.k.ctime;
+	return verified == 0;
+}
+
+/* The index file's records, in name order, and its head; -1 when there is none or it does
+ * not parse. */
+static int regindex_read(struct regindex_rec **out, struct regindex_head *h)
 {
 	char path[PATH_MAX];
 	_cleanup_free_ char *data = NULL;
@@ -211,12 +247,20 @@ static int regindex_read(struct regindex_rec **out)
 	int n = 0, cap = 0;
 
 	*out = NULL;
+	memset(h, 0, sizeof(*h));
 	if (regindex_path(path, sizeof(path)) < 0 || !(data = read_text(path, REGINDEX_MAX, NULL)))
-		return 0;
+		return -1;
 	if (strncmp(data, REGINDEX_MAGIC, strlen(REGINDEX_MAGIC)) != 0)
-		return 0;
+		return -1;
 	p = data + strlen(REGINDEX_MAGIC);
 	end = data + strlen(data);
+	{
+		const char *nl = memchr(p, '\n', end - p < 256 ? end - p : 256);
+
+		if (!nl || !regindex_headline(p, nl, h))
+			return -1;
+		p = nl + 1;
+	}
 	while (p < end) {
 		struct regindex_rec r = { 0 };
 		const char *nl = memchr(p, '\n', end - p < 256 ? end - p : 256);
@@ -248,39 +292,49 @@ static int regindex_read(struct regindex_rec **out)
 	return n;
 bad:
 	regindex_recs_free(v, n);
-	return 0;
+	memset(h, 0, sizeof(*h));
+	return -1;
 }
 
-static void regindex_write(const struct regindex_rec *v, int n)
+static int regindex_write(const struct regindex_head *hd, const struct regindex_rec *v, int n)
 {
-	char path[PATH_MAX], *buf = NULL;
-	size_t len = 0, i;
-	FILE *f;
-	int j;
+	/* By hand into one buffer sized first: stdio was a tenth of a create's time at 1,000. */
+	size_t len = strlen(REGINDEX_MAGIC) + 6 * 22, i;
+	char path[PATH_MAX], *buf, *p;
+	int j, r;
 
-	if (regindex_path(path, sizeof(path)) < 0 || !(f = open_memstream(&buf, &len)))
-		return;
-	fputs(REGINDEX_MAGIC, f);
+	for (j = 0; j < n; j++)
+		len += VX_NAME_MAX + 6 * 22 + v[j].e.len;
+	if (regindex_path(path, sizeof(path)) < 0 || !(buf = malloc(len)))
+		return -1;
+	p = stpcpy(buf, REGINDEX_MAGIC);
+	p = stpcpy(p, "etc ");
+	p = regindex_u64(p, hd->dir.ino);
+	p = regindex_u64(p, hd->dir.mtime);
+	p = regindex_u64(p, hd->dir.ctime);
+	p = regindex_u64(p, hd->verified);
+	p = regindex_u64(p, 0);
+	p[-1] = '\n';
 	for (j = 0; j < n; j++) {
-		char head[VX_NAME_MAX + 5 * 22], *h = head;
-
-		h = stpcpy(h, v[j].name);
-		*h++ = ' ';
-		h = regindex_u64(h, v[j].k.ino);
-		h = regindex_u64(h, v[j].k.size);
-		h = regindex_u64(h, v[j].k.mtime);
-		h = regindex_u64(h, v[j].k.ctime);
-		h = regindex_u64(h, v[j].e.len);
-		h[-1] = '\n';
-		fwrite(head, 1, h - head, f);
-		for (i = 0; i < v[j].e.len; i += strlen(v[j].e.vals + i) + 1) {
-			fputs(v[j].e.vals + i, f);
-			fputc('\n', f);
-		}
+		p = stpcpy(p, v[j].name);
+		*p++ = ' ';
+		p = regindex_u64(p, v[j].k.ino);
+		p = regindex_u64(p, v[j].k.size);
+		p = regindex_u64(p, v[j].k.mtime);
+		p = regindex_u64(p, v[j].k.ctime);
+		p = regindex_u64(p, v[j].e.len);
+		p[-1] = '\n';
+		/* "Kvalue\0" records in memory, "Kvalue\n" lines in the file. */
+		memcpy(p, v[j].e.vals, v[j].e.len);
+		for (i = 0; i < v[j].e.len; i++)
+			if (!p[i])
+				p[i] = '\n';
+		p += v[j].e.len;
 	}
-	if (fclose(f) == 0 && access(vx_paths.run, F_OK) == 0)
-		write_volatile(path, buf, len, 0600, NULL);	/* best effort: it is a copy */
+	/* Best effort: it is a copy. */
+	r = access(vx_paths.run, F_OK) == 0 ? write_volatile(path, buf, p - buf, 0600, NULL) : -1;
 	free(buf);
+	return r;
 }
 
 static int regindex_cmp(const void *a, const void *b)
@@ -290,65 +344,304 @@ static int regindex_cmp(const void *a, const void *b)
 
 /* --- load ------------------------------------------------------------------------------------ */
 
-int regindex_load(char *const *names, int n, struct regindex_entry **out, struct vx_err *err)
-{
-	struct regindex_rec *old = NULL, *keep;
-	struct regindex_entry *e;
-	_cleanup_close_ int etc = -1;
-	struct timespec now_ts;
-	uint64_t now;
-	int nold, nkeep = 0, nfresh = 0, named = 0, i;
-	bool changed;
+/* What this process's last load saw: every config as the directory stood at stamp dir, the
+ * values borrowed from the caller's answer (alive while the registry is held); and the index
+ * file's head as it was left.  regindex_note goes on from it. */
+static struct {
+	struct regindex_rec *v;
+	int n;
+	struct regindex_stamp dir;
+	struct regindex_head disk;
+} regindex_mem;
 
-	/* The time before any stat: a config changed since may not be kept (see SETTLED). */
-	clock_gettime(CLOCK_REALTIME_COARSE, &now_ts);
-	now = now_ts.tv_sec * 1000000000ull + now_ts.tv_nsec;
-	e = calloc(n ? n : 1, sizeof(*e));
-	keep = calloc(n ? n : 1, sizeof(*keep));
-	if (!e || !keep) {
-		free(e);
-		free(keep);
+static void regindex_mem_set(struct regindex_rec *v, int n, const struct regindex_stamp *dir,
+			     const struct regindex_head *disk)
+{
+	free(regindex_mem.v);	/* the values are the caller's */
+	regindex_mem.v = v;
+	regindex_mem.n = n;
+	regindex_mem.dir = *dir;
+	regindex_mem.disk = *disk;
+}
+
+static int regindex_name_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct regindex_name *)a)->name, ((const struct regindex_name *)b)->name);
+}
+
+/* The configs the directory lists (etc, read from its start), in name order: a getdents of
+ * names and inodes, no stat. */
+static int regindex_list(int etc, struct regindex_name **out, struct vx_err *err)
+{
+	struct regindex_name *v = NULL;
+	int n = 0, cap = 0, fd = dup(etc);
+	struct dirent *de;
+	DIR *d;
+
+	*out = NULL;
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return vx_failsys(err, "cannot read %s", vx_paths.etc);
+	}
+	rewinddir(d);
+	while ((de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+		struct regindex_name *nv;
+
+		if (l < 6 || l - 5 > VX_NAME_MAX || strcmp(de->d_name + l - 5, ".conf") != 0 ||
+		    (de->d_type != DT_REG && de->d_type != DT_UNKNOWN))
+			continue;
+		if (n == cap) {
+			nv = realloc(v, (cap = cap ? 2 * cap : 256) * sizeof(*v));
+			if (!nv) {
+				free(v);
+				closedir(d);
+				return vx_fail(err, ENOMEM, "out of memory");
+			}
+			v = nv;
+		}
+		memcpy(v[n].name, de->d_name, l - 5);
+		v[n].name[l - 5] = '\0';
+		v[n].ino = de->d_ino;
+		if (parse_name(v[n].name, "context", NULL) == 0)
+			n++;
+	}
+	closedir(d);
+	if (n)
+		qsort(v, n, sizeof(*v), regindex_name_cmp);
+	*out = v;
+	return n;
+}
+
+static bool regindex_settled(const struct regindex_stamp *k, uint64_t now)
+{
+	return k->mtime + REGINDEX_SETTLED_NS < now && k->ctime + REGINDEX_SETTLED_NS < now;
+}
+
+/* The index's records as the answer, when the directory is as it was when it was written. */
+static int regindex_take(struct regindex_rec *old, int n, char ***names,
+			 struct regindex_entry **out, struct vx_err *err)
+{
+	char **nv = calloc(n ? n : 1, sizeof(*nv));
+	struct regindex_entry *e = calloc(n ? n : 1, sizeof(*e));
+	int i;
+
+	for (i = 0; nv && e && i < n; i++) {
+		if (!(nv[i] = strdup(old[i].name)))
+			break;
+		e[i] = old[i].e;	/* moved */
+		old[i].e.vals = NULL;
+	}
+	if (!nv || !e || i < n) {
+		while (nv && i > 0)
+			free(nv[--i]);
+		free(nv);
+		regindex_free(e, n);
 		return vx_fail(err, ENOMEM, "out of memory");
 	}
-	nold = regindex_read(&old);
-	etc = open(vx_paths.etc, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	*names = nv;
+	*out = e;
+	return n;
+}
+
+int regindex_load(char ***names, struct regindex_entry **out, struct vx_err *err)
+{
+	struct regindex_rec *old = NULL, *keep = NULL;
+	struct regindex_name *list = NULL;
+	struct regindex_head head, now_head = { 0 };
+	struct regindex_entry *e = NULL;
+	struct regindex_stamp dir;
+	_cleanup_close_ int etc = -1;
+	struct timespec now_ts;
+	char **nv = NULL;
+	uint64_t now;
+	int nold, n, nkeep = 0, nfresh = 0, named = 0, i;
+	bool full, changed;
+	struct stat st;
+
+	*names = NULL;
+	*out = NULL;
+	/* The time before any stat: what changed since may not be kept (see SETTLED). */
+	clock_gettime(CLOCK_REALTIME_COARSE, &now_ts);
+	now = now_ts.tv_sec * 1000000000ull + now_ts.tv_nsec;
+	etc = open(vx_paths.etc, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (etc < 0 || fstat(etc, &st) < 0)
+		return errno == ENOENT ? 0 : vx_failsys(err, "cannot read %s", vx_paths.etc);
+	dir = regindex_stamp_of(&st);
+	dir.size = 0;
+	nold = regindex_read(&old, &head);
+	/* A stat of every config once the index is older than the horizon (or has none)... */
+	full = nold < 0 || !head.verified || now < head.verified ||
+	       now - head.verified > REGINDEX_HORIZON_NS;
+	/* ...else, while no config was added, removed or replaced since it was written, the
+	 * index is the answer: no listing, no stat. */
+	regindex_mem_set(NULL, 0, &(struct regindex_stamp){ 0 }, &(struct regindex_head){ 0 });
+	if (!full && head.dir.ino && memcmp(&head.dir, &dir, sizeof(dir)) == 0) {
+		n = regindex_take(old, nold, names, out, err);
+		if (n < 0) {
+			regindex_recs_free(old, nold);
+			return -1;
+		}
+		for (i = 0; i < n; i++)
+			old[i].e = (*out)[i];	/* borrowed */
+		regindex_mem_set(old, n, &dir, &head);
+		return n;
+	}
+	if (nold < 0)
+		nold = 0;
+	n = regindex_list(etc, &list, err);
+	if (n < 0) {
+		regindex_recs_free(old, nold);
+		return -1;
+	}
+	e = calloc(n ? n : 1, sizeof(*e));
+	keep = calloc(n ? n : 1, sizeof(*keep));
+	nv = calloc(n ? n : 1, sizeof(*nv));
+	if (!e || !keep || !nv) {
+		vx_fail(err, ENOMEM, "out of memory");
+		goto fail;
+	}
 	for (i = 0; i < n; i++) {
 		struct regindex_rec want = { 0 }, *hit;
 		char file[VX_NAME_MAX + 8];
-		bool fresh = true;
-		struct stat st;
+		bool fresh = true, same;
 
-		snprintf(want.name, sizeof(want.name), "%s", names[i]);
-		snprintf(file, sizeof(file), "%s.conf", names[i]);
-		if (etc < 0 || fstatat(etc, file, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
-			continue;
-		want.k = regindex_stamp_of(&st);
+		if (!(nv[i] = strdup(list[i].name))) {
+			vx_fail(err, ENOMEM, "out of memory");
+			goto fail;
+		}
+		snprintf(want.name, sizeof(want.name), "%s", list[i].name);
 		hit = nold ? bsearch(&want, old, nold, sizeof(*old), regindex_cmp) : NULL;
 		if (hit)
 			named++;
-		if (hit && memcmp(&hit->k, &want.k, sizeof(want.k)) == 0) {
+		if (full) {
+			/* Every config's stat: a change in place shows only here. */
+			snprintf(file, sizeof(file), "%s.conf", list[i].name);
+			if (fstatat(etc, file, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+				continue;
+			want.k = regindex_stamp_of(&st);
+			same = hit && memcmp(&hit->k, &want.k, sizeof(want.k)) == 0;
+		} else {
+			/* A config replaced (as editors, sed -i and vctx write one) has a new inode. */
+			same = hit && hit->k.ino == list[i].ino;
+			if (same)
+				want.k = hit->k;
+		}
+		if (same) {
 			e[i] = hit->e;	/* moved: old's record gives it up */
 			hit->e.vals = NULL;
 			fresh = false;
-		} else if (regindex_read_conf(etc, names[i], &want.k, &e[i]) < 0) {
+		} else if (regindex_read_conf(etc, list[i].name, &want.k, &e[i]) < 0) {
 			continue;
 		}
-		/* Kept only when it had settled before it was looked at. */
-		if (want.k.mtime + REGINDEX_SETTLED_NS < now && want.k.ctime + REGINDEX_SETTLED_NS < now) {
-			want.e = e[i];
-			keep[nkeep++] = want;
-			nfresh += fresh;
-		}
+		/* Its stamp is kept only when it had settled before it was looked at; else its
+		 * inode alone stands for it (a stat of every config reads it again).  Every
+		 * config has a record: the index may be the whole answer. */
+		if (!regindex_settled(&want.k, now))
+			want.k.size = want.k.mtime = want.k.ctime = 0;
+		want.e = e[i];
+		keep[nkeep++] = want;
+		nfresh += fresh;
 	}
-	/* Written again when enough of it is missing or stale (see SLACK); entries of configs
-	 * that went away are never used meanwhile (only names asked for are looked up). */
-	changed = (nfresh + (nold - named)) * REGINDEX_SLACK > n;
-	if (changed)
-		regindex_write(keep, nkeep);
+	/* Written again when enough of it is missing or stale (see SLACK), after a stat of every
+	 * config, or when it can say the directory is as it was (once that has settled). */
+	if (regindex_settled(&dir, now))
+		now_head.dir = dir;
+	now_head.verified = full ? now : head.verified;
+	changed = full || (nfresh + (nold - named)) * REGINDEX_SLACK > n ||
+		  memcmp(&now_head.dir, &head.dir, sizeof(dir)) != 0;
+	if (changed && regindex_write(&now_head, keep, nkeep) == 0)
+		head = now_head;
 	regindex_recs_free(old, nold);
-	free(keep);	/* its values are the caller's */
+	regindex_mem_set(keep, nkeep, &dir, &head);	/* its values are the caller's */
+	free(list);
+	*names = nv;
 	*out = e;
+	return n;
+fail:
+	regindex_recs_free(old, nold);
+	free(keep);
+	free(list);
+	if (nv)
+		for (i = 0; i < n; i++)
+			free(nv[i]);
+	free(nv);
+	regindex_free(e, n);
+	return -1;
+}
+
+/* The index file's head alone. */
+static int regindex_read_head(struct regindex_head *h)
+{
+	char path[PATH_MAX], buf[256], *nl;
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+	size_t m = strlen(REGINDEX_MAGIC);
+
+	if (regindex_path(path, sizeof(path)) < 0 ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)) < 0 ||
+	    (n = read(fd, buf, sizeof(buf) - 1)) < (ssize_t)m)
+		return -1;
+	buf[n] = '\0';
+	if (strncmp(buf, REGINDEX_MAGIC, m) != 0 || !(nl = strchr(buf + m, '\n')) ||
+	    !regindex_headline(buf + m, nl, h))
+		return -1;
 	return 0;
+}
+
+void regindex_note(const char *name)
+{
+	struct regindex_rec *v = NULL, want = { 0 };
+	struct regindex_head disk, head;
+	_cleanup_close_ int etc = -1;
+	int n = regindex_mem.n, at, same, k;
+	struct stat st;
+
+	/* Only on top of what this process loaded, and only while the index file is still the
+	 * one it left (another command's rewrite changes its head): else the next load looks at
+	 * the directory. */
+	if (!regindex_mem.dir.ino || regindex_read_head(&disk) < 0 ||
+	    memcmp(&disk, &regindex_mem.disk, sizeof(disk)) != 0 || strlen(name) > VX_NAME_MAX ||
+	    (etc = open(vx_paths.etc, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 || fstat(etc, &st) < 0 ||
+	    !(v = calloc(n + 1, sizeof(*v))))
+		goto out;
+	snprintf(want.name, sizeof(want.name), "%s", name);
+	for (at = 0; at < n && strcmp(regindex_mem.v[at].name, name) < 0; at++)
+		;
+	same = at < n && strcmp(regindex_mem.v[at].name, name) == 0;
+	memcpy(v, regindex_mem.v, at * sizeof(*v));
+	k = at;
+	/* A config that is gone has no record. */
+	if (regindex_read_conf(etc, name, &want.k, &want.e) == 0) {
+		/* Its inode stands for it (a listing compares that); no stat can until it settles. */
+		want.k.size = want.k.mtime = want.k.ctime = 0;
+		v[k++] = want;
+	}
+	memcpy(v + k, regindex_mem.v + at + same, (n - at - same) * sizeof(*v));
+	k += n - at - same;
+	head.dir = regindex_stamp_of(&st);
+	head.dir.size = 0;
+	head.verified = regindex_mem.disk.verified;
+	regindex_write(&head, v, k);
+	/* Once: what was loaded is no longer the file's. */
+	regindex_mem_set(NULL, 0, &(struct regindex_stamp){ 0 }, &(struct regindex_head){ 0 });
+	free(want.e.vals);
+out:
+	free(v);
+}
+
+int regindex_values(const char *name, const char *text, struct regindex_entry *e)
+{
+	return regindex_extract(name, text, e);
+}
+
+void regindex_drop(void)
+{
+	char path[PATH_MAX];
+
+	if (regindex_path(path, sizeof(path)) == 0)
+		unlink(path);
 }
 
 void regindex_free(struct regindex_entry *e, int n)

@@ -2,13 +2,23 @@
 /*
  * regindex.h — the registry's index: for every config PREFIX/etc/vctx/NAME.conf, the values
  * of the keys the registry answers for (context.id-base, context.template, network.address),
- * kept in PREFIX/run/vctx/.registry with the file's inode, size, mtime and ctime.  An entry
- * is used while the file's stat still matches and the file was last changed more than a
- * moment before it was read (a change within the same tick of the file system's clock would
- * not show); any other config is read and parsed again.  So a command that asks about every
- * context costs one stat per config, no read and no parse, and a hand edit is seen at once.
- * The index is a copy, never an authority: a missing, damaged or stale one costs reads, not
- * answers.
+ * kept in PREFIX/run/vctx/.registry with the file's inode, size, mtime and ctime, and with
+ * the stamp of the directory itself.
+ *
+ * What a look costs, at 1,000 contexts:
+ *  - while the directory's stamp is the one the index holds, no config was added, removed,
+ *    renamed or replaced: the index is the answer (one stat, one read; no listing, no
+ *    stat of a config).  vctx create brings the index up to date with the config it wrote
+ *    (regindex_note), so the next look is this one too;
+ *  - else the directory is listed (names and inodes) and a config is read where its inode
+ *    is not the one indexed: a config replaced (editors, sed -i, vctx itself) has a new one;
+ *  - once a minute (the horizon), every config's stat as well: a config rewritten in place
+ *    (shell redirection, some editors) keeps its inode and shows only in its stat, so such
+ *    an edit is seen within a minute, not at once.  A context's start checks its ids and
+ *    addresses against the others' then, so two contexts never run with the same.
+ * A directory stamp is kept only once it is a moment old: a change within the same tick of
+ * the file system's clock would not show.  An entry is kept likewise.  The index is a copy,
+ * never an authority: a missing, damaged or stale one costs reads, not answers.
  */
 #ifndef VX_REGINDEX_H
 #define VX_REGINDEX_H
@@ -29,9 +39,21 @@ struct regindex_entry {
 /* The key's number for [section] key, -1 when the index does not keep it. */
 int regindex_key(const char *section, const char *key);
 
-/* e[i] for each of the n config names (len 0 for a config that went away or cannot be read);
- * *e is malloc'ed, free it with regindex_free. */
-int regindex_load(char *const *names, int n, struct regindex_entry **e, struct vx_err *err);
+/* Every config's name (sorted, as registry_names) and its values e[i] (len 0 for one that
+ * cannot be read): their number.  Both malloc'ed: free them with registry_names_free and
+ * regindex_free. */
+int regindex_load(char ***names, struct regindex_entry **e, struct vx_err *err);
 void regindex_free(struct regindex_entry *e, int n);
+
+/* NAME's config was just written (or removed) by this process, which loaded the registry
+ * before: the index is brought up to date with it and the directory's new stamp, so the next
+ * load needs no listing.  Nothing when the index changed meanwhile. */
+void regindex_note(const char *name);
+
+/* The indexed values of a config's text (what a load would hold for it). */
+int regindex_values(const char *name, const char *text, struct regindex_entry *e);
+
+/* Forget the index: the next load looks at every config. */
+void regindex_drop(void);
 
 #endif

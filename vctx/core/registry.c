@@ -82,14 +82,11 @@ static int registry_snap_load(struct vx_err *err)
 
 	if (registry_snap.loaded)
 		return 0;
-	n = registry_names(&registry_snap.names, err);
+	/* The names and values come from the index while the configs' directory is as it was
+	 * (regindex.h). */
+	n = regindex_load(&registry_snap.names, &registry_snap.e, err);
 	if (n < 0)
 		return -1;
-	/* The values come from the index where the files have not changed (regindex.h). */
-	if (regindex_load(registry_snap.names, n, &registry_snap.e, err) < 0) {
-		registry_names_free(registry_snap.names, n);
-		return -1;
-	}
 	registry_snap.n = n;
 	registry_snap.loaded = true;
 	return 0;
@@ -195,4 +192,52 @@ int registry_check_addresses(const char *name, const struct vx_conf *conf, struc
 		return r;
 	addr_fmt(&conf->address.v[o.which], true, a, sizeof(a));
 	return vx_fail(err, EADDRINUSE, "address %s belongs to context %s", a, o.owner);
+}
+
+struct ids {
+	uint64_t base;
+	const char *self;
+	char owner[VX_NAME_MAX + 1];
+};
+
+static int ids_overlap(const char *name, const char *value, void *user)
+{
+	struct ids *o = user;
+	uint64_t v;
+
+	if (strcmp(name, o->self) == 0 || parse_u64(value, 0, UINT32_MAX, &v, NULL) < 0 ||
+	    v + VX_IDS_PER_CONTEXT <= o->base || o->base + VX_IDS_PER_CONTEXT <= v)
+		return 0;
+	snprintf(o->owner, sizeof(o->owner), "%s", name);
+	return 1;
+}
+
+int registry_check_ids(const char *name, const struct vx_conf *conf, struct vx_err *err)
+{
+	struct ids o = { .base = conf->id_base, .self = name };
+	int r;
+
+	if (!conf->userns)
+		return 0;
+	r = registry_scan("context", "id-base", ids_overlap, &o, err);
+	if (r <= 0)
+		return r;
+	return vx_fail(err, EEXIST, "its ids (id-base %llu) overlap those of context %s; "
+		       "each context needs a range of its own", (unsigned long long)conf->id_base,
+		       o.owner);
+}
+
+void registry_own(const char *name, const char *text)
+{
+	struct regindex_entry now = { 0 };
+	int i;
+
+	if (registry_snap_load(NULL) < 0 || regindex_values(name, text, &now) < 0)
+		return;
+	for (i = 0; i < registry_snap.n && strcmp(registry_snap.names[i], name) != 0; i++)
+		;
+	if (i == registry_snap.n || registry_snap.e[i].len != now.len ||
+	    (now.len && memcmp(registry_snap.e[i].vals, now.vals, now.len) != 0))
+		regindex_drop();
+	free(now.vals);
 }

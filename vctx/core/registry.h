@@ -40,4 +40,13 @@ const char *registry_owner(const struct vx_addr *addr, const char *self, char *b
 struct vx_conf;
 int registry_check_addresses(const char *name, const struct vx_conf *conf, struct vx_err *err);
 
+/* conf's range of ids (with userns) is no other context's: create allocates them apart, and
+ * this holds at every start what a config written by hand could break (EEXIST names it). */
+int registry_check_ids(const char *name, const struct vx_conf *conf, struct vx_err *err);
+
+/* At a start, with the registry held: the config's text as read now.  Where the index holds
+ * other values for it (it was rewritten in place), the index is dropped, so every other
+ * command goes by what this context runs with. */
+void registry_own(const char *name, const char *text);
+
 #endif

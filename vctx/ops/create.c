@@ -12,6 +12,7 @@
 #include "core/cfgedit.h"
 #include "core/conf.h"
 #include "core/idrange.h"
+#include "core/regindex.h"
 #include "core/lock.h"
 #include "core/paths.h"
 #include "core/registry.h"
@@ -82,6 +83,7 @@ int create_context(const char *name, const char *tpl, int nset, char **set, stru
 	}
 	conf_free(&conf);
 	free(text);
+	regindex_note(name);	/* under the id lock: creates come one at a time */
 	registry_release();
 	return 0;
 fail:

@@ -14,6 +14,7 @@
 #include "core/conf.h"
 #include "core/lock.h"
 #include "core/paths.h"
+#include "core/registry.h"
 #include "core/state.h"
 #include "core/template.h"
 #include "core/util.h"
@@ -108,7 +109,16 @@ int start_context(const char *name, bool wait, struct start_console *con, struct
 	state_free(&st);
 	if (r == 0)
 		storage_sweep(name);	/* what an interrupted command left */
-	if (r < 0 || (r = vnet_check(name, &h.conf, err)) < 0 ||
+	/* The other configs from one look, for the ids and the addresses. */
+	registry_hold();
+	if (r == 0)
+		r = registry_check_ids(name, &h.conf, err);
+	if (r == 0)
+		r = vnet_check(name, &h.conf, err);
+	if (r == 0)
+		registry_own(name, h.text);
+	registry_release();
+	if (r < 0 ||
 	    (r = use_lxcfs(&h.conf, &lxcfs, note, sizeof(note), err)) < 0 ||
 	    (r = sysfilter_build(&h.conf, &bpf, err)) < 0)
 		goto out;
