@@ -631,6 +631,11 @@ out:
 	free(v);
 }
 
+void regindex_forget(void)
+{
+	regindex_mem_set(NULL, 0, &(struct regindex_stamp){ 0 }, &(struct regindex_head){ 0 });
+}
+
 int regindex_values(const char *name, const char *text, struct regindex_entry *e)
 {
 	return regindex_extract(name, text, e);

@@ -46,9 +46,14 @@ int regindex_load(char ***names, struct regindex_entry **e, struct vx_err *err);
 void regindex_free(struct regindex_entry *e, int n);
 
 /* NAME's config was just written (or removed) by this process, which loaded the registry
- * before: the index is brought up to date with it and the directory's new stamp, so the next
- * load needs no listing.  Nothing when the index changed meanwhile. */
+ * before and holds it still: the index is brought up to date with it and the directory's new
+ * stamp, so the next load needs no listing.  Nothing when the index file changed meanwhile.
+ * A config another program replaced between that load and this note is taken as seen; it is
+ * read within the minute (the horizon). */
 void regindex_note(const char *name);
+
+/* The values the last load handed out are gone (the registry was released). */
+void regindex_forget(void);
 
 /* The indexed values of a config's text (what a load would hold for it). */
 int regindex_values(const char *name, const char *text, struct regindex_entry *e);

@@ -71,6 +71,7 @@ static void registry_snap_drop(void)
 {
 	if (!registry_snap.loaded)
 		return;
+	regindex_forget();	/* it lent these values out */
 	regindex_free(registry_snap.e, registry_snap.n);
 	registry_names_free(registry_snap.names, registry_snap.n);
 	registry_snap.loaded = false;
