@@ -68,6 +68,8 @@
  *                           before it goes on (a seccomp user notification): a moment that
  *                           lasts microseconds made long enough to look at, or a step that
  *                           hangs
+ *   probe bpf-query CGDIR   run on the host: the ids of the device programs attached to the
+ *                           cgroup2 directory CGDIR, one per line
  *   probe refuse SYSCALL COMMAND [ARG ...]
  *                           run on the host: run COMMAND with SYSCALL (fsconfig) failing
  *                           with EINVAL for it and everything it starts, as on a kernel
@@ -86,6 +88,7 @@
 #include <net/if_arp.h>
 #include <linux/seccomp.h>
 #include <linux/filter.h>
+#include <linux/bpf.h>
 #include <stddef.h>
 #include <sys/ioctl.h>
 #include <sys/ptrace.h>
@@ -1096,6 +1099,32 @@ static int gate(const char *name, long usec, char **argv)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/* The device programs attached to a cgroup2 directory (see the header). */
+static int bpf_query(const char *dir)
+{
+	__u32 ids[64];
+	union bpf_attr a;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	unsigned i;
+
+	if (fd < 0) {
+		perror(dir);
+		return 2;
+	}
+	memset(&a, 0, sizeof(a));
+	a.query.target_fd = fd;
+	a.query.attach_type = BPF_CGROUP_DEVICE;
+	a.query.prog_ids = (uintptr_t)ids;
+	a.query.prog_cnt = 64;
+	if (syscall(SYS_bpf, BPF_PROG_QUERY, &a, sizeof(a)) < 0) {
+		perror("probe: BPF_PROG_QUERY");
+		return 2;
+	}
+	for (i = 0; i < a.query.prog_cnt; i++)
+		printf("%u\n", ids[i]);
+	return 0;
+}
+
 /* Run COMMAND with each SYSCALL failing with EINVAL (see the header). */
 static int refuse(const char *name, char **argv)
 {
@@ -1123,6 +1152,8 @@ static int refuse(const char *name, char **argv)
 
 int main(int argc, char **argv)
 {
+	if (argc == 3 && strcmp(argv[1], "bpf-query") == 0)
+		return bpf_query(argv[2]);
 	if (argc >= 4 && strcmp(argv[1], "refuse") == 0)
 		return refuse(argv[2], argv + 3);
 	if (argc == 4 && strcmp(argv[1], "ptrace-race") == 0)

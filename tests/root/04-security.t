@@ -2,7 +2,7 @@
 # Root inside is not root outside: capability bounding set, seccomp, masked /proc and /sys,
 # locked mounts, no host devices, no leaked descriptors; each known way out is tried.
 . "$(dirname "$0")/lib.sh"
-plan 70
+plan 76
 
 A=$(ctx sec)
 t_build_busybox
@@ -37,6 +37,29 @@ cg_open() {
 }
 is "$(cg_open "$A")" "/dev/null open /dev/urandom open /dev/kmsg denied /dev/net/tun denied ${BLK:+$BLK denied }" \
 	"its cgroup2 device program allows the standard nodes only, and no block device"
+# Contexts with the same device options share one loaded program (the verifier's work once),
+# found again by the id vctx keeps, and taken only while the kernel's hash of it is the one
+# kept: a kept id that names another program is not used.
+progs() { "$PROBE" bpf-query "$V2MNT/$VCTX_CGROUP_PARENT/$1" | tr '\n' ' '; }
+S1=$(ctx secshare1); S2=$(ctx secshare2)
+vx create "$S1" --template busybox && vx start "$S1" && vx create "$S2" --template busybox &&
+	vx start "$S2"
+ok $? "two more contexts with the default devices"
+like "$(progs "$S1")" "^[0-9]+ $" "the first has its device program"
+is "$(progs "$S2")" "$(progs "$S1")" "the second runs the same one"
+is "$(cg_open "$S2")" "/dev/null open /dev/urandom open /dev/kmsg denied /dev/net/tun denied ${BLK:+$BLK denied }" \
+	"and it allows what the first does"
+vx stop --kill "$S2" >/dev/null
+KEPT=$(ls "$VCTX_PREFIX"/run/vctx/.devprog-*)
+# The kept id, pointed at a program of another hash (the kept tag set to one no program has).
+read -r ID TAG <"$KEPT"
+printf '%s 0123456789abcdef\n' "$ID" >"$KEPT"
+vx start "$S2"
+P2=$(progs "$S2")
+unlike "$P2" "^$ID $" "a kept id whose program is not the one kept is not taken"
+is "$(cg_open "$S2")" "/dev/null open /dev/urandom open /dev/kmsg denied /dev/net/tun denied ${BLK:+$BLK denied }" \
+	"and the program loaded instead allows the same"
+vx destroy --force "$S1" >/dev/null; vx destroy --force "$S2" >/dev/null
 is "$(vx exec "$A" -- sh -c 'cat /proc/keys /proc/timer_list 2>&1 | wc -c')" "0" "/proc/keys and /proc/timer_list read empty"
 like "$(vx exec "$A" -- grep ' /proc/sys ' /proc/self/mountinfo)" " /proc/sys ro," "/proc/sys is read-only"
 like "$(vx exec "$A" -- grep ' /proc/sys/net ' /proc/self/mountinfo)" " /proc/sys/net rw," "but /proc/sys/net is the context's own"

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -529,6 +530,72 @@ static int v1_devices(const char *path, unsigned opts, struct vx_err *err)
 	return 1;
 }
 
+/* A device program is the same for every context with the same device options; loading one
+ * costs the kernel's verifier ~0.2 ms of each start.  A program already loaded (by a context
+ * that runs still) is found by its id, kept in RUN/.devprog-HASH with the hash of the
+ * instructions vctx builds now (so a newer vctx never takes an older list), and is taken only
+ * if the kernel's tag for it (a hash of its instructions) is the one kept beside it. */
+static uint64_t devprog_hash(const struct bpf_insn *insn, unsigned n)
+{
+	const unsigned char *p = (const unsigned char *)insn;
+	uint64_t h = 1469598103934665603ull;
+	size_t i;
+
+	for (i = 0; i < n * sizeof(*insn); i++)
+		h = (h ^ p[i]) * 1099511628211ull;
+	return h;
+}
+
+static int devprog_info(int fd, struct bpf_prog_info *info)
+{
+	union bpf_attr a;
+
+	memset(info, 0, sizeof(*info));
+	memset(&a, 0, sizeof(a));
+	a.info.bpf_fd = fd;
+	a.info.info_len = sizeof(*info);
+	a.info.info = (uintptr_t)info;
+	return syscall(SYS_bpf, BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a));
+}
+
+static int devprog_cached(const char *path)
+{
+	_cleanup_free_ char *text = read_text(path, 256, NULL);
+	unsigned long long id, tag;
+	struct bpf_prog_info info;
+	union bpf_attr a;
+	uint64_t want;
+	int fd;
+
+	if (!text || sscanf(text, "%llu %llx", &id, &tag) != 2 || id > UINT32_MAX)
+		return -1;
+	memset(&a, 0, sizeof(a));
+	a.prog_id = (uint32_t)id;
+	fd = syscall(SYS_bpf, BPF_PROG_GET_FD_BY_ID, &a, sizeof(a));
+	if (fd < 0)
+		return -1;
+	want = tag;
+	if (devprog_info(fd, &info) < 0 || info.type != BPF_PROG_TYPE_CGROUP_DEVICE ||
+	    memcmp(info.tag, &want, sizeof(info.tag)) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void devprog_keep(int fd, const char *path)
+{
+	struct bpf_prog_info info;
+	unsigned long long tag = 0;
+	char line[64];
+
+	if (devprog_info(fd, &info) < 0)
+		return;
+	memcpy(&tag, info.tag, sizeof(info.tag));
+	snprintf(line, sizeof(line), "%u %llx\n", info.id, tag);
+	write_volatile(path, line, strlen(line), 0600, NULL);	/* best effort */
+}
+
 /* The same list as an eBPF device program on the cgroup2 directory: the only device control
  * cgroup2 has.  Attached with BPF_F_ALLOW_MULTI, so a program further down cannot widen it
  * (every program on the way must allow an access); the cgroup keeps the program alive and
@@ -537,7 +604,9 @@ static int v1_devices(const char *path, unsigned opts, struct vx_err *err)
 int cg_device_prog(unsigned opts, struct vx_err *err)
 {
 	struct bpf_insn insn[VX_DEV_PROG_MAX];
+	char path[PATH_MAX];
 	union bpf_attr a;
+	bool named;
 	int prog;
 
 	memset(&a, 0, sizeof(a));
@@ -545,9 +614,15 @@ int cg_device_prog(unsigned opts, struct vx_err *err)
 	a.insn_cnt = dev_prog(opts, insn, ARRAY_SIZE(insn));
 	a.insns = (uintptr_t)insn;
 	a.license = (uintptr_t)"GPL";
+	named = xsnprintf(path, sizeof(path), "%s/.devprog-%016llx", vx_paths.run,
+			  (unsigned long long)devprog_hash(insn, a.insn_cnt)) == 0;
+	if (named && (prog = devprog_cached(path)) >= 0)
+		return prog;
 	prog = syscall(SYS_bpf, BPF_PROG_LOAD, &a, sizeof(a));
 	if (prog < 0)
 		return vx_failsys(err, "cannot load the device program");
+	if (named)
+		devprog_keep(prog, path);
 	return prog;
 }
 
