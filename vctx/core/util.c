@@ -211,6 +211,12 @@ int mkdir_p(const char *path, mode_t mode)
 
 	if (xsnprintf(buf, sizeof(buf), "%s", path) < 0)
 		return -1;
+	/* Mostly it is there already: one call, not one per component (every command makes
+	 * sure of five such directories). */
+	if (mkdir(buf, mode) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
 	for (p = buf + 1; *p; p++) {
 		if (*p != '/')
 			continue;
