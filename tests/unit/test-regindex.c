@@ -42,12 +42,16 @@ static void head_set(bool dir_now, uint64_t verified)
 
 	assert_int_equal(stat(vx_paths.etc, &st), 0);
 	if (dir_now)
-		snprintf(head, sizeof(head), "vctx-registry 3\netc %" PRIu64 " %" PRIu64 " %" PRIu64
-			 " %" PRIu64 " 0\n", (uint64_t)st.st_ino,
+		snprintf(head, sizeof(head),
+			 "vctx-registry 3\netc %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
+			 " %" PRIu64 "\n",
+			 (uint64_t)st.st_ino, (uint64_t)st.st_size,
 			 (uint64_t)(st.st_mtim.tv_sec * 1000000000ull + st.st_mtim.tv_nsec),
-			 (uint64_t)(st.st_ctim.tv_sec * 1000000000ull + st.st_ctim.tv_nsec), verified);
+			 (uint64_t)(st.st_ctim.tv_sec * 1000000000ull + st.st_ctim.tv_nsec),
+			 verified);
 	else
-		snprintf(head, sizeof(head), "vctx-registry 3\netc 0 0 0 %" PRIu64 " 0\n", verified);
+		snprintf(head, sizeof(head), "vctx-registry 3\netc 0 0 0 0 %" PRIu64 "\n",
+			 verified);
 }
 
 static uint64_t now_ns_real(void)
@@ -72,7 +76,8 @@ static void forge(const char *name, const char *vals)
 		 head[0] ? head : "vctx-registry 3\netc 0 0 0 0 0\n", name, (uint64_t)st.st_ino,
 		 (uint64_t)st.st_size,
 		 (uint64_t)(st.st_mtim.tv_sec * 1000000000ull + st.st_mtim.tv_nsec),
-		 (uint64_t)(st.st_ctim.tv_sec * 1000000000ull + st.st_ctim.tv_nsec), strlen(vals), vals);
+		 (uint64_t)(st.st_ctim.tv_sec * 1000000000ull + st.st_ctim.tv_nsec), strlen(vals),
+		 vals);
 	put(cache, buf);
 }
 
@@ -100,6 +105,16 @@ static char *text_of(const char *name)
 	return t;
 }
 
+/* The config's indexed values are WANT. */
+static void expect(const char *name, const char *want)
+{
+	char *t = text_of(name);
+
+	assert_non_null(t);
+	assert_string_equal(t, want);
+	free(t);
+}
+
 /* Wait until the config has settled: its ctime (which no call can set back) more than the
  * index's 100 ms behind the clock the index reads. */
 static void settle(const char *path)
@@ -110,7 +125,8 @@ static void settle(const char *path)
 	assert_int_equal(stat(path, &st), 0);
 	for (;;) {
 		clock_gettime(CLOCK_REALTIME_COARSE, &now);
-		if ((now.tv_sec - st.st_ctim.tv_sec) * 1000000000ll + now.tv_nsec - st.st_ctim.tv_nsec >
+		if ((now.tv_sec - st.st_ctim.tv_sec) * 1000000000ll + now.tv_nsec -
+			    st.st_ctim.tv_nsec >
 		    150000000ll)
 			break;
 		nanosleep(&pause, NULL);
@@ -155,7 +171,7 @@ static bool stamped(const char *name)
 
 static void cache(void **state)
 {
-	char conf[PATH_MAX + 64], cache[PATH_MAX + 64], tmp[PATH_MAX + 64], *t;
+	char conf[PATH_MAX + 64], cache[PATH_MAX + 64], tmp[PATH_MAX + 64];
 	struct vx_err err;
 
 	(void)state;
@@ -168,9 +184,7 @@ static void cache(void **state)
 		  "[network]\naddress = 10.0.0.1/32\naddress = 2001:db8::1/128\n");
 
 	/* Only the indexed keys, in the config's order. */
-	t = text_of("a");
-	assert_string_equal(t, "1t\n065536\n210.0.0.1/32\n22001:db8::1/128\n");
-	free(t);
+	expect("a", "1t\n065536\n210.0.0.1/32\n22001:db8::1/128\n");
 	/* A file changed within the clock's granularity is kept by its inode alone... */
 	assert_true(indexed("a"));
 	assert_false(stamped("a"));
@@ -184,41 +198,29 @@ static void cache(void **state)
 	put(conf, "[network]\naddress = 10.0.0.1/32\n");
 	settle(conf);
 	forge("a", "210.9.9.9/32\n");
-	t = text_of("a");
-	assert_string_equal(t, "210.9.9.9/32\n");
-	free(t);
+	expect("a", "210.9.9.9/32\n");
 
 	/* Once the file changes (same size), its stat does not match: the file is read. */
 	forge("a", "210.9.9.9/32\n");
 	put(conf, "[network]\naddress = 10.0.0.2/32\n");
-	t = text_of("a");
-	assert_string_equal(t, "210.0.0.2/32\n");
-	free(t);
+	expect("a", "210.0.0.2/32\n");
 
 	/* A damaged index is no index: a length past the end, a record of no key. */
 	settle(conf);
 	forge("a", "210.9.9.9/32\n");
 	put(cache, "vctx-registry 3\netc 0 0 0 0 0\na 1 2 3 4 999999\n2short\n");
-	t = text_of("a");
-	assert_string_equal(t, "210.0.0.2/32\n");
-	free(t);
+	expect("a", "210.0.0.2/32\n");
 	forge("a", "910.9.9.9/32\n");
-	t = text_of("a");
-	assert_string_equal(t, "210.0.0.2/32\n");
-	free(t);
+	expect("a", "210.0.0.2/32\n");
 	put(cache, "something else\n");
-	t = text_of("a");
-	assert_string_equal(t, "210.0.0.2/32\n");
-	free(t);
+	expect("a", "210.0.0.2/32\n");
 
 	/* A syntax error ends a config's values there: what came before counts.  (Written as
 	 * editors do, into a new file put in its place.) */
 	snprintf(tmp, sizeof(tmp), "%s/.a.tmp", vx_paths.etc);
 	put(tmp, "[context]\nid-base = 131072\n[network\naddress = 10.0.0.3/32\n");
 	assert_int_equal(rename(tmp, conf), 0);
-	t = text_of("a");
-	assert_string_equal(t, "0131072\n");
-	free(t);
+	expect("a", "0131072\n");
 
 	/* A config that went away has no values. */
 	unlink(conf);
@@ -226,11 +228,20 @@ static void cache(void **state)
 	assert_int_equal(rm_rf(prefix, &err), 0);
 }
 
+/* NAME's config (at CONF), settled and looked at, then rewritten in place with TEXT. */
+static void rewrite_in_place(const char *conf, const char *name, const char *text)
+{
+	settle(conf);
+	settle(vx_paths.etc);
+	free(text_of(name));
+	put(conf, text);
+}
+
 /* The index file with its head's last full look set to VERIFIED, the rest as it is. */
 static void age_index(uint64_t verified)
 {
 	char cache[PATH_MAX + 64], *text, *line2, *rest, buf[1 << 16];
-	uint64_t ino, mt, ct, old;
+	uint64_t ino, size, mt, ct, old;
 	struct vx_err err;
 
 	snprintf(cache, sizeof(cache), "%s/.registry", vx_paths.run);
@@ -238,10 +249,14 @@ static void age_index(uint64_t verified)
 	assert_non_null(text);
 	line2 = strchr(text, '\n') + 1;
 	rest = strchr(line2, '\n') + 1;
-	assert_int_equal(sscanf(line2, "etc %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64, &ino, &mt,
-				&ct, &old), 4);
-	snprintf(buf, sizeof(buf), "vctx-registry 3\netc %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
-		 " 0\n%s", ino, mt, ct, verified, rest);
+	assert_int_equal(sscanf(line2,
+				"etc %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64,
+				&ino, &size, &mt, &ct, &old),
+			 5);
+	snprintf(buf, sizeof(buf),
+		 "vctx-registry 3\netc %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
+		 "\n%s",
+		 ino, size, mt, ct, verified, rest);
 	put(cache, buf);
 	free(text);
 }
@@ -257,7 +272,7 @@ static int count(const char *name, const char *value, void *user)
 static void trust(void **state)
 {
 	int k = 0;
-	char conf[PATH_MAX + 64], tmp[PATH_MAX + 64], cache[PATH_MAX + 64], *t, *idx;
+	char conf[PATH_MAX + 64], tmp[PATH_MAX + 64], cache[PATH_MAX + 64], *idx;
 	char dir[64];
 	struct vx_err err;
 	struct stat st;
@@ -279,36 +294,25 @@ static void trust(void **state)
 	 * no config was read. */
 	head_set(true, now_ns_real());
 	forge("a", "210.9.9.9/32\n");
-	t = text_of("a");
-	assert_string_equal(t, "210.9.9.9/32\n");
-	free(t);
+	expect("a", "210.9.9.9/32\n");
 	/* Control: the directory does not stand as it did, so the config itself is listed. */
 	head_set(false, now_ns_real());
 	forge("a", "210.9.9.9/32\n");
 	put(tmp, "[network]\naddress = 10.0.0.2/32\n");
 	assert_int_equal(rename(tmp, conf), 0);
 	/* A config replaced (as editors, sed -i and vctx write one) has a new inode: seen. */
-	t = text_of("a");
-	assert_string_equal(t, "210.0.0.2/32\n");
-	free(t);
+	expect("a", "210.0.0.2/32\n");
 
 	/* Rewritten in place it keeps its inode: the index answers for it until its horizon... */
-	settle(conf);
-	settle(vx_paths.etc);
-	free(text_of("a"));
-	put(conf, "[network]\naddress = 10.0.0.3/32\n");
-	t = text_of("a");
-	assert_string_equal(t, "210.0.0.2/32\n");
-	free(t);
+	rewrite_in_place(conf, "a", "[network]\naddress = 10.0.0.3/32\n");
+	expect("a", "210.0.0.2/32\n");
 	/* ...after which every config is looked at with a stat again. */
 	age_index(now_ns_real() - 61000000000ull);
-	t = text_of("a");
-	assert_string_equal(t, "210.0.0.3/32\n");
-	free(t);
+	expect("a", "210.0.0.3/32\n");
 
 	/* A config this process wrote after its load is noted: the index holds it and the
 	 * directory's new stamp, so the next load lists nothing. */
-	registry_hold();	/* as create does: the values stay lent out until the note */
+	registry_hold(); /* as create does: the values stay lent out until the note */
 	assert_int_equal(registry_scan("network", "address", count, &k, &err), 0);
 	snprintf(conf, sizeof(conf), "%s/b.conf", vx_paths.etc);
 	put(conf, "[network]\naddress = 10.0.0.4/32\n");
@@ -321,25 +325,16 @@ static void trust(void **state)
 	snprintf(dir, sizeof(dir), "\netc %" PRIu64 " ", (uint64_t)st.st_ino);
 	assert_non_null(strstr(idx, dir));
 	free(idx);
-	t = text_of("b");
-	assert_string_equal(t, "210.0.0.4/32\n");
-	free(t);
+	expect("b", "210.0.0.4/32\n");
 
 	/* A context that starts from a config rewritten in place: the index that holds other
 	 * values for it is dropped, so the next look is at every config. */
-	settle(conf);
-	settle(vx_paths.etc);
-	free(text_of("b"));
-	put(conf, "[network]\naddress = 10.0.0.5/32\n");
-	t = text_of("b");
-	assert_string_equal(t, "210.0.0.4/32\n");	/* within the minute */
-	free(t);
+	rewrite_in_place(conf, "b", "[network]\naddress = 10.0.0.5/32\n");
+	expect("b", "210.0.0.4/32\n"); /* within the minute */
 	registry_hold();
 	registry_own("b", "[network]\naddress = 10.0.0.5/32\n");
 	registry_release();
-	t = text_of("b");
-	assert_string_equal(t, "210.0.0.5/32\n");
-	free(t);
+	expect("b", "210.0.0.5/32\n");
 	/* Control: a start from the config as indexed keeps the index. */
 	settle(conf);
 	free(text_of("b"));

@@ -3,6 +3,7 @@
  * libseccomp compiles here, in each of its four forms, and a context's options pick the
  * right form; an admin's list is compiled at the start, and a bad one refused. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,27 +57,28 @@ static void build(const char *security, struct vx_bpf *out, struct vx_err *err, 
 	conf_free(&c);
 }
 
-static void options_pick_the_form(void **state)
+/* A config with SECURITY gets the default filter in the form for IO_URING and NET_RAW. */
+static void picks(const char *security, bool io_uring, bool net_raw)
 {
 	struct vx_bpf got, want;
 	struct vx_err err;
 
+	build(security, &got, &err, 0);
+	assert_int_equal(sysrules_compile("default", io_uring, net_raw, &want, &err), 0);
+	same(&got, &want);
+	sysfilter_free(&got);
+	sysfilter_free(&want);
+}
+
+static void options_pick_the_form(void **state)
+{
+	struct vx_bpf got;
+	struct vx_err err;
+
 	(void)state;
-	build("", &got, &err, 0);
-	assert_int_equal(sysrules_compile("default", false, false, &want, &err), 0);
-	same(&got, &want);
-	sysfilter_free(&got);
-	sysfilter_free(&want);
-	build("io-uring = yes\n", &got, &err, 0);
-	assert_int_equal(sysrules_compile("default", true, false, &want, &err), 0);
-	same(&got, &want);
-	sysfilter_free(&got);
-	sysfilter_free(&want);
-	build("cap-keep = net_raw\n", &got, &err, 0);
-	assert_int_equal(sysrules_compile("default", false, true, &want, &err), 0);
-	same(&got, &want);
-	sysfilter_free(&got);
-	sysfilter_free(&want);
+	picks("", false, false);
+	picks("io-uring = yes\n", true, false);
+	picks("cap-keep = net_raw\n", false, true);
 	build("seccomp = none\n", &got, &err, 0);
 	assert_int_equal(got.len, 0);
 }

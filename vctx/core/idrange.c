@@ -115,10 +115,14 @@ bool idrange_is_free(const struct idrange *used, unsigned n, uint64_t base)
 	    base + VX_IDS_PER_CONTEXT > VX_ID_LIMIT)
 		return false;
 	for (i = 0; i < n; i++)
-		if (used[i].count && used[i].start < base + VX_IDS_PER_CONTEXT &&
-		    base < used[i].start + used[i].count)
+		if (idrange_overlaps(&used[i], base))
 			return false;
 	return true;
+}
+
+bool idrange_overlaps(const struct idrange *r, uint64_t base)
+{
+	return r->count && r->start < base + VX_IDS_PER_CONTEXT && base < r->start + r->count;
 }
 
 int idrange_allocate(uint64_t prefer, uint64_t *base, struct vx_err *err)

@@ -36,4 +36,7 @@ int idrange_allocate(uint64_t prefer, uint64_t *base, struct vx_err *err);
 /* Pure: base is a valid slot that overlaps none of 'used'. */
 bool idrange_is_free(const struct idrange *used, unsigned n, uint64_t base);
 
+/* Pure: the context range at base shares an id with r. */
+bool idrange_overlaps(const struct idrange *r, uint64_t base);
+
 #endif

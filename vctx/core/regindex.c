@@ -219,21 +219,17 @@ static char *regindex_u64(char *p, uint64_t v)
 	return p;
 }
 
-/* "etc INO MTIME CTIME VERIFIED", the index's second line (nl: its end). */
+/* "etc INO SIZE MTIME CTIME VERIFIED", the index's second line (nl: its end): the directory's
+ * stamp laid out as a record's, and in a record's length field the time of the last full
+ * look. */
 static bool regindex_headline(const char *p, const char *nl, struct regindex_head *h)
 {
 	struct regindex_rec r = { 0 };
-	uint64_t verified;
 
-	if (!regindex_head(p, nl, &r, &verified) || strcmp(r.name, "etc") != 0)
+	if (!regindex_head(p, nl, &r, &h->verified) || strcmp(r.name, "etc") != 0)
 		return false;
-	/* The record header's fields, in another order: ino mtime ctime verified. */
-	h->dir.ino = r.k.ino;
-	h->dir.size = 0;
-	h->dir.mtime = r.k.size;
-	h->dir.ctime = r.k.mtime;
-	h->verified = r.k.ctime;
-	return verified == 0;
+	h->dir = r.k;
+	return true;
 }
 
 /* The index file's records, in name order, and its head; -1 when there is none or it does
@@ -310,10 +306,10 @@ static int regindex_write(const struct regindex_head *hd, const struct regindex_
 	p = stpcpy(buf, REGINDEX_MAGIC);
 	p = stpcpy(p, "etc ");
 	p = regindex_u64(p, hd->dir.ino);
+	p = regindex_u64(p, hd->dir.size);
 	p = regindex_u64(p, hd->dir.mtime);
 	p = regindex_u64(p, hd->dir.ctime);
 	p = regindex_u64(p, hd->verified);
-	p = regindex_u64(p, 0);
 	p[-1] = '\n';
 	for (j = 0; j < n; j++) {
 		p = stpcpy(p, v[j].name);
@@ -469,7 +465,6 @@ int regindex_load(char ***names, struct regindex_entry **out, struct vx_err *err
 	if (etc < 0 || fstat(etc, &st) < 0)
 		return errno == ENOENT ? 0 : vx_failsys(err, "cannot read %s", vx_paths.etc);
 	dir = regindex_stamp_of(&st);
-	dir.size = 0;
 	nold = regindex_read(&old, &head);
 	/* A stat of every config once the index is older than the horizon (or has none)... */
 	full = nold < 0 || !head.verified || now < head.verified ||
@@ -621,7 +616,6 @@ void regindex_note(const char *name)
 	memcpy(v + k, regindex_mem.v + at + same, (n - at - same) * sizeof(*v));
 	k += n - at - same;
 	head.dir = regindex_stamp_of(&st);
-	head.dir.size = 0;
 	head.verified = regindex_mem.disk.verified;
 	regindex_write(&head, v, k);
 	/* Once: what was loaded is no longer the file's. */

@@ -10,6 +10,7 @@
 
 #include "core/addr.h"
 #include "core/conf.h"
+#include "core/idrange.h"
 #include "core/parse.h"
 #include "core/paths.h"
 #include "core/regindex.h"
@@ -207,7 +208,7 @@ static int ids_overlap(const char *name, const char *value, void *user)
 	uint64_t v;
 
 	if (strcmp(name, o->self) == 0 || parse_u64(value, 0, UINT32_MAX, &v, NULL) < 0 ||
-	    v + VX_IDS_PER_CONTEXT <= o->base || o->base + VX_IDS_PER_CONTEXT <= v)
+	    !idrange_overlaps(&(struct idrange){ v, VX_IDS_PER_CONTEXT }, o->base))
 		return 0;
 	snprintf(o->owner, sizeof(o->owner), "%s", name);
 	return 1;

@@ -564,7 +564,6 @@ static int devprog_cached(const char *path)
 	unsigned long long id, tag;
 	struct bpf_prog_info info;
 	union bpf_attr a;
-	uint64_t want;
 	int fd;
 
 	if (!text || sscanf(text, "%llu %llx", &id, &tag) != 2 || id > UINT32_MAX)
@@ -574,9 +573,9 @@ static int devprog_cached(const char *path)
 	fd = syscall(SYS_bpf, BPF_PROG_GET_FD_BY_ID, &a, sizeof(a));
 	if (fd < 0)
 		return -1;
-	want = tag;
+	/* The tag as devprog_keep wrote it: its 8 bytes read as one number. */
 	if (devprog_info(fd, &info) < 0 || info.type != BPF_PROG_TYPE_CGROUP_DEVICE ||
-	    memcmp(info.tag, &want, sizeof(info.tag)) != 0) {
+	    memcmp(info.tag, &tag, sizeof(info.tag)) != 0) {
 		close(fd);
 		return -1;
 	}
