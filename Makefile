@@ -30,6 +30,7 @@ CFLAGS   += -std=gnu11 -Wall -Wextra -Wshadow -Wformat=2 -Wno-missing-field-init
 	    -Werror -fstack-protector-strong -D_FORTIFY_SOURCE=2 \
 	    $(shell pkg-config --cflags $(PKGS) $(PKGS_DL) 2>/dev/null)
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LDLIBS   += -pthread
 # Full RELRO, as the Debian package's hardening=+all: the supervisor's GOT is read-only once
 # it runs (measured: start and exec no slower, 2026-12-02).
 LDFLAGS  += -Wl,-z,relro,-z,now

@@ -63,17 +63,19 @@
  *                           killed (exit 0); others are let go.  "none" (exit 1) once
  *                           STOPFILE exists, or after 30 s
  *   probe gate SYSCALL USEC COMMAND [ARG ...]
- *                           run on the host: run COMMAND with each SYSCALL (setresgid or
- *                           sethostname) of it and of its children held USEC microseconds
+ *                           run on the host: run COMMAND with each SYSCALL (a name refuse
+ *                           takes, or setresgid or sethostname) of it and of its children held USEC microseconds
  *                           before it goes on (a seccomp user notification): a moment that
  *                           lasts microseconds made long enough to look at, or a step that
  *                           hangs
  *   probe bpf-query CGDIR   run on the host: the ids of the device programs attached to the
  *                           cgroup2 directory CGDIR, one per line
  *   probe refuse SYSCALL COMMAND [ARG ...]
- *                           run on the host: run COMMAND with SYSCALL (fsconfig) failing
- *                           with EINVAL for it and everything it starts, as on a kernel
- *                           that lacks what it would configure
+ *                           run on the host: run COMMAND with SYSCALL (fsconfig,
+ *                           mount_setattr, or setns-net: a setns into a network namespace
+ *                           alone) failing with EINVAL for it and everything it starts, as
+ *                           on a kernel that lacks what it would configure, or a step that
+ *                           fails
  *   probe idmap-plant PID DIR NAME
  *                           run on the host: what a writable bind idmapped through the user
  *                           namespace of PID would let its root do (the control of the bind
@@ -97,6 +99,7 @@
 #include <poll.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <dirent.h>
 #include <sys/file.h>
 #include <sys/inotify.h>
@@ -1043,22 +1046,54 @@ static int ptrace_race(const char *target, const char *stop)
 	return 1;
 }
 
+/* The system calls gate and refuse act on, by name; a filter that returns ret for them
+ * and allows everything else.  -1 for a name not in the table. */
+static int syscall_filter(const char *name, uint32_t ret, struct sock_filter f[6])
+{
+	static const struct {
+		const char *name;
+		unsigned nr;
+		bool match_arg1;	/* only when the second argument is arg1 */
+		uint32_t arg1;
+	} what[] = {
+		{ "setresgid", SYS_setresgid, false, 0 },
+		{ "sethostname", SYS_sethostname, false, 0 },
+		{ "fsconfig", SYS_fsconfig, false, 0 },
+		{ "mount_setattr", SYS_mount_setattr, false, 0 },
+		/* setns into a network namespace alone (what a start's network setup does;
+		 * its mount helper joins several namespaces at once) */
+		{ "setns-net", SYS_setns, true, CLONE_NEWNET },
+	};
+	unsigned i;
+
+	for (i = 0; i < sizeof(what) / sizeof(what[0]); i++) {
+		bool m = what[i].match_arg1;
+		struct sock_filter prog[6] = {
+			BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+			BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, what[i].nr, 0, 3),
+			BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[1])),
+			BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, what[i].arg1, 0, m ? 1 : 0),
+			BPF_STMT(BPF_RET | BPF_K, ret),
+			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		};
+
+		if (strcmp(name, what[i].name) == 0) {
+			memcpy(f, prog, sizeof(prog));
+			return 0;
+		}
+	}
+	return -1;
+}
+
 /* Hold each SYSCALL of COMMAND and its children USEC microseconds (see the header). */
 static int gate(const char *name, long usec, char **argv)
 {
-	unsigned nr = strcmp(name, "setresgid") == 0 ? SYS_setresgid
-		      : strcmp(name, "sethostname") == 0 ? SYS_sethostname : ~0u;
-	struct sock_filter f[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
+	struct sock_filter f[6];
+	struct sock_fprog prog = { .len = 6, .filter = f };
 	int lfd, pidfd, st;
 	pid_t pid;
 
-	if (nr == ~0u) {
+	if (syscall_filter(name, SECCOMP_RET_USER_NOTIF, f) < 0) {
 		fprintf(stderr, "probe: gate: no such system call here: %s\n", name);
 		return 2;
 	}
@@ -1128,16 +1163,10 @@ static int bpf_query(const char *dir)
 /* Run COMMAND with each SYSCALL failing with EINVAL (see the header). */
 static int refuse(const char *name, char **argv)
 {
-	unsigned nr = strcmp(name, "fsconfig") == 0 ? SYS_fsconfig : ~0u;
-	struct sock_filter f[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EINVAL),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
+	struct sock_filter f[6];
+	struct sock_fprog prog = { .len = 6, .filter = f };
 
-	if (nr == ~0u) {
+	if (syscall_filter(name, SECCOMP_RET_ERRNO | EINVAL, f) < 0) {
 		fprintf(stderr, "probe: refuse: no such system call here: %s\n", name);
 		return 2;
 	}

@@ -5,7 +5,7 @@
 # "LAN host" at the other end of it.  Documentation addresses only.
 . "$(dirname "$0")/lib.sh"
 command -v curl >/dev/null || { echo "1..0 # SKIP curl is not installed"; t_abort; exit 0; }
-plan 57
+plan 62
 
 HN=vxh$$; LN=vxl$$
 T_EXTRA_CLEANUP="ip netns del $HN 2>/dev/null; ip netns del $LN 2>/dev/null"
@@ -99,6 +99,24 @@ fails_with "a missing uplink is refused at start" "uplink nosuch0 does not exist
 vx set "$C" link= mode=bridge bridge=nobr0 gateway=198.51.100.1
 fails_with "a missing bridge is refused at start" "bridge nobr0 does not exist" H "$VCTX" start "$C"
 like "$(vx status "$C")" "state: +stopped" "and nothing started"
+
+# The root and the network are built at the same time (supervisor/job.h): either failing while
+# the other runs fails the start in one line and leaves nothing of the other.
+F=$(ctx nf)
+H "$VCTX" create "$F" --template busybox link=up0 address=192.0.2.40/24 >/dev/null
+# The network is held (each of its setns 50 ms) while the root fails.
+fails_with "a root that fails while the network is set up fails the start, with the root's error" \
+	"cannot make an idmapped mount of template" \
+	H "$PROBE" gate setns-net 50000 "$PROBE" refuse mount_setattr "$VCTX" start "$F"
+# (Its host route goes with its link, when the kernel frees the namespace: see the end.)
+is "$(ip -n $HN neigh show proxy | grep -F 192.0.2.40)" "" "and leaves no proxy entry for its address"
+fails_with "a network that fails while the root is built fails the start" \
+	"cannot enter the network namespace" H "$PROBE" refuse setns-net "$VCTX" start "$F"
+is "$(find /sys/fs/cgroup -mindepth 2 -maxdepth 3 -type d -name "$F" | wc -l)" 0 \
+	"and leaves no cgroup"
+H "$VCTX" start "$F" && like "$(ip -n $HN route show 192.0.2.40)" "dev v[xy]-" \
+	"the context starts afterwards, with its route"
+H "$VCTX" destroy --force "$F"
 
 # bridge and macvlan.
 ip -n $HN link add br0 type bridge && ip -n $HN addr add 198.51.100.1/24 dev br0 && ip -n $HN link set br0 up

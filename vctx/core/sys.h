@@ -53,7 +53,8 @@ static inline int vx_pidfd_send_signal(int pidfd, int sig)
 	return syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
 }
 
-/* Open /proc/PID/ns/NS, e.g. "net" (pid 0: our own); a descriptor, or -1 with errno.  Only
+/* Open /proc/PID/ns/NS, e.g. "net" (pid 0: the calling
+ * thread's own); a descriptor, or -1 with errno.  Only
  * for a pid that cannot have been reused: our child, or one checked by its start time. */
 static inline int vx_ns_open(pid_t pid, const char *ns)
 {
@@ -62,7 +63,7 @@ static inline int vx_ns_open(pid_t pid, const char *ns)
 	if (pid > 0)
 		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, ns);
 	else
-		snprintf(path, sizeof(path), "/proc/self/ns/%s", ns);
+		snprintf(path, sizeof(path), "/proc/thread-self/ns/%s", ns);
 	return open(path, O_RDONLY | O_CLOEXEC);
 }
 

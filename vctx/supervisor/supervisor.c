@@ -33,6 +33,7 @@
 #include "supervisor/ctl.h"
 #include "supervisor/events.h"
 #include "supervisor/handover.h"
+#include "supervisor/job.h"
 #include "supervisor/logrelay.h"
 #include "supervisor/ready.h"
 #include "supervisor/slog.h"
@@ -112,6 +113,16 @@ static int sup_mountns(struct vx_err *err)
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
 		return vx_failsys(err, "cannot make the supervisor's mounts private");
 	return 0;
+}
+
+/* A start's network, set up beside its root (job.h): the thread enters the context's
+ * network namespace alone and writes s->st's network fields, which nothing else touches
+ * until it is joined. */
+static int net_step(void *arg, struct vx_err *err)
+{
+	struct sup *s = arg;
+
+	return vnet_setup(s->name, s->conf, s->sp.pid, &s->st, err);
 }
 
 static int record_state(struct sup *s, enum vx_state state, struct vx_err *err)
@@ -274,7 +285,9 @@ static int start_init(struct sup *s, struct vx_err *err)
 {
 	struct vx_spawn *sp = &s->sp;
 	uint64_t t = now_ns();
+	struct job net;
 	char path[PATH_MAX];
+	int r;
 
 	/* The host's name servers as they are now: a reboot sees a change. */
 	sup_host_resolv(sp);
@@ -307,13 +320,14 @@ static int start_init(struct sup *s, struct vx_err *err)
 	if (spawn_map(sp, err) < 0)
 		return -1;
 	phase(sp, PH_MAPS, &t);
-	/* The child joins its cgroups meanwhile. */
-	if (vnet_setup(s->name, s->conf, sp->pid, &s->st, err) < 0 ||
-	    record_state(s, VX_STARTING, err) < 0)
+	/* The network and the root are built side by side: the child joins its cgroups
+	 * meanwhile, then the root is assembled while a thread sets up the links. */
+	if (job_begin(&net, net_step, s, err) < 0)
 		return -1;
-	phase(sp, PH_NETWORK, &t);
-	if (spawn_wait_cgroup(sp, err) < 0 || spawn_rootfs(sp, err) < 0)
+	r = spawn_wait_cgroup(sp, err) < 0 || spawn_rootfs(sp, err) < 0 ? -1 : 0;
+	if (job_end(&net, r, err) < 0 || r < 0 || record_state(s, VX_STARTING, err) < 0)
 		return -1;
+	sp->phase_ns[PH_NETWORK] = net.ns;
 	phase(sp, PH_ROOTFS, &t);
 	if (spawn_finish(sp, err) < 0)
 		return -1;
