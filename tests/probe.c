@@ -356,6 +356,12 @@ static int escape(void)
 	mkdir("/tmp/probe-t", 0700);
 	control("control-mount-tmpfs", mount("tmpfs", "/tmp/probe-t", "tmpfs", 0, NULL));
 	umount("/tmp/probe-t");
+	/* A read-only mount of the context's own is made writable the way the masks are not. */
+	mount("tmpfs", "/tmp/probe-t", "tmpfs", MS_RDONLY, NULL);
+	control("control-remount-rw", mount(NULL, "/tmp/probe-t", NULL,
+					    MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+					    NULL));
+	umount("/tmp/probe-t");
 	control("control-getpid", syscall(SYS_getpid));
 
 	report("init_module", syscall(SYS_init_module, NULL, 0, ""));
@@ -385,6 +391,11 @@ static int escape(void)
 			break;
 		}
 	}
+	/* Every mask but the first is a clone of it (one tmpfs for all): as locked. */
+	report("umount-sys-mask", umount2("/sys/kernel/security", MNT_DETACH));
+	report("remount-mask-rw", mount(NULL, "/sys/kernel/security", NULL,
+					 MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL));
+	report("remount-mask-fs-rw", mount(NULL, "/sys/kernel/security", NULL, MS_REMOUNT, NULL));
 	report("umount-proc-sys", umount2("/proc/sys", MNT_DETACH));
 	report("write-proc-sys", write_to("/proc/sys/vm/drop_caches"));
 	report("write-sysfs", write_to("/sys/kernel/mm/transparent_hugepage/enabled"));

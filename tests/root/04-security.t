@@ -2,7 +2,7 @@
 # Root inside is not root outside: capability bounding set, seccomp, masked /proc and /sys,
 # locked mounts, no host devices, no leaked descriptors; each known way out is tried.
 . "$(dirname "$0")/lib.sh"
-plan 76
+plan 81
 
 A=$(ctx sec)
 t_build_busybox
@@ -65,12 +65,15 @@ like "$(vx exec "$A" -- grep ' /proc/sys ' /proc/self/mountinfo)" " /proc/sys ro
 like "$(vx exec "$A" -- grep ' /proc/sys/net ' /proc/self/mountinfo)" " /proc/sys/net rw," "but /proc/sys/net is the context's own"
 like "$(vx exec "$A" -- grep ' /sys ' /proc/self/mountinfo)" " /sys ro," "/sys is read-only"
 like "$(vx exec "$A" -- grep ' /sys/firmware ' /proc/self/mountinfo)" "tmpfs vctx-mask ro" "/sys/firmware is masked"
+is "$(vx exec "$A" -- awk '$5 ~ /^\/(proc\/acpi|sys\/firmware|sys\/kernel\/(debug|security))$/ { print $3 }' \
+	/proc/self/mountinfo | sort -u | wc -l)" 1 "every mask is the same tmpfs (no superblock apiece)"
 
 # Every known way out, tried by the probe; the controls prove the probe itself works.
 OUT=$(vx exec "$A" -- /probe escape)
 expect() { like "$OUT" "^$1: $2$" "$3"; }
 expect control-mount-tmpfs ok "control: the probe can mount a tmpfs"
 expect control-getpid ok "control: the probe can make system calls"
+expect control-remount-rw ok "control: the probe can make a read-only mount of its own writable"
 expect init_module "blocked \(EPERM\)" "loading a module is refused"
 expect finit_module "blocked \(EPERM\)" "finit_module too"
 expect delete_module "blocked \(EPERM\)" "removing a module too"
@@ -89,6 +92,9 @@ expect mknod-block-device "blocked \(EPERM\)" "no block device can be made (the 
 expect mount-fresh-proc "blocked \(EPERM\)" "a fresh procfs cannot be mounted around the masks"
 expect mount-fresh-sysfs "blocked \(EPERM\)" "nor a fresh sysfs"
 expect umount-proc-mask "blocked \(EINVAL\)" "a mask cannot be unmounted (the kernel locked it)"
+expect umount-sys-mask "blocked \(EINVAL\)" "nor a mask of /sys (each a clone of the first mask)"
+expect remount-mask-rw "blocked \(EPERM\)" "a mask cannot be made writable"
+expect remount-mask-fs-rw "blocked \(EPERM\)" "nor its file system"
 expect umount-proc-sys "blocked \(EINVAL\)" "nor read-only /proc/sys"
 expect write-proc-sys "blocked \((EACCES|EROFS)\)" "the host's /proc/sys cannot be written"
 expect write-sysfs "blocked \((EACCES|EROFS)\)" "nor sysfs"

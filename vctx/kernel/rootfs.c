@@ -125,18 +125,33 @@ static int self_rw(int root, const char *rel, struct vx_err *err)
 	return 0;
 }
 
-/* Hide a directory under an empty read-only tmpfs. */
-static int mask_dir(int root, const char *rel, struct vx_err *err)
+/* Hide a directory under an empty read-only tmpfs.  Every mask of a context is the same
+ * tmpfs: the first is mounted, the others are clones of that mount (*mask, -1 until then).
+ * A file system instance of its own for each would cost each context a superblock apiece:
+ * its memory, and a shrinker whose id widens every memory cgroup's shrinker map on the
+ * host. */
+static int mask_dir(int root, const char *rel, int *mask, struct vx_err *err)
 {
 	_cleanup_close_ int fd = vx_openat2(root, rel, O_PATH | O_DIRECTORY | O_CLOEXEC, RES);
+	_cleanup_close_ int tree = -1;
 	char p[32];
 
 	if (fd < 0)
 		return errno == ENOENT || errno == ENOTDIR ? 0 : vx_failsys(err, "cannot open /%s",
 									    rel);
+	if (*mask >= 0) {
+		tree = vx_open_tree(*mask, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+		if (tree < 0 || vx_move_mount(tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH |
+					      MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			return vx_failsys(err, "cannot mask /%s", rel);
+		return 0;
+	}
 	if (mount("vctx-mask", fdpath(p, fd), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		  "size=4k,nr_inodes=1,mode=555") < 0)
 		return vx_failsys(err, "cannot mask /%s", rel);
+	*mask = vx_openat2(root, rel, O_PATH | O_DIRECTORY | O_CLOEXEC, RES);
+	if (*mask < 0)
+		return vx_failsys(err, "cannot open the mask on /%s", rel);
 	return 0;
 }
 
@@ -325,7 +340,7 @@ static int mount_proc(const struct vx_spawn *sp, int root, struct vx_err *err)
 	return 0;
 }
 
-static int setup_proc(const struct vx_spawn *sp, int root, struct vx_err *err)
+static int setup_proc(const struct vx_spawn *sp, int root, int *mask, struct vx_err *err)
 {
 	_cleanup_close_ int null = -1;
 	unsigned i;
@@ -340,7 +355,7 @@ static int setup_proc(const struct vx_spawn *sp, int root, struct vx_err *err)
 		if (bind_ro(null, root, proc_masked_files[i], false, MS_NOSUID | MS_NOEXEC, err) < 0)
 			return -1;
 	for (i = 0; i < ARRAY_SIZE(proc_masked_dirs); i++)
-		if (mask_dir(root, proc_masked_dirs[i], err) < 0)
+		if (mask_dir(root, proc_masked_dirs[i], mask, err) < 0)
 			return -1;
 	for (i = 0; i < ARRAY_SIZE(proc_ro); i++)
 		if (self_ro(root, proc_ro[i], i > 0, err) < 0)
@@ -371,7 +386,7 @@ static int setup_lxcfs(int root, struct vx_err *err)
 	return 0;
 }
 
-static int setup_sys(const struct vx_spawn *sp, int root, struct vx_err *err)
+static int setup_sys(const struct vx_spawn *sp, int root, int *mask, struct vx_err *err)
 {
 	unsigned i;
 
@@ -379,7 +394,7 @@ static int setup_sys(const struct vx_spawn *sp, int root, struct vx_err *err)
 		     NULL, err) < 0)
 		return -1;
 	for (i = 0; i < ARRAY_SIZE(sys_masked); i++)
-		if (mask_dir(root, sys_masked[i], err) < 0)
+		if (mask_dir(root, sys_masked[i], mask, err) < 0)
 			return -1;
 	/* The context's own cgroup2 subtree (delegated to its root), seen through its cgroup
 	 * namespace: what a guest systemd needs on v2 and on hybrid hosts alike. */
@@ -527,7 +542,7 @@ static int setup_binds(const struct vx_spawn *sp, int root, struct vx_err *err)
 
 int rootfs_setup(const struct vx_spawn *sp, struct vx_err *err)
 {
-	_cleanup_close_ int root = -1;
+	_cleanup_close_ int root = -1, mask = -1;
 
 	if (mount_overlay(sp, err) < 0)
 		return -1;
@@ -536,8 +551,8 @@ int rootfs_setup(const struct vx_spawn *sp, struct vx_err *err)
 		return vx_failsys(err, "cannot open %s", sp->stage);
 	if (setup_binds(sp, root, err) < 0)
 		return -1;
-	if (setup_dev(sp, root, err) < 0 || setup_proc(sp, root, err) < 0 ||
-	    setup_sys(sp, root, err) < 0 || (sp->lxcfs && setup_lxcfs(root, err) < 0))
+	if (setup_dev(sp, root, err) < 0 || setup_proc(sp, root, &mask, err) < 0 ||
+	    setup_sys(sp, root, &mask, err) < 0 || (sp->lxcfs && setup_lxcfs(root, err) < 0))
 		return -1;
 	if (sp->notifysock[0] && setup_notify(sp, root, err) < 0)
 		return -1;
