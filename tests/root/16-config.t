@@ -90,8 +90,10 @@ sed 's/198\.51\.100\.73/198.51.100.74/' "$ETC/$F.conf" >"$T_TMP/f.conf" && cat "
 is "$(stat -c %i:%s "$ETC/$F.conf")" "$SIZE" "an edit by hand in place: the same inode and size"
 grep -q '^2198\.51\.100\.73/32$' "$IDX"
 ok $? "the index still holds the old address within its minute (no listing shows the edit)"
-# The minute is up: the last look at every config, in the index's head, set back.
-sed -i '2s/^\(etc [0-9]* [0-9]* [0-9]* [0-9]*\) [0-9]*/\1 1/' "$IDX"
+# The minute is up: the last look at every config, in the index's head and in the stamps
+# creates appended after it, set back.
+sed -i -e '2s/^\(etc [0-9]* [0-9]* [0-9]* [0-9]*\) [0-9]*/\1 1/' \
+	-e 's/^\(=etc [0-9]* [0-9]* [0-9]* [0-9]*\) [0-9]*$/\1 1/' "$IDX"
 fails_with "then a stat of every config sees it: the address is the edited context's" \
 	"address 198\.51\.100\.74/32 belongs to context $F" vx create "$G" --template busybox address=198.51.100.74/32
 

@@ -43,14 +43,14 @@ static void head_set(bool dir_now, uint64_t verified)
 	assert_int_equal(stat(vx_paths.etc, &st), 0);
 	if (dir_now)
 		snprintf(head, sizeof(head),
-			 "vctx-registry 3\netc %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
+			 "vctx-registry 4\netc %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
 			 " %" PRIu64 "\n",
 			 (uint64_t)st.st_ino, (uint64_t)st.st_size,
 			 (uint64_t)(st.st_mtim.tv_sec * 1000000000ull + st.st_mtim.tv_nsec),
 			 (uint64_t)(st.st_ctim.tv_sec * 1000000000ull + st.st_ctim.tv_nsec),
 			 verified);
 	else
-		snprintf(head, sizeof(head), "vctx-registry 3\netc 0 0 0 0 %" PRIu64 "\n",
+		snprintf(head, sizeof(head), "vctx-registry 4\netc 0 0 0 0 %" PRIu64 "\n",
 			 verified);
 }
 
@@ -73,7 +73,7 @@ static void forge(const char *name, const char *vals)
 	snprintf(cache, sizeof(cache), "%s/.registry", vx_paths.run);
 	assert_int_equal(stat(conf, &st), 0);
 	snprintf(buf, sizeof(buf), "%s%s %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %zu\n%s",
-		 head[0] ? head : "vctx-registry 3\netc 0 0 0 0 0\n", name, (uint64_t)st.st_ino,
+		 head[0] ? head : "vctx-registry 4\netc 0 0 0 0 0\n", name, (uint64_t)st.st_ino,
 		 (uint64_t)st.st_size,
 		 (uint64_t)(st.st_mtim.tv_sec * 1000000000ull + st.st_mtim.tv_nsec),
 		 (uint64_t)(st.st_ctim.tv_sec * 1000000000ull + st.st_ctim.tv_nsec), strlen(vals),
@@ -208,7 +208,7 @@ static void cache(void **state)
 	/* A damaged index is no index: a length past the end, a record of no key. */
 	settle(conf);
 	forge("a", "210.9.9.9/32\n");
-	put(cache, "vctx-registry 3\netc 0 0 0 0 0\na 1 2 3 4 999999\n2short\n");
+	put(cache, "vctx-registry 4\netc 0 0 0 0 0\na 1 2 3 4 999999\n2short\n");
 	expect("a", "210.0.0.2/32\n");
 	forge("a", "910.9.9.9/32\n");
 	expect("a", "210.0.0.2/32\n");
@@ -254,7 +254,7 @@ static void age_index(uint64_t verified)
 				&ino, &size, &mt, &ct, &old),
 			 5);
 	snprintf(buf, sizeof(buf),
-		 "vctx-registry 3\netc %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
+		 "vctx-registry 4\netc %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
 		 "\n%s",
 		 ino, size, mt, ct, verified, rest);
 	put(cache, buf);
@@ -345,11 +345,118 @@ static void trust(void **state)
 	assert_int_equal(rm_rf(prefix, &err), 0);
 }
 
+/* The index file's inode, and how many records were appended to it ("+" lines). */
+static unsigned journal_of(uint64_t *ino)
+{
+	char cache[PATH_MAX + 64], *text, *p;
+	struct vx_err err;
+	struct stat st;
+	unsigned n = 0;
+
+	snprintf(cache, sizeof(cache), "%s/.registry", vx_paths.run);
+	assert_int_equal(stat(cache, &st), 0);
+	*ino = st.st_ino;
+	text = read_text(cache, 1 << 20, &err);
+	assert_non_null(text);
+	for (p = text; (p = strstr(p, "\n+")); p++)
+		n++;
+	free(text);
+	return n;
+}
+
+/* Create's steps for config NAME: a load under the hold, the config written, the note. */
+static void create_noted(const char *name, const char *text)
+{
+	char conf[PATH_MAX + 64];
+	struct vx_err err;
+	int k = 0;
+
+	registry_hold();
+	assert_int_equal(registry_scan("network", "address", count, &k, &err), 0);
+	snprintf(conf, sizeof(conf), "%s/%s.conf", vx_paths.etc, name);
+	put(conf, text);
+	regindex_note(name);
+	registry_release();
+}
+
+static void journal(void **state)
+{
+	char conf[PATH_MAX + 64], cache[PATH_MAX + 64], name[16], text[64], rec[512];
+	uint64_t ino, ino2;
+	struct stat st;
+	struct vx_err err;
+	FILE *f;
+	int i;
+
+	(void)state;
+	strcpy(prefix, "/tmp/vctx-regindex.XXXXXX");
+	assert_non_null(mkdtemp(prefix));
+	assert_int_equal(paths_init(prefix, &err), 0);
+	assert_int_equal(paths_mkdirs(&err), 0);
+	snprintf(conf, sizeof(conf), "%s/a.conf", vx_paths.etc);
+	snprintf(cache, sizeof(cache), "%s/.registry", vx_paths.run);
+	put(conf, "[network]\naddress = 10.0.0.1/32\n");
+	settle(conf);
+	settle(vx_paths.etc);
+	free(text_of("a"));	/* the index, written whole with the directory's stamp */
+	assert_int_equal(journal_of(&ino), 0);
+
+	/* A create on top of an index that was the answer appends to it: the same file, one
+	 * record more, and the answer of the next load. */
+	create_noted("b", "[network]\naddress = 10.0.0.2/32\n");
+	assert_int_equal(journal_of(&ino2), 1);
+	assert_true(ino2 == ino);
+	expect("b", "210.0.0.2/32\n");
+	expect("a", "210.0.0.1/32\n");
+
+	/* An appended record stands for its config (forged values show it is the one read)... */
+	assert_int_equal(stat(conf, &st), 0);
+	snprintf(rec, sizeof(rec), "+a %" PRIu64 " 0 0 0 13\n210.7.7.7/32\n", (uint64_t)st.st_ino);
+	f = fopen(cache, "a");
+	assert_non_null(f);
+	fputs(rec, f);
+	fclose(f);
+	expect("a", "210.7.7.7/32\n");
+	/* ...but not one cut short, as by a write that did not finish: ignored. */
+	snprintf(rec, sizeof(rec), "+a %" PRIu64 " 0 0 0 13\n210.8.8", (uint64_t)st.st_ino);
+	f = fopen(cache, "a");
+	assert_non_null(f);
+	fputs(rec, f);
+	fclose(f);
+	expect("a", "210.7.7.7/32\n");
+
+	/* Another program's config, put in place after the last note: the directory's stamp
+	 * no longer matches, so the directory is listed and it is seen. */
+	settle(vx_paths.etc);
+	snprintf(conf, sizeof(conf), "%s/c.conf", vx_paths.etc);
+	put(conf, "[network]\naddress = 10.0.0.3/32\n");
+	expect("c", "210.0.0.3/32\n");
+
+	/* Once the journal holds REGINDEX_JOURNAL_MAX (64) records, the next note writes the
+	 * index whole again. */
+	settle(vx_paths.etc);
+	free(text_of("a"));
+	ino = 0;
+	for (i = 0; i < 64; i++) {
+		snprintf(name, sizeof(name), "j%d", i);
+		snprintf(text, sizeof(text), "[network]\naddress = 10.1.0.%d/32\n", i);
+		create_noted(name, text);
+	}
+	assert_int_equal(journal_of(&ino), 64);
+	create_noted("k", "[network]\naddress = 10.2.0.1/32\n");
+	assert_int_equal(journal_of(&ino2), 0);
+	assert_true(ino2 != ino);
+	expect("j63", "210.1.0.63/32\n");
+	expect("k", "210.2.0.1/32\n");
+	assert_int_equal(rm_rf(prefix, &err), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(cache),
 		cmocka_unit_test(trust),
+		cmocka_unit_test(journal),
 	};
 	RUN(tests);
 }

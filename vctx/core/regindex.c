@@ -19,7 +19,7 @@
 #include "core/paths.h"
 #include "core/util.h"
 
-#define REGINDEX_MAGIC "vctx-registry 3\n"
+#define REGINDEX_MAGIC "vctx-registry 4\n"
 #define REGINDEX_MAX (64u << 20)
 /* How long before its read a config must have last changed for its entry to be kept: more
  * than a tick of the clock the file system stamps times with (a jiffy, at most 10 ms). */
@@ -29,6 +29,10 @@
  * the old one freed), reading a config ~20 us.  At 1,000 contexts a create in a loop writes
  * it once every 16 creates instead of at each. */
 #define REGINDEX_SLACK 64
+/* A note appends its config's record to the index (a journal after the sorted records)
+ * instead of writing it all again (~100 KB at 1,000); the next note after this many appended
+ * records writes it whole. */
+#define REGINDEX_JOURNAL_MAX 64
 /* How long the index is trusted without a stat of every config: a config rewritten in place
  * (same inode) shows in neither the directory nor a listing of it, only in its own stat. */
 #define REGINDEX_HORIZON_NS (60ull * 1000000000ull)
@@ -58,6 +62,13 @@ struct regindex_rec {
 struct regindex_head {
 	struct regindex_stamp dir;
 	uint64_t verified;
+};
+
+/* The index file as read: which file (its inode and length), and how many records were
+ * appended to it since it was written whole. */
+struct regindex_file {
+	uint64_t ino, size;
+	unsigned journal;
 };
 
 /* A config the directory lists: its name and inode. */
@@ -232,70 +243,233 @@ static bool regindex_headline(const char *p, const char *nl, struct regindex_hea
 	return true;
 }
 
-/* The index file's records, in name order, and its head; -1 when there is none or it does
- * not parse. */
-static int regindex_read(struct regindex_rec **out, struct regindex_head *h)
+/* The whole index file, read through one descriptor (so that its stamp is the stamp of what
+ * was read); NULL when there is none. */
+static char *regindex_slurp(struct regindex_file *f)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], *data;
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+
+	if (regindex_path(path, sizeof(path)) < 0 ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)) < 0 ||
+	    fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > REGINDEX_MAX ||
+	    !(data = malloc(st.st_size + 1)))
+		return NULL;
+	if (read_full(fd, data, st.st_size) != st.st_size || memchr(data, '\0', st.st_size)) {
+		free(data);
+		return NULL;
+	}
+	data[st.st_size] = '\0';
+	f->ino = st.st_ino;
+	f->size = st.st_size;
+	return data;
+}
+
+/* One record's header and values at p (its header ends at nl): into r, moved past. */
+static bool regindex_rec_at(const char **p, const char *nl, const char *end,
+			    struct regindex_rec *r)
+{
+	uint64_t len;
+	size_t used = nl - *p + 1;
+
+	if (!regindex_head(*p, nl, r, &len) || len > (uint64_t)(end - *p - used) ||
+	    !(r->e.vals = malloc(len + 1)))
+		return false;
+	r->e.len = len;
+	memcpy(r->e.vals, *p + used, len);
+	r->e.vals[len] = '\0';
+	if (!regindex_vals_ok(r->e.vals, len)) {
+		free(r->e.vals);
+		return false;
+	}
+	*p += used + len;
+	return true;
+}
+
+/* Room for one more record. */
+static bool regindex_grow(struct regindex_rec **v, int n, int *cap)
+{
+	struct regindex_rec *nv;
+
+	if (n < *cap)
+		return true;
+	if (!(nv = realloc(*v, (*cap = *cap ? 2 * *cap : 256) * sizeof(**v))))
+		return false;
+	*v = nv;
+	return true;
+}
+
+/* Journal records in name order, the later of two with the same name first (so that the
+ * merge below keeps it): their position in the file breaks the tie. */
+struct regindex_jrec {
+	struct regindex_rec r;
+	unsigned seq;
+};
+
+static int regindex_jcmp(const void *a, const void *b)
+{
+	const struct regindex_jrec *x = a, *y = b;
+	int c = strcmp(x->r.name, y->r.name);
+
+	return c ? c : (x->seq < y->seq) - (x->seq > y->seq);
+}
+
+/* The journal's records merged into v (sorted): one pass over both, the journal's record in
+ * place of the one of its name.  j is consumed.  -1 when out of memory (v untouched). */
+static int regindex_merge(struct regindex_rec **v, int n, struct regindex_jrec *j, int jn)
+{
+	struct regindex_rec *out;
+	int a = 0, b = 0, m = 0;
+
+	if (!jn)
+		return n;
+	if (!(out = malloc((n + jn) * sizeof(*out))))
+		return -1;
+	qsort(j, jn, sizeof(*j), regindex_jcmp);
+	while (a < n || b < jn) {
+		int c = a == n ? 1 : b == jn ? -1 : strcmp((*v)[a].name, j[b].r.name);
+
+		if (c < 0) {
+			out[m++] = (*v)[a++];
+			continue;
+		}
+		if (c == 0)
+			free((*v)[a++].e.vals);	/* replaced */
+		out[m++] = j[b++].r;
+		/* Older records of the same name follow: gone. */
+		while (b < jn && strcmp(j[b].r.name, out[m - 1].name) == 0)
+			free(j[b++].r.e.vals);
+	}
+	free(*v);
+	*v = out;
+	return m;
+}
+
+/* The index file's records, in name order, and its head; -1 when there is none or it does
+ * not parse.  Its journal, the records appended since it was written whole ("+" a record,
+ * then "=" the directory's stamp after it), is merged in; it ends at the first entry that is
+ * not whole (an append cut short): the stamp before that one stands, so a load that wants
+ * what it lacks looks at the directory. */
+static int regindex_read(struct regindex_rec **out, struct regindex_head *h,
+			 struct regindex_file *f)
+{
 	_cleanup_free_ char *data = NULL;
 	struct regindex_rec *v = NULL;
+	struct regindex_jrec *j = NULL;
 	const char *p, *end;
-	int n = 0, cap = 0;
+	int n = 0, cap = 0, jn = 0, jcap = 0, m;
 
 	*out = NULL;
 	memset(h, 0, sizeof(*h));
-	if (regindex_path(path, sizeof(path)) < 0 || !(data = read_text(path, REGINDEX_MAX, NULL)))
+	memset(f, 0, sizeof(*f));
+	if (!(data = regindex_slurp(f)))
 		return -1;
 	if (strncmp(data, REGINDEX_MAGIC, strlen(REGINDEX_MAGIC)) != 0)
-		return -1;
+		goto bad;
 	p = data + strlen(REGINDEX_MAGIC);
-	end = data + strlen(data);
+	end = data + f->size;
 	{
 		const char *nl = memchr(p, '\n', end - p < 256 ? end - p : 256);
 
 		if (!nl || !regindex_headline(p, nl, h))
-			return -1;
+			goto bad;
 		p = nl + 1;
 	}
-	while (p < end) {
+	while (p < end && *p != '+' && *p != '=') {
 		struct regindex_rec r = { 0 };
 		const char *nl = memchr(p, '\n', end - p < 256 ? end - p : 256);
-		uint64_t len;
-		size_t used;
 
-		if (!nl || !regindex_head(p, nl, &r, &len) ||
-		    (used = nl - p + 1, len > (uint64_t)(end - p - used)) ||
-		    (n && strcmp(v[n - 1].name, r.name) >= 0))
+		if (!nl || !regindex_rec_at(&p, nl, end, &r))
 			goto bad;
-		if (n == cap) {
-			struct regindex_rec *nv = realloc(v, (cap = cap ? 2 * cap : 256) * sizeof(*v));
-
-			if (!nv)
-				goto bad;
-			v = nv;
+		if ((n && strcmp(v[n - 1].name, r.name) >= 0) || !regindex_grow(&v, n, &cap)) {
+			free(r.e.vals);
+			goto bad;
 		}
-		r.e.len = len;
-		if (!(r.e.vals = malloc(len + 1)))
-			goto bad;
-		memcpy(r.e.vals, p + used, len);
-		r.e.vals[len] = '\0';
 		v[n++] = r;
-		if (!regindex_vals_ok(r.e.vals, len))
-			goto bad;
-		p += used + len;
 	}
+	while (p < end) {
+		struct regindex_jrec r = { .seq = jn };
+		struct regindex_head jh;
+		const char *nl = memchr(p, '\n', end - p < 256 ? end - p : 256);
+
+		if (!nl)
+			break;
+		if (*p == '=') {
+			if (!regindex_headline(p + 1, nl, &jh))
+				break;
+			*h = jh;
+			p = nl + 1;
+			continue;
+		}
+		p++;
+		if (!regindex_rec_at(&p, nl, end, &r.r))
+			break;
+		if (jn == jcap) {
+			struct regindex_jrec *nj = realloc(j, (jcap = jcap ? 2 * jcap : 16) * sizeof(*j));
+
+			if (!nj) {
+				free(r.r.e.vals);
+				goto bad;
+			}
+			j = nj;
+		}
+		j[jn++] = r;
+	}
+	f->journal = jn;
+	if ((m = regindex_merge(&v, n, j, jn)) < 0)
+		goto bad;
+	free(j);
 	*out = v;
-	return n;
+	return m;
 bad:
+	while (jn > 0)
+		free(j[--jn].r.e.vals);
+	free(j);
 	regindex_recs_free(v, n);
 	memset(h, 0, sizeof(*h));
+	memset(f, 0, sizeof(*f));
 	return -1;
+}
+
+/* "NAME INO SIZE MTIME CTIME LEN\n" and the values as "Kvalue\n" lines, at p; the end. */
+static char *regindex_put_rec(char *p, const struct regindex_rec *r)
+{
+	size_t i;
+
+	p = stpcpy(p, r->name);
+	*p++ = ' ';
+	p = regindex_u64(p, r->k.ino);
+	p = regindex_u64(p, r->k.size);
+	p = regindex_u64(p, r->k.mtime);
+	p = regindex_u64(p, r->k.ctime);
+	p = regindex_u64(p, r->e.len);
+	p[-1] = '\n';
+	/* "Kvalue\0" records in memory, "Kvalue\n" lines in the file. */
+	memcpy(p, r->e.vals, r->e.len);
+	for (i = 0; i < r->e.len; i++)
+		if (!p[i])
+			p[i] = '\n';
+	return p + r->e.len;
+}
+
+/* "etc INO SIZE MTIME CTIME VERIFIED\n" at p; the end. */
+static char *regindex_put_head(char *p, const struct regindex_head *hd)
+{
+	p = stpcpy(p, "etc ");
+	p = regindex_u64(p, hd->dir.ino);
+	p = regindex_u64(p, hd->dir.size);
+	p = regindex_u64(p, hd->dir.mtime);
+	p = regindex_u64(p, hd->dir.ctime);
+	p = regindex_u64(p, hd->verified);
+	p[-1] = '\n';
+	return p;
 }
 
 static int regindex_write(const struct regindex_head *hd, const struct regindex_rec *v, int n)
 {
 	/* By hand into one buffer sized first: stdio was a tenth of a create's time at 1,000. */
-	size_t len = strlen(REGINDEX_MAGIC) + 6 * 22, i;
+	size_t len = strlen(REGINDEX_MAGIC) + 6 * 22;
 	char path[PATH_MAX], *buf, *p;
 	int j, r;
 
@@ -304,33 +478,39 @@ static int regindex_write(const struct regindex_head *hd, const struct regindex_
 	if (regindex_path(path, sizeof(path)) < 0 || !(buf = malloc(len)))
 		return -1;
 	p = stpcpy(buf, REGINDEX_MAGIC);
-	p = stpcpy(p, "etc ");
-	p = regindex_u64(p, hd->dir.ino);
-	p = regindex_u64(p, hd->dir.size);
-	p = regindex_u64(p, hd->dir.mtime);
-	p = regindex_u64(p, hd->dir.ctime);
-	p = regindex_u64(p, hd->verified);
-	p[-1] = '\n';
-	for (j = 0; j < n; j++) {
-		p = stpcpy(p, v[j].name);
-		*p++ = ' ';
-		p = regindex_u64(p, v[j].k.ino);
-		p = regindex_u64(p, v[j].k.size);
-		p = regindex_u64(p, v[j].k.mtime);
-		p = regindex_u64(p, v[j].k.ctime);
-		p = regindex_u64(p, v[j].e.len);
-		p[-1] = '\n';
-		/* "Kvalue\0" records in memory, "Kvalue\n" lines in the file. */
-		memcpy(p, v[j].e.vals, v[j].e.len);
-		for (i = 0; i < v[j].e.len; i++)
-			if (!p[i])
-				p[i] = '\n';
-		p += v[j].e.len;
-	}
+	p = regindex_put_head(p, hd);
+	for (j = 0; j < n; j++)
+		p = regindex_put_rec(p, &v[j]);
 	/* Best effort: it is a copy. */
 	r = access(vx_paths.run, F_OK) == 0 ? write_volatile(path, buf, p - buf, 0600, NULL) : -1;
 	free(buf);
 	return r;
+}
+
+/* r and the directory's stamp after it, appended to the index file f (the one this process
+ * read, unchanged since: same inode, same length) in one write. */
+static int regindex_append(const struct regindex_file *f, const struct regindex_head *hd,
+			   const struct regindex_rec *r)
+{
+	char path[PATH_MAX], *buf, *p;
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+	int ret = -1;
+
+	if (regindex_path(path, sizeof(path)) < 0 ||
+	    !(buf = malloc(2 + VX_NAME_MAX + 12 * 22 + r->e.len)))
+		return -1;
+	p = buf;
+	*p++ = '+';
+	p = regindex_put_rec(p, r);
+	*p++ = '=';
+	p = regindex_put_head(p, hd);
+	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd >= 0 && fstat(fd, &st) == 0 && (uint64_t)st.st_ino == f->ino &&
+	    (uint64_t)st.st_size == f->size && write_full(fd, buf, p - buf) == 0)
+		ret = 0;
+	free(buf);
+	return ret;
 }
 
 static int regindex_cmp(const void *a, const void *b)
@@ -341,23 +521,36 @@ static int regindex_cmp(const void *a, const void *b)
 /* --- load ------------------------------------------------------------------------------------ */
 
 /* What this process's last load saw: every config as the directory stood at stamp dir, the
- * values borrowed from the caller's answer (alive while the registry is held); and the index
- * file's head as it was left.  regindex_note goes on from it. */
+ * values borrowed from the caller's answer (alive while the registry is held); the index
+ * file's head as it was left, and which file that is while this load did not write it
+ * (ino 0: written, or none); trusted when that file was the answer (the directory was as it
+ * says).  regindex_note goes on from it. */
 static struct {
 	struct regindex_rec *v;
 	int n;
 	struct regindex_stamp dir;
 	struct regindex_head disk;
+	struct regindex_file file;
+	bool trusted;
 } regindex_mem;
 
 static void regindex_mem_set(struct regindex_rec *v, int n, const struct regindex_stamp *dir,
-			     const struct regindex_head *disk)
+			     const struct regindex_head *disk, const struct regindex_file *file,
+			     bool trusted)
 {
 	free(regindex_mem.v);	/* the values are the caller's */
 	regindex_mem.v = v;
 	regindex_mem.n = n;
 	regindex_mem.dir = *dir;
 	regindex_mem.disk = *disk;
+	regindex_mem.file = *file;
+	regindex_mem.trusted = trusted;
+}
+
+static void regindex_mem_clear(void)
+{
+	regindex_mem_set(NULL, 0, &(struct regindex_stamp){ 0 }, &(struct regindex_head){ 0 },
+			 &(struct regindex_file){ 0 }, false);
 }
 
 static int regindex_name_cmp(const void *a, const void *b)
@@ -446,6 +639,7 @@ int regindex_load(char ***names, struct regindex_entry **out, struct vx_err *err
 	struct regindex_rec *old = NULL, *keep = NULL;
 	struct regindex_name *list = NULL;
 	struct regindex_head head, now_head = { 0 };
+	struct regindex_file idx;
 	struct regindex_entry *e = NULL;
 	struct regindex_stamp dir;
 	_cleanup_close_ int etc = -1;
@@ -465,13 +659,13 @@ int regindex_load(char ***names, struct regindex_entry **out, struct vx_err *err
 	if (etc < 0 || fstat(etc, &st) < 0)
 		return errno == ENOENT ? 0 : vx_failsys(err, "cannot read %s", vx_paths.etc);
 	dir = regindex_stamp_of(&st);
-	nold = regindex_read(&old, &head);
+	nold = regindex_read(&old, &head, &idx);
 	/* A stat of every config once the index is older than the horizon (or has none)... */
 	full = nold < 0 || !head.verified || now < head.verified ||
 	       now - head.verified > REGINDEX_HORIZON_NS;
 	/* ...else, while no config was added, removed or replaced since it was written, the
 	 * index is the answer: no listing, no stat. */
-	regindex_mem_set(NULL, 0, &(struct regindex_stamp){ 0 }, &(struct regindex_head){ 0 });
+	regindex_mem_clear();
 	if (!full && head.dir.ino && memcmp(&head.dir, &dir, sizeof(dir)) == 0) {
 		n = regindex_take(old, nold, names, out, err);
 		if (n < 0) {
@@ -480,7 +674,7 @@ int regindex_load(char ***names, struct regindex_entry **out, struct vx_err *err
 		}
 		for (i = 0; i < n; i++)
 			old[i].e = (*out)[i];	/* borrowed */
-		regindex_mem_set(old, n, &dir, &head);
+		regindex_mem_set(old, n, &dir, &head, &idx, true);
 		return n;
 	}
 	if (nold < 0)
@@ -546,10 +740,12 @@ int regindex_load(char ***names, struct regindex_entry **out, struct vx_err *err
 	now_head.verified = full ? now : head.verified;
 	changed = full || (nfresh + (nold - named)) * REGINDEX_SLACK > n ||
 		  memcmp(&now_head.dir, &head.dir, sizeof(dir)) != 0;
-	if (changed && regindex_write(&now_head, keep, nkeep) == 0)
+	if (changed && regindex_write(&now_head, keep, nkeep) == 0) {
 		head = now_head;
+		memset(&idx, 0, sizeof(idx));
+	}
 	regindex_recs_free(old, nold);
-	regindex_mem_set(keep, nkeep, &dir, &head);	/* its values are the caller's */
+	regindex_mem_set(keep, nkeep, &dir, &head, &idx, false);	/* values: the caller's */
 	free(list);
 	*names = nv;
 	*out = e;
@@ -585,41 +781,61 @@ static int regindex_read_head(struct regindex_head *h)
 	return 0;
 }
 
+/* The index file is still f: the same inode, the same length. */
+static bool regindex_same_file(const struct regindex_file *f)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	return regindex_path(path, sizeof(path)) == 0 && lstat(path, &st) == 0 &&
+	       (uint64_t)st.st_ino == f->ino && (uint64_t)st.st_size == f->size;
+}
+
 void regindex_note(const char *name)
 {
 	struct regindex_rec *v = NULL, want = { 0 };
 	struct regindex_head disk, head;
 	_cleanup_close_ int etc = -1;
 	int n = regindex_mem.n, at, same, k;
+	bool gone;
 	struct stat st;
 
 	/* Only on top of what this process loaded, and only while the index file is still the
-	 * one it left (another command's rewrite changes its head): else the next load looks at
-	 * the directory. */
-	if (!regindex_mem.dir.ino || regindex_read_head(&disk) < 0 ||
-	    memcmp(&disk, &regindex_mem.disk, sizeof(disk)) != 0 || strlen(name) > VX_NAME_MAX ||
-	    (etc = open(vx_paths.etc, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 || fstat(etc, &st) < 0 ||
-	    !(v = calloc(n + 1, sizeof(*v))))
+	 * one it left (another command's rewrite replaces it): else the next load looks at the
+	 * directory. */
+	if (!regindex_mem.dir.ino || strlen(name) > VX_NAME_MAX ||
+	    (regindex_mem.file.ino ? !regindex_same_file(&regindex_mem.file)
+				   : regindex_read_head(&disk) < 0 ||
+					     memcmp(&disk, &regindex_mem.disk, sizeof(disk)) != 0) ||
+	    (etc = open(vx_paths.etc, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 || fstat(etc, &st) < 0)
 		goto out;
 	snprintf(want.name, sizeof(want.name), "%s", name);
+	/* A config that is gone has no record. */
+	gone = regindex_read_conf(etc, name, &want.k, &want.e) < 0;
+	/* Its inode stands for it (a listing compares that); no stat can until it settles. */
+	want.k.size = want.k.mtime = want.k.ctime = 0;
+	head.dir = regindex_stamp_of(&st);
+	head.verified = regindex_mem.disk.verified;
+	/* Where the index was the load's answer, the record and the new stamp are appended: a
+	 * few hundred bytes, not the whole index again. */
+	if (!gone && regindex_mem.trusted && regindex_mem.file.journal < REGINDEX_JOURNAL_MAX &&
+	    regindex_append(&regindex_mem.file, &head, &want) == 0)
+		goto done;
+	if (!(v = calloc(n + 1, sizeof(*v))))
+		goto done;
 	for (at = 0; at < n && strcmp(regindex_mem.v[at].name, name) < 0; at++)
 		;
 	same = at < n && strcmp(regindex_mem.v[at].name, name) == 0;
 	memcpy(v, regindex_mem.v, at * sizeof(*v));
 	k = at;
-	/* A config that is gone has no record. */
-	if (regindex_read_conf(etc, name, &want.k, &want.e) == 0) {
-		/* Its inode stands for it (a listing compares that); no stat can until it settles. */
-		want.k.size = want.k.mtime = want.k.ctime = 0;
+	if (!gone)
 		v[k++] = want;
-	}
 	memcpy(v + k, regindex_mem.v + at + same, (n - at - same) * sizeof(*v));
 	k += n - at - same;
-	head.dir = regindex_stamp_of(&st);
-	head.verified = regindex_mem.disk.verified;
 	regindex_write(&head, v, k);
+done:
 	/* Once: what was loaded is no longer the file's. */
-	regindex_mem_set(NULL, 0, &(struct regindex_stamp){ 0 }, &(struct regindex_head){ 0 });
+	regindex_mem_clear();
 	free(want.e.vals);
 out:
 	free(v);
@@ -627,7 +843,7 @@ out:
 
 void regindex_forget(void)
 {
-	regindex_mem_set(NULL, 0, &(struct regindex_stamp){ 0 }, &(struct regindex_head){ 0 });
+	regindex_mem_clear();
 }
 
 int regindex_values(const char *name, const char *text, struct regindex_entry *e)
