@@ -5,7 +5,7 @@
 # "LAN host" at the other end of it.  Documentation addresses only.
 . "$(dirname "$0")/lib.sh"
 command -v curl >/dev/null || { echo "1..0 # SKIP curl is not installed"; t_abort; exit 0; }
-plan 62
+plan 65
 
 HN=vxh$$; LN=vxl$$
 T_EXTRA_CLEANUP="ip netns del $HN 2>/dev/null; ip netns del $LN 2>/dev/null"
@@ -117,6 +117,21 @@ is "$(find /sys/fs/cgroup -mindepth 2 -maxdepth 3 -type d -name "$F" | wc -l)" 0
 H "$VCTX" start "$F" && like "$(ip -n $HN route show 192.0.2.40)" "dev v[xy]-" \
 	"the context starts afterwards, with its route"
 H "$VCTX" destroy --force "$F"
+# A supervisor killed once the network is made, while the root is still being built (its
+# idmapped mount held 3 s): the network recorded what it made on the host at once, so stop
+# removes it.  (Recorded only once the root was done, the proxy entry would stay.)
+G=$(ctx ng)
+H "$VCTX" create "$G" --template busybox link=up0 address=192.0.2.42/24 >/dev/null
+H "$PROBE" gate mount_setattr 3000000 "$VCTX" start "$G" >/dev/null 2>&1 &
+GATED=$!
+t_wait_file "$VCTX_PREFIX/run/vctx/$G/state" "proxy=192.0.2.42" 2
+ok $? "the network's state is recorded while the root is still being built"
+like "$(ip -n $HN neigh show proxy)" "192\.0\.2\.42" "its proxy entry is there"
+kill -9 "$(sed -n 's/^supervisor=//p' "$VCTX_PREFIX/run/vctx/$G/state")"
+wait $GATED
+H "$VCTX" stop "$G" >/dev/null 2>&1
+is "$(ip -n $HN neigh show proxy | grep -F 192.0.2.42)" "" "stop after the killed start removes it"
+H "$VCTX" destroy --force "$G"
 
 # bridge and macvlan.
 ip -n $HN link add br0 type bridge && ip -n $HN addr add 198.51.100.1/24 dev br0 && ip -n $HN link set br0 up

@@ -115,16 +115,6 @@ static int sup_mountns(struct vx_err *err)
 	return 0;
 }
 
-/* A start's network, set up beside its root (job.h): the thread enters the context's
- * network namespace alone and writes s->st's network fields, which nothing else touches
- * until it is joined. */
-static int net_step(void *arg, struct vx_err *err)
-{
-	struct sup *s = arg;
-
-	return vnet_setup(s->name, s->conf, s->sp.pid, &s->st, err);
-}
-
 static int record_state(struct sup *s, enum vx_state state, struct vx_err *err)
 {
 	struct vx_err mine;
@@ -135,6 +125,20 @@ static int record_state(struct sup *s, enum vx_state state, struct vx_err *err)
 	if (!err)
 		slog("%s", mine.msg);
 	return -1;
+}
+
+/* A start's network, set up beside its root (job.h): the thread enters the context's
+ * network namespace alone and writes s->st, which nothing else touches until it is joined.
+ * It records the state as soon as the links are made, as a start did before the two ran
+ * side by side: a supervisor killed while the root is still being built leaves `vctx stop`
+ * the host routes and proxy entries to remove. */
+static int net_step(void *arg, struct vx_err *err)
+{
+	struct sup *s = arg;
+
+	if (vnet_setup(s->name, s->conf, s->sp.pid, &s->st, err) < 0)
+		return -1;
+	return record_state(s, VX_STARTING, err);
 }
 
 /* RUN/NAME/dev: a tmpfs and a devpts instance of the supervisor's own, in M0 only, for what is
@@ -325,7 +329,7 @@ static int start_init(struct sup *s, struct vx_err *err)
 	if (job_begin(&net, net_step, s, err) < 0)
 		return -1;
 	r = spawn_wait_cgroup(sp, err) < 0 || spawn_rootfs(sp, err) < 0 ? -1 : 0;
-	if (job_end(&net, r, err) < 0 || r < 0 || record_state(s, VX_STARTING, err) < 0)
+	if (job_end(&net, r, err) < 0 || r < 0)
 		return -1;
 	sp->phase_ns[PH_NETWORK] = net.ns;
 	phase(sp, PH_ROOTFS, &t);
