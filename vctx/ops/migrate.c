@@ -343,9 +343,18 @@ static int migrate_undo(struct migrate_journal *j, int *frozen, char *outcome, s
 			return vx_fail(err, e.code, "%s %s on %s, but its copy here is not removed: "
 				       "%s", j->name, j->running ? "runs" : "is", j->host, e.msg);
 		freeze_thaw(frozen);
-		/* Before the journal goes, so that a guard repeats it if this is cut off. */
+		/* Before the journal goes, so that a guard repeats it if this is cut off.  Twice,
+		 * as the abort: a finish that was itself cut off there (its process killed) is
+		 * repeated once; failing again, the journal stays for --recover, which finishes
+		 * (the destination's marker of the migration would stay behind). */
 		snprintf(args, sizeof(args), "finish %s %s", j->name, j->token);
-		migrate_remote(j, args, reply, sizeof(reply), &e);
+		if (migrate_remote(j, args, reply, sizeof(reply), &e) < 0 &&
+		    migrate_remote(j, args, reply, sizeof(reply), &e) < 0) {
+			snprintf(outcome, len, "%s %s on %s (the migration's end there failed: %s; "
+				 "run 'vctx migrate --recover %s')", j->name,
+				 j->running ? "runs" : "is", j->host, e.msg, j->name);
+			return 1;
+		}
 		migrate_journal_remove(j->name);
 		snprintf(outcome, len, "%s %s on %s", j->name, j->running ? "runs" : "is", j->host);
 		return 1;
