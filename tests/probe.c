@@ -1077,23 +1077,20 @@ static int syscall_filter(const char *name, uint32_t ret, struct sock_filter f[6
 	};
 	unsigned i;
 
-	for (i = 0; i < sizeof(what) / sizeof(what[0]); i++) {
-		bool m = what[i].match_arg1;
-		struct sock_filter prog[6] = {
-			BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-			BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, what[i].nr, 0, 3),
-			BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[1])),
-			BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, what[i].arg1, 0, m ? 1 : 0),
-			BPF_STMT(BPF_RET | BPF_K, ret),
-			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		};
-
-		if (strcmp(name, what[i].name) == 0) {
-			memcpy(f, prog, sizeof(prog));
-			return 0;
-		}
-	}
-	return -1;
+	for (i = 0; i < sizeof(what) / sizeof(what[0]) && strcmp(name, what[i].name) != 0; i++)
+		;
+	if (i == sizeof(what) / sizeof(what[0]))
+		return -1;
+	/* The argument is looked at only where it matters: else both ways lead to ret. */
+	f[0] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+	f[1] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, what[i].nr, 0, 3);
+	f[2] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+					    offsetof(struct seccomp_data, args[1]));
+	f[3] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, what[i].arg1, 0,
+					    what[i].match_arg1 ? 1 : 0);
+	f[4] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, ret);
+	f[5] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	return 0;
 }
 
 /* Hold each SYSCALL of COMMAND and its children USEC microseconds (see the header). */

@@ -32,6 +32,30 @@ static void put(const char *path, const char *text)
 	fclose(f);
 }
 
+/* A private prefix of its own for a test, made and set as vctx's. */
+static void fresh_prefix(void)
+{
+	struct vx_err err;
+
+	strcpy(prefix, "/tmp/vctx-regindex.XXXXXX");
+	assert_non_null(mkdtemp(prefix));
+	assert_int_equal(paths_init(prefix, &err), 0);
+	assert_int_equal(paths_mkdirs(&err), 0);
+}
+
+/* TEXT added at the end of the index file. */
+static void append_index(const char *text)
+{
+	char cache[PATH_MAX + 64];
+	FILE *f;
+
+	snprintf(cache, sizeof(cache), "%s/.registry", vx_paths.run);
+	f = fopen(cache, "a");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
 /* The index file's head: the directory's stamp (zero: not to be trusted) and when every
  * config was last looked at (0: never, so the next load stats them all). */
 static char head[256];
@@ -175,9 +199,7 @@ static void cache(void **state)
 	struct vx_err err;
 
 	(void)state;
-	assert_non_null(mkdtemp(prefix));
-	assert_int_equal(paths_init(prefix, &err), 0);
-	assert_int_equal(paths_mkdirs(&err), 0);
+	fresh_prefix();
 	snprintf(conf, sizeof(conf), "%s/a.conf", vx_paths.etc);
 	snprintf(cache, sizeof(cache), "%s/.registry", vx_paths.run);
 	put(conf, "[context]\ntemplate = t\nid-base = 65536\nmemory = 1G\n"
@@ -278,10 +300,7 @@ static void trust(void **state)
 	struct stat st;
 
 	(void)state;
-	strcpy(prefix, "/tmp/vctx-regindex.XXXXXX");
-	assert_non_null(mkdtemp(prefix));
-	assert_int_equal(paths_init(prefix, &err), 0);
-	assert_int_equal(paths_mkdirs(&err), 0);
+	fresh_prefix();
 	snprintf(conf, sizeof(conf), "%s/a.conf", vx_paths.etc);
 	snprintf(tmp, sizeof(tmp), "%s/.a.tmp", vx_paths.etc);
 	snprintf(cache, sizeof(cache), "%s/.registry", vx_paths.run);
@@ -385,14 +404,10 @@ static void journal(void **state)
 	uint64_t ino, ino2;
 	struct stat st;
 	struct vx_err err;
-	FILE *f;
 	int i;
 
 	(void)state;
-	strcpy(prefix, "/tmp/vctx-regindex.XXXXXX");
-	assert_non_null(mkdtemp(prefix));
-	assert_int_equal(paths_init(prefix, &err), 0);
-	assert_int_equal(paths_mkdirs(&err), 0);
+	fresh_prefix();
 	snprintf(conf, sizeof(conf), "%s/a.conf", vx_paths.etc);
 	snprintf(cache, sizeof(cache), "%s/.registry", vx_paths.run);
 	put(conf, "[network]\naddress = 10.0.0.1/32\n");
@@ -412,17 +427,11 @@ static void journal(void **state)
 	/* An appended record stands for its config (forged values show it is the one read)... */
 	assert_int_equal(stat(conf, &st), 0);
 	snprintf(rec, sizeof(rec), "+a %" PRIu64 " 0 0 0 13\n210.7.7.7/32\n", (uint64_t)st.st_ino);
-	f = fopen(cache, "a");
-	assert_non_null(f);
-	fputs(rec, f);
-	fclose(f);
+	append_index(rec);
 	expect("a", "210.7.7.7/32\n");
 	/* ...but not one cut short, as by a write that did not finish: ignored. */
 	snprintf(rec, sizeof(rec), "+a %" PRIu64 " 0 0 0 13\n210.8.8", (uint64_t)st.st_ino);
-	f = fopen(cache, "a");
-	assert_non_null(f);
-	fputs(rec, f);
-	fclose(f);
+	append_index(rec);
 	expect("a", "210.7.7.7/32\n");
 
 	/* Another program's config, put in place after the last note: the directory's stamp

@@ -54,6 +54,7 @@ struct regindex_rec {
 	char name[VX_NAME_MAX + 1];
 	struct regindex_stamp k;
 	struct regindex_entry e;
+	unsigned seq;		/* a journal record's place in the journal */
 };
 
 /* The index's second line: the config directory's stamp when the index was written (zero
@@ -243,27 +244,10 @@ static bool regindex_headline(const char *p, const char *nl, struct regindex_hea
 	return true;
 }
 
-/* The whole index file, read through one descriptor (so that its stamp is the stamp of what
- * was read); NULL when there is none. */
-static char *regindex_slurp(struct regindex_file *f)
+/* The end of the line at p (a header: at most 256 bytes), or NULL. */
+static const char *regindex_eol(const char *p, const char *end)
 {
-	char path[PATH_MAX], *data;
-	_cleanup_close_ int fd = -1;
-	struct stat st;
-
-	if (regindex_path(path, sizeof(path)) < 0 ||
-	    (fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)) < 0 ||
-	    fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > REGINDEX_MAX ||
-	    !(data = malloc(st.st_size + 1)))
-		return NULL;
-	if (read_full(fd, data, st.st_size) != st.st_size || memchr(data, '\0', st.st_size)) {
-		free(data);
-		return NULL;
-	}
-	data[st.st_size] = '\0';
-	f->ino = st.st_ino;
-	f->size = st.st_size;
-	return data;
+	return memchr(p, '\n', end - p < 256 ? end - p : 256);
 }
 
 /* One record's header and values at p (its header ends at nl): into r, moved past. */
@@ -290,34 +274,31 @@ static bool regindex_rec_at(const char **p, const char *nl, const char *end,
 /* Room for one more record. */
 static bool regindex_grow(struct regindex_rec **v, int n, int *cap)
 {
+	int want = *cap ? 2 * *cap : 64;
 	struct regindex_rec *nv;
 
 	if (n < *cap)
 		return true;
-	if (!(nv = realloc(*v, (*cap = *cap ? 2 * *cap : 256) * sizeof(**v))))
+	if (!(nv = realloc(*v, want * sizeof(**v))))
 		return false;
 	*v = nv;
+	*cap = want;
 	return true;
 }
 
 /* Journal records in name order, the later of two with the same name first (so that the
- * merge below keeps it): their position in the file breaks the tie. */
-struct regindex_jrec {
-	struct regindex_rec r;
-	unsigned seq;
-};
-
+ * merge below keeps it): their place in the journal breaks the tie. */
 static int regindex_jcmp(const void *a, const void *b)
 {
-	const struct regindex_jrec *x = a, *y = b;
-	int c = strcmp(x->r.name, y->r.name);
+	const struct regindex_rec *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
 
 	return c ? c : (x->seq < y->seq) - (x->seq > y->seq);
 }
 
 /* The journal's records merged into v (sorted): one pass over both, the journal's record in
  * place of the one of its name.  j is consumed.  -1 when out of memory (v untouched). */
-static int regindex_merge(struct regindex_rec **v, int n, struct regindex_jrec *j, int jn)
+static int regindex_merge(struct regindex_rec **v, int n, struct regindex_rec *j, int jn)
 {
 	struct regindex_rec *out;
 	int a = 0, b = 0, m = 0;
@@ -328,7 +309,7 @@ static int regindex_merge(struct regindex_rec **v, int n, struct regindex_jrec *
 		return -1;
 	qsort(j, jn, sizeof(*j), regindex_jcmp);
 	while (a < n || b < jn) {
-		int c = a == n ? 1 : b == jn ? -1 : strcmp((*v)[a].name, j[b].r.name);
+		int c = a == n ? 1 : b == jn ? -1 : strcmp((*v)[a].name, j[b].name);
 
 		if (c < 0) {
 			out[m++] = (*v)[a++];
@@ -336,10 +317,10 @@ static int regindex_merge(struct regindex_rec **v, int n, struct regindex_jrec *
 		}
 		if (c == 0)
 			free((*v)[a++].e.vals);	/* replaced */
-		out[m++] = j[b++].r;
+		out[m++] = j[b++];
 		/* Older records of the same name follow: gone. */
-		while (b < jn && strcmp(j[b].r.name, out[m - 1].name) == 0)
-			free(j[b++].r.e.vals);
+		while (b < jn && strcmp(j[b].name, out[m - 1].name) == 0)
+			free(j[b++].e.vals);
 	}
 	free(*v);
 	*v = out;
@@ -355,32 +336,29 @@ static int regindex_read(struct regindex_rec **out, struct regindex_head *h,
 			 struct regindex_file *f)
 {
 	_cleanup_free_ char *data = NULL;
-	struct regindex_rec *v = NULL;
-	struct regindex_jrec *j = NULL;
-	const char *p, *end;
+	struct regindex_rec *v = NULL, *j = NULL;
+	char path[PATH_MAX];
+	const char *p, *end, *nl;
 	int n = 0, cap = 0, jn = 0, jcap = 0, m;
+	struct stat st;
 
 	*out = NULL;
 	memset(h, 0, sizeof(*h));
 	memset(f, 0, sizeof(*f));
-	if (!(data = regindex_slurp(f)))
+	if (regindex_path(path, sizeof(path)) < 0 ||
+	    !(data = read_text_stat(path, REGINDEX_MAX, &st, NULL)))
 		return -1;
 	if (strncmp(data, REGINDEX_MAGIC, strlen(REGINDEX_MAGIC)) != 0)
 		goto bad;
 	p = data + strlen(REGINDEX_MAGIC);
-	end = data + f->size;
-	{
-		const char *nl = memchr(p, '\n', end - p < 256 ? end - p : 256);
-
-		if (!nl || !regindex_headline(p, nl, h))
-			goto bad;
-		p = nl + 1;
-	}
+	end = data + st.st_size;
+	if (!(nl = regindex_eol(p, end)) || !regindex_headline(p, nl, h))
+		goto bad;
+	p = nl + 1;
 	while (p < end && *p != '+' && *p != '=') {
 		struct regindex_rec r = { 0 };
-		const char *nl = memchr(p, '\n', end - p < 256 ? end - p : 256);
 
-		if (!nl || !regindex_rec_at(&p, nl, end, &r))
+		if (!(nl = regindex_eol(p, end)) || !regindex_rec_at(&p, nl, end, &r))
 			goto bad;
 		if ((n && strcmp(v[n - 1].name, r.name) >= 0) || !regindex_grow(&v, n, &cap)) {
 			free(r.e.vals);
@@ -389,11 +367,10 @@ static int regindex_read(struct regindex_rec **out, struct regindex_head *h,
 		v[n++] = r;
 	}
 	while (p < end) {
-		struct regindex_jrec r = { .seq = jn };
+		struct regindex_rec r = { .seq = jn };
 		struct regindex_head jh;
-		const char *nl = memchr(p, '\n', end - p < 256 ? end - p : 256);
 
-		if (!nl)
+		if (!(nl = regindex_eol(p, end)))
 			break;
 		if (*p == '=') {
 			if (!regindex_headline(p + 1, nl, &jh))
@@ -403,19 +380,16 @@ static int regindex_read(struct regindex_rec **out, struct regindex_head *h,
 			continue;
 		}
 		p++;
-		if (!regindex_rec_at(&p, nl, end, &r.r))
+		if (!regindex_rec_at(&p, nl, end, &r))
 			break;
-		if (jn == jcap) {
-			struct regindex_jrec *nj = realloc(j, (jcap = jcap ? 2 * jcap : 16) * sizeof(*j));
-
-			if (!nj) {
-				free(r.r.e.vals);
-				goto bad;
-			}
-			j = nj;
+		if (!regindex_grow(&j, jn, &jcap)) {
+			free(r.e.vals);
+			goto bad;
 		}
 		j[jn++] = r;
 	}
+	f->ino = st.st_ino;
+	f->size = st.st_size;
 	f->journal = jn;
 	if ((m = regindex_merge(&v, n, j, jn)) < 0)
 		goto bad;
@@ -423,9 +397,7 @@ static int regindex_read(struct regindex_rec **out, struct regindex_head *h,
 	*out = v;
 	return m;
 bad:
-	while (jn > 0)
-		free(j[--jn].r.e.vals);
-	free(j);
+	regindex_recs_free(j, jn);
 	regindex_recs_free(v, n);
 	memset(h, 0, sizeof(*h));
 	memset(f, 0, sizeof(*f));
@@ -781,12 +753,18 @@ static int regindex_read_head(struct regindex_head *h)
 	return 0;
 }
 
-/* The index file is still f: the same inode, the same length. */
-static bool regindex_same_file(const struct regindex_file *f)
+/* The index file is still the one this process's load left: the same inode and length when
+ * it read that file, else (it wrote one) the same head. */
+static bool regindex_unchanged(void)
 {
+	const struct regindex_file *f = &regindex_mem.file;
+	struct regindex_head disk;
 	char path[PATH_MAX];
 	struct stat st;
 
+	if (!f->ino)
+		return regindex_read_head(&disk) == 0 &&
+		       memcmp(&disk, &regindex_mem.disk, sizeof(disk)) == 0;
 	return regindex_path(path, sizeof(path)) == 0 && lstat(path, &st) == 0 &&
 	       (uint64_t)st.st_ino == f->ino && (uint64_t)st.st_size == f->size;
 }
@@ -794,7 +772,7 @@ static bool regindex_same_file(const struct regindex_file *f)
 void regindex_note(const char *name)
 {
 	struct regindex_rec *v = NULL, want = { 0 };
-	struct regindex_head disk, head;
+	struct regindex_head head;
 	_cleanup_close_ int etc = -1;
 	int n = regindex_mem.n, at, same, k;
 	bool gone;
@@ -803,10 +781,7 @@ void regindex_note(const char *name)
 	/* Only on top of what this process loaded, and only while the index file is still the
 	 * one it left (another command's rewrite replaces it): else the next load looks at the
 	 * directory. */
-	if (!regindex_mem.dir.ino || strlen(name) > VX_NAME_MAX ||
-	    (regindex_mem.file.ino ? !regindex_same_file(&regindex_mem.file)
-				   : regindex_read_head(&disk) < 0 ||
-					     memcmp(&disk, &regindex_mem.disk, sizeof(disk)) != 0) ||
+	if (!regindex_mem.dir.ino || strlen(name) > VX_NAME_MAX || !regindex_unchanged() ||
 	    (etc = open(vx_paths.etc, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 || fstat(etc, &st) < 0)
 		goto out;
 	snprintf(want.name, sizeof(want.name), "%s", name);

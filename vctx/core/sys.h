@@ -53,9 +53,9 @@ static inline int vx_pidfd_send_signal(int pidfd, int sig)
 	return syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
 }
 
-/* Open /proc/PID/ns/NS, e.g. "net" (pid 0: the calling
- * thread's own); a descriptor, or -1 with errno.  Only
- * for a pid that cannot have been reused: our child, or one checked by its start time. */
+/* Open /proc/PID/ns/NS, e.g. "net" (pid 0: the calling thread's own); a descriptor, or -1
+ * with errno.  Only for a pid that cannot have been reused: our child, or one checked by its
+ * start time. */
 static inline int vx_ns_open(pid_t pid, const char *ns)
 {
 	char path[64];

@@ -81,6 +81,11 @@ ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t len)
 
 char *read_text(const char *path, size_t max, struct vx_err *err)
 {
+	return read_text_stat(path, max, NULL, err);
+}
+
+char *read_text_stat(const char *path, size_t max, struct stat *stp, struct vx_err *err)
+{
 	/* O_NONBLOCK: a FIFO in a file's place (a tenant's /etc/hosts) opens at once and is
 	 * refused below, where an open(2) would wait for a writer that never comes. */
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
@@ -118,6 +123,10 @@ char *read_text(const char *path, size_t max, struct vx_err *err)
 		vx_fail(err, EINVAL, "%s:%u: a NUL byte", path, line);
 		free(text);
 		return NULL;
+	}
+	if (stp) {
+		*stp = st;
+		stp->st_size = n;	/* what was read, should the file have changed meanwhile */
 	}
 	return text;
 }

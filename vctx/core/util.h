@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -54,6 +55,9 @@ ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t len);
 /* Read a whole regular file of at most 'max' bytes into a new NUL-terminated string; symlinks
  * are not followed. */
 char *read_text(const char *path, size_t max, struct vx_err *err);
+/* read_text, and the file's stat as read through the same descriptor (st_size: the bytes
+ * read). */
+char *read_text_stat(const char *path, size_t max, struct stat *st, struct vx_err *err);
 /* Copy a small text file (a config) atomically, mode 0600. */
 int copy_text(const char *from, const char *to, struct vx_err *err);
 /* Write a string to an existing file (sysfs, procfs, cgroupfs). */

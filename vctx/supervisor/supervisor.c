@@ -327,7 +327,7 @@ static int start_init(struct sup *s, struct vx_err *err)
 	/* The network and the root are built side by side: the child joins its cgroups
 	 * meanwhile, then the root is assembled while a thread sets up the links. */
 	if (job_begin(&net, net_step, s, err) < 0)
-		return -1;
+		return vx_prefix(err, "network");
 	r = spawn_wait_cgroup(sp, err) < 0 || spawn_rootfs(sp, err) < 0 ? -1 : 0;
 	if (job_end(&net, r, err) < 0 || r < 0)
 		return -1;
