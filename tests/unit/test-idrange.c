@@ -69,6 +69,23 @@ static void exhausted(void **state)
 	assert_int_equal(err.code, ENOSPC);
 }
 
+static void past_a_word(void **state)
+{
+	/* 100 slots in use, one range that runs past the limit (the top is taken, not beyond),
+	 * and one that wraps: the first free slot is the 101st. */
+	struct idrange used[102];
+	uint64_t base;
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < 100; i++)
+		used[i] = (struct idrange){ VX_ID_FIRST + (uint64_t)(99 - i) * 65536, 65536 };
+	used[100] = (struct idrange){ VX_ID_LIMIT - 65536, UINT64_MAX / 2 };
+	used[101] = (struct idrange){ VX_ID_FIRST + 200 * 65536, UINT64_MAX };
+	assert_int_equal(idrange_pick(used, 102, &base, NULL), 0);
+	assert_int_equal(base, VX_ID_FIRST + 100 * 65536);
+}
+
 static void subid_text(void **state)
 {
 	struct idrange r[4];
@@ -86,6 +103,7 @@ int main(void)
 		cmocka_unit_test(empty),	   cmocka_unit_test(skips_used),
 		cmocka_unit_test(fills_gap),	   cmocka_unit_test(unaligned_subuid),
 		cmocka_unit_test(below_first_ignored), cmocka_unit_test(exhausted),
+		cmocka_unit_test(past_a_word),
 		cmocka_unit_test(subid_text),
 	};
 

@@ -108,24 +108,25 @@ static void forge(const char *name, const char *vals)
 /* The config's indexed values as "Kvalue\n" records; NULL when it has none to give. */
 static char *text_of(const char *name)
 {
+	struct regindex_set s;
 	struct regindex_entry *e;
 	struct vx_err err;
-	char **names, *t = NULL;
+	char *t = NULL;
 	int n, i;
 	size_t k;
 
-	n = regindex_load(&names, &e, &err);
+	n = regindex_load(&s, &err);
 	assert_true(n >= 0);
+	e = s.e;
 	for (i = 0; i < n; i++) {
-		if (strcmp(names[i], name) != 0 || !e[i].vals)
+		if (strcmp(s.names[i], name) != 0 || !e[i].vals)
 			continue;
 		t = calloc(1, e[i].len + 1);
 		assert_non_null(t);
 		for (k = 0; k < e[i].len; k++)
 			t[k] = e[i].vals[k] ? e[i].vals[k] : '\n';
 	}
-	regindex_free(e, n);
-	registry_names_free(names, n);
+	regindex_set_free(&s);
 	return t;
 }
 

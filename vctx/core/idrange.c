@@ -15,41 +15,39 @@
 
 #define MAX_USED 8192
 
-static int cmp_range(const void *a, const void *b)
-{
-	const struct idrange *x = a, *y = b;
-
-	return x->start < y->start ? -1 : x->start > y->start;
-}
+/* One bit for each range of VX_IDS_PER_CONTEXT ids below VX_ID_LIMIT: set where a range in use
+ * overlaps it.  8 KiB, marked in one pass: sorting 1,000 ranges instead was a tenth of a
+ * create's time at 1,000 contexts. */
+#define SLOTS (VX_ID_LIMIT / VX_IDS_PER_CONTEXT)
 
 int idrange_pick(const struct idrange *used, unsigned n, uint64_t *base, struct vx_err *err)
 {
-	struct idrange *sorted = NULL;
-	uint64_t cand = VX_ID_FIRST;
+	uint64_t taken[(SLOTS + 63) / 64];
+	uint64_t s, last, first = VX_ID_FIRST / VX_IDS_PER_CONTEXT;
 	unsigned i;
 
-	if (n) {
-		sorted = malloc(n * sizeof(*sorted));
-		if (!sorted)
-			return vx_fail(err, ENOMEM, "out of memory");
-		memcpy(sorted, used, n * sizeof(*sorted));
-		qsort(sorted, n, sizeof(*sorted), cmp_range);
-	}
-	/* Walk the ranges in order; each one that overlaps the candidate pushes it past its end,
-	 * rounded up to the next slot. */
+	memset(taken, 0, sizeof(taken));
 	for (i = 0; i < n; i++) {
-		uint64_t end = sorted[i].start + sorted[i].count;
-
-		if (sorted[i].count == 0 || end <= cand)
+		if (!used[i].count || used[i].start >= VX_ID_LIMIT)
 			continue;
-		if (sorted[i].start >= cand + VX_IDS_PER_CONTEXT)
-			break;
-		cand = (end + VX_IDS_PER_CONTEXT - 1) / VX_IDS_PER_CONTEXT * VX_IDS_PER_CONTEXT;
+		last = (used[i].start + used[i].count - 1) / VX_IDS_PER_CONTEXT;
+		if (last >= SLOTS || used[i].start + used[i].count < used[i].start)
+			last = SLOTS - 1;
+		for (s = used[i].start / VX_IDS_PER_CONTEXT; s <= last; s++)
+			taken[s / 64] |= 1ull << (s % 64);
 	}
-	free(sorted);
-	if (cand + VX_IDS_PER_CONTEXT > VX_ID_LIMIT)
+	for (s = first; s < SLOTS; s++) {
+		uint64_t free = ~taken[s / 64] & (~0ull << (s % 64));
+
+		if (free) {
+			s = s / 64 * 64 + (unsigned)__builtin_ctzll(free);
+			break;
+		}
+		s = s / 64 * 64 + 63;
+	}
+	if (s >= SLOTS)
 		return vx_fail(err, ENOSPC, "no free range of %u ids left", VX_IDS_PER_CONTEXT);
-	*base = cand;
+	*base = s * VX_IDS_PER_CONTEXT;
 	return 0;
 }
 

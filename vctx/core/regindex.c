@@ -50,9 +50,12 @@ struct regindex_stamp {
 	uint64_t ino, size, mtime, ctime;	/* times in ns */
 };
 
+/* A record's name and values point into memory its owner keeps: the index file as read, the
+ * directory's listing, a config's values as read. */
 struct regindex_rec {
-	char name[VX_NAME_MAX + 1];
+	const char *name;
 	struct regindex_stamp k;
+	const char *stamp, *stamp_end;	/* k's text in the index file while not yet read */
 	struct regindex_entry e;
 	unsigned seq;		/* a journal record's place in the journal */
 };
@@ -165,55 +168,70 @@ static int regindex_read_conf(int etc, const char *name, struct regindex_stamp *
 
 /* --- the file -------------------------------------------------------------------------------- */
 
-static void regindex_recs_free(struct regindex_rec *v, int n)
-{
-	while (n > 0)
-		free(v[--n].e.vals);
-	free(v);
-}
-
 /* A record's values are "Kvalue\n" lines in the file, "Kvalue\0" in memory. */
 static bool regindex_vals_ok(char *vals, size_t len)
 {
-	size_t i, start = 0;
+	char *p = vals, *end = vals + len, *nl;
 
-	for (i = 0; i < len; i++) {
-		if (vals[i] != '\n')
-			continue;
-		if (vals[start] < '0' || vals[start] >= '0' + REGINDEX_KEYS)
+	for (; p < end; p = nl + 1) {
+		if (*p < '0' || *p >= '0' + REGINDEX_KEYS || !(nl = memchr(p, '\n', end - p)))
 			return false;
-		vals[i] = '\0';
-		start = i + 1;
+		*nl = '\0';
 	}
-	return start == len;
+	return true;
 }
 
-/* "NAME INO SIZE MTIME CTIME LEN", the header line of a record (nl: its end), every field
- * there and nothing more.  By hand: sscanf was a tenth of a create's time at 1,000. */
-static bool regindex_head(const char *p, const char *nl, struct regindex_rec *r, uint64_t *len)
+/* nf decimal numbers from p to end, one space between each, nothing else: into f. */
+static bool regindex_nums(const char *p, const char *end, uint64_t *const *f, unsigned nf)
 {
-	uint64_t *f[] = { &r->k.ino, &r->k.size, &r->k.mtime, &r->k.ctime, len };
-	const char *sp = memchr(p, ' ', nl - p);
 	unsigned i;
 
-	if (!sp || sp == p || sp - p > VX_NAME_MAX)
-		return false;
-	memcpy(r->name, p, sp - p);
-	r->name[sp - p] = '\0';
-	p = sp;
-	for (i = 0; i < ARRAY_SIZE(f); i++) {
+	for (i = 0; i < nf; i++) {
 		uint64_t v = 0;
 
-		if (p >= nl || *p++ != ' ' || p >= nl || *p < '0' || *p > '9')
+		if ((i && (p >= end || *p++ != ' ')) || p >= end || *p < '0' || *p > '9')
 			return false;
-		for (; p < nl && *p >= '0' && *p <= '9'; p++) {
+		for (; p < end && *p >= '0' && *p <= '9'; p++) {
 			if (v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
 				return false;
 			v = v * 10 + (uint64_t)(*p - '0');
 		}
 		*f[i] = v;
 	}
-	return p == nl;
+	return p == end;
+}
+
+/* "NAME INO SIZE MTIME CTIME LEN", the header line of a record (nl: its end): the name, ended
+ * where it stands (the space becomes a NUL), and the length.  The stamp's four numbers are
+ * read only when asked for (regindex_rec_stamp): a load whose answer is the index needs
+ * none of them, and they were most of its time at 1,000 contexts. */
+static bool regindex_head(char *p, const char *nl, struct regindex_rec *r, uint64_t *len)
+{
+	char *sp = memchr(p, ' ', nl - p), *last;
+
+	if (!sp || sp == p || sp - p > VX_NAME_MAX || !(last = memrchr(sp, ' ', nl - sp)) ||
+	    last == sp || !regindex_nums(last + 1, nl, (uint64_t *const[]){ len }, 1))
+		return false;
+	*sp = '\0';
+	r->name = p;
+	r->stamp = sp + 1;
+	r->stamp_end = last;
+	return true;
+}
+
+/* r's stamp, read from the index file's text when it was not yet; one that does not parse is
+ * no stamp (zero: the config is looked at again). */
+static void regindex_rec_stamp(struct regindex_rec *r)
+{
+	struct regindex_stamp k;
+
+	if (!r->stamp)
+		return;
+	if (!regindex_nums(r->stamp, r->stamp_end,
+			   (uint64_t *const[]){ &k.ino, &k.size, &k.mtime, &k.ctime }, 4))
+		memset(&k, 0, sizeof(k));
+	r->k = k;
+	r->stamp = r->stamp_end = NULL;
 }
 
 /* v in decimal at p, then a space; the end. */
@@ -234,39 +252,36 @@ static char *regindex_u64(char *p, uint64_t v)
 /* "etc INO SIZE MTIME CTIME VERIFIED", the index's second line (nl: its end): the directory's
  * stamp laid out as a record's, and in a record's length field the time of the last full
  * look. */
-static bool regindex_headline(const char *p, const char *nl, struct regindex_head *h)
+static bool regindex_headline(char *p, const char *nl, struct regindex_head *h)
 {
 	struct regindex_rec r = { 0 };
 
-	if (!regindex_head(p, nl, &r, &h->verified) || strcmp(r.name, "etc") != 0)
+	if (!regindex_head(p, nl, &r, &h->verified) || strcmp(r.name, "etc") != 0 ||
+	    !regindex_nums(r.stamp, r.stamp_end, (uint64_t *const[]){ &h->dir.ino, &h->dir.size,
+			   &h->dir.mtime, &h->dir.ctime }, 4))
 		return false;
-	h->dir = r.k;
 	return true;
 }
 
 /* The end of the line at p (a header: at most 256 bytes), or NULL. */
-static const char *regindex_eol(const char *p, const char *end)
+static char *regindex_eol(char *p, const char *end)
 {
 	return memchr(p, '\n', end - p < 256 ? end - p : 256);
 }
 
-/* One record's header and values at p (its header ends at nl): into r, moved past. */
-static bool regindex_rec_at(const char **p, const char *nl, const char *end,
-			    struct regindex_rec *r)
+/* One record's header and values at p (its header ends at nl): into r, moved past.  Its name
+ * and values stay where they are, made strings there. */
+static bool regindex_rec_at(char **p, const char *nl, const char *end, struct regindex_rec *r)
 {
 	uint64_t len;
 	size_t used = nl - *p + 1;
 
-	if (!regindex_head(*p, nl, r, &len) || len > (uint64_t)(end - *p - used) ||
-	    !(r->e.vals = malloc(len + 1)))
+	if (!regindex_head(*p, nl, r, &len) || len > (uint64_t)(end - *p - used))
 		return false;
 	r->e.len = len;
-	memcpy(r->e.vals, *p + used, len);
-	r->e.vals[len] = '\0';
-	if (!regindex_vals_ok(r->e.vals, len)) {
-		free(r->e.vals);
+	r->e.vals = *p + used;
+	if (!regindex_vals_ok(r->e.vals, len))
 		return false;
-	}
 	*p += used + len;
 	return true;
 }
@@ -316,11 +331,11 @@ static int regindex_merge(struct regindex_rec **v, int n, struct regindex_rec *j
 			continue;
 		}
 		if (c == 0)
-			free((*v)[a++].e.vals);	/* replaced */
+			a++;	/* replaced */
 		out[m++] = j[b++];
 		/* Older records of the same name follow: gone. */
 		while (b < jn && strcmp(j[b].name, out[m - 1].name) == 0)
-			free(j[b++].e.vals);
+			b++;
 	}
 	free(*v);
 	*v = out;
@@ -333,12 +348,12 @@ static int regindex_merge(struct regindex_rec **v, int n, struct regindex_rec *j
  * not whole (an append cut short): the stamp before that one stands, so a load that wants
  * what it lacks looks at the directory. */
 static int regindex_read(struct regindex_rec **out, struct regindex_head *h,
-			 struct regindex_file *f)
+			 struct regindex_file *f, char **text)
 {
 	_cleanup_free_ char *data = NULL;
 	struct regindex_rec *v = NULL, *j = NULL;
-	char path[PATH_MAX];
-	const char *p, *end, *nl;
+	char path[PATH_MAX], *p, *nl;
+	const char *end;
 	int n = 0, cap = 0, jn = 0, jcap = 0, m;
 	struct stat st;
 
@@ -358,12 +373,9 @@ static int regindex_read(struct regindex_rec **out, struct regindex_head *h,
 	while (p < end && *p != '+' && *p != '=') {
 		struct regindex_rec r = { 0 };
 
-		if (!(nl = regindex_eol(p, end)) || !regindex_rec_at(&p, nl, end, &r))
+		if (!(nl = regindex_eol(p, end)) || !regindex_rec_at(&p, nl, end, &r) ||
+		    (n && strcmp(v[n - 1].name, r.name) >= 0) || !regindex_grow(&v, n, &cap))
 			goto bad;
-		if ((n && strcmp(v[n - 1].name, r.name) >= 0) || !regindex_grow(&v, n, &cap)) {
-			free(r.e.vals);
-			goto bad;
-		}
 		v[n++] = r;
 	}
 	while (p < end) {
@@ -382,10 +394,8 @@ static int regindex_read(struct regindex_rec **out, struct regindex_head *h,
 		p++;
 		if (!regindex_rec_at(&p, nl, end, &r))
 			break;
-		if (!regindex_grow(&j, jn, &jcap)) {
-			free(r.e.vals);
+		if (!regindex_grow(&j, jn, &jcap))
 			goto bad;
-		}
 		j[jn++] = r;
 	}
 	f->ino = st.st_ino;
@@ -395,10 +405,12 @@ static int regindex_read(struct regindex_rec **out, struct regindex_head *h,
 		goto bad;
 	free(j);
 	*out = v;
+	*text = data;
+	data = NULL;
 	return m;
 bad:
-	regindex_recs_free(j, jn);
-	regindex_recs_free(v, n);
+	free(j);
+	free(v);
 	memset(h, 0, sizeof(*h));
 	memset(f, 0, sizeof(*f));
 	return -1;
@@ -438,7 +450,7 @@ static char *regindex_put_head(char *p, const struct regindex_head *hd)
 	return p;
 }
 
-static int regindex_write(const struct regindex_head *hd, const struct regindex_rec *v, int n)
+static int regindex_write(const struct regindex_head *hd, struct regindex_rec *v, int n)
 {
 	/* By hand into one buffer sized first: stdio was a tenth of a create's time at 1,000. */
 	size_t len = strlen(REGINDEX_MAGIC) + 6 * 22;
@@ -451,8 +463,10 @@ static int regindex_write(const struct regindex_head *hd, const struct regindex_
 		return -1;
 	p = stpcpy(buf, REGINDEX_MAGIC);
 	p = regindex_put_head(p, hd);
-	for (j = 0; j < n; j++)
+	for (j = 0; j < n; j++) {
+		regindex_rec_stamp(&v[j]);
 		p = regindex_put_rec(p, &v[j]);
+	}
 	/* Best effort: it is a copy. */
 	r = access(vx_paths.run, F_OK) == 0 ? write_volatile(path, buf, p - buf, 0600, NULL) : -1;
 	free(buf);
@@ -580,50 +594,49 @@ static bool regindex_settled(const struct regindex_stamp *k, uint64_t now)
 	return k->mtime + REGINDEX_SETTLED_NS < now && k->ctime + REGINDEX_SETTLED_NS < now;
 }
 
-/* The index's records as the answer, when the directory is as it was when it was written. */
-static int regindex_take(struct regindex_rec *old, int n, char ***names,
-			 struct regindex_entry **out, struct vx_err *err)
+/* Room for n names and values in s, and for n values of its own. */
+static int regindex_set_alloc(struct regindex_set *s, int n, bool own, struct vx_err *err)
 {
-	char **nv = calloc(n ? n : 1, sizeof(*nv));
-	struct regindex_entry *e = calloc(n ? n : 1, sizeof(*e));
-	int i;
-
-	for (i = 0; nv && e && i < n; i++) {
-		if (!(nv[i] = strdup(old[i].name)))
-			break;
-		e[i] = old[i].e;	/* moved */
-		old[i].e.vals = NULL;
-	}
-	if (!nv || !e || i < n) {
-		while (nv && i > 0)
-			free(nv[--i]);
-		free(nv);
-		regindex_free(e, n);
+	s->names = calloc(n ? n : 1, sizeof(*s->names));
+	s->e = calloc(n ? n : 1, sizeof(*s->e));
+	s->own = own ? calloc(n ? n : 1, sizeof(*s->own)) : NULL;
+	if (!s->names || !s->e || (own && !s->own))
 		return vx_fail(err, ENOMEM, "out of memory");
-	}
-	*names = nv;
-	*out = e;
-	return n;
+	return 0;
 }
 
-int regindex_load(char ***names, struct regindex_entry **out, struct vx_err *err)
+void regindex_set_free(struct regindex_set *s)
+{
+	int i;
+
+	/* What this process's last load saw points into s. */
+	regindex_mem_clear();
+	for (i = 0; s->own && i < s->n; i++)
+		free(s->own[i]);
+	free(s->own);
+	free(s->names);
+	free(s->e);
+	free(s->data);
+	free(s->list);
+	memset(s, 0, sizeof(*s));
+}
+
+int regindex_load(struct regindex_set *s, struct vx_err *err)
 {
 	struct regindex_rec *old = NULL, *keep = NULL;
 	struct regindex_name *list = NULL;
 	struct regindex_head head, now_head = { 0 };
 	struct regindex_file idx;
-	struct regindex_entry *e = NULL;
 	struct regindex_stamp dir;
 	_cleanup_close_ int etc = -1;
 	struct timespec now_ts;
-	char **nv = NULL;
 	uint64_t now;
 	int nold, n, nkeep = 0, nfresh = 0, named = 0, i;
 	bool full, changed;
 	struct stat st;
 
-	*names = NULL;
-	*out = NULL;
+	memset(s, 0, sizeof(*s));
+	regindex_mem_clear();
 	/* The time before any stat: what changed since may not be kept (see SETTLED). */
 	clock_gettime(CLOCK_REALTIME_COARSE, &now_ts);
 	now = now_ts.tv_sec * 1000000000ull + now_ts.tv_nsec;
@@ -631,51 +644,49 @@ int regindex_load(char ***names, struct regindex_entry **out, struct vx_err *err
 	if (etc < 0 || fstat(etc, &st) < 0)
 		return errno == ENOENT ? 0 : vx_failsys(err, "cannot read %s", vx_paths.etc);
 	dir = regindex_stamp_of(&st);
-	nold = regindex_read(&old, &head, &idx);
+	/* The records' names and values stay in the file's text, which s keeps. */
+	nold = regindex_read(&old, &head, &idx, &s->data);
 	/* A stat of every config once the index is older than the horizon (or has none)... */
 	full = nold < 0 || !head.verified || now < head.verified ||
 	       now - head.verified > REGINDEX_HORIZON_NS;
 	/* ...else, while no config was added, removed or replaced since it was written, the
 	 * index is the answer: no listing, no stat. */
-	regindex_mem_clear();
 	if (!full && head.dir.ino && memcmp(&head.dir, &dir, sizeof(dir)) == 0) {
-		n = regindex_take(old, nold, names, out, err);
-		if (n < 0) {
-			regindex_recs_free(old, nold);
-			return -1;
+		if (regindex_set_alloc(s, nold, false, err) < 0)
+			goto fail;
+		for (i = 0; i < nold; i++) {
+			s->names[i] = old[i].name;
+			s->e[i] = old[i].e;
 		}
-		for (i = 0; i < n; i++)
-			old[i].e = (*out)[i];	/* borrowed */
-		regindex_mem_set(old, n, &dir, &head, &idx, true);
-		return n;
+		s->n = nold;
+		regindex_mem_set(old, nold, &dir, &head, &idx, true);
+		return nold;
 	}
 	if (nold < 0)
 		nold = 0;
 	n = regindex_list(etc, &list, err);
-	if (n < 0) {
-		regindex_recs_free(old, nold);
-		return -1;
-	}
-	e = calloc(n ? n : 1, sizeof(*e));
+	if (n < 0)
+		goto fail;
+	s->list = list;
 	keep = calloc(n ? n : 1, sizeof(*keep));
-	nv = calloc(n ? n : 1, sizeof(*nv));
-	if (!e || !keep || !nv) {
+	if (!keep) {
 		vx_fail(err, ENOMEM, "out of memory");
 		goto fail;
 	}
+	if (regindex_set_alloc(s, n, true, err) < 0)
+		goto fail;
+	s->n = n;
 	for (i = 0; i < n; i++) {
-		struct regindex_rec want = { 0 }, *hit;
+		struct regindex_rec want = { .name = list[i].name }, *hit;
 		char file[VX_NAME_MAX + 8];
 		bool fresh = true, same;
 
-		if (!(nv[i] = strdup(list[i].name))) {
-			vx_fail(err, ENOMEM, "out of memory");
-			goto fail;
-		}
-		snprintf(want.name, sizeof(want.name), "%s", list[i].name);
+		s->names[i] = list[i].name;
 		hit = nold ? bsearch(&want, old, nold, sizeof(*old), regindex_cmp) : NULL;
-		if (hit)
+		if (hit) {
 			named++;
+			regindex_rec_stamp(hit);
+		}
 		if (full) {
 			/* Every config's stat: a change in place shows only here. */
 			snprintf(file, sizeof(file), "%s.conf", list[i].name);
@@ -690,18 +701,19 @@ int regindex_load(char ***names, struct regindex_entry **out, struct vx_err *err
 				want.k = hit->k;
 		}
 		if (same) {
-			e[i] = hit->e;	/* moved: old's record gives it up */
-			hit->e.vals = NULL;
+			s->e[i] = hit->e;	/* in the file's text */
 			fresh = false;
-		} else if (regindex_read_conf(etc, list[i].name, &want.k, &e[i]) < 0) {
+		} else if (regindex_read_conf(etc, list[i].name, &want.k, &s->e[i]) < 0) {
 			continue;
+		} else {
+			s->own[i] = s->e[i].vals;
 		}
 		/* Its stamp is kept only when it had settled before it was looked at; else its
 		 * inode alone stands for it (a stat of every config reads it again).  Every
 		 * config has a record: the index may be the whole answer. */
 		if (!regindex_settled(&want.k, now))
 			want.k.size = want.k.mtime = want.k.ctime = 0;
-		want.e = e[i];
+		want.e = s->e[i];
 		keep[nkeep++] = want;
 		nfresh += fresh;
 	}
@@ -716,21 +728,13 @@ int regindex_load(char ***names, struct regindex_entry **out, struct vx_err *err
 		head = now_head;
 		memset(&idx, 0, sizeof(idx));
 	}
-	regindex_recs_free(old, nold);
-	regindex_mem_set(keep, nkeep, &dir, &head, &idx, false);	/* values: the caller's */
-	free(list);
-	*names = nv;
-	*out = e;
+	free(old);
+	regindex_mem_set(keep, nkeep, &dir, &head, &idx, false);
 	return n;
 fail:
-	regindex_recs_free(old, nold);
+	free(old);
 	free(keep);
-	free(list);
-	if (nv)
-		for (i = 0; i < n; i++)
-			free(nv[i]);
-	free(nv);
-	regindex_free(e, n);
+	regindex_set_free(s);
 	return -1;
 }
 
@@ -784,7 +788,7 @@ void regindex_note(const char *name)
 	if (!regindex_mem.dir.ino || strlen(name) > VX_NAME_MAX || !regindex_unchanged() ||
 	    (etc = open(vx_paths.etc, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 || fstat(etc, &st) < 0)
 		goto out;
-	snprintf(want.name, sizeof(want.name), "%s", name);
+	want.name = name;
 	/* A config that is gone has no record. */
 	gone = regindex_read_conf(etc, name, &want.k, &want.e) < 0;
 	/* Its inode stands for it (a listing compares that); no stat can until it settles. */
@@ -816,11 +820,6 @@ out:
 	free(v);
 }
 
-void regindex_forget(void)
-{
-	regindex_mem_clear();
-}
-
 int regindex_values(const char *name, const char *text, struct regindex_entry *e)
 {
 	return regindex_extract(name, text, e);
@@ -834,9 +833,3 @@ void regindex_drop(void)
 		unlink(path);
 }
 
-void regindex_free(struct regindex_entry *e, int n)
-{
-	while (n > 0)
-		free(e[--n].vals);
-	free(e);
-}

@@ -41,11 +41,23 @@ struct regindex_entry {
 /* The key's number for [section] key, -1 when the index does not keep it. */
 int regindex_key(const char *section, const char *key);
 
-/* Every config's name (sorted, as registry_names) and its values e[i] (len 0 for one that
- * cannot be read): their number.  Both malloc'ed: free them with registry_names_free and
- * regindex_free. */
-int regindex_load(char ***names, struct regindex_entry **e, struct vx_err *err);
-void regindex_free(struct regindex_entry *e, int n);
+/* What a load answers: every config's name (sorted, as registry_names) and its values e[i]
+ * (vals NULL for one that cannot be read).  The names and values stay in what they were read
+ * from, which the set keeps: the index file's text (no copy of each record: at 1,000
+ * contexts the copies were most of a create's time in the registry), the directory's
+ * listing, the configs read. */
+struct regindex_set {
+	int n;
+	const char **names;
+	struct regindex_entry *e;
+	char *data;	/* the index file as read */
+	void *list;	/* the directory's listing */
+	char **own;	/* values read from configs (n, NULL where they are in data) */
+};
+
+/* Into s: their number.  Free it with regindex_set_free (also after a failure). */
+int regindex_load(struct regindex_set *s, struct vx_err *err);
+void regindex_set_free(struct regindex_set *s);
 
 /* NAME's config was just written (or removed) by this process, which loaded the registry
  * before and holds it still: the index is brought up to date with it and the directory's new
@@ -53,9 +65,6 @@ void regindex_free(struct regindex_entry *e, int n);
  * A config another program replaced between that load and this note is taken as seen; it is
  * read within the minute (the horizon). */
 void regindex_note(const char *name);
-
-/* The values the last load handed out are gone (the registry was released). */
-void regindex_forget(void);
 
 /* The indexed values of a config's text (what a load would hold for it). */
 int regindex_values(const char *name, const char *text, struct regindex_entry *e);

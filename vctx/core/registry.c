@@ -63,33 +63,25 @@ void registry_names_free(char **names, int n)
 static struct {
 	unsigned holds;
 	bool loaded;
-	char **names;
-	struct regindex_entry *e;
-	int n;
+	struct regindex_set set;
 } registry_snap;
 
 static void registry_snap_drop(void)
 {
 	if (!registry_snap.loaded)
 		return;
-	regindex_forget();	/* it lent these values out */
-	regindex_free(registry_snap.e, registry_snap.n);
-	registry_names_free(registry_snap.names, registry_snap.n);
+	regindex_set_free(&registry_snap.set);
 	registry_snap.loaded = false;
 }
 
 static int registry_snap_load(struct vx_err *err)
 {
-	int n;
-
 	if (registry_snap.loaded)
 		return 0;
 	/* The names and values come from the index while the configs' directory is as it was
 	 * (regindex.h). */
-	n = regindex_load(&registry_snap.names, &registry_snap.e, err);
-	if (n < 0)
+	if (regindex_load(&registry_snap.set, err) < 0)
 		return -1;
-	registry_snap.n = n;
 	registry_snap.loaded = true;
 	return 0;
 }
@@ -114,13 +106,13 @@ int registry_scan(const char *section, const char *key, registry_fn fn, void *us
 		return vx_fail(err, EINVAL, "the registry keeps no index of [%s] %s", section, key);
 	if (registry_snap_load(err) < 0)
 		return -1;
-	for (i = 0; i < registry_snap.n && !stop; i++) {
-		const struct regindex_entry *e = &registry_snap.e[i];
+	for (i = 0; i < registry_snap.set.n && !stop; i++) {
+		const struct regindex_entry *e = &registry_snap.set.e[i];
 		const char *p;
 
 		for (p = e->vals; p && p < e->vals + e->len && !stop; p += strlen(p) + 1)
 			if (p[0] == '0' + k)
-				stop = fn(registry_snap.names[i], p + 1, user);
+				stop = fn(registry_snap.set.names[i], p + 1, user);
 	}
 	if (!registry_snap.holds)
 		registry_snap_drop();
@@ -236,10 +228,10 @@ void registry_own(const char *name, const char *text)
 
 	if (registry_snap_load(NULL) < 0 || regindex_values(name, text, &now) < 0)
 		return;
-	for (i = 0; i < registry_snap.n && strcmp(registry_snap.names[i], name) != 0; i++)
+	for (i = 0; i < registry_snap.set.n && strcmp(registry_snap.set.names[i], name) != 0; i++)
 		;
-	if (i == registry_snap.n || registry_snap.e[i].len != now.len ||
-	    (now.len && memcmp(registry_snap.e[i].vals, now.vals, now.len) != 0))
+	if (i == registry_snap.set.n || registry_snap.set.e[i].len != now.len ||
+	    (now.len && memcmp(registry_snap.set.e[i].vals, now.vals, now.len) != 0))
 		regindex_drop();
 	free(now.vals);
 }
