@@ -196,6 +196,25 @@ int write_volatile(const char *path, const char *data, size_t len, mode_t mode,
 	return replace_file(path, data, len, mode, false, false, err);
 }
 
+/* Whether len bytes at c are all zero: eight at a time where they are aligned (a start
+ * looks at ~100 KiB of the supervisor's state this way; byte by byte that was ~35 us). */
+static bool zero_fill_zero(const unsigned char *c, size_t len)
+{
+	typedef uint64_t __attribute__((may_alias)) word;
+	const word *w;
+
+	for (; len && ((uintptr_t)c & 7); len--)
+		if (*c++)
+			return false;
+	for (w = (const word *)c; len >= 8; len -= 8)
+		if (*w++)
+			return false;
+	for (c = (const unsigned char *)w; len; len--)
+		if (*c++)
+			return false;
+	return true;
+}
+
 void zero_fill(void *p, size_t n)
 {
 	unsigned char *c = p, *end = c + n;
@@ -203,11 +222,9 @@ void zero_fill(void *p, size_t n)
 	while (c < end) {
 		/* To the next page boundary, or the end. */
 		unsigned char *next = (unsigned char *)(((uintptr_t)c | 4095) + 1);
-		size_t len = (size_t)((next < end ? next : end) - c), i;
+		size_t len = (size_t)((next < end ? next : end) - c);
 
-		for (i = 0; i < len && !c[i]; i++)
-			;
-		if (i < len)
+		if (!zero_fill_zero(c, len))
 			memset(c, 0, len);
 		c += len;
 	}

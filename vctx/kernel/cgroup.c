@@ -5,7 +5,9 @@
 #include <errno.h>
 #include <poll.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,7 @@
 
 #include "core/devices.h"
 #include "core/limitmap.h"
+#include "core/parse.h"
 #include "core/paths.h"
 #include "core/util.h"
 #include "kernel/proc.h"
@@ -64,6 +67,36 @@ static bool has_word(const char *list, const char *word, const char *seps)
  * named hierarchy without controllers (name=systemd) is none.  Read here rather than through
  * libcgroup, whose cgroup_init() clears a table of some 800 KB at every start and stop
  * (vctx/kernel/README.md). */
+/* The next field of a line (runs of spaces and tabs between), at most n - 1 bytes of it into
+ * out (the rest skipped); where it ends, NULL when there is none.  By hand: sscanf was most of
+ * this reading's time, and it runs at every start. */
+static const char *next_field(const char *p, char *out, size_t n)
+{
+	size_t k = 0;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!*p || *p == '\n')
+		return NULL;
+	for (; *p && *p != ' ' && *p != '\t' && *p != '\n'; p++)
+		if (k + 1 < n)
+			out[k++] = *p;
+	out[k] = '\0';
+	return p;
+}
+
+/* The next field as a number (decimal, it fits an int); NULL when it is not. */
+static const char *next_int(const char *p, int *v)
+{
+	char f[16];
+	uint64_t u;
+
+	if (!(p = next_field(p, f, sizeof(f))) || parse_u64(f, 0, INT_MAX, &u, NULL) < 0)
+		return NULL;
+	*v = (int)u;
+	return p;
+}
+
 static void find_mounts(void)
 {
 	_cleanup_fclose_ FILE *cg = fopen("/proc/cgroups", "re");
@@ -76,12 +109,20 @@ static void find_mounts(void)
 	if (!(mi = fopen("/proc/self/mountinfo", "re")))
 		return;
 	while (fgets(line, sizeof(line), mi) && nm < ARRAY_SIZE(m)) {
-		char root[VX_CG_MNT], fstype[64], src[256], *sep = strstr(line, " - ");
+		char root[VX_CG_MNT], fstype[64], src[256], skip[32], *sep = strstr(line, " - ");
+		const char *p = line;
+		unsigned f;
 
-		if (!sep || (fields = sscanf(sep, " - %63s %255s %255s", fstype, src, m[nm].opts)) < 1 ||
-		    sscanf(line, "%*s %*s %*s %1023s %1023s", root, m[nm].mnt) != 2 ||
-		    strchr(m[nm].mnt, '\\'))
+		/* ID PARENT MAJ:MIN ROOT MOUNT-POINT ... - TYPE SOURCE OPTIONS */
+		for (f = 0; f < 3 && p; f++)
+			p = next_field(p, skip, sizeof(skip));
+		if (!sep || !p || !(p = next_field(p, root, sizeof(root))) ||
+		    !next_field(p, m[nm].mnt, sizeof(m[nm].mnt)) || strchr(m[nm].mnt, '\\') ||
+		    !(p = next_field(sep + 3, fstype, sizeof(fstype))))
 			continue;
+		fields = 1;
+		if ((p = next_field(p, src, sizeof(src))) && next_field(p, m[nm].opts, sizeof(m[nm].opts)))
+			fields = 3;
 		if (strcmp(fstype, "cgroup2") == 0 && !host.v2mnt[0])
 			snprintf(host.v2mnt, sizeof(host.v2mnt), "%s", m[nm].mnt);
 		else if (strcmp(fstype, "cgroup") == 0 && fields == 3 && strcmp(root, "/") == 0)
@@ -91,8 +132,10 @@ static void find_mounts(void)
 	if (!cg || !fgets(line, sizeof(line), cg))
 		return;
 	while (fgets(line, sizeof(line), cg) && host.nv1 < VX_CG_MAX_V1) {
-		if (sscanf(line, "%31s %d %d %d", name, &hid, &num, &enabled) != 4 || hid <= 0 ||
-		    hid >= 64 || !enabled || seen[hid])
+		const char *p = next_field(line, name, sizeof(name));
+
+		if (!p || !(p = next_int(p, &hid)) || !(p = next_int(p, &num)) ||
+		    !next_int(p, &enabled) || hid <= 0 || hid >= 64 || !enabled || seen[hid])
 			continue;
 		for (i = 0; i < nm && !has_word(m[i].opts, name, ","); i++)
 			;
