@@ -507,7 +507,7 @@ static int regindex_cmp(const void *a, const void *b)
 /* --- load ------------------------------------------------------------------------------------ */
 
 /* What this process's last load saw: every config as the directory stood at stamp dir, the
- * values borrowed from the caller's answer (alive while the registry is held); the index
+ * names and values in the caller's set (alive until regindex_set_free clears this); the index
  * file's head as it was left, and which file that is while this load did not write it
  * (ino 0: written, or none); trusted when that file was the answer (the directory was as it
  * says).  regindex_note goes on from it. */
