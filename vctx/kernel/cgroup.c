@@ -61,15 +61,10 @@ static bool has_word(const char *list, const char *word, const char *seps)
 	return false;
 }
 
-/* The hierarchies, from one read of mountinfo: the first cgroup2 mount, and the v1 ones in
- * the order of /proc/cgroups: one per hierarchy id that has an enabled controller, at the
- * "cgroup" mount of its whole hierarchy (root "/") whose options name that controller; a
- * named hierarchy without controllers (name=systemd) is none.  Read here rather than through
- * libcgroup, whose cgroup_init() clears a table of some 800 KB at every start and stop
- * (vctx/kernel/README.md). */
-/* The next field of a line (runs of spaces and tabs between), at most n - 1 bytes of it into
- * out (the rest skipped); where it ends, NULL when there is none.  By hand: sscanf was most of
- * this reading's time, and it runs at every start. */
+/* The next field of a line (runs of spaces and tabs between) into out: where it ends; NULL
+ * when there is none, or it does not fit in n bytes (a mount point cut short would name
+ * another path).  By hand: sscanf was most of this reading's time, and it runs at every
+ * start. */
 static const char *next_field(const char *p, char *out, size_t n)
 {
 	size_t k = 0;
@@ -78,9 +73,11 @@ static const char *next_field(const char *p, char *out, size_t n)
 		p++;
 	if (!*p || *p == '\n')
 		return NULL;
-	for (; *p && *p != ' ' && *p != '\t' && *p != '\n'; p++)
-		if (k + 1 < n)
-			out[k++] = *p;
+	for (; *p && *p != ' ' && *p != '\t' && *p != '\n'; p++) {
+		if (k + 1 >= n)
+			return NULL;
+		out[k++] = *p;
+	}
 	out[k] = '\0';
 	return p;
 }
@@ -97,6 +94,12 @@ static const char *next_int(const char *p, int *v)
 	return p;
 }
 
+/* The hierarchies, from one read of mountinfo: the first cgroup2 mount, and the v1 ones in
+ * the order of /proc/cgroups: one per hierarchy id that has an enabled controller, at the
+ * "cgroup" mount of its whole hierarchy (root "/") whose options name that controller; a
+ * named hierarchy without controllers (name=systemd) is none.  Read here rather than through
+ * libcgroup, whose cgroup_init() clears a table of some 800 KB at every start and stop
+ * (vctx/kernel/README.md). */
 static void find_mounts(void)
 {
 	_cleanup_fclose_ FILE *cg = fopen("/proc/cgroups", "re");
