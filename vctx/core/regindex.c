@@ -219,19 +219,22 @@ static bool regindex_head(char *p, const char *nl, struct regindex_rec *r, uint6
 	return true;
 }
 
-/* r's stamp, read from the index file's text when it was not yet; one that does not parse is
- * no stamp (zero: the config is looked at again). */
-static void regindex_rec_stamp(struct regindex_rec *r)
+/* r's stamp, read from the index file's text when it was not yet; false when it does not
+ * parse, and then it is no stamp (zero: the config is looked at again). */
+static bool regindex_rec_stamp(struct regindex_rec *r)
 {
 	struct regindex_stamp k;
+	bool ok;
 
 	if (!r->stamp)
-		return;
-	if (!regindex_nums(r->stamp, r->stamp_end,
-			   (uint64_t *const[]){ &k.ino, &k.size, &k.mtime, &k.ctime }, 4))
+		return true;
+	ok = regindex_nums(r->stamp, r->stamp_end,
+			   (uint64_t *const[]){ &k.ino, &k.size, &k.mtime, &k.ctime }, 4);
+	if (!ok)
 		memset(&k, 0, sizeof(k));
 	r->k = k;
 	r->stamp = r->stamp_end = NULL;
+	return ok;
 }
 
 /* v in decimal at p, then a space; the end. */
@@ -257,9 +260,9 @@ static bool regindex_headline(char *p, const char *nl, struct regindex_head *h)
 	struct regindex_rec r = { 0 };
 
 	if (!regindex_head(p, nl, &r, &h->verified) || strcmp(r.name, "etc") != 0 ||
-	    !regindex_nums(r.stamp, r.stamp_end, (uint64_t *const[]){ &h->dir.ino, &h->dir.size,
-			   &h->dir.mtime, &h->dir.ctime }, 4))
+	    !regindex_rec_stamp(&r))
 		return false;
+	h->dir = r.k;
 	return true;
 }
 
@@ -312,7 +315,7 @@ static int regindex_jcmp(const void *a, const void *b)
 }
 
 /* The journal's records merged into v (sorted): one pass over both, the journal's record in
- * place of the one of its name.  j is consumed.  -1 when out of memory (v untouched). */
+ * place of the one of its name.  j is sorted in place.  -1 when out of memory (v untouched). */
 static int regindex_merge(struct regindex_rec **v, int n, struct regindex_rec *j, int jn)
 {
 	struct regindex_rec *out;
