@@ -2,7 +2,7 @@
 # Resource limits: memory (OOM inside only), pids, CPU cap, live changes that persist, bad
 # values refused with nothing changed, and a context that cannot raise its own limits.
 . "$(dirname "$0")/lib.sh"
-plan 27
+plan 30
 
 A=$(ctx lim); B=$(ctx other)
 CONF=$VCTX_PREFIX/etc/vctx/$A.conf
@@ -78,4 +78,17 @@ like "$W" "^[1-9][0-9]* 0$" "writes to its own limit files from inside fail (tri
 
 vx stop --kill "$A" && vx stop --kill "$B"
 is "$(find /sys/fs/cgroup -path "*$VCTX_CGROUP_PARENT/$A" | wc -l)" 0 "the cgroup is gone after stop, in every hierarchy"
+
+# What a supervisor killed before its cleanup leaves: the context's cgroup directories, here
+# with a pids limit of 5.  The next start makes them anew, with the config's limits.
+for d in /sys/fs/cgroup/*/"$VCTX_CGROUP_PARENT" /sys/fs/cgroup/"$VCTX_CGROUP_PARENT"; do
+	[ -d "$d" ] && mkdir "$d/$A" 2>/dev/null
+done
+for f in /sys/fs/cgroup/*/"$VCTX_CGROUP_PARENT/$A"/pids.max /sys/fs/cgroup/"$VCTX_CGROUP_PARENT/$A"/pids.max; do
+	[ -f "$f" ] && echo 5 > "$f"
+done
+is "$(t_cgfile "$A" pids.max)" 5 "a leftover cgroup with a stale pids limit is in place"
+vx start "$A"; ok $? "the context starts over leftover cgroup directories"
+is "$(t_cgfile "$A" pids.max)" 4096 "its limit is the config's again (the default)"
+vx stop --kill "$A"
 t_done

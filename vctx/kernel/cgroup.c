@@ -317,19 +317,42 @@ static int v2_dir(struct vx_cgroup *cg, struct vx_err *err)
 	return 0;
 }
 
+/* mkdir of a context's directory in a v1 hierarchy (mnt), its parent made only when missing:
+ * most starts find the parent there, and a failed mkdir of it costs a lookup apiece. */
+static int v1_mkdir(const char *mnt, const char *dir, struct vx_err *err)
+{
+	char parent[VX_CG_PATH];
+
+	if (mkdir(dir, 0755) == 0)
+		return 0;
+	if (errno == ENOENT) {
+		snprintf(parent, sizeof(parent), "%s/%s", mnt, vx_paths.cgroup_parent);
+		if (mkdir(parent, 0755) < 0 && errno != EEXIST)
+			return vx_failsys(err, "cannot create cgroup %s", parent);
+		if (mkdir(dir, 0755) == 0)
+			return 0;
+	}
+	return vx_failsys(err, "cannot create cgroup %s", dir);
+}
+
 /* The context's directory in every v1 hierarchy (the parent first where it is missing). */
 static int v1_dirs(const struct vx_cgroup *cg, struct vx_err *err)
 {
-	char parent[VX_CG_PATH];
 	unsigned i;
 
-	for (i = 0; i < host.nv1; i++) {
-		snprintf(parent, sizeof(parent), "%s/%s", host.v1[i].mnt, vx_paths.cgroup_parent);
-		if (mkdir(parent, 0755) < 0 && errno != EEXIST)
-			return vx_failsys(err, "cannot create cgroup %s", parent);
-		if (mkdir(cg->v1dir[i], 0755) < 0)
-			return vx_failsys(err, "cannot create cgroup %s", cg->v1dir[i]);
-	}
+	for (i = 0; i < host.nv1; i++)
+		if (v1_mkdir(host.v1[i].mnt, cg->v1dir[i], err) < 0)
+			return -1;
+	return 0;
+}
+
+/* The context's directory in every hierarchy. */
+static int make_all(struct vx_cgroup *cg, struct vx_err *err)
+{
+	if (v1_dirs(cg, err) < 0)
+		return -1;
+	if ((host.layout == VX_CG_HYBRID || host.layout == VX_CG_V2) && v2_dir(cg, err) < 0)
+		return -1;
 	return 0;
 }
 
@@ -691,13 +714,21 @@ static int v2_devices(int cgfd, unsigned opts, struct vx_err *err)
 /* Device control on every hierarchy that has it.  Where v1's devices controller already
  * holds the list, the cgroup2 program is a second lock and a kernel without it is no error;
  * on a pure v2 host it is the only one, and the start fails without it. */
-static int devices(const struct vx_cgroup *cg, unsigned opts, struct vx_err *err)
+int cg_devices(const struct vx_cgroup *cg, unsigned opts, struct vx_err *err)
 {
-	int v1 = v1_devices(cg->path, opts, err);
+	_cleanup_close_ int v2fd = -1;
+	int v1;
 
+	detect();
+	v1 = v1_devices(cg->path, opts, err);
 	if (v1 < 0)
 		return -1;
-	if (cg->v2fd < 0 || v2_devices(cg->v2fd, opts, v1 ? NULL : err) == 0 || v1)
+	if (!cg->v2dir[0])
+		return 0;
+	v2fd = open(cg->v2dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (v2fd < 0)
+		return vx_failsys(err, "cannot open cgroup %s", cg->v2dir);
+	if (v2_devices(v2fd, opts, v1 ? NULL : err) == 0 || v1)
 		return 0;
 	return vx_prefix(err, "no device control for the context (the kernel needs "
 			 "CONFIG_CGROUP_BPF)");
@@ -819,18 +850,20 @@ int cg_create(const char *name, const struct vx_conf *conf, struct vx_cgroup *cg
 		return vx_fail(err, ENOENT, "no cgroup hierarchy is mounted");
 	if (fill_dirs(cg, name, err) < 0)
 		return -1;
-	/* Leftovers of a killed supervisor would make mkdir fail or carry old limits. */
-	cg_destroy(cg->path, NULL);
-	if (v1_cpuset_parent(err) < 0 || v1_dirs(cg, err) < 0)
-		goto fail;
-	if ((host.layout == VX_CG_HYBRID || host.layout == VX_CG_V2) && v2_dir(cg, err) < 0)
+	if (v1_cpuset_parent(err) < 0)
+		return -1;
+	/* Leftovers of a killed supervisor make mkdir fail (and would carry old limits): they
+	 * go, and the directories are made again.  Looking for them first would cost every
+	 * start a failed rmdir in each hierarchy. */
+	if (make_all(cg, err) < 0 &&
+	    (err->code != EEXIST || (cg_destroy(cg->path, NULL), make_all(cg, err) < 0)))
 		goto fail;
 	if (cg_set_limits(cg->path, conf, NULL, err) < 0)
 		goto fail;
 	if (cg->v2dir[0] && conf->userns &&
 	    delegate(cg, conf->id_base, conf->id_base, err) < 0)
 		goto fail;
-	if (open_fds(cg, err) < 0 || devices(cg, conf->devices, err) < 0)
+	if (open_fds(cg, err) < 0)
 		goto fail;
 	return 0;
 fail:

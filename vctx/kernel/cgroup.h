@@ -57,16 +57,23 @@ int cg_freeze(const char *v2dir, const char *path, bool freeze, struct vx_err *e
 bool cg_controller(const char *ctrl, char *where, size_t len);
 
 /* Load the eBPF device program for a context with these VX_DEV_* options (devices.h): its fd,
- * or -1.  Attached to a context's cgroup2 directory by cg_create; vctx check loads it too. */
+ * or -1.  Attached to a context's cgroup2 directory by cg_devices; vctx check loads it too. */
 int cg_device_prog(unsigned opts, struct vx_err *err);
 
 void cg_init(struct vx_cgroup *cg);
 
 /* Create the context's cgroup everywhere with the config's limits, delegate the v2 directory
  * to the context's root (ids from id_base), and open the join fds.  On failure nothing is
- * left behind. */
+ * left behind.  The device control is cg_devices', apart: */
 int cg_create(const char *name, const struct vx_conf *conf, struct vx_cgroup *cg,
 	      struct vx_err *err);
+
+/* The devices with these VX_DEV_* options (devices.h), and no others, for the cgroup that
+ * cg_create made: v1's devices controller's list, and the eBPF program on the cgroup2
+ * directory (the only device control of a v2 host).  A start applies it beside its root,
+ * after the clone and before init's exec: init's processes are in the cgroup by then, and
+ * nothing of the tenant runs until the exec. */
+int cg_devices(const struct vx_cgroup *cg, unsigned opts, struct vx_err *err);
 
 /* Open the join fds of an existing cgroup (for exec/enter), from the recorded directories. */
 int cg_open_join(const char *v2dir, const struct vx_list *v1dirs, struct vx_cgroup *cg,

@@ -127,18 +127,21 @@ static int record_state(struct sup *s, enum vx_state state, struct vx_err *err)
 	return -1;
 }
 
-/* A start's network, set up beside its root (job.h): the thread enters the context's
- * network namespace alone and writes s->st, which nothing else touches until it is joined.
- * It records the state as soon as the links are made, as a start did before the two ran
- * side by side: a supervisor killed while the root is still being built leaves `vctx stop`
- * the host routes and proxy entries to remove. */
-static int net_step(void *arg, struct vx_err *err)
+/* What a start builds beside its root (job.h): the network, then the device control.  The
+ * thread enters the context's network namespace alone and writes s->st, which nothing else
+ * touches until it is joined.  It records the state as soon as the links are made, as a
+ * start did before the two ran side by side: a supervisor killed while the root is still
+ * being built leaves `vctx stop` the host routes and proxy entries to remove.  The device
+ * lists (an eBPF program for the kernel to verify, when no running context has the same one)
+ * need only be in place before init's exec, which waits for this thread. */
+static int beside_step(void *arg, struct vx_err *err)
 {
 	struct sup *s = arg;
 
-	if (vnet_setup(s->name, s->conf, s->sp.pid, &s->st, err) < 0)
+	if (vnet_setup(s->name, s->conf, s->sp.pid, &s->st, err) < 0 ||
+	    record_state(s, VX_STARTING, err) < 0)
 		return -1;
-	return record_state(s, VX_STARTING, err);
+	return cg_devices(&s->sp.cg, s->conf->devices, err);
 }
 
 /* RUN/NAME/dev: a tmpfs and a devpts instance of the supervisor's own, in M0 only, for what is
@@ -325,8 +328,9 @@ static int start_init(struct sup *s, struct vx_err *err)
 		return -1;
 	phase(sp, PH_MAPS, &t);
 	/* The network and the root are built side by side: the child joins its cgroups
-	 * meanwhile, then the root is assembled while a thread sets up the links. */
-	if (job_begin(&net, net_step, s, err) < 0)
+	 * meanwhile, then the root is assembled while a thread sets up the links and the
+	 * device control. */
+	if (job_begin(&net, beside_step, s, err) < 0)
 		return vx_prefix(err, "network");
 	r = spawn_wait_cgroup(sp, err) < 0 || spawn_rootfs(sp, err) < 0 ? -1 : 0;
 	if (job_end(&net, r, err) < 0 || r < 0)
