@@ -43,7 +43,7 @@ int cmd_start(int argc, char **argv)
 		/* The network is set up beside the root: its time is within root fs's. */
 		for (i = 0; i < PH_COUNT; i++) {
 			printf("%-10s %8.3f ms%s\n", vx_phase_names[i], res.phase_ns[i] / 1e6,
-			       i == PH_NETWORK ? "  (beside root fs)" : "");
+			       i == PH_NETWORK ? "  (and devices, beside root fs)" : "");
 			if (i != PH_NETWORK)
 				sum += res.phase_ns[i];
 		}

@@ -845,6 +845,8 @@ int cg_stats(const char *path, struct cg_stats *st, struct vx_err *err)
 int cg_create(const char *name, const struct vx_conf *conf, struct vx_cgroup *cg,
 	      struct vx_err *err)
 {
+	int r;
+
 	detect();
 	if (host.layout == VX_CG_NONE)
 		return vx_fail(err, ENOENT, "no cgroup hierarchy is mounted");
@@ -855,8 +857,12 @@ int cg_create(const char *name, const struct vx_conf *conf, struct vx_cgroup *cg
 	/* Leftovers of a killed supervisor make mkdir fail (and would carry old limits): they
 	 * go, and the directories are made again.  Looking for them first would cost every
 	 * start a failed rmdir in each hierarchy. */
-	if (make_all(cg, err) < 0 &&
-	    (err->code != EEXIST || (cg_destroy(cg->path, NULL), make_all(cg, err) < 0)))
+	r = make_all(cg, err);
+	if (r < 0 && err->code == EEXIST) {
+		cg_destroy(cg->path, NULL);
+		r = make_all(cg, err);
+	}
+	if (r < 0)
 		goto fail;
 	if (cg_set_limits(cg->path, conf, NULL, err) < 0)
 		goto fail;

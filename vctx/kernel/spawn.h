@@ -9,8 +9,9 @@
  *   S  clone3(NEWUSER|NEWPID|NEWUTS|NEWIPC|NEWNET, INTO_CGROUP)             -> I
  *   S  writes I's uid/gid maps                              --- SYNC_MAPPED --->  I
  *   I  setresuid(0), joins the v1 cgroups, unshare(NEWCGROUP) <- SYNC_CGROUP ---
- *   S  sets up the network; forks M inside I's pid namespace; M builds the root in M0:
- *      overlay (lower = idmapped template), /dev, /proc, /sys, masks, console
+ *   S  sets up the network and the device control (on a thread); forks M inside I's pid
+ *      namespace; M builds the root in M0: overlay (lower = idmapped template), /dev,
+ *      /proc, /sys, masks, console
  *   S                                                       --- SYNC_MOUNTED -->  I
  *   I  unshare(NEWNS): the copy of M0 it gets is owned by its user namespace, so every
  *      mount M made is locked (MNT_LOCKED): the tenant cannot unmount a mask or mount a
