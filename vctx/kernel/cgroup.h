@@ -64,7 +64,7 @@ void cg_init(struct vx_cgroup *cg);
 
 /* Create the context's cgroup everywhere with the config's limits, delegate the v2 directory
  * to the context's root (ids from id_base), and open the join fds.  On failure nothing is
- * left behind.  The device control is cg_devices', apart: */
+ * left behind.  The device control is left to cg_devices. */
 int cg_create(const char *name, const struct vx_conf *conf, struct vx_cgroup *cg,
 	      struct vx_err *err);
 
