@@ -40,7 +40,8 @@ int cmd_start(int argc, char **argv)
 	if (timing) {
 		uint64_t sum = 0;
 
-		/* The network is set up beside the root: its time is within root fs's. */
+		/* The network and the device control are set up beside the root: their time is within
+		 * root fs's. */
 		for (i = 0; i < PH_COUNT; i++) {
 			printf("%-10s %8.3f ms%s\n", vx_phase_names[i], res.phase_ns[i] / 1e6,
 			       i == PH_NETWORK ? "  (and devices, beside root fs)" : "");

@@ -331,7 +331,7 @@ static int start_init(struct sup *s, struct vx_err *err)
 	 * meanwhile, then the root is assembled while a thread sets up the links and the
 	 * device control. */
 	if (job_begin(&net, beside_step, s, err) < 0)
-		return vx_prefix(err, "network");
+		return vx_prefix(err, "network and devices");
 	r = spawn_wait_cgroup(sp, err) < 0 || spawn_rootfs(sp, err) < 0 ? -1 : 0;
 	if (job_end(&net, r, err) < 0 || r < 0)
 		return -1;
