@@ -577,10 +577,13 @@ static int apply(const char *path, const struct cg_setting *s, unsigned n, struc
 }
 
 /* The devices a context may use (devices.c), as a v1 device cgroup allow-list: 1 when it is
- * set, 0 when the host has no v1 devices controller. */
+ * set, 0 when the host has no v1 devices controller.  The kernel takes one rule per write,
+ * so the allow-list is written through one descriptor, a rule at a time. */
 static int v1_devices(const char *path, unsigned opts, struct vx_err *err)
 {
 	struct cg_setting s = { .key = "devices", .ctrl = "devices", .file = "devices.deny" };
+	char dir[VX_CG_PATH], file[VX_CG_PATH + 64];
+	_cleanup_close_ int fd = -1;
 	unsigned i;
 
 	if (v2_limits() || !v1_mount("devices"))
@@ -588,13 +591,17 @@ static int v1_devices(const char *path, unsigned opts, struct vx_err *err)
 	snprintf(s.value, sizeof(s.value), "a");
 	if (write_setting(path, &s, err) < 0)
 		return -1;
-	s.file = "devices.allow";
+	ctrl_dir("devices", path, dir, sizeof(dir));
+	snprintf(file, sizeof(file), "%s/devices.allow", dir);
+	fd = open(file, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return vx_failsys(err, "cannot open %s", file);
 	for (i = 0; i < vx_ndevs; i++) {
 		if (!dev_wanted(&vx_devs[i], opts))
 			continue;
 		dev_allow_line(&vx_devs[i], s.value, sizeof(s.value));
-		if (write_setting(path, &s, err) < 0)
-			return -1;
+		if (write(fd, s.value, strlen(s.value)) != (ssize_t)strlen(s.value))
+			return vx_failsys(err, "cannot set devices to %s (devices.allow)", s.value);
 	}
 	return 1;
 }
