@@ -365,7 +365,7 @@ static void trust(void **state)
 	assert_int_equal(rm_rf(prefix, &err), 0);
 }
 
-/* The index file's inode, and how many records were appended to it ("+" lines). */
+/* The index file's inode, and how many records were appended to it ("+" and "-" lines). */
 static unsigned journal_of(uint64_t *ino)
 {
 	char cache[PATH_MAX + 64], *text, *p;
@@ -378,8 +378,8 @@ static unsigned journal_of(uint64_t *ino)
 	*ino = st.st_ino;
 	text = read_text(cache, 1 << 20, &err);
 	assert_non_null(text);
-	for (p = text; (p = strstr(p, "\n+")); p++)
-		n++;
+	for (p = text; (p = strchr(p, '\n')); p++)
+		n += p[1] == '+' || p[1] == '-';
 	free(text);
 	return n;
 }
@@ -461,12 +461,99 @@ static void journal(void **state)
 	assert_int_equal(rm_rf(prefix, &err), 0);
 }
 
+/* Destroy's steps for config NAME: a load under the hold (how many others), the config
+ * removed, the note. */
+static int destroy_noted(const char *name)
+{
+	char conf[PATH_MAX + 64];
+	int others;
+
+	registry_hold();
+	others = registry_others(name, NULL);
+	snprintf(conf, sizeof(conf), "%s/%s.conf", vx_paths.etc, name);
+	assert_int_equal(unlink(conf), 0);
+	regindex_note(name);
+	registry_release();
+	return others;
+}
+
+/* The load's names. */
+static int names_of(char *buf, size_t len)
+{
+	struct regindex_set s;
+	struct vx_err err;
+	size_t at = 0;
+	int n, i;
+
+	n = regindex_load(&s, &err);
+	assert_true(n >= 0);
+	buf[0] = '\0';
+	for (i = 0; i < n; i++)
+		at += snprintf(buf + at, len - at, "%s ", s.names[i]);
+	regindex_set_free(&s);
+	return n;
+}
+
+static void removal(void **state)
+{
+	char conf[PATH_MAX + 64], rec[512], names[256];
+	uint64_t ino, ino2;
+	struct stat st;
+	struct vx_err err;
+
+	(void)state;
+	fresh_prefix();
+	snprintf(conf, sizeof(conf), "%s/a.conf", vx_paths.etc);
+	put(conf, "[network]\naddress = 10.0.0.1/32\n");
+	snprintf(conf, sizeof(conf), "%s/b.conf", vx_paths.etc);
+	put(conf, "[network]\naddress = 10.0.0.2/32\n");
+	settle(conf);
+	settle(vx_paths.etc);
+	free(text_of("a"));	/* the index, written whole with the directory's stamp */
+	assert_int_equal(journal_of(&ino), 0);
+
+	/* A destroy on top of an index that was the answer appends that the config is gone: the
+	 * same file, and the next load's answer without the removed one. */
+	assert_int_equal(destroy_noted("b"), 1);
+	assert_int_equal(journal_of(&ino2), 1);
+	assert_true(ino2 == ino);
+	/* It is the answer, not a listing: a record forged after it stands for a. */
+	snprintf(conf, sizeof(conf), "%s/a.conf", vx_paths.etc);
+	assert_int_equal(stat(conf, &st), 0);
+	snprintf(rec, sizeof(rec), "+a %" PRIu64 " 0 0 0 13\n210.7.7.7/32\n", (uint64_t)st.st_ino);
+	append_index(rec);
+	assert_int_equal(names_of(names, sizeof(names)), 1);
+	assert_string_equal(names, "a ");
+	expect("a", "210.7.7.7/32\n");
+
+	/* A config made again after its removal is back (its record follows the removal). */
+	settle(vx_paths.etc);
+	free(text_of("a"));
+	create_noted("b", "[network]\naddress = 10.0.0.9/32\n");
+	assert_int_equal(names_of(names, sizeof(names)), 2);
+	expect("b", "210.0.0.9/32\n");
+
+	/* A removal cut short ("-" without its line's end) is ignored, as a record is. */
+	append_index("-a");
+	assert_int_equal(names_of(names, sizeof(names)), 2);
+	expect("a", "210.7.7.7/32\n");
+
+	/* The last context: none other. */
+	settle(vx_paths.etc);
+	free(text_of("a"));
+	assert_int_equal(destroy_noted("b"), 1);
+	assert_int_equal(destroy_noted("a"), 0);
+	assert_int_equal(names_of(names, sizeof(names)), 0);
+	assert_int_equal(rm_rf(prefix, &err), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(cache),
 		cmocka_unit_test(trust),
 		cmocka_unit_test(journal),
+		cmocka_unit_test(removal),
 	};
 	RUN(tests);
 }

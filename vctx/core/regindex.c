@@ -58,6 +58,7 @@ struct regindex_rec {
 	const char *stamp, *stamp_end;	/* k's text in the index file while not yet read */
 	struct regindex_entry e;
 	unsigned seq;		/* a journal record's place in the journal */
+	bool gone;		/* a journal's "-NAME LEN": the config was removed */
 };
 
 /* The index's second line: the config directory's stamp when the index was written (zero
@@ -315,7 +316,7 @@ static int regindex_jcmp(const void *a, const void *b)
 }
 
 /* The journal's records merged into v (sorted): one pass over both, the journal's record in
- * place of the one of its name.  j is sorted in place.  -1 when out of memory (v untouched). */
+ * place of the one of its name, or none where its last says the config was removed.  j is sorted in place.  -1 when out of memory (v untouched). */
 static int regindex_merge(struct regindex_rec **v, int n, struct regindex_rec *j, int jn)
 {
 	struct regindex_rec *out;
@@ -333,12 +334,15 @@ static int regindex_merge(struct regindex_rec **v, int n, struct regindex_rec *j
 			out[m++] = (*v)[a++];
 			continue;
 		}
+		const char *name = j[b].name;
+
 		if (c == 0)
-			a++;	/* replaced */
-		out[m++] = j[b++];
-		/* Older records of the same name follow: gone. */
-		while (b < jn && strcmp(j[b].name, out[m - 1].name) == 0)
-			b++;
+			a++;	/* replaced, or removed */
+		if (!j[b].gone)
+			out[m++] = j[b];
+		/* Older records of the same name follow: superseded. */
+		for (b++; b < jn && strcmp(j[b].name, name) == 0; b++)
+			;
 	}
 	free(*v);
 	*v = out;
@@ -347,9 +351,9 @@ static int regindex_merge(struct regindex_rec **v, int n, struct regindex_rec *j
 
 /* The index file's records, in name order, and its head; -1 when there is none or it does
  * not parse.  Its journal, the records appended since it was written whole ("+" a record,
- * then "=" the directory's stamp after it), is merged in; it ends at the first entry that is
- * not whole (an append cut short): the stamp before that one stands, so a load that wants
- * what it lacks looks at the directory. */
+ * or "-NAME LEN" for a config removed, then "=" the directory's stamp after it), is merged
+ * in; it ends at the first entry that is not whole (an append cut short): the stamp before
+ * that one stands, so a load that wants what it lacks looks at the directory. */
 static int regindex_read(struct regindex_rec **out, struct regindex_head *h,
 			 struct regindex_file *f, char **text)
 {
@@ -373,7 +377,7 @@ static int regindex_read(struct regindex_rec **out, struct regindex_head *h,
 	if (!(nl = regindex_eol(p, end)) || !regindex_headline(p, nl, h))
 		goto bad;
 	p = nl + 1;
-	while (p < end && *p != '+' && *p != '=') {
+	while (p < end && *p != '+' && *p != '-' && *p != '=') {
 		struct regindex_rec r = { 0 };
 
 		if (!(nl = regindex_eol(p, end)) || !regindex_rec_at(&p, nl, end, &r) ||
@@ -394,9 +398,25 @@ static int regindex_read(struct regindex_rec **out, struct regindex_head *h,
 			p = nl + 1;
 			continue;
 		}
-		p++;
-		if (!regindex_rec_at(&p, nl, end, &r))
-			break;
+		if (*p == '-') {
+			/* "-NAME LEN": removed.  LEN, the name's length, tells one whole line
+			 * from two run together after an append cut short. */
+			char *sp = memchr(p + 1, ' ', nl - p - 1);
+			uint64_t len;
+
+			if (!sp || sp == p + 1 || sp - p - 1 > VX_NAME_MAX ||
+			    !regindex_nums(sp + 1, nl, (uint64_t *const[]){ &len }, 1) ||
+			    len != (uint64_t)(sp - p - 1))
+				break;
+			*sp = '\0';
+			r.name = p + 1;
+			r.gone = true;
+			p = nl + 1;
+		} else {
+			p++;
+			if (!regindex_rec_at(&p, nl, end, &r))
+				break;
+		}
 		if (!regindex_grow(&j, jn, &jcap))
 			goto bad;
 		j[jn++] = r;
@@ -476,7 +496,7 @@ static int regindex_write(const struct regindex_head *hd, struct regindex_rec *v
 	return r;
 }
 
-/* r and the directory's stamp after it, appended to the index file f (the one this process
+/* r (or, for a config removed, its name) and the directory's stamp after it, appended to the index file f (the one this process
  * read, unchanged since: same inode, same length) in one write. */
 static int regindex_append(const struct regindex_file *f, const struct regindex_head *hd,
 			   const struct regindex_rec *r)
@@ -487,11 +507,15 @@ static int regindex_append(const struct regindex_file *f, const struct regindex_
 	int ret = -1;
 
 	if (regindex_path(path, sizeof(path)) < 0 ||
-	    !(buf = malloc(2 + VX_NAME_MAX + 12 * 22 + r->e.len)))
+	    !(buf = malloc(3 + VX_NAME_MAX + 12 * 22 + r->e.len)))
 		return -1;
 	p = buf;
-	*p++ = '+';
-	p = regindex_put_rec(p, r);
+	if (r->gone) {
+		p += sprintf(p, "-%s %zu\n", r->name, strlen(r->name));
+	} else {
+		*p++ = '+';
+		p = regindex_put_rec(p, r);
+	}
 	*p++ = '=';
 	p = regindex_put_head(p, hd);
 	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
@@ -798,9 +822,10 @@ void regindex_note(const char *name)
 	want.k.size = want.k.mtime = want.k.ctime = 0;
 	head.dir = regindex_stamp_of(&st);
 	head.verified = regindex_mem.disk.verified;
-	/* Where the index was the load's answer, the record and the new stamp are appended: a
-	 * few hundred bytes, not the whole index again. */
-	if (!gone && regindex_mem.trusted && regindex_mem.file.journal < REGINDEX_JOURNAL_MAX &&
+	/* Where the index was the load's answer, the record (or that the config is gone) and the
+	 * new stamp are appended: a few hundred bytes, not the whole index again. */
+	want.gone = gone;
+	if (regindex_mem.trusted && regindex_mem.file.journal < REGINDEX_JOURNAL_MAX &&
 	    regindex_append(&regindex_mem.file, &head, &want) == 0)
 		goto done;
 	if (!(v = calloc(n + 1, sizeof(*v))))

@@ -9,10 +9,11 @@
  *  - while the directory's stamp is the one the index holds, no config was added, removed,
  *    renamed or replaced: the index is the answer (one stat, one read; no listing, no
  *    stat of a config; the names and values are used where they lie in the file's text,
- *    and a record's stamp is not even parsed).  vctx create brings the index up to date with the config it wrote
- *    (regindex_note), so the next look is this one too: it appends the config's record and
- *    the directory's new stamp to the index (a journal, merged in at each read) rather than
- *    write ~100 KB again; every 64 records the index is written whole;
+ *    and a record's stamp is not even parsed).  vctx create brings the index up to date
+ *    with the config it wrote, and vctx destroy with the one it removed (regindex_note), so
+ *    the next look is this one too: each appends the config's record (or that it is gone)
+ *    and the directory's new stamp to the index (a journal, merged in at each read) rather
+ *    than write ~100 KB again; every 64 records the index is written whole;
  *  - else the directory is listed (names and inodes) and a config is read where its inode
  *    is not the one indexed: a config replaced (editors, sed -i, vctx itself) has a new one;
  *  - once a minute (the horizon), every config's stat as well: a config rewritten in place

@@ -221,6 +221,21 @@ int registry_check_ids(const char *name, const struct vx_conf *conf, struct vx_e
 		       o.owner);
 }
 
+int registry_others(const char *name, struct vx_err *err)
+{
+	int i, n;
+
+	if (registry_snap_load(err) < 0)
+		return -1;
+	n = registry_snap.set.n;
+	for (i = 0; i < registry_snap.set.n; i++)
+		if (strcmp(registry_snap.set.names[i], name) == 0)
+			n--;
+	if (!registry_snap.holds)
+		registry_snap_drop();
+	return n;
+}
+
 void registry_own(const char *name, const char *text)
 {
 	struct regindex_entry now = { 0 };

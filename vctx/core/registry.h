@@ -44,6 +44,11 @@ int registry_check_addresses(const char *name, const struct vx_conf *conf, struc
  * this holds at every start what a config written by hand could break (EEXIST names it). */
 int registry_check_ids(const char *name, const struct vx_conf *conf, struct vx_err *err);
 
+/* With the registry held: how many contexts other than name have a config.  Destroy asks it
+ * before the config goes, so that its note (regindex_note) finds the registry loaded, and
+ * learns whether the context was the last. */
+int registry_others(const char *name, struct vx_err *err);
+
 /* At a start, with the registry held: the config's text as read now.  Where the index holds
  * other values for it (it was rewritten in place), the index is dropped, so every other
  * command goes by what this context runs with. */

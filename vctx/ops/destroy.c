@@ -12,6 +12,7 @@
 #include "core/conf.h"
 #include "core/lock.h"
 #include "core/paths.h"
+#include "core/regindex.h"
 #include "core/registry.h"
 #include "core/state.h"
 #include "core/util.h"
@@ -26,7 +27,7 @@ int destroy_context(const char *name, bool force, bool wait, char *warning, size
 {
 	char path[PATH_MAX], gone[PATH_MAX];
 	struct vx_handle h;
-	int r = -1;
+	int r = -1, others;
 
 	if (handle_open(&h, name, H_STATE | H_ANY | (force ? 0 : H_CONF), err) < 0)
 		return -1;
@@ -56,23 +57,24 @@ int destroy_context(const char *name, bool force, bool wait, char *warning, size
 		vx_fail(err, ENAMETOOLONG, "path too long");
 		goto out;
 	}
+	/* The registry is loaded before the config goes, and its index told once the mark
+	 * beside the configs is gone too: the next create finds the index the answer and lists
+	 * no directory (regindex.h). */
+	registry_hold();
+	others = registry_others(name, NULL);
 	/* Gone at once, whole; what remains is removed now, or by the next command. */
 	if (rename(path, gone) < 0 && errno != ENOENT) {
 		vx_failsys(err, "cannot remove %s", path);
+		registry_release();
 		goto out;
 	}
 	r = storage_destroy_rest(name, err);
+	regindex_note(name);
+	registry_release();
 	lock_context_remove(name);
 	/* The last context takes the parent cgroup with it. */
-	if (r == 0) {
-		char **names;
-		int n = registry_names(&names, NULL);
-
-		if (n == 0)
-			cg_remove_parent(vx_paths.cgroup_parent);
-		if (n > 0)
-			registry_names_free(names, n);
-	}
+	if (r == 0 && others == 0)
+		cg_remove_parent(vx_paths.cgroup_parent);
 out:
 	handle_close(&h);
 	return r;
