@@ -3,7 +3,7 @@
 # from inside and outside; bad input; locking; recovery after a killed supervisor; the
 # supervisor at rest.
 . "$(dirname "$0")/lib.sh"
-plan 72
+plan 73
 
 A=$(ctx web); B=$(ctx db)
 ETC=$VCTX_PREFIX/etc/vctx
@@ -179,4 +179,9 @@ fails_with "vctx-supervise is not for running by hand" "never by hand" "$T_TOP/v
 vx destroy "$A"; ok $? "destroy $A"
 ok $([ ! -e "$ETC/$A.conf" ] && [ ! -e "$LIB/contexts/$A" ] && echo 0 || echo 1) \
 	"config and storage are gone"
+# The last destroy (the others' count comes from the registry's index, which each destroy
+# brings up to date) takes the parent cgroup with it, in every hierarchy.
+vx destroy --force "$B" >/dev/null
+is "$(vx list -o name --no-header | wc -l):$(find /sys/fs/cgroup -maxdepth 2 -type d \
+	-name "$VCTX_CGROUP_PARENT" | wc -l)" "0:0" "no context is left, and no parent cgroup"
 t_done
