@@ -3,7 +3,7 @@
 # from inside and outside; bad input; locking; recovery after a killed supervisor; the
 # supervisor at rest.
 . "$(dirname "$0")/lib.sh"
-plan 73
+plan 74
 
 A=$(ctx web); B=$(ctx db)
 ETC=$VCTX_PREFIX/etc/vctx
@@ -96,10 +96,19 @@ is "$(ls "$ETC")" "$(printf '%s.conf\n%s.conf' "$B" "$A" | sort)" "bad creates w
 fails_with "starting a running context is refused" "$A is already running" vx start "$A"
 
 # Concurrent creates never share an id range.
-for i in 1 2 3 4 5 6; do vx create "$(ctx c$i)" --template busybox & done; wait
+for i in 1 2 3 4 5 6; do vx create "$(ctx c$i)" --template busybox address=198.51.100.3$i/32 & done; wait
 is "$(cat "$ETC"/c[0-9]-*.conf | sed -n 's/^id-base = //p' | sort -u | wc -l)" 6 \
 	"six concurrent creates got six different id ranges"
-for i in 1 2 3 4 5 6; do vx destroy "$(ctx c$i)"; done
+# Concurrent destroys each tell the registry's index; none of them is left in it: their
+# addresses are free at once for new contexts.
+for i in 1 2 3 4 5 6; do vx destroy "$(ctx c$i)" & done; wait
+N=0
+for i in 1 2 3 4 5 6; do
+	vx create "$(ctx n$i)" --template busybox address=198.51.100.3$i/32 >/dev/null && N=$((N + 1))
+done
+is "$N:$(ls "$ETC" | grep -c '^c[0-9]-')" "6:0" \
+	"after six concurrent destroys, six creates take their addresses again"
+for i in 1 2 3 4 5 6; do vx destroy "$(ctx n$i)"; done
 
 # A child step that fails comes back as a precise message, and leaves nothing.
 C=$(ctx broken)

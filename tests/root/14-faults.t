@@ -3,7 +3,7 @@
 # destroy killed half way, bad addresses, a failing program, an overcommitted disk, and the
 # odds and ends.  Each starts by reproducing the fault.
 . "$(dirname "$0")/lib.sh"
-plan 52
+plan 53
 KILLER="$T_TOP/tests/killer"
 ETC="$VCTX_PREFIX/etc/vctx"
 
@@ -111,7 +111,18 @@ for us in 200 1000 3000 6000 10000 20000 40000 80000; do
 done
 is "${BAD:-none}" "none" "every killed destroy left the context whole ($WHOLE) or gone ($GONE), never half"
 vx destroy "$D"
-is "$(ls -a "$ETC" | grep -c destroy)" "0" "and nothing of them is left"
+is "$(ls -a "$ETC" | grep -c 'conf.destroy'):$(ls -A "$ETC/.destroying" | wc -l)" "0:0" \
+	"and nothing of them is left"
+# One killed by an earlier vctx left the config beside the others, as ETC/.NAME.conf.destroy:
+# the next command on the name finishes it just the same.
+L=$(ctx legacy)
+vx create "$L" --template busybox >/dev/null &&
+	touch "$VCTX_PREFIX/var/lib/vctx/contexts/$L/upper/left" &&
+	mv "$ETC/$L.conf" "$ETC/.$L.conf.destroy"
+vx create "$L" --template busybox >/dev/null
+is "$?:$(ls -A "$VCTX_PREFIX/var/lib/vctx/contexts/$L/upper" | wc -l):$(ls -a "$ETC" | grep -c 'conf.destroy')" \
+	"0:0:0" "a destroy an earlier vctx left half way is finished by the next create of the name"
+vx destroy "$L"
 
 # --- addresses that are no host's ------------------------------------------------------------------
 for a in 198.51.100.0/24 198.51.100.255/24 255.255.255.255/32 224.0.0.1/24 ff02::1/64 \

@@ -123,23 +123,35 @@ bool idrange_overlaps(const struct idrange *r, uint64_t base)
 	return r->count && r->start < base + VX_IDS_PER_CONTEXT && base < r->start + r->count;
 }
 
-int idrange_allocate(uint64_t prefer, uint64_t *base, struct vx_err *err)
+int idrange_lock(struct vx_err *err)
 {
 	char lockpath[PATH_MAX];
+	int fd;
+
+	if (xsnprintf(lockpath, sizeof(lockpath), "%s/ids.lock", vx_paths.run) < 0)
+		return vx_failsys(err, "lock path");
+	fd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return vx_failsys(err, "cannot open %s", lockpath);
+	/* Creates and destroys are short: wait for a concurrent one rather than fail. */
+	if (flock(fd, LOCK_EX) < 0) {
+		close(fd);
+		return vx_failsys(err, "cannot lock %s", lockpath);
+	}
+	return fd;
+}
+
+int idrange_allocate(uint64_t prefer, uint64_t *base, struct vx_err *err)
+{
 	_cleanup_free_ struct idrange *used = calloc(MAX_USED, sizeof(*used));
 	_cleanup_close_ int fd = -1;
 	struct idscan s = { .used = used };
 
 	if (!used)
 		return vx_fail(err, ENOMEM, "out of memory");
-	if (xsnprintf(lockpath, sizeof(lockpath), "%s/ids.lock", vx_paths.run) < 0)
-		return vx_failsys(err, "lock path");
-	fd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	fd = idrange_lock(err);
 	if (fd < 0)
-		return vx_failsys(err, "cannot open %s", lockpath);
-	/* Creates are short: wait for a concurrent one rather than fail. */
-	if (flock(fd, LOCK_EX) < 0)
-		return vx_failsys(err, "cannot lock %s", lockpath);
+		return -1;
 	add_subid_file("/etc/subuid", &s);
 	add_subid_file("/etc/subgid", &s);
 	if (add_contexts(&s, err) < 0)

@@ -27,6 +27,11 @@ int idrange_pick(const struct idrange *used, unsigned n, uint64_t *base, struct 
  * added to 'out' (at most max), skipping malformed lines. */
 unsigned idrange_parse_subid(const char *text, struct idrange *out, unsigned max);
 
+/* The lock every change to the set of configs takes (create's id range, destroy): their
+ * loads of the registry and their notes to its index (regindex_note) come one at a time.
+ * Returns the locked descriptor; it waits for a holder. */
+int idrange_lock(struct vx_err *err);
+
 /* Allocate a base for a new context (prefer, when it is a free slot: a context moved from
  * another host keeps its ids and its files need no shifting; 0: none): holds a lock while
  * the caller writes its config, so concurrent creates never pick the same range.  Returns the lock fd (>=0) to be closed once

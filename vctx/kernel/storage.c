@@ -547,30 +547,53 @@ int storage_check_binds(const struct vx_conf *conf, struct vx_err *err)
 
 int storage_destroy_mark(char *buf, size_t len, const char *name)
 {
+	return xsnprintf(buf, len, "%s/.destroying/%s.conf", vx_paths.etc, name);
+}
+
+/* Where an earlier vctx moved the config: ETC itself. */
+static int storage_destroy_mark_old(char *buf, size_t len, const char *name)
+{
 	return xsnprintf(buf, len, "%s/.%s.conf.destroy", vx_paths.etc, name);
+}
+
+int storage_destroy_begin(char *buf, size_t len, const char *name, struct vx_err *err)
+{
+	char dir[PATH_MAX];
+
+	if (xsnprintf(dir, sizeof(dir), "%s/.destroying", vx_paths.etc) < 0 ||
+	    storage_destroy_mark(buf, len, name) < 0)
+		return vx_fail(err, ENAMETOOLONG, "path too long");
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return vx_failsys(err, "cannot create %s", dir);
+	return 0;
 }
 
 int storage_destroy_rest(const char *name, struct vx_err *err)
 {
-	char gone[PATH_MAX], dir[PATH_MAX], log[PATH_MAX];
+	char gone[PATH_MAX], old[PATH_MAX], dir[PATH_MAX], log[PATH_MAX];
 
 	if (path_ctxdir(dir, sizeof(dir), name, NULL) < 0 ||
 	    path_logdir(log, sizeof(log), name, NULL) < 0 ||
-	    storage_destroy_mark(gone, sizeof(gone), name) < 0)
+	    storage_destroy_mark(gone, sizeof(gone), name) < 0 ||
+	    storage_destroy_mark_old(old, sizeof(old), name) < 0)
 		return vx_fail(err, ENAMETOOLONG, "path too long");
 	if (rm_rf(dir, err) < 0)
 		return -1;
 	rm_rf(log, NULL);
 	if (unlink(gone) < 0 && errno != ENOENT)
 		return vx_failsys(err, "cannot remove %s", gone);
+	if (unlink(old) < 0 && errno != ENOENT)
+		return vx_failsys(err, "cannot remove %s", old);
 	return 0;
 }
 
 void storage_destroy_finish(const char *name)
 {
-	char gone[PATH_MAX];
+	char gone[PATH_MAX], old[PATH_MAX];
 
-	if (storage_destroy_mark(gone, sizeof(gone), name) == 0 && access(gone, F_OK) == 0)
+	if (storage_destroy_mark(gone, sizeof(gone), name) == 0 &&
+	    storage_destroy_mark_old(old, sizeof(old), name) == 0 &&
+	    (access(gone, F_OK) == 0 || access(old, F_OK) == 0))
 		storage_destroy_rest(name, NULL);
 }
 

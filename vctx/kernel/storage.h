@@ -69,11 +69,15 @@ int storage_bind_open(const char *spec, char *ctxpath, size_t len, bool *ro, str
 /* All of a config's binds can be opened (create and set check them early). */
 int storage_check_binds(const struct vx_conf *conf, struct vx_err *err);
 
-/* A destroy takes the config away first, under the name this makes (ETC/.NAME.conf.destroy):
- * the context is then gone for every command.  storage_destroy_rest removes its storage and
- * logs, then that file; storage_destroy_finish does so when such a file is left (a killed
- * destroy).  Call both with the context's lock held. */
+/* A destroy takes the config away first, under the name this makes
+ * (ETC/.destroying/NAME.conf): the context is then gone for every command.
+ * storage_destroy_rest removes its storage and logs, then that file; storage_destroy_finish
+ * does so when such a file is left (a killed destroy).  Call both with the context's lock
+ * held.  The file is moved into a directory of its own, so that its removal at the end
+ * leaves ETC, whose stamp the registry's index keeps (regindex.h), as the destroy's note
+ * said it was.  storage_destroy_begin makes that directory and the name. */
 int storage_destroy_mark(char *buf, size_t len, const char *name);
+int storage_destroy_begin(char *buf, size_t len, const char *name, struct vx_err *err);
 int storage_destroy_rest(const char *name, struct vx_err *err);
 void storage_destroy_finish(const char *name);
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/conf.h"
+#include "core/idrange.h"
 #include "core/lock.h"
 #include "core/paths.h"
 #include "core/regindex.h"
@@ -26,6 +27,7 @@ int destroy_context(const char *name, bool force, bool wait, char *warning, size
 		struct vx_err *err)
 {
 	char path[PATH_MAX], gone[PATH_MAX];
+	_cleanup_close_ int idlock = -1;
 	struct vx_handle h;
 	int r = -1, others;
 
@@ -52,14 +54,18 @@ int destroy_context(const char *name, bool force, bool wait, char *warning, size
 	}
 	if (h.st.have_record && sup_cleanup(name, &h.st, err) < 0)
 		goto out;
-	if (path_conf(path, sizeof(path), name) < 0 ||
-	    storage_destroy_mark(gone, sizeof(gone), name) < 0) {
+	if (path_conf(path, sizeof(path), name) < 0) {
 		vx_fail(err, ENAMETOOLONG, "path too long");
 		goto out;
 	}
-	/* The registry is loaded before the config goes, and its index told once the mark
-	 * beside the configs is gone too: the next create finds the index the answer and lists
-	 * no directory (regindex.h). */
+	if (storage_destroy_begin(gone, sizeof(gone), name, err) < 0)
+		goto out;
+	/* Under the lock creates take too: the registry is loaded, the config taken away and
+	 * the index told (regindex_note), with no other create or destroy between, so the
+	 * next create finds the index the answer and lists no directory (regindex.h). */
+	idlock = idrange_lock(err);
+	if (idlock < 0)
+		goto out;
 	registry_hold();
 	others = registry_others(name, NULL);
 	/* Gone at once, whole; what remains is removed now, or by the next command. */
@@ -68,9 +74,11 @@ int destroy_context(const char *name, bool force, bool wait, char *warning, size
 		registry_release();
 		goto out;
 	}
-	r = storage_destroy_rest(name, err);
 	regindex_note(name);
 	registry_release();
+	close(idlock);
+	idlock = -1;
+	r = storage_destroy_rest(name, err);
 	lock_context_remove(name);
 	/* The last context takes the parent cgroup with it. */
 	if (r == 0 && others == 0)
