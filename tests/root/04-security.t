@@ -2,7 +2,7 @@
 # Root inside is not root outside: capability bounding set, seccomp, masked /proc and /sys,
 # locked mounts, no host devices, no leaked descriptors; each known way out is tried.
 . "$(dirname "$0")/lib.sh"
-plan 81
+plan 83
 
 A=$(ctx sec)
 t_build_busybox
@@ -64,9 +64,14 @@ is "$(vx exec "$A" -- sh -c 'cat /proc/keys /proc/timer_list 2>&1 | wc -c')" "0"
 like "$(vx exec "$A" -- grep ' /proc/sys ' /proc/self/mountinfo)" " /proc/sys ro," "/proc/sys is read-only"
 like "$(vx exec "$A" -- grep ' /proc/sys/net ' /proc/self/mountinfo)" " /proc/sys/net rw," "but /proc/sys/net is the context's own"
 like "$(vx exec "$A" -- grep ' /sys ' /proc/self/mountinfo)" " /sys ro," "/sys is read-only"
-like "$(vx exec "$A" -- grep ' /sys/firmware ' /proc/self/mountinfo)" "tmpfs vctx-mask ro" "/sys/firmware is masked"
-is "$(vx exec "$A" -- awk '$5 ~ /^\/(proc\/acpi|sys\/firmware|sys\/kernel\/(debug|security))$/ { print $3 }' \
-	/proc/self/mountinfo | sort -u | wc -l)" 1 "every mask is the same tmpfs (no superblock apiece)"
+like "$(vx exec "$A" -- grep ' /sys/firmware ' /proc/self/mountinfo)" " /mask /sys/firmware ro,.* tmpfs vctx-dev " \
+	"/sys/firmware is masked: the empty directory of the /dev tmpfs, read-only"
+is "$(vx exec "$A" -- awk '$5 ~ /^\/(dev|proc\/acpi|sys\/firmware|sys\/kernel\/(debug|security))$/ { print $3 }' \
+	/proc/self/mountinfo | sort -u | wc -l)" 1 "every mask is of the /dev tmpfs (no superblock of their own)"
+is "$(vx exec "$A" -- awk '$5 == "/dev" { d = $3 } { m[$3 " " $4]++ } END { print m[d " /"] + 0 }' \
+	/proc/self/mountinfo)" 0 "no mount shows that tmpfs's own root: only /dev and the masks' directory are bound"
+is "$(vx exec "$A" -- sh -c 'mkdir /dev/x && touch /dev/x/f /dev/f; ls -A /proc/acpi; ls -A /sys/firmware; rm -r /dev/x /dev/f')" "" \
+	"what root writes in /dev shows in no mask"
 
 # Every known way out, tried by the probe; the controls prove the probe itself works.
 OUT=$(vx exec "$A" -- /probe escape)

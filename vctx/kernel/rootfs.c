@@ -125,33 +125,37 @@ static int self_rw(int root, const char *rel, struct vx_err *err)
 	return 0;
 }
 
-/* Hide a directory under an empty read-only tmpfs.  Every mask of a context is the same
- * tmpfs: the first is mounted, the others are clones of that mount (*mask, -1 until then).
- * A file system instance of its own for each would cost each context a superblock apiece:
- * its memory, and a shrinker whose id widens every memory cgroup's shrinker map on the
- * host. */
-static int mask_dir(int root, const char *rel, int *mask, struct vx_err *err)
-{
-	_cleanup_close_ int fd = vx_openat2(root, rel, O_PATH | O_DIRECTORY | O_CLOEXEC, RES);
-	_cleanup_close_ int tree = -1;
-	char p[32];
+/* The masks of a context: every one is the same empty directory of its /dev tmpfs
+ * (setup_dev), bound read-only; the first is bound from there, the others are clones of that
+ * mount.  A file system of their own would cost each context a superblock: its memory, a
+ * shrinker whose id widens every memory cgroup's shrinker map on the host, and a step of
+ * every sync() on the host (kernel-notes/mounts.md). */
+struct masks {
+	int src;	/* the empty directory, in the tmpfs as staged */
+	int first;	/* the first mask, once bound; -1 until then */
+};
 
+/* Hide a directory under the context's empty read-only directory. */
+static int mask_dir(int root, const char *rel, struct masks *m, struct vx_err *err)
+{
+	_cleanup_close_ int fd = -1, tree = -1;
+
+	if (m->first < 0) {
+		if (bind_ro(m->src, root, rel, true, MS_NOSUID | MS_NODEV | MS_NOEXEC, err) < 0)
+			return vx_prefix(err, "cannot mask /%s", rel);
+		m->first = vx_openat2(root, rel, O_PATH | O_DIRECTORY | O_CLOEXEC, RES);
+		if (m->first < 0 && errno != ENOENT && errno != ENOTDIR)
+			return vx_failsys(err, "cannot open the mask on /%s", rel);
+		return 0;
+	}
+	fd = vx_openat2(root, rel, O_PATH | O_DIRECTORY | O_CLOEXEC, RES);
 	if (fd < 0)
 		return errno == ENOENT || errno == ENOTDIR ? 0 : vx_failsys(err, "cannot open /%s",
 									    rel);
-	if (*mask >= 0) {
-		tree = vx_open_tree(*mask, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
-		if (tree < 0 || vx_move_mount(tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH |
-					      MOVE_MOUNT_T_EMPTY_PATH) < 0)
-			return vx_failsys(err, "cannot mask /%s", rel);
-		return 0;
-	}
-	if (mount("vctx-mask", fdpath(p, fd), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		  "size=4k,nr_inodes=1,mode=555") < 0)
+	tree = vx_open_tree(m->first, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	if (tree < 0 || vx_move_mount(tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH |
+				      MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return vx_failsys(err, "cannot mask /%s", rel);
-	*mask = vx_openat2(root, rel, O_PATH | O_DIRECTORY | O_CLOEXEC, RES);
-	if (*mask < 0)
-		return vx_failsys(err, "cannot open the mask on /%s", rel);
 	return 0;
 }
 
@@ -247,18 +251,55 @@ static int make_dev_dir(int dev, const char *node, uid_t uid, struct vx_err *err
 	return 0;
 }
 
-static int setup_dev(const struct vx_spawn *sp, int root, struct vx_err *err)
+/* The tmpfs of /dev, staged at sp->lower (free again once the overlay holds the template; in
+ * M0 only) with two directories: "dev", the context's /dev, and "mask", the empty one every
+ * mask is a bind of (m->src).  /dev is a bind of "dev" alone, so nothing inside reaches
+ * "mask" but through the read-only masks.  rootfs_setup detaches the stage when done. */
+static int stage_dev(const struct vx_spawn *sp, struct masks *m, struct vx_err *err)
 {
 	uid_t uid = conf_root_uid(sp->conf);
-	char opts[128];
-	_cleanup_close_ int dev = -1;
-	unsigned i;
+	_cleanup_close_ int fs = -1;
 
-	snprintf(opts, sizeof(opts), "mode=755,size=1m,nr_inodes=4096,uid=%u,gid=%u", uid, uid);
 	/* The one mount without nodev: it holds only the nodes made here, and a context
 	 * cannot make device nodes of its own. */
-	if (mount_at(root, "dev", "vctx-dev", "tmpfs", MS_NOSUID | MS_NOEXEC, opts, err) < 0)
+	if (mount("vctx-dev", sp->lower, "tmpfs", MS_NOSUID | MS_NOEXEC,
+		  "mode=700,size=1m,nr_inodes=4096") < 0)
+		return vx_failsys(err, "cannot mount a tmpfs for /dev");
+	fs = open(sp->lower, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	/* mkdir applies the umask: the modes are set afterwards. */
+	if (fs < 0 || mkdirat(fs, "dev", 0700) < 0 || fchownat(fs, "dev", uid, uid, 0) < 0 ||
+	    fchmodat(fs, "dev", 0755, 0) < 0 || mkdirat(fs, "mask", 0500) < 0 ||
+	    fchmodat(fs, "mask", 0555, 0) < 0)
+		return vx_failsys(err, "cannot prepare the tmpfs for /dev");
+	m->src = openat(fs, "mask", O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (m->src < 0)
+		return vx_failsys(err, "cannot open the tmpfs for /dev");
+	return 0;
+}
+
+static int setup_dev(const struct vx_spawn *sp, int root, struct masks *m, struct vx_err *err)
+{
+	uid_t uid = conf_root_uid(sp->conf);
+	char opts[128], from[32], to[32];
+	_cleanup_close_ int dev = -1, src = -1;
+	unsigned i;
+
+	if (stage_dev(sp, m, err) < 0)
 		return -1;
+	src = open(sp->lower, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (src >= 0) {
+		int sub = openat(src, "dev", O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+
+		close(src);
+		src = sub;
+	}
+	dev = open_dir(root, "dev", err);
+	if (dev < 0)
+		return -1;
+	if (src < 0 || mount(fdpath(from, src), fdpath(to, dev), NULL, MS_BIND, NULL) < 0)
+		return vx_failsys(err, "cannot mount /dev");
+	/* Reopen: the path now leads to the new mount. */
+	close(dev);
 	dev = vx_openat2(root, "dev", O_RDONLY | O_DIRECTORY | O_CLOEXEC, RES);
 	if (dev < 0)
 		return vx_failsys(err, "cannot open /dev");
@@ -340,7 +381,8 @@ static int mount_proc(const struct vx_spawn *sp, int root, struct vx_err *err)
 	return 0;
 }
 
-static int setup_proc(const struct vx_spawn *sp, int root, int *mask, struct vx_err *err)
+static int setup_proc(const struct vx_spawn *sp, int root, struct masks *mask,
+		      struct vx_err *err)
 {
 	_cleanup_close_ int null = -1;
 	unsigned i;
@@ -386,7 +428,8 @@ static int setup_lxcfs(int root, struct vx_err *err)
 	return 0;
 }
 
-static int setup_sys(const struct vx_spawn *sp, int root, int *mask, struct vx_err *err)
+static int setup_sys(const struct vx_spawn *sp, int root, struct masks *mask,
+		     struct vx_err *err)
 {
 	unsigned i;
 
@@ -542,7 +585,9 @@ static int setup_binds(const struct vx_spawn *sp, int root, struct vx_err *err)
 
 int rootfs_setup(const struct vx_spawn *sp, struct vx_err *err)
 {
-	_cleanup_close_ int root = -1, mask = -1;
+	_cleanup_close_ int root = -1;
+	struct masks mask = { .src = -1, .first = -1 };
+	int r = -1;
 
 	if (mount_overlay(sp, err) < 0)
 		return -1;
@@ -551,10 +596,18 @@ int rootfs_setup(const struct vx_spawn *sp, struct vx_err *err)
 		return vx_failsys(err, "cannot open %s", sp->stage);
 	if (setup_binds(sp, root, err) < 0)
 		return -1;
-	if (setup_dev(sp, root, err) < 0 || setup_proc(sp, root, &mask, err) < 0 ||
+	if (setup_dev(sp, root, &mask, err) < 0 || setup_proc(sp, root, &mask, err) < 0 ||
 	    setup_sys(sp, root, &mask, err) < 0 || (sp->lxcfs && setup_lxcfs(root, err) < 0))
-		return -1;
+		goto out;
 	if (sp->notifysock[0] && setup_notify(sp, root, err) < 0)
-		return -1;
-	return 0;
+		goto out;
+	r = 0;
+out:
+	/* The binds keep the tmpfs of /dev; its stage goes (a failed start's too). */
+	if (mask.src >= 0)
+		close(mask.src);
+	if (mask.first >= 0)
+		close(mask.first);
+	umount2(sp->lower, MNT_DETACH);
+	return r;
 }
