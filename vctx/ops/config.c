@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/idrange.h"
 #include "core/paths.h"
 #include "core/registry.h"
 #include "core/state.h"
@@ -78,6 +79,7 @@ int config_replace(const char *name, const char *old, const char *text, bool *la
 	struct vx_template t;
 	struct vx_handle h;
 	struct vx_conf conf;
+	_cleanup_close_ int idlock = -1;
 	int r = -1;
 
 	*later = false;
@@ -111,10 +113,14 @@ int config_replace(const char *name, const char *old, const char *text, bool *la
 			name);
 		goto out;
 	}
-	if (template_load(conf.template, &t, err) < 0 ||
-	    registry_check_addresses(name, &conf, err) < 0 || storage_check_binds(&conf, err) < 0)
+	if (template_load(conf.template, &t, err) < 0 || storage_check_binds(&conf, err) < 0)
 		goto out;
-	if (write_atomic(path, text, strlen(text), 0600, false, err) < 0)
+	/* Under the lock creates and destroys take (idrange_lock): the address check and the
+	 * new config come between their looks at the registry and their notes to its index,
+	 * never inside one, where a note would take this change for seen. */
+	idlock = idrange_lock(err);
+	if (idlock < 0 || registry_check_addresses(name, &conf, err) < 0 ||
+	    write_atomic(path, text, strlen(text), 0600, false, err) < 0)
 		goto out;
 	*later = handle_alive(&h);
 	r = 0;

@@ -11,6 +11,7 @@
 
 #include "core/cfgedit.h"
 #include "core/conf.h"
+#include "core/idrange.h"
 #include "core/limitmap.h"
 #include "core/lock.h"
 #include "core/paths.h"
@@ -83,6 +84,7 @@ int set_context(const char *name, int nset, char **set, bool save, bool wait, un
 	_cleanup_free_ char *text = NULL;
 	struct vx_handle h;
 	struct vx_conf *old = &h.conf, new;
+	_cleanup_close_ int idlock = -1;
 	bool running, moved = false;
 	int r = -1;
 
@@ -130,7 +132,9 @@ int set_context(const char *name, int nset, char **set, bool save, bool wait, un
 		goto out;
 	if (!running)
 		*deferred = 0;
-	if (save && (path_conf(path, sizeof(path), name) < 0 ||
+	/* Written under the lock creates and destroys take (idrange_lock), so that it never
+	 * lands between their looks at the registry and their notes to its index. */
+	if (save && ((idlock = idrange_lock(err)) < 0 || path_conf(path, sizeof(path), name) < 0 ||
 		     write_atomic(path, text, strlen(text), 0600, false, err) < 0)) {
 		/* The file could not be written: take the live change back too. */
 		if (running)
