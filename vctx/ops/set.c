@@ -141,6 +141,10 @@ int set_context(const char *name, int nset, char **set, bool save, bool wait, un
 			cg_set_limits(h.st.cgroup, old, NULL, NULL);
 		goto out;
 	}
+	if (idlock >= 0) {
+		close(idlock);
+		idlock = -1;
+	}
 	if (moved)
 		storage_settle(name, new.disk.set);
 	r = 0;
