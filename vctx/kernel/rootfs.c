@@ -138,20 +138,20 @@ struct masks {
 /* Hide a directory under the context's empty read-only directory. */
 static int mask_dir(int root, const char *rel, struct masks *m, struct vx_err *err)
 {
-	_cleanup_close_ int fd = -1, tree = -1;
+	_cleanup_close_ int fd = vx_openat2(root, rel, O_PATH | O_DIRECTORY | O_CLOEXEC, RES);
+	_cleanup_close_ int tree = -1;
 
-	if (m->first < 0) {
-		if (bind_ro(m->src, root, rel, true, MS_NOSUID | MS_NODEV | MS_NOEXEC, err) < 0)
-			return vx_prefix(err, "cannot mask /%s", rel);
-		m->first = vx_openat2(root, rel, O_PATH | O_DIRECTORY | O_CLOEXEC, RES);
-		if (m->first < 0 && errno != ENOENT && errno != ENOTDIR)
-			return vx_failsys(err, "cannot open the mask on /%s", rel);
-		return 0;
-	}
-	fd = vx_openat2(root, rel, O_PATH | O_DIRECTORY | O_CLOEXEC, RES);
 	if (fd < 0)
 		return errno == ENOENT || errno == ENOTDIR ? 0 : vx_failsys(err, "cannot open /%s",
 									    rel);
+	if (m->first < 0) {
+		if (bind_ro(m->src, root, rel, true, MS_NOSUID | MS_NODEV | MS_NOEXEC, err) < 0)
+			return -1;
+		m->first = vx_openat2(root, rel, O_PATH | O_DIRECTORY | O_CLOEXEC, RES);
+		if (m->first < 0)
+			return vx_failsys(err, "cannot open the mask on /%s", rel);
+		return 0;
+	}
 	tree = vx_open_tree(m->first, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
 	if (tree < 0 || vx_move_mount(tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH |
 				      MOVE_MOUNT_T_EMPTY_PATH) < 0)
