@@ -399,23 +399,38 @@ static void create_noted(const char *name, const char *text)
 	registry_release();
 }
 
+/* A fresh prefix with the configs a (10.0.0.1) and, of two, b (10.0.0.2), settled, and the
+ * index written whole over them with the directory's stamp, no journal yet: its inode. */
+static uint64_t indexed_prefix(int configs)
+{
+	char conf[PATH_MAX + 64], text[64];
+	uint64_t ino;
+	int i;
+
+	fresh_prefix();
+	for (i = 0; i < configs; i++) {
+		snprintf(conf, sizeof(conf), "%s/%c.conf", vx_paths.etc, 'a' + i);
+		snprintf(text, sizeof(text), "[network]\naddress = 10.0.0.%d/32\n", i + 1);
+		put(conf, text);
+	}
+	settle(conf);
+	settle(vx_paths.etc);
+	free(text_of("a"));
+	assert_int_equal(journal_of(&ino), 0);
+	return ino;
+}
+
 static void journal(void **state)
 {
-	char conf[PATH_MAX + 64], cache[PATH_MAX + 64], name[16], text[64], rec[512];
+	char conf[PATH_MAX + 64], name[16], text[64], rec[512];
 	uint64_t ino, ino2;
 	struct stat st;
 	struct vx_err err;
 	int i;
 
 	(void)state;
-	fresh_prefix();
+	ino = indexed_prefix(1);
 	snprintf(conf, sizeof(conf), "%s/a.conf", vx_paths.etc);
-	snprintf(cache, sizeof(cache), "%s/.registry", vx_paths.run);
-	put(conf, "[network]\naddress = 10.0.0.1/32\n");
-	settle(conf);
-	settle(vx_paths.etc);
-	free(text_of("a"));	/* the index, written whole with the directory's stamp */
-	assert_int_equal(journal_of(&ino), 0);
 
 	/* A create on top of an index that was the answer appends to it: the same file, one
 	 * record more, and the answer of the next load. */
@@ -502,15 +517,7 @@ static void removal(void **state)
 	struct vx_err err;
 
 	(void)state;
-	fresh_prefix();
-	snprintf(conf, sizeof(conf), "%s/a.conf", vx_paths.etc);
-	put(conf, "[network]\naddress = 10.0.0.1/32\n");
-	snprintf(conf, sizeof(conf), "%s/b.conf", vx_paths.etc);
-	put(conf, "[network]\naddress = 10.0.0.2/32\n");
-	settle(conf);
-	settle(vx_paths.etc);
-	free(text_of("a"));	/* the index, written whole with the directory's stamp */
-	assert_int_equal(journal_of(&ino), 0);
+	ino = indexed_prefix(2);
 
 	/* A destroy on top of an index that was the answer appends that the config is gone: the
 	 * same file, and the next load's answer without the removed one. */

@@ -316,7 +316,8 @@ static int regindex_jcmp(const void *a, const void *b)
 }
 
 /* The journal's records merged into v (sorted): one pass over both, the journal's record in
- * place of the one of its name, or none where its last says the config was removed.  j is sorted in place.  -1 when out of memory (v untouched). */
+ * place of the one of its name, or none where its last says the config was removed.  j is
+ * sorted in place.  -1 when out of memory (v untouched). */
 static int regindex_merge(struct regindex_rec **v, int n, struct regindex_rec *j, int jn)
 {
 	struct regindex_rec *out;
@@ -329,13 +330,13 @@ static int regindex_merge(struct regindex_rec **v, int n, struct regindex_rec *j
 	qsort(j, jn, sizeof(*j), regindex_jcmp);
 	while (a < n || b < jn) {
 		int c = a == n ? 1 : b == jn ? -1 : strcmp((*v)[a].name, j[b].name);
+		const char *name;
 
 		if (c < 0) {
 			out[m++] = (*v)[a++];
 			continue;
 		}
-		const char *name = j[b].name;
-
+		name = j[b].name;
 		if (c == 0)
 			a++;	/* replaced, or removed */
 		if (!j[b].gone)
@@ -496,8 +497,9 @@ static int regindex_write(const struct regindex_head *hd, struct regindex_rec *v
 	return r;
 }
 
-/* r (or, for a config removed, its name) and the directory's stamp after it, appended to the index file f (the one this process
- * read, unchanged since: same inode, same length) in one write. */
+/* r (or, for a config removed, its name) and the directory's stamp after it, appended to the
+ * index file f (the one this process read, unchanged since: same inode, same length) in one
+ * write. */
 static int regindex_append(const struct regindex_file *f, const struct regindex_head *hd,
 			   const struct regindex_rec *r)
 {

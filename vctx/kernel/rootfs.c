@@ -254,11 +254,13 @@ static int make_dev_dir(int dev, const char *node, uid_t uid, struct vx_err *err
 /* The tmpfs of /dev, staged at sp->lower (free again once the overlay holds the template; in
  * M0 only) with two directories: "dev", the context's /dev, and "mask", the empty one every
  * mask is a bind of (m->src).  /dev is a bind of "dev" alone, so nothing inside reaches
- * "mask" but through the read-only masks.  rootfs_setup detaches the stage when done. */
+ * "mask" but through the read-only masks.  rootfs_setup detaches the stage when done.
+ * Returns "dev" (O_PATH), to be bound on the root's /dev. */
 static int stage_dev(const struct vx_spawn *sp, struct masks *m, struct vx_err *err)
 {
 	uid_t uid = conf_root_uid(sp->conf);
 	_cleanup_close_ int fs = -1;
+	int dev;
 
 	/* The one mount without nodev: it holds only the nodes made here, and a context
 	 * cannot make device nodes of its own. */
@@ -272,9 +274,13 @@ static int stage_dev(const struct vx_spawn *sp, struct masks *m, struct vx_err *
 	    fchmodat(fs, "mask", 0555, 0) < 0)
 		return vx_failsys(err, "cannot prepare the tmpfs for /dev");
 	m->src = openat(fs, "mask", O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (m->src < 0)
+	dev = openat(fs, "dev", O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (m->src < 0 || dev < 0) {
+		if (dev >= 0)
+			close(dev);
 		return vx_failsys(err, "cannot open the tmpfs for /dev");
-	return 0;
+	}
+	return dev;
 }
 
 static int setup_dev(const struct vx_spawn *sp, int root, struct masks *m, struct vx_err *err)
@@ -284,19 +290,13 @@ static int setup_dev(const struct vx_spawn *sp, int root, struct masks *m, struc
 	_cleanup_close_ int dev = -1, src = -1;
 	unsigned i;
 
-	if (stage_dev(sp, m, err) < 0)
+	src = stage_dev(sp, m, err);
+	if (src < 0)
 		return -1;
-	src = open(sp->lower, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (src >= 0) {
-		int sub = openat(src, "dev", O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-
-		close(src);
-		src = sub;
-	}
 	dev = open_dir(root, "dev", err);
 	if (dev < 0)
 		return -1;
-	if (src < 0 || mount(fdpath(from, src), fdpath(to, dev), NULL, MS_BIND, NULL) < 0)
+	if (mount(fdpath(from, src), fdpath(to, dev), NULL, MS_BIND, NULL) < 0)
 		return vx_failsys(err, "cannot mount /dev");
 	/* Reopen: the path now leads to the new mount. */
 	close(dev);
