@@ -94,8 +94,9 @@ vctx/vctx-exec: vctx/kernel/exec-helper.c vctx/kernel/procstate.c vctx/kernel/pr
 # a few pages.  musl has no kernel headers of its own: Debian's, through a directory of links.
 IDLE_SRC = vctx/supervisor/idle.c vctx/supervisor/events.c vctx/supervisor/handover.c \
 	   vctx/supervisor/console.c vctx/supervisor/logrelay.c vctx/supervisor/logfile.c \
-	   vctx/supervisor/ready.c vctx/supervisor/ctl.c vctx/supervisor/slog.c vctx/core/util.c \
-	   vctx/core/escape.c vctx/core/paths.c vctx/core/err.c vctx/core/addr.c
+	   vctx/supervisor/ready.c vctx/supervisor/ctl.c vctx/supervisor/slog.c \
+	   vctx/supervisor/syncs.c vctx/kernel/fdpass.c vctx/core/util.c vctx/core/escape.c \
+	   vctx/core/paths.c vctx/core/err.c vctx/core/addr.c
 MUSL_INC = vctx/.musl-include
 $(MUSL_INC):
 	mkdir -p $@
@@ -127,7 +128,14 @@ bench/floor: bench/floor.c $(CORE_OBJ) $(NET_OBJ)
 tests/unit/test-%: tests/unit/test-%.c $(CORE_OBJ) $(NET_OBJ)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit -o $@ $^ $(LDLIBS) -lcmocka
 
-tests/unit/test-ctl: tests/unit/test-ctl.c vctx/supervisor/ctl.o $(CORE_OBJ)
+tests/unit/test-ctl: tests/unit/test-ctl.c vctx/supervisor/ctl.o vctx/kernel/fdpass.o $(CORE_OBJ)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit -o $@ $^ $(LDLIBS) -lcmocka
+
+tests/unit/test-syncs: tests/unit/test-syncs.c vctx/supervisor/syncs.o vctx/supervisor/events.o \
+		      vctx/supervisor/console.o vctx/supervisor/logrelay.o vctx/supervisor/logfile.o \
+		      vctx/supervisor/ready.o vctx/supervisor/ctl.o vctx/supervisor/slog.o \
+		      vctx/kernel/fdpass.o vctx/kernel/sysfilter.o vctx/kernel/sysrules.o \
+		      vctx/kernel/caps.o $(CORE_OBJ)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit -o $@ $^ $(LDLIBS) -lcmocka
 
 tests/unit/test-handover: tests/unit/test-handover.c vctx/supervisor/handover.o $(CORE_OBJ)

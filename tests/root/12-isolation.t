@@ -3,7 +3,7 @@
 # host code runs inside with the tenant's loader.  Each attack is shown succeeding against a
 # runtime without the protection (the control), then failing against vctx.
 . "$(dirname "$0")/lib.sh"
-plan 50
+plan 58
 
 A=$(ctx iso)
 t_build_busybox
@@ -241,5 +241,57 @@ else
 	wait $G
 	for i in 1 2 3 4; do ok 0 "# SKIP no fanotify permission events: $(cat "$T_TMP/gate1")"; done
 fi
+
+# --- sync() inside writes back the context's own file systems, not the host's ---------------
+# Two file systems of the host's, each on a loop device of the test: F, which no context
+# uses, and B, a context's bind.  Without a journal or lazy init, a page written to one goes
+# to its device only at a sync or once it is 30 s old (the kernel's dirty_expire): the
+# device's count of sectors written says whether a sync reached it.
+T_EXTRA_CLEANUP='for m in F B; do umount "$T_TMP/$m" 2>/dev/null; done
+	for d in $(losetup -j "$T_TMP/F.img" -O NAME -n; losetup -j "$T_TMP/B.img" -O NAME -n); do losetup -d "$d"; done'
+for m in F B; do
+	truncate -s 16M "$T_TMP/$m.img" && mkfs.ext4 -q -O ^has_journal -E lazy_itable_init=0 "$T_TMP/$m.img" &&
+		mkdir "$T_TMP/$m" && mount -o loop "$T_TMP/$m.img" "$T_TMP/$m" || echo "cannot make $m"
+done
+written() { awk '{print $7}' "/sys/block/${1#/dev/}/stat"; }
+FDEV=$(losetup -j "$T_TMP/F.img" -O NAME -n)
+BDEV=$(losetup -j "$T_TMP/B.img" -O NAME -n)
+# init answers each word on the FIFO go with a sync() and the word back on done.
+mkfifo -m 666 "$T_TMP/B/go" "$T_TMP/B/done"
+printf '#!/bin/sh\nwhile read -r w < /mnt/b/go; do echo "$w" > /root/data; sync; echo "$w" > /mnt/b/done; done\n' \
+	> "$T_TMP/B/init" && chmod 755 "$T_TMP/B/init"
+S=$(ctx sync)
+vx create "$S" --template busybox disk=64M init=/mnt/b/init "bind=$T_TMP/B:/mnt/b" && vx start "$S"
+ok $? "a context on its own disk image, with a bind"
+SINIT=$(vx status "$S" | sed -n 's/^ *init-pid: *//p')
+DDEV=$(losetup -j "$VCTX_PREFIX/var/lib/vctx/contexts/$S/disk.img" -O NAME -n)
+is "$(sed -n 's/^Seccomp_filters:\t//p' "/proc/$SINIT/status")" 2 \
+	"init has two filters: the default one, and the one that hands sync() to the supervisor"
+is "$(vx exec "$S" -- sh -c 'ls -l /proc/1/fd/ /proc/$$/fd/' | grep -c seccomp)" 0 \
+	"no listener is left inside: neither init nor a command of vctx exec holds one"
+# One round: a page for F and B each, then the word to init; what each device wrote meanwhile.
+sync_round() {
+	echo "$1" > "$T_TMP/F/page-$1" && echo "$1" > "$T_TMP/B/page-$1"
+	f0=$(written "$FDEV"); b0=$(written "$BDEV"); d0=$(written "$DDEV")
+	echo "$1" > "$T_TMP/B/go"
+	got=$(cat "$T_TMP/B/done")
+	echo "$got disk:$(($(written "$DDEV") > d0)) bind:$(($(written "$BDEV") > b0))" \
+		"host:$(($(written "$FDEV") > f0))"
+}
+is "$(sync_round one)" "one disk:1 bind:1 host:0" \
+	"init's sync() writes back the context's disk and its bind, and no other file system of the host's"
+echo two > "$T_TMP/F/page-two"
+f0=$(written "$FDEV"); d0=$(written "$DDEV")
+vx exec "$S" -- sh -c 'echo two > /root/exec; sync'
+is "disk:$(($(written "$DDEV") > d0)) host:$(($(written "$FDEV") > f0))" "disk:1 host:0" \
+	"so does the sync() of a command of vctx exec"
+vx stop --kill "$S" && vx set "$S" sync=host && vx start "$S"
+SINIT=$(vx status "$S" | sed -n 's/^ *init-pid: *//p')
+DDEV=$(losetup -j "$VCTX_PREFIX/var/lib/vctx/contexts/$S/disk.img" -O NAME -n)
+is "$(sed -n 's/^Seccomp_filters:\t//p' "/proc/$SINIT/status")" 1 "control: with sync = host, one filter"
+is "$(sync_round three)" "three disk:1 bind:1 host:1" \
+	"control: and the tenant's sync() writes back every file system of the host's"
+vx stop --kill "$S"
+fails_with "sync takes context or host" "invalid sync 'all': use context or host" vx set "$S" sync=all
 
 t_done

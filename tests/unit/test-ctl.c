@@ -1,15 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The control protocol: a request of the wrong size, magic, operation or argument is refused
- * with a reason; a reply carries the supervisor's errno and message. */
+ * with a reason; a reply carries the supervisor's errno and message; a descriptor is kept
+ * only with the request made to carry one. */
 #include <errno.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "kernel/fdpass.h"
 #include "supervisor/ctl.h"
 #include "unit.h"
 
 static int pair[2];
+static int passed;
 
 static int setup(void **state)
 {
@@ -32,7 +38,7 @@ static int served(const void *msg, size_t len, struct ctl_req *req, struct vx_er
 	teardown(NULL);
 	assert_int_equal(setup(NULL), 0);
 	assert_int_equal(send(pair[0], msg, len, 0), (ssize_t)len);
-	return ctl_read(pair[1], req, err);
+	return ctl_read(pair[1], req, &passed, err);
 }
 
 static void good_request(void **state)
@@ -89,8 +95,60 @@ static void refused(void **state)
 	/* The client went away: no error to answer with. */
 	close(pair[0]);
 	pair[0] = -1;
-	assert_int_equal(ctl_read(pair[1], &out, &err), -1);
+	assert_int_equal(ctl_read(pair[1], &out, &passed, &err), -1);
 	assert_int_equal(err.code, 0);
+}
+
+/* What a request carries along, as the supervisor gets it. */
+static int served_with(int op, int fd, struct vx_err *err)
+{
+	struct ctl_req in = { .magic = CTL_MAGIC, .op = op }, out;
+
+	teardown(NULL);
+	assert_int_equal(setup(NULL), 0);
+	assert_int_equal(fdpass_send(pair[0], &in, sizeof(in), fd), 0);
+	return ctl_read(pair[1], &out, &passed, err);
+}
+
+static unsigned open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	unsigned n = 0;
+
+	while (d && readdir(d))
+		n++;
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static void descriptors(void **state)
+{
+	struct vx_err err;
+	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	struct stat a, b;
+	unsigned n;
+
+	(void)state;
+	assert_true(fd >= 0);
+	/* The sync-listener request keeps it: the same open file, a descriptor of its own. */
+	assert_int_equal(served_with(CTL_SYNC_LISTENER, fd, &err), 0);
+	assert_true(passed >= 0 && passed != fd);
+	assert_int_equal(fstat(passed, &a), 0);
+	assert_int_equal(fstat(fd, &b), 0);
+	assert_true(a.st_ino == b.st_ino && a.st_dev == b.st_dev);
+	assert_true(fcntl(passed, F_GETFD) & FD_CLOEXEC);
+	close(passed);
+	/* Without one it is refused. */
+	assert_int_equal(served_with(CTL_SYNC_LISTENER, -1, &err), -1);
+	assert_int_equal(err.code, EPROTO);
+	assert_int_equal(passed, -1);
+	/* Any other request is served, and what came along is closed, not kept. */
+	n = open_fds();
+	assert_int_equal(served_with(CTL_PING, fd, &err), 0);
+	assert_int_equal(passed, -1);
+	assert_int_equal(open_fds(), n);
+	close(fd);
 }
 
 static void replies(void **state)
@@ -117,6 +175,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(good_request, setup, teardown),
 		cmocka_unit_test_setup_teardown(refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(descriptors, setup, teardown),
 		cmocka_unit_test_setup_teardown(replies, setup, teardown),
 	};
 

@@ -42,6 +42,14 @@ static void builtin_is_compiled(void **state)
 		sysfilter_free(&built);
 		sysfilter_free(&compiled);
 	}
+	/* The filter of sync = context too: a filter of its own, without the prefix. */
+	assert_int_equal(sysfilter_sync_builtin(&built, &err), 0);
+	assert_int_equal(sysrules_sync(&compiled, &err), 0);
+	assert_int_equal(built.len, compiled.len);
+	assert_memory_equal(built.insns, compiled.insns, built.len * sizeof(*built.insns));
+	assert_true(built.len > 4 && built.len < 20);
+	sysfilter_free(&built);
+	sysfilter_free(&compiled);
 }
 
 static void build(const char *security, struct vx_bpf *out, struct vx_err *err, int expect)

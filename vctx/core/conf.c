@@ -411,6 +411,15 @@ static int p_syslog(const struct vx_key *k, const char *v, void *dst, struct vx_
 	return 0;
 }
 
+static int p_sync(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
+{
+	(void)k;
+	if (strcmp(v, "context") != 0 && strcmp(v, "host") != 0)
+		return vx_fail(err, EINVAL, "invalid sync '%s': use context or host", v);
+	strcpy(dst, v);
+	return 0;
+}
+
 /* The console's detach keys: "^a q" (a control key, then a plain one). */
 static int p_escape(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
 {
@@ -621,6 +630,8 @@ const struct vx_key vx_keys[] = {
 	  "optional devices the context may use besides the standard ones: tun, fuse" },
 	{ "security", "io-uring", p_bool, F(io_uring), "no", 0, 0, 0,
 	  "let the context use io_uring (refused by the default filter)" },
+	{ "security", "sync", p_sync, F(sync), "context", 0, 0, 0,
+	  "what sync(2) inside writes back: context (its own file systems) or host (all)" },
 };
 const unsigned vx_nkeys = ARRAY_SIZE(vx_keys);
 

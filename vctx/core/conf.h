@@ -92,6 +92,7 @@ struct vx_conf {
 	char seccomp[PATH_MAX];		/* default, none, or an absolute path */
 	unsigned devices;		/* VX_DEV_* bits: optional devices it may use */
 	bool io_uring;			/* the io_uring system calls are not filtered */
+	char sync[8];			/* context (the supervisor answers sync(2)) or host */
 
 	/* [boot] */
 	bool onboot;

@@ -37,7 +37,7 @@ int fdpass_send(int sock, const void *data, size_t len, int fd)
 	return 0;
 }
 
-ssize_t fdpass_recv(int sock, void *data, size_t len, int *fd)
+ssize_t fdpass_recv(int sock, void *data, size_t len, int *fd, int flags)
 {
 	char ctrl[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = { .iov_base = data, .iov_len = len };
@@ -50,7 +50,7 @@ ssize_t fdpass_recv(int sock, void *data, size_t len, int *fd)
 	if (fd)
 		*fd = -1;
 	do
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC | flags);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -1;

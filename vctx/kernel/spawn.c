@@ -41,6 +41,7 @@ enum sync_type {
 	SYNC_CGROUP,		/* I -> S: in its cgroups, cgroup namespace made */
 	SYNC_MOUNTED,		/* S -> I: the root is assembled in M0 */
 	SYNC_ERROR,		/* I -> S: a step failed; err says which and why */
+	SYNC_LISTENER,		/* I -> S: the sync() listener comes with it (sync = context) */
 };
 
 struct sync_msg {
@@ -48,7 +49,7 @@ struct sync_msg {
 	struct vx_err err;
 };
 
-static const char *sync_names[] = { "", "mapped", "cgroup", "mounted", "error" };
+static const char *sync_names[] = { "", "mapped", "cgroup", "mounted", "error", "listener" };
 
 /* Send a sync message, with an fd attached when passfd >= 0. */
 static int sync_send_fd(int fd, enum sync_type type, const struct vx_err *e, int passfd)
@@ -70,7 +71,7 @@ static int sync_send(int fd, enum sync_type type, const struct vx_err *e)
 static int sync_wait_fd(int fd, enum sync_type want, int *gotfd, struct vx_err *err)
 {
 	struct sync_msg m;
-	ssize_t n = fdpass_recv(fd, &m, sizeof(m), gotfd);
+	ssize_t n = fdpass_recv(fd, &m, sizeof(m), gotfd, 0);
 
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 		return vx_fail(err, ETIMEDOUT, "init's setup did not reach '%s' within start-timeout",
@@ -321,7 +322,7 @@ static void __attribute__((noreturn)) child_main(struct vx_spawn *sp)
 {
 	const struct vx_conf *conf = sp->conf;
 	struct vx_err err = { 0 };
-	int fd = sp->child_fd, rootfd = -1;
+	int fd = sp->child_fd, rootfd = -1, listener;
 
 	close(sp->sync_fd);
 	if (sync_wait(fd, SYNC_MAPPED, &err) < 0)
@@ -354,16 +355,44 @@ static void __attribute__((noreturn)) child_main(struct vx_spawn *sp)
 	child_resolv_conf(conf, sp->host_resolv);
 	if (child_console(&err) < 0)
 		goto fail;
-	if (spawn_policy(conf, &sp->bpf, &err) < 0)
+	if (spawn_policy(conf, &sp->bpf, &listener, &err) < 0)
 		goto fail;
+	/* The listener is the supervisor's alone: nothing inside may answer for it. */
+	if (listener >= 0 && (sync_send_fd(fd, SYNC_LISTENER, NULL, listener) < 0 ||
+			      close(listener) < 0)) {
+		vx_failsys(&err, "cannot hand the sync() listener to the supervisor");
+		goto fail;
+	}
 	child_exec(sp, &err);
 fail:
 	sync_send(fd, SYNC_ERROR, &err);
 	_exit(1);
 }
 
-int spawn_policy(const struct vx_conf *conf, const struct vx_bpf *bpf, struct vx_err *err)
+static int policy_filters(const struct vx_conf *conf, const struct vx_bpf *bpf, int *listener,
+			  struct vx_err *err)
 {
+	if (sysfilter_apply(bpf, err) < 0)
+		return -1;
+	/* seccomp = none: no filter at all, this one neither. */
+	if (strcmp(conf->sync, "context") != 0 || !bpf->len)
+		return 0;
+	*listener = sysfilter_sync_listen(err);
+	/* The kernel allows one listener per process, and whoever ran vctx has one already
+	 * (a seccomp supervisor of its own, as tests/probe's gate): the host's sync() for
+	 * this process, said once, rather than no process at all. */
+	if (*listener < 0 && err->code == EBUSY) {
+		fprintf(stderr, "vctx: warning: %s: the caller has a seccomp listener already; "
+			"sync() is the host's\n", err->msg);
+		return 0;
+	}
+	return *listener < 0 ? -1 : 0;
+}
+
+int spawn_policy(const struct vx_conf *conf, const struct vx_bpf *bpf, int *listener,
+		 struct vx_err *err)
+{
+	*listener = -1;
 	/* Kernel keyrings are not all namespaced: nothing inherited from the host. */
 	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS)
 		return vx_failsys(err, "cannot make a session keyring");
@@ -371,8 +400,8 @@ int spawn_policy(const struct vx_conf *conf, const struct vx_bpf *bpf, struct vx
 	 * it needs CAP_SYS_ADMIN (no no_new_privs), so a context without that capability
 	 * gets the filter first. */
 	if (caps_dropped(conf) & (1ull << CAP_SYS_ADMIN))
-		return sysfilter_apply(bpf, err) < 0 ? -1 : caps_apply(conf, err);
-	return caps_apply(conf, err) < 0 ? -1 : sysfilter_apply(bpf, err);
+		return policy_filters(conf, bpf, listener, err) < 0 ? -1 : caps_apply(conf, err);
+	return caps_apply(conf, err) < 0 ? -1 : policy_filters(conf, bpf, listener, err);
 }
 
 /* --- the parent --------------------------------------------------------------------------- */
@@ -381,7 +410,7 @@ void spawn_init(struct vx_spawn *sp)
 {
 	zero_fill(sp, sizeof(*sp));
 	cg_init(&sp->cg);
-	sp->pidfd = sp->sync_fd = sp->child_fd = sp->procfs = -1;
+	sp->pidfd = sp->sync_fd = sp->child_fd = sp->procfs = sp->listener = -1;
 }
 
 int spawn_clone(struct vx_spawn *sp, struct vx_err *err)
@@ -496,14 +525,22 @@ int spawn_finish(struct vx_spawn *sp, struct vx_err *err)
 	_cleanup_close_ int root = open(sp->stage, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	struct sync_msg m;
 	ssize_t n;
+	int got;
 
 	if (root < 0)
 		return vx_failsys(err, "cannot open %s", sp->stage);
 	if (sync_send_fd(sp->sync_fd, SYNC_MOUNTED, NULL, root) < 0)
 		return vx_failsys(err, "sync");
-	do
-		n = recv(sp->sync_fd, &m, sizeof(m), 0);
-	while (n < 0 && errno == EINTR);
+	for (;;) {
+		n = fdpass_recv(sp->sync_fd, &m, sizeof(m), &got, 0);
+		if (n == sizeof(m) && m.type == SYNC_LISTENER && got >= 0 && sp->listener < 0) {
+			sp->listener = got;
+			continue;
+		}
+		if (got >= 0)
+			close(got);
+		break;
+	}
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 		return vx_fail(err, ETIMEDOUT, "init's setup in the guest's root did not end "
 			       "within start-timeout");
@@ -516,6 +553,8 @@ int spawn_finish(struct vx_spawn *sp, struct vx_err *err)
 		*err = m.err;
 		return -1;
 	}
+	if (n < 0)
+		return vx_failsys(err, "sync");
 	return vx_fail(err, EPROTO, "unexpected message from the child");
 }
 
@@ -533,5 +572,8 @@ void spawn_abort(struct vx_spawn *sp)
 	if (sp->sync_fd >= 0)
 		close(sp->sync_fd);
 	sp->sync_fd = -1;
+	if (sp->listener >= 0)
+		close(sp->listener);
+	sp->listener = -1;
 	cg_close(&sp->cg);
 }

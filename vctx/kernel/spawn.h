@@ -68,6 +68,7 @@ struct vx_spawn {
 	int sync_fd;			/* supervisor's end of the sync socket */
 	int child_fd;			/* child's end (closed in the parent after clone) */
 	int procfs;			/* while the root is built: its /proc, made ahead, or -1 */
+	int listener;			/* init's sync() listener (sync = context), or -1 */
 
 	uint64_t phase_ns[PH_COUNT];	/* where the start spent its time */
 };
@@ -91,9 +92,12 @@ int spawn_finish(struct vx_spawn *sp, struct vx_err *err);
 void spawn_abort(struct vx_spawn *sp);
 
 /* The policy every process entering the context gets, init and exec alike: a session
- * keyring of its own, then capabilities and seccomp in the order that keeps the filter
- * last when the context still has CAP_SYS_ADMIN to load it with. */
-int spawn_policy(const struct vx_conf *conf, const struct vx_bpf *bpf, struct vx_err *err);
+ * keyring of its own, then capabilities and seccomp in the order that keeps the filters
+ * last when the context still has CAP_SYS_ADMIN to load them with.  With sync = context,
+ * *listener is the listener of the filter that hands sync(2) on (supervisor/syncs.h), for
+ * the caller to pass to the supervisor and close; -1 otherwise. */
+int spawn_policy(const struct vx_conf *conf, const struct vx_bpf *bpf, int *listener,
+		 struct vx_err *err);
 
 
 #endif

@@ -18,7 +18,7 @@ int main(void)
 {
 	const struct scmp_version *v = seccomp_version();
 	struct vx_err err = { 0 };
-	struct vx_bpf b[4];
+	struct vx_bpf b[4], sync;
 	unsigned i, k;
 
 	printf("/* Written by vctx/kernel/sysfilter-gen with libseccomp %u.%u.%u; do not edit. */\n",
@@ -39,6 +39,17 @@ int main(void)
 	for (i = 0; i < 4; i++)
 		printf("\t{ %u, sysfilter_default_%u },\n", b[i].len, i);
 	printf("};\n");
+	if (sysrules_sync(&sync, &err) < 0) {
+		fprintf(stderr, "sysfilter-gen: %s\n", err.msg);
+		return 1;
+	}
+	printf("\nstatic const struct sock_filter sysfilter_sync_insns[%u] = {\n", sync.len);
+	for (k = 0; k < sync.len; k++)
+		printf("\t{ 0x%04x, %u, %u, 0x%08x },\n", sync.insns[k].code, sync.insns[k].jt,
+		       sync.insns[k].jf, sync.insns[k].k);
+	printf("};\n\nstatic const struct sysfilter_form sysfilter_sync = { %u, sysfilter_sync_insns };\n",
+	       sync.len);
+	free(sync.insns);
 	for (i = 0; i < 4; i++)
 		free(b[i].insns);
 	return ferror(stdout) ? 1 : 0;

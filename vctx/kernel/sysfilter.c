@@ -30,6 +30,16 @@ int sysfilter_builtin(bool io_uring, bool net_raw, struct vx_bpf *out, struct vx
 	return 0;
 }
 
+int sysfilter_sync_builtin(struct vx_bpf *out, struct vx_err *err)
+{
+	out->len = sysfilter_sync.len;
+	out->insns = malloc(sysfilter_sync.len * sizeof(*sysfilter_sync.insns));
+	if (!out->insns)
+		return vx_fail(err, ENOMEM, "out of memory");
+	memcpy(out->insns, sysfilter_sync.insns, sysfilter_sync.len * sizeof(*sysfilter_sync.insns));
+	return 0;
+}
+
 int sysfilter_build(const struct vx_conf *conf, struct vx_bpf *out, struct vx_err *err)
 {
 	bool net_raw = !(caps_dropped(conf) & (1ull << 13 /* CAP_NET_RAW */));
@@ -104,4 +114,15 @@ int sysfilter_apply(const struct vx_bpf *b, struct vx_err *err)
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
 		return vx_failsys(err, "cannot load the seccomp filter");
 	return 0;
+}
+
+int sysfilter_sync_listen(struct vx_err *err)
+{
+	struct sock_fprog prog = { .len = sysfilter_sync.len,
+				   .filter = (struct sock_filter *)sysfilter_sync.insns };
+	int fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+
+	if (fd < 0)
+		return vx_failsys(err, "cannot load the filter that hands sync() to the supervisor");
+	return fd;
 }

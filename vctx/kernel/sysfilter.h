@@ -30,6 +30,13 @@ void sysfilter_free(struct vx_bpf *b);
 int sysfilter_builtin(bool io_uring, bool net_raw, struct vx_bpf *out, struct vx_err *err);
 
 /* In the child: install the filter. */
+/* The filter of sync = context (sysrules_sync) as built into vctx, for the same test. */
+int sysfilter_sync_builtin(struct vx_bpf *out, struct vx_err *err);
+
+/* In the child, after the main filter: load the one that hands sync(2) to a listener, and
+ * return the listener (close-on-exec), for the supervisor; -1 with err. */
+int sysfilter_sync_listen(struct vx_err *err);
+
 /* For vctx check, in a throwaway process: load a filter that denies acct(2) and see it act. */
 int sysfilter_probe(struct vx_err *err);
 

@@ -146,22 +146,23 @@ static const struct sock_filter personality_prefix[] = {
 };
 
 /* Capture libseccomp's BPF into memory, after the personality check. */
-static int export(scmp_filter_ctx ctx, struct vx_bpf *out, struct vx_err *err)
+static int export(scmp_filter_ctx ctx, bool prefix, struct vx_bpf *out, struct vx_err *err)
 {
 	_cleanup_close_ int fd = memfd_create("vctx-seccomp", MFD_CLOEXEC);
+	size_t pre = prefix ? ARRAY_SIZE(personality_prefix) : 0;
 	struct stat st;
 
 	if (fd < 0 || seccomp_export_bpf(ctx, fd) < 0 || fstat(fd, &st) < 0)
 		return vx_fail(err, EIO, "cannot export the seccomp filter");
 	if (st.st_size == 0 || st.st_size % sizeof(struct sock_filter) ||
-	    st.st_size / sizeof(struct sock_filter) + ARRAY_SIZE(personality_prefix) > BPF_MAXINSNS)
+	    st.st_size / sizeof(struct sock_filter) + pre > BPF_MAXINSNS)
 		return vx_fail(err, E2BIG, "the seccomp filter is too large");
-	out->insns = malloc(sizeof(personality_prefix) + st.st_size);
+	out->insns = malloc(pre * sizeof(struct sock_filter) + st.st_size);
 	if (!out->insns)
 		return vx_fail(err, ENOMEM, "out of memory");
-	memcpy(out->insns, personality_prefix, sizeof(personality_prefix));
-	out->len = ARRAY_SIZE(personality_prefix) + st.st_size / sizeof(struct sock_filter);
-	if (pread(fd, out->insns + ARRAY_SIZE(personality_prefix), st.st_size, 0) != st.st_size) {
+	memcpy(out->insns, personality_prefix, pre * sizeof(struct sock_filter));
+	out->len = pre + st.st_size / sizeof(struct sock_filter);
+	if (pread(fd, out->insns + pre, st.st_size, 0) != st.st_size) {
 		free(out->insns);
 		out->insns = NULL;
 		out->len = 0;
@@ -210,7 +211,33 @@ int sysrules_compile(const char *list, bool io_uring, bool net_raw, struct vx_bp
 	} else if (deny_file(ctx, list, err) < 0) {
 		goto out;
 	}
-	r = export(ctx, out, err);
+	r = export(ctx, true, out, err);
+out:
+	seccomp_release(ctx);
+	return r;
+}
+
+int sysrules_sync(struct vx_bpf *out, struct vx_err *err)
+{
+	scmp_filter_ctx ctx;
+	int r = -1;
+
+	memset(out, 0, sizeof(*out));
+	ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (!ctx)
+		return vx_fail(err, ENOMEM, "libseccomp: cannot start a filter");
+	/* The main filter refuses x32 and anything else: this one only needs to see sync(2)
+	 * where it can come from. */
+	if (seccomp_arch_add(ctx, SCMP_ARCH_X86) < 0 && seccomp_arch_native() == SCMP_ARCH_X86_64) {
+		vx_fail(err, EINVAL, "libseccomp: cannot add the i386 architecture");
+		goto out;
+	}
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) < 0 ||
+	    seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(sync), 0) < 0) {
+		vx_fail(err, EINVAL, "libseccomp: cannot build the filter for sync(2)");
+		goto out;
+	}
+	r = export(ctx, false, out, err);
 out:
 	seccomp_release(ctx);
 	return r;

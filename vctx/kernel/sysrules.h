@@ -28,4 +28,8 @@ struct vx_bpf {
 int sysrules_compile(const char *list, bool io_uring, bool net_raw, struct vx_bpf *out,
 		     struct vx_err *err);
 
+/* The second filter of a context with sync = context: sync(2) goes to a listener (the
+ * supervisor, supervisor/syncs.h), everything else passes on to the first. */
+int sysrules_sync(struct vx_bpf *out, struct vx_err *err);
+
 #endif

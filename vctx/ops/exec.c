@@ -35,6 +35,7 @@
 #include "ops/handle.h"
 #include "ops/relay.h"
 #include "ops/tty.h"
+#include "supervisor/ctl.h"
 
 /* root's shell and home from the context's own /etc/passwd (read as the context's root; a
  * FIFO in its place is not waited on). */
@@ -144,6 +145,7 @@ static int child(void *arg)
 	struct exec_env env;
 	char *argv[256];
 	unsigned i;
+	int listener;
 
 	if (conf->userns)
 		flags |= CLONE_NEWUSER;
@@ -193,8 +195,13 @@ static int child(void *arg)
 	if (!x->argv)
 		argv[2 + i++] = shell;
 	argv[2 + i] = NULL;
-	if (spawn_policy(conf, c->bpf, &err) < 0)
+	if (spawn_policy(conf, c->bpf, &listener, &err) < 0)
 		goto fail;
+	/* The listener goes out to vctx exec, for the supervisor: nothing inside keeps it. */
+	if (listener >= 0 && (fdpass_send(c->sock, "s", 1, listener) < 0 || close(listener) < 0)) {
+		vx_failsys(&err, "cannot hand the sync() listener on");
+		goto fail;
+	}
 	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
 	/* The helper resets signals and execs the command: the last host code before it. */
 	syscall(SYS_execveat, c->helper, "", argv, env.v, AT_EMPTY_PATH);
@@ -202,6 +209,23 @@ static int child(void *arg)
 fail:
 	fprintf(stderr, "vctx: %s\n", err.msg);
 	_exit(125);
+}
+
+/* The command's sync() listener (sync = context), from the child to the supervisor, which
+ * answers its calls as it does init's (supervisor/syncs.h).  Without one there to take it,
+ * its sync() writes nothing back at once, and the command is told. */
+static void pass_listener(const char *name, int sock)
+{
+	struct ctl_req req = { .op = CTL_SYNC_LISTENER };
+	_cleanup_close_ int listener = -1;
+	struct vx_err err;
+	char byte;
+
+	if (fdpass_recv(sock, &byte, 1, &listener, MSG_DONTWAIT) != 1 || listener < 0)
+		return;
+	if (ctl_call_passing(name, &req, listener, &err) < 0)
+		fprintf(stderr, "vctx: warning: sync() in this command writes nothing back: %s\n",
+			err.msg);
 }
 
 /* Forward signals to the child until it exits. */
@@ -245,9 +269,9 @@ static int run(const struct vx_conf *conf, const struct vx_bpf *bpf, int pidfd,
 {
 	struct vx_clone_args args = { .flags = CLONE_PIDFD, .exit_signal = SIGCHLD };
 	struct exec_child c = { conf, bpf, pidfd, cg, x, -1, NULL, -1 };
-	_cleanup_close_ int cpidfd = -1, master = -1, helper = -1;
+	_cleanup_close_ int cpidfd = -1, master = -1, helper = -1, ours = -1, theirs = -1;
 	struct relay_pipes pipes = { { -1, -1 }, { -1, -1 }, { -1, -1 } };
-	int sv[2] = { -1, -1 }, r;
+	int sv[2], r;
 	siginfo_t si;
 	pid_t pid;
 
@@ -256,9 +280,12 @@ static int run(const struct vx_conf *conf, const struct vx_bpf *bpf, int pidfd,
 		return -1;
 	c.helper = helper;
 	c.pipes = &pipes;
-	if (x->tty && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+	/* The child's pty master and sync() listener come back over it. */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return vx_failsys(err, "socketpair");
-	c.sock = sv[1];
+	theirs = sv[1];
+	ours = sv[0];
+	c.sock = theirs;
 	if (!x->tty && relay_pipes_open(&pipes, err) < 0)
 		return -1;
 	/* Our children are born in the context's pid namespace; we stay outside it. */
@@ -278,16 +305,21 @@ static int run(const struct vx_conf *conf, const struct vx_bpf *bpf, int pidfd,
 		return vx_failsys(err, "cannot start the command's process in %s", conf->name);
 	}
 	cg_close(cg);
+	/* The child has exec'd or given up (vfork): what it sent waits in the socket. */
+	close(take_fd(&theirs));
 	if (x->tty) {
-		struct tty_relay t = { .pidfd = cpidfd, .detach = -1, .set_winsize = true };
 		char byte;
 
-		close(sv[1]);
-		if (fdpass_recv(sv[0], &byte, 1, &master) != 1 && master >= 0) {
+		if (fdpass_recv(ours, &byte, 1, &master, MSG_DONTWAIT) != 1 && master >= 0) {
 			close(master);
 			master = -1;
 		}
-		close(sv[0]);
+	}
+	pass_listener(conf->name, ours);
+	close(take_fd(&ours));
+	if (x->tty) {
+		struct tty_relay t = { .pidfd = cpidfd, .detach = -1, .set_winsize = true };
+
 		if (master >= 0) {
 			t.peer = master;
 			tty_run(&t, err);

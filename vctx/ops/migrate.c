@@ -406,7 +406,7 @@ static void migrate_guard(int sock, int lockfd, struct migrate_journal *j)
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
 	for (;;) {
-		n = fdpass_recv(sock, &c, 1, &fd);
+		n = fdpass_recv(sock, &c, 1, &fd, 0);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)

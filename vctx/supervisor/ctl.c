@@ -11,6 +11,7 @@
 
 #include "core/paths.h"
 #include "core/util.h"
+#include "kernel/fdpass.h"
 
 const struct ctl_op_info ctl_ops[CTL_NOPS] = {
 	[CTL_PING] = { "ping", CTL_ARG_NONE },
@@ -22,6 +23,7 @@ const struct ctl_op_info ctl_ops[CTL_NOPS] = {
 	[CTL_DISK_GROW] = { "disk-grow", CTL_ARG_NUM },
 	[CTL_ADDR_ADD] = { "addr-add", CTL_ARG_ADDR },
 	[CTL_ADDR_DEL] = { "addr-del", CTL_ARG_ADDR },
+	[CTL_SYNC_LISTENER] = { "sync-listener", CTL_ARG_NONE },
 };
 
 static int ctl_addr(struct sockaddr_un *sa, const char *name, struct vx_err *err)
@@ -72,19 +74,29 @@ int ctl_accept(int lfd)
 	return fd;
 }
 
-int ctl_read(int fd, struct ctl_req *req, struct vx_err *err)
+int ctl_read(int fd, struct ctl_req *req, int *passed, struct vx_err *err)
 {
 	/* One byte more than a request: a longer message is seen as one. */
 	char buf[sizeof(*req) + 1];
 	const struct ctl_op_info *op;
+	int got;
 	ssize_t n;
 
 	vx_err_clear(err);
-	do
-		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
-	while (n < 0 && errno == EINTR);
-	if (n <= 0)
+	*passed = -1;
+	n = fdpass_recv(fd, buf, sizeof(buf), &got, MSG_DONTWAIT);
+	if (n < 0 && errno == EPROTO)
+		return vx_fail(err, EPROTO, "a control request with a control message it may not have");
+	if (n <= 0) {
+		if (got >= 0)
+			close(got);
 		return -1;
+	}
+	/* Only a sync-listener request keeps what came with it. */
+	if (n == sizeof(*req) && ((struct ctl_req *)buf)->op == CTL_SYNC_LISTENER)
+		*passed = got;
+	else if (got >= 0)
+		close(got);
 	if ((size_t)n != sizeof(*req))
 		return vx_fail(err, EPROTO, "a control request of %zd bytes (%zu expected: another "
 			       "vctx version?)", n, sizeof(*req));
@@ -93,6 +105,8 @@ int ctl_read(int fd, struct ctl_req *req, struct vx_err *err)
 		return vx_fail(err, EPROTO, "a control request of another vctx version");
 	if (req->op == 0 || req->op >= CTL_NOPS)
 		return vx_fail(err, EOPNOTSUPP, "unknown control request %u", req->op);
+	if (req->op == CTL_SYNC_LISTENER && *passed < 0)
+		return vx_fail(err, EPROTO, "sync-listener: no descriptor came with it");
 	op = &ctl_ops[req->op];
 	if (op->arg == CTL_ARG_ADDR &&
 	    !(req->addr.family == AF_INET && req->addr.prefix <= 32) &&
@@ -117,8 +131,8 @@ int ctl_call(const char *name, struct ctl_req *req, char *info, size_t ilen, str
 	return ctl_call_within(name, req, info, ilen, 0, err);
 }
 
-int ctl_call_within(const char *name, struct ctl_req *req, char *info, size_t ilen,
-		    uint64_t timeout_ms, struct vx_err *err)
+static int ctl_call_fd(const char *name, struct ctl_req *req, int passfd, char *info,
+		       size_t ilen, uint64_t timeout_ms, struct vx_err *err)
 {
 	struct sockaddr_un sa;
 	_cleanup_close_ int fd = -1;
@@ -140,7 +154,7 @@ int ctl_call_within(const char *name, struct ctl_req *req, char *info, size_t il
 	}
 	req->magic = CTL_MAGIC;
 	/* One message: the supervisor reads a request in one go. */
-	if (send(fd, req, sizeof(*req), MSG_NOSIGNAL) != (ssize_t)sizeof(*req))
+	if (fdpass_send(fd, req, sizeof(*req), passfd) < 0)
 		return vx_failsys(err, "cannot talk to the supervisor of %s", name);
 	/* Exactly the reply: what follows it (console data) stays in the socket. */
 	n = read_full(fd, &r, sizeof(r));
@@ -164,4 +178,20 @@ int ctl_call_within(const char *name, struct ctl_req *req, char *info, size_t il
 	if (info)
 		snprintf(info, ilen, "%s", r.err.msg);
 	return take_fd(&fd);
+}
+
+int ctl_call_within(const char *name, struct ctl_req *req, char *info, size_t ilen,
+		    uint64_t timeout_ms, struct vx_err *err)
+{
+	return ctl_call_fd(name, req, -1, info, ilen, timeout_ms, err);
+}
+
+int ctl_call_passing(const char *name, struct ctl_req *req, int fd, struct vx_err *err)
+{
+	int r = ctl_call_fd(name, req, fd, NULL, 0, 0, err);
+
+	if (r < 0)
+		return -1;
+	close(r);
+	return 0;
 }

@@ -24,6 +24,9 @@
  *   disk-grow num = bytes   grow the running context's image and its file system to bytes
  *   addr-add  addr    add an address to the running context (host side and inside)
  *   addr-del  addr    remove one
+ *   sync-listener     (a descriptor comes with the request) the listener of the sync() filter
+ *                     a `vctx exec` loaded (supervisor/syncs.h): the supervisor answers that
+ *                     command's sync() calls from now on, like init's
  *
  * The supervisor reads a request with ctl_read (sizes, magic, operation and argument
  * checked), hands it to its handler (supervisor.c's table, indexed by operation) and
@@ -50,6 +53,7 @@ enum ctl_op {
 	CTL_DISK_GROW,
 	CTL_ADDR_ADD,
 	CTL_ADDR_DEL,
+	CTL_SYNC_LISTENER,
 	CTL_NOPS
 };
 
@@ -80,8 +84,9 @@ int ctl_listen(const char *name, struct vx_err *err);
 int ctl_accept(int lfd);
 
 /* Supervisor: read a client's request (the socket is readable).  -1 when the client went
- * away (err->code 0) or sent a request that is refused (err says why: the caller replies). */
-int ctl_read(int fd, struct ctl_req *req, struct vx_err *err);
+ * away (err->code 0) or sent a request that is refused (err says why: the caller replies).
+ * The descriptor of a sync-listener request goes into *passed (-1 for any other). */
+int ctl_read(int fd, struct ctl_req *req, int *passed, struct vx_err *err);
 
 /* Supervisor: answer; err NULL means ok, with info (may be NULL) for the client. */
 int ctl_reply(int fd, const struct vx_err *err, const char *info);
@@ -94,5 +99,7 @@ int ctl_call(const char *name, struct ctl_req *req, char *info, size_t ilen, str
 /* The same, giving up (ETIMEDOUT) when no answer came within timeout_ms (0: never). */
 int ctl_call_within(const char *name, struct ctl_req *req, char *info, size_t ilen,
 		    uint64_t timeout_ms, struct vx_err *err);
+/* A request that carries a descriptor (sync-listener): 0, or -1 with err. */
+int ctl_call_passing(const char *name, struct ctl_req *req, int fd, struct vx_err *err);
 
 #endif

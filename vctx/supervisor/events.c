@@ -9,6 +9,7 @@
 
 #include "core/util.h"
 #include "supervisor/slog.h"
+#include "supervisor/syncs.h"
 
 int events_add(struct sup_hand *h, int fd, enum sup_tag tag, uint32_t events)
 {
@@ -139,13 +140,14 @@ static bool events_client(struct sup_hand *h, int fd)
 	struct ctl_req req;
 	struct vx_err err;
 	unsigned i;
+	int passed;
 
 	for (i = 0; i < h->nclients; i++)
 		if (h->clients[i] == fd) {
 			h->clients[i] = h->clients[--h->nclients];
 			break;
 		}
-	if (ctl_read(fd, &req, &err) < 0) {
+	if (ctl_read(fd, &req, &passed, &err) < 0) {
 		if (!err.code) {	/* the client went away */
 			epoll_ctl(h->epfd, EPOLL_CTL_DEL, fd, NULL);
 			close(fd);
@@ -158,6 +160,14 @@ static bool events_client(struct sup_hand *h, int fd)
 	switch (req.op) {
 	case CTL_READY: events_on_ready(h, fd); return true;
 	case CTL_CONSOLE: events_on_console(h, fd); return true;
+	case CTL_SYNC_LISTENER:
+		if (syncs_adopt(h, passed, &err) < 0) {
+			close(passed);
+			events_reply_done(h, fd, &err, NULL);
+		} else {
+			events_reply_done(h, fd, NULL, NULL);
+		}
+		return true;
 	default:
 		h->pending = req;
 		h->pending_fd = fd;
@@ -195,6 +205,7 @@ bool events_serve(struct sup_hand *h, uint64_t data)
 			events_add(h, fd, T_PROBE, EPOLLOUT);
 		events_check_ready(h);
 		return true;
+	case T_SYNC: syncs_serve(h, fd); return true;
 	case T_PROBE:
 		epoll_ctl(h->epfd, EPOLL_CTL_DEL, fd, NULL);
 		ready_on_probe(&h->ready);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * events.h — the events both of a supervisor's programs serve (handover.h): the console and
- * its viewer, /dev/log, readiness, and the ready and console requests.  The rest is the
+ * its viewer, /dev/log, readiness, the context's sync() calls (syncs.h), and the ready,
+ * console and sync-listener requests.  The rest is the
  * caller's: events_serve gives it back.
  */
 #ifndef VX_EVENTS_H
@@ -16,8 +17,8 @@
 int events_add(struct sup_hand *h, int fd, enum sup_tag tag, uint32_t events);
 
 /* Serve the event (an epoll_event's data); false when it is the caller's to serve.  A
- * control request other than ready and console is read and left in h->pending (fd in
- * h->pending_fd), and false returned. */
+ * control request other than ready, console and sync-listener is read and left in
+ * h->pending (fd in h->pending_fd), and false returned. */
 bool events_serve(struct sup_hand *h, uint64_t data);
 
 /* A reply that ends the request. */

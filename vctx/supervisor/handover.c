@@ -35,6 +35,10 @@ static void handover_each_fd(const struct sup_hand *h, void (*fn)(int fd, int ar
 		fn(h->readers[i], arg);
 	for (i = 0; i < h->nclients && i < HANDOVER_CLIENTS; i++)
 		fn(h->clients[i], arg);
+	for (i = 0; i < h->nsyncs && i < HANDOVER_SYNCS; i++)
+		fn(h->syncs[i], arg);
+	for (i = 0; i < h->nsyncfs && i < HANDOVER_SYNCFS; i++)
+		fn(h->syncfs[i], arg);
 }
 
 static void handover_setfd(int fd, int flags)
@@ -80,7 +84,8 @@ int handover_read(struct sup_hand *h, struct vx_err *err)
 	h->name[sizeof(h->name) - 1] = '\0';
 	h->prefix[sizeof(h->prefix) - 1] = '\0';
 	if (h->log.bn > NBACKLOG || h->log.bhead >= NBACKLOG || h->nwaiters > HANDOVER_CLIENTS ||
-	    h->nreaders > HANDOVER_CLIENTS || h->nclients > HANDOVER_CLIENTS)
+	    h->nreaders > HANDOVER_CLIENTS || h->nclients > HANDOVER_CLIENTS ||
+	    h->nsyncs > HANDOVER_SYNCS || h->nsyncfs > HANDOVER_SYNCFS)
 		return vx_fail(err, EINVAL, "a supervisor's record out of bounds");
 	h->log.name = h->name;
 	memset(h->log.backlog, 0, sizeof(h->log.backlog));

@@ -32,11 +32,14 @@
 #define HANDOVER_MAGIC 0x3176736572707573ull	/* "supresv1" */
 #define HANDOVER_CLIENTS 32			/* commands a supervisor waits on or serves */
 #define HANDOVER_ARGV0 "vctx-supervise"
+#define HANDOVER_SYNCS 64			/* sync() listeners: init's, and vctx exec's */
+#define HANDOVER_SYNCFS 8			/* file systems a context's sync() writes back */
 
 /* The events of the supervisor's epoll set: registrations outlive an execve, so both
  * programs read the same tags (tag << 32 | fd). */
 enum sup_tag { T_PIDFD = 1, T_SIGNAL, T_LISTEN, T_CLIENT, T_TIMER, T_CONSOLE, T_VIEWER, T_LOG,
-	       T_LOGTIMER, T_LOGHOST, T_FREEZER, T_NOTIFY, T_READYTIMER, T_PROBE, T_REST };
+	       T_LOGTIMER, T_LOGHOST, T_FREEZER, T_NOTIFY, T_READYTIMER, T_PROBE, T_REST,
+	       T_SYNC };
 
 struct sup_hand {
 	uint64_t magic;
@@ -59,6 +62,9 @@ struct sup_hand {
 	int pending_fd;			/* a request read but not served, -1: none */
 	struct ctl_req pending;
 	char pts[VX_PATH_MAX];
+	unsigned nsyncs, nsyncfs;
+	int syncs[HANDOVER_SYNCS];	/* sync() listeners (supervisor/syncs.h) */
+	int syncfs[HANDOVER_SYNCFS];	/* one open directory or file on each file system */
 	int disk_loopfd;
 	bool disk_mounted;
 	char disk_mnt[PATH_MAX];

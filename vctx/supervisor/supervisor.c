@@ -37,6 +37,7 @@
 #include "supervisor/logrelay.h"
 #include "supervisor/ready.h"
 #include "supervisor/slog.h"
+#include "supervisor/syncs.h"
 #include "vnet/filter.h"
 #include "vnet/vnet.h"
 
@@ -288,6 +289,38 @@ static void phase(struct vx_spawn *sp, enum vx_phase p, uint64_t *t)
 }
 
 
+/* sync = context: init's listener, and the file systems its sync() writes back (the root
+ * and each bind's, read from where they come from on the host). */
+static int sup_syncs(struct sup *s, struct vx_err *err)
+{
+	struct vx_spawn *sp = &s->sp;
+	char ctx[PATH_MAX], self[64];
+	unsigned i;
+	bool ro;
+	int fd;
+
+	fd = open(sp->stage, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return vx_failsys(err, "cannot open the root of %s", s->name);
+	syncs_add_fs(&s->h, fd);
+	for (i = 0; i < s->conf->bind.n; i++) {
+		_cleanup_close_ int where = storage_bind_open(s->conf->bind.v[i], ctx, sizeof(ctx),
+							      &ro, err);
+
+		if (where < 0)
+			return -1;
+		snprintf(self, sizeof(self), "/proc/self/fd/%d", where);
+		fd = open(self, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		if (fd < 0)
+			return vx_failsys(err, "bind %s", s->conf->bind.v[i]);
+		syncs_add_fs(&s->h, fd);
+	}
+	if (syncs_adopt(&s->h, sp->listener, err) < 0)
+		return -1;
+	sp->listener = -1;
+	return 0;
+}
+
 static int start_init(struct sup *s, struct vx_err *err)
 {
 	struct vx_spawn *sp = &s->sp;
@@ -337,7 +370,7 @@ static int start_init(struct sup *s, struct vx_err *err)
 		return -1;
 	sp->phase_ns[PH_NETWORK] = net.ns;
 	phase(sp, PH_ROOTFS, &t);
-	if (spawn_finish(sp, err) < 0)
+	if (spawn_finish(sp, err) < 0 || (sp->listener >= 0 && sup_syncs(s, err) < 0))
 		return -1;
 	phase(sp, PH_EXEC, &t);
 
@@ -364,6 +397,8 @@ static void stop_init(struct sup *s)
 
 	thaw(s);
 	ready_reset(&s->h.ready);
+	/* Before the storage: the root's descriptor would keep its file system busy. */
+	syncs_close(&s->h);
 	vx_fail(&err, ESRCH, "%s stopped before it was up", s->name);
 	events_answer_readers(&s->h, &err);
 	spawn_abort(&s->sp);

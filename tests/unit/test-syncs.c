@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* A context's sync(2) answered by its supervisor (supervisor/syncs.h): a process with the
+ * filter waits in sync() until the supervisor's answer, gets 0 from it, and once it is gone
+ * its listener is let go; one file system is written back once, whatever holds it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kernel/fdpass.h"
+#include "kernel/sysfilter.h"
+#include "supervisor/syncs.h"
+#include "unit.h"
+
+static struct sup_hand h;
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(&h, 0, sizeof(h));
+	snprintf(h.name, sizeof(h.name), "unit");
+	h.epfd = epoll_create1(EPOLL_CLOEXEC);
+	return h.epfd < 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	syncs_close(&h);
+	close(h.epfd);
+	return 0;
+}
+
+/* A child with the filter (no_new_privs: no privilege needed to load it) hands its listener
+ * over, then calls sync() and exits with what it returned (or 100 + errno). */
+static pid_t filtered_child(int *listener)
+{
+	int sv[2];
+	pid_t pid;
+	char c;
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct vx_err err;
+		int fd;
+		long r;
+
+		close(sv[0]);
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || (fd = sysfilter_sync_listen(&err)) < 0 ||
+		    fdpass_send(sv[1], "l", 1, fd) < 0)
+			_exit(99);
+		close(fd);
+		/* Wait for the word: the listener is the parent's by then. */
+		if (read(sv[1], &c, 1) != 1)
+			_exit(98);
+		r = syscall(SYS_sync);
+		_exit(r == 0 ? 0 : 100 + errno);
+	}
+	close(sv[1]);
+	assert_int_equal(fdpass_recv(sv[0], &c, 1, listener, 0), 1);
+	assert_true(*listener >= 0);
+	assert_int_equal(write(sv[0], "g", 1), 1);
+	close(sv[0]);
+	return pid;
+}
+
+static void answered(void **state)
+{
+	struct epoll_event ev;
+	struct vx_err err;
+	int listener, status;
+	pid_t pid;
+
+	(void)state;
+	syncs_add_fs(&h, open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+	pid = filtered_child(&listener);
+	assert_int_equal(syncs_adopt(&h, listener, &err), 0);
+	assert_int_equal(h.nsyncs, 1);
+	/* The child's call comes in as an event of the supervisor's set. */
+	assert_int_equal(epoll_wait(h.epfd, &ev, 1, 10000), 1);
+	assert_int_equal(ev.data.u64 >> 32, T_SYNC);
+	syncs_serve(&h, (int)(ev.data.u64 & 0xffffffff));
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	/* Nobody has the filter any more: the listener hangs up and is let go. */
+	assert_int_equal(epoll_wait(h.epfd, &ev, 1, 10000), 1);
+	syncs_serve(&h, (int)(ev.data.u64 & 0xffffffff));
+	assert_int_equal(h.nsyncs, 0);
+	assert_int_equal(epoll_wait(h.epfd, &ev, 1, 0), 0);
+}
+
+static void unanswered(void **state)
+{
+	int listener, status;
+	pid_t pid;
+
+	(void)state;
+	/* The control: with nobody to answer, sync() fails (ENOSYS), which sync(3) hides. */
+	pid = filtered_child(&listener);
+	close(listener);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(WEXITSTATUS(status), 100 + ENOSYS);
+}
+
+static void file_systems(void **state)
+{
+	(void)state;
+	/* One file system, however many descriptors name it. */
+	syncs_add_fs(&h, open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+	syncs_add_fs(&h, open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+	assert_int_equal(h.nsyncfs, 1);
+	syncs_add_fs(&h, open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+	assert_int_equal(h.nsyncfs, 2);
+	/* A full table closes what comes on: nothing leaks. */
+	h.nsyncfs = HANDOVER_SYNCFS;
+	syncs_add_fs(&h, open("/sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+	assert_int_equal(h.nsyncfs, HANDOVER_SYNCFS);
+	h.nsyncfs = 2;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(answered, setup, teardown),
+		cmocka_unit_test_setup_teardown(unanswered, setup, teardown),
+		cmocka_unit_test_setup_teardown(file_systems, setup, teardown),
+	};
+
+	RUN(tests);
+}
