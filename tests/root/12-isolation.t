@@ -3,7 +3,7 @@
 # host code runs inside with the tenant's loader.  Each attack is shown succeeding against a
 # runtime without the protection (the control), then failing against vctx.
 . "$(dirname "$0")/lib.sh"
-plan 58
+plan 59
 
 A=$(ctx iso)
 t_build_busybox
@@ -265,8 +265,8 @@ vx create "$S" --template busybox disk=64M init=/mnt/b/init "bind=$T_TMP/B:/mnt/
 ok $? "a context on its own disk image, with a bind"
 SINIT=$(vx status "$S" | sed -n 's/^ *init-pid: *//p')
 DDEV=$(losetup -j "$VCTX_PREFIX/var/lib/vctx/contexts/$S/disk.img" -O NAME -n)
-is "$(sed -n 's/^Seccomp_filters:\t//p' "/proc/$SINIT/status")" 2 \
-	"init has two filters: the default one, and the one that hands sync() to the supervisor"
+is "$(sed -n 's/^Seccomp_filters:\t//p' "/proc/$SINIT/status") $(vx exec "$S" -- sed -n 's/^Seccomp_filters:\t//p' /proc/self/status)" \
+	"2 2" "init and a command of vctx exec have two filters: the default one, and the one that hands sync() to the supervisor"
 is "$(vx exec "$S" -- sh -c 'ls -l /proc/1/fd/ /proc/$$/fd/' | grep -c seccomp)" 0 \
 	"no listener is left inside: neither init nor a command of vctx exec holds one"
 # One round: a page for F and B each, then the word to init; what each device wrote meanwhile.
@@ -285,10 +285,17 @@ f0=$(written "$FDEV"); d0=$(written "$DDEV")
 vx exec "$S" -- sh -c 'echo two > /root/exec; sync'
 is "disk:$(($(written "$DDEV") > d0)) host:$(($(written "$FDEV") > f0))" "disk:1 host:0" \
 	"so does the sync() of a command of vctx exec"
+# A context whose supervisor does not say it takes them (one of a vctx from before): exec
+# loads no listener that nobody would answer.
+SST="$VCTX_PREFIX/run/vctx/$S/state"
+grep -v '^syncs=' "$SST" > "$T_TMP/state" && cp "$T_TMP/state" "$SST"
+is "$(vx exec "$S" -- sed -n 's/^Seccomp_filters:\t//p' /proc/self/status)" 1 \
+	"exec's sync() goes where init's does: without the supervisor's word, to the kernel"
 vx stop --kill "$S" && vx set "$S" sync=host && vx start "$S"
 SINIT=$(vx status "$S" | sed -n 's/^ *init-pid: *//p')
 DDEV=$(losetup -j "$VCTX_PREFIX/var/lib/vctx/contexts/$S/disk.img" -O NAME -n)
-is "$(sed -n 's/^Seccomp_filters:\t//p' "/proc/$SINIT/status")" 1 "control: with sync = host, one filter"
+is "$(sed -n 's/^Seccomp_filters:\t//p' "/proc/$SINIT/status") $(vx exec "$S" -- sed -n 's/^Seccomp_filters:\t//p' /proc/self/status)" \
+	"1 1" "control: with sync = host, one filter, in init and in what vctx exec runs"
 is "$(sync_round three)" "three disk:1 bind:1 host:1" \
 	"control: and the tenant's sync() writes back every file system of the host's"
 vx stop --kill "$S"

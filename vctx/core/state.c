@@ -32,6 +32,8 @@ int state_write(const char *name, const struct vx_runstate *st, struct vx_err *e
 		      (unsigned long long)st->init_start, (unsigned long long)st->started,
 		      (unsigned long long)st->id_base, st->userns, st->template, st->cgroup,
 		      st->netdev, st->uplink);
+	if (st->syncs)
+		n += snprintf(buf + n, sizeof(buf) - n, "syncs=1\n");
 	if (st->cgv2[0])
 		n += snprintf(buf + n, sizeof(buf) - n, "cgv2=%s\n", st->cgv2);
 	for (i = 0; i < st->cgv1.n && n < sizeof(buf); i++)
@@ -115,6 +117,8 @@ static void parse_line(struct vx_runstate *st, const char *key, const char *val)
 		st->id_base = v;
 	} else if (strcmp(key, "userns") == 0) {
 		st->userns = v;
+	} else if (strcmp(key, "syncs") == 0) {
+		st->syncs = v;
 	} else if (strcmp(key, "template") == 0) {
 		snprintf(st->template, sizeof(st->template), "%s", val);
 	} else if (strcmp(key, "cgroup") == 0) {

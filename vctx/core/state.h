@@ -26,6 +26,8 @@ struct vx_runstate {
 	uint64_t started;	/* wall clock, seconds */
 	uint64_t id_base;
 	bool userns;
+	bool syncs;		/* its supervisor answers sync() (sync = context): vctx exec's
+				 * commands hand theirs to it too */
 	char template[VX_NAME_MAX + 1];
 	char cgroup[128];	/* path below each hierarchy's root */
 	char cgv2[PATH_MAX];	/* the context's directory in the cgroup2 hierarchy, "" if none */

@@ -363,6 +363,10 @@ int exec_context(const char *name, const struct vx_exec *x, char *warning, size_
 		close(pidfd);
 		pidfd = -1;
 	}
+	/* Its sync() goes where init's does: to a supervisor that takes it (not one of a vctx
+	 * from before sync = context, nor one whose init could not load the filter). */
+	if (!h.st.syncs)
+		snprintf(h.conf.sync, sizeof(h.conf.sync), "host");
 	if (pidfd >= 0 && cg_open_join(h.st.cgv2, &h.st.cgv1, &cg, err) == 0)
 		r = run(&h.conf, &bpf, pidfd, &cg, x, err);
 	sysfilter_free(&bpf);

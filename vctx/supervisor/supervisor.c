@@ -318,6 +318,7 @@ static int sup_syncs(struct sup *s, struct vx_err *err)
 	if (syncs_adopt(&s->h, sp->listener, err) < 0)
 		return -1;
 	sp->listener = -1;
+	s->st.syncs = true;
 	return 0;
 }
 
