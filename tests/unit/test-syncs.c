@@ -2,9 +2,13 @@
 /* A context's sync(2) answered by its supervisor (supervisor/syncs.h): a process with the
  * filter waits in sync() until the supervisor's answer, gets 0 from it, and once it is gone
  * its listener is let go; one file system is written back once, whatever holds it. */
+#include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
@@ -38,8 +42,9 @@ static int teardown(void **state)
 }
 
 /* A child with the filter (no_new_privs: no privilege needed to load it) hands its listener
- * over, then calls sync() and exits with what it returned (or 100 + errno). */
-static pid_t filtered_child(int *listener)
+ * over, then calls sync() and exits with what it returned (or 100 + errno).  With twins, it
+ * forks first: two processes of one filter, each with a sync() call waiting. */
+static pid_t filtered_children(int *listener, bool twins)
 {
 	int sv[2];
 	pid_t pid;
@@ -61,6 +66,17 @@ static pid_t filtered_child(int *listener)
 		/* Wait for the word: the listener is the parent's by then. */
 		if (read(sv[1], &c, 1) != 1)
 			_exit(98);
+		if (twins) {
+			pid_t twin = fork();
+			int st;
+
+			r = syscall(SYS_sync);
+			if (twin == 0)
+				_exit(r == 0 ? 0 : 100 + errno);
+			if (twin < 0 || waitpid(twin, &st, 0) != twin || !WIFEXITED(st))
+				_exit(97);
+			_exit(r != 0 ? 100 + errno : WEXITSTATUS(st));
+		}
 		r = syscall(SYS_sync);
 		_exit(r == 0 ? 0 : 100 + errno);
 	}
@@ -70,6 +86,54 @@ static pid_t filtered_child(int *listener)
 	assert_int_equal(write(sv[0], "g", 1), 1);
 	close(sv[0]);
 	return pid;
+}
+
+static pid_t filtered_child(int *listener)
+{
+	return filtered_children(listener, false);
+}
+
+/* Whether pid waits in a seccomp notification: the kernel's wait channel says so. */
+static bool in_seccomp(pid_t pid)
+{
+	char path[64], line[256] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/wchan", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	if (!fgets(line, sizeof(line), f))
+		line[0] = '\0';
+	fclose(f);
+	return strstr(line, "seccomp") != NULL;
+}
+
+/* How many of pid and its children wait for an answer to sync(). */
+static unsigned waiting(pid_t pid)
+{
+	unsigned n = in_seccomp(pid);
+	struct dirent *e;
+	DIR *d = opendir("/proc");
+
+	while (d && (e = readdir(d))) {
+		char path[300];
+		int ppid = 0;
+		FILE *f;
+
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+		f = fopen(path, "r");
+		/* pid (comm) state ppid: comm is the test's own name, without blanks. */
+		if (f && fscanf(f, "%*d %*s %*c %d", &ppid) == 1 && ppid == pid)
+			n += in_seccomp(atoi(e->d_name));
+		if (f)
+			fclose(f);
+	}
+	if (d)
+		closedir(d);
+	return n;
 }
 
 static void answered(void **state)
@@ -96,6 +160,31 @@ static void answered(void **state)
 	syncs_serve(&h, (int)(ev.data.u64 & 0xffffffff));
 	assert_int_equal(h.nsyncs, 0);
 	assert_int_equal(epoll_wait(h.epfd, &ev, 1, 0), 0);
+}
+
+static void together(void **state)
+{
+	struct pollfd p = { .events = POLLIN };
+	struct epoll_event ev;
+	struct vx_err err;
+	int listener, status;
+	pid_t pid;
+
+	(void)state;
+	syncs_add_fs(&h, open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+	pid = filtered_children(&listener, true);
+	assert_int_equal(syncs_adopt(&h, listener, &err), 0);
+	/* Both calls wait (the kernel's wait channel says so: polled, there is no event). */
+	while (waiting(pid) < 2)
+		assert_int_equal(waitpid(pid, &status, WNOHANG), 0);
+	assert_int_equal(epoll_wait(h.epfd, &ev, 1, 10000), 1);
+	/* One round answers both: no call is left waiting on the listener. */
+	syncs_serve(&h, (int)(ev.data.u64 & 0xffffffff));
+	p.fd = listener;
+	assert_int_equal(poll(&p, 1, 0), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
 static void unanswered(void **state)
@@ -131,6 +220,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(answered, setup, teardown),
+		cmocka_unit_test_setup_teardown(together, setup, teardown),
 		cmocka_unit_test_setup_teardown(unanswered, setup, teardown),
 		cmocka_unit_test_setup_teardown(file_systems, setup, teardown),
 	};

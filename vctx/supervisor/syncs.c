@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/util.h"
 #include "supervisor/events.h"
 
 int syncs_adopt(struct sup_hand *h, int listener, struct vx_err *err)
@@ -56,28 +57,35 @@ static void syncs_drop(struct sup_hand *h, int fd)
 void syncs_serve(struct sup_hand *h, int fd)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
-	struct seccomp_notif req;
 	struct seccomp_notif_resp resp;
-	unsigned i;
+	uint64_t ids[32];
+	unsigned i, n = 0, tries;
 
 	/* Readable only with a call waiting; hung up once no process has the filter.  A
-	 * receive with nothing waiting would block the supervisor. */
-	if (poll(&p, 1, 0) < 0)
-		return;
-	if (!(p.revents & POLLIN)) {
+	 * receive with nothing waiting would block the supervisor.  Every call waiting now
+	 * is answered by one round of syncfs, which begins after each of them did. */
+	for (tries = 0; tries < 2 * ARRAY_SIZE(ids) && n < ARRAY_SIZE(ids); tries++) {
+		struct seccomp_notif req;
+
+		if (poll(&p, 1, 0) != 1 || !(p.revents & POLLIN))
+			break;
+		memset(&req, 0, sizeof(req));
+		if (ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, &req) == 0)
+			ids[n++] = req.id;	/* else ENOENT: the caller was killed meanwhile */
+	}
+	if (!n) {
 		if (p.revents & (POLLHUP | POLLERR | POLLNVAL))
 			syncs_drop(h, fd);
 		return;
 	}
-	memset(&req, 0, sizeof(req));
-	if (ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
-		return;		/* ENOENT: the caller was killed meanwhile */
 	for (i = 0; i < h->nsyncfs; i++)
 		syncfs(h->syncfs[i]);
 	/* sync(2) cannot fail: 0, whatever a file system said (its own fsync would tell). */
-	memset(&resp, 0, sizeof(resp));
-	resp.id = req.id;
-	ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+	for (i = 0; i < n; i++) {
+		memset(&resp, 0, sizeof(resp));
+		resp.id = ids[i];
+		ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+	}
 }
 
 void syncs_close(struct sup_hand *h)
