@@ -206,6 +206,7 @@ bool events_serve(struct sup_hand *h, uint64_t data)
 		events_check_ready(h);
 		return true;
 	case T_SYNC: syncs_serve(h, fd); return true;
+	case T_SYNCWORK: syncs_reap(h, fd); return true;
 	case T_PROBE:
 		epoll_ctl(h->epfd, EPOLL_CTL_DEL, fd, NULL);
 		ready_on_probe(&h->ready);

@@ -35,8 +35,11 @@ static void handover_each_fd(const struct sup_hand *h, void (*fn)(int fd, int ar
 		fn(h->readers[i], arg);
 	for (i = 0; i < h->nclients && i < HANDOVER_CLIENTS; i++)
 		fn(h->clients[i], arg);
-	for (i = 0; i < h->nsyncs && i < HANDOVER_SYNCS; i++)
+	for (i = 0; i < h->nsyncs && i < HANDOVER_SYNCS; i++) {
 		fn(h->syncs[i], arg);
+		if (h->syncwork[i] >= 0)
+			fn(h->syncwork[i], arg);
+	}
 	for (i = 0; i < h->nsyncfs && i < HANDOVER_SYNCFS; i++)
 		fn(h->syncfs[i], arg);
 }

@@ -39,7 +39,7 @@
  * programs read the same tags (tag << 32 | fd). */
 enum sup_tag { T_PIDFD = 1, T_SIGNAL, T_LISTEN, T_CLIENT, T_TIMER, T_CONSOLE, T_VIEWER, T_LOG,
 	       T_LOGTIMER, T_LOGHOST, T_FREEZER, T_NOTIFY, T_READYTIMER, T_PROBE, T_REST,
-	       T_SYNC };
+	       T_SYNC, T_SYNCWORK };
 
 struct sup_hand {
 	uint64_t magic;
@@ -64,6 +64,7 @@ struct sup_hand {
 	char pts[VX_PATH_MAX];
 	unsigned nsyncs, nsyncfs;
 	int syncs[HANDOVER_SYNCS];	/* sync() listeners (supervisor/syncs.h) */
+	int syncwork[HANDOVER_SYNCS];	/* pidfd of the worker answering each, or -1 */
 	int syncfs[HANDOVER_SYNCFS];	/* one open directory or file on each file system */
 	int disk_loopfd;
 	bool disk_mounted;

@@ -10,7 +10,9 @@
  * The supervisor holds the listeners and answers each call with syncfs(2) on the context's
  * own file systems: its root (the overlay, which writes back its upper layer's file system:
  * the context's disk image, or the host's file system under the contexts' directory) and
- * the file system of each bind.  The caller waits until that is done, as with sync(2).
+ * the file system of each bind.  The caller waits until that is done, as with sync(2).  A
+ * short-lived worker process does the writing back, one per listener at a time: a tenant
+ * with much to write keeps its own sync() waiting, never its supervisor from a stop.
  *
  * Both of the supervisor's programs serve these (events.c), so a context at rest answers
  * without waking.  Without a supervisor (killed) nobody listens: sync(2) then fails with
@@ -33,11 +35,16 @@ int syncs_adopt(struct sup_hand *h, int listener, struct vx_err *err);
  * that h writes back already is closed at once. */
 void syncs_add_fs(struct sup_hand *h, int fd);
 
-/* The listener fd is readable: answer the call waiting on it, or let go of a listener no
- * process uses any more. */
+/* The listener fd is readable: start a worker that answers the calls waiting on it (the
+ * listener leaves the epoll set until it is done), or let go of a listener no process uses
+ * any more. */
 void syncs_serve(struct sup_hand *h, int fd);
 
-/* Close every listener and file system: the context stopped. */
+/* A worker's pidfd is readable: reap it, and serve its listener again. */
+void syncs_reap(struct sup_hand *h, int pidfd);
+
+/* Close every listener and file system, and end a worker still at it: the context
+ * stopped. */
 void syncs_close(struct sup_hand *h);
 
 #endif
