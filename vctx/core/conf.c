@@ -402,22 +402,24 @@ static int p_lxcfs(const struct vx_key *k, const char *v, void *dst, struct vx_e
 	return 0;
 }
 
-static int p_syslog(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
+/* A key that takes one of two words (its field holds the longer one). */
+static int p_either(const struct vx_key *k, const char *v, void *dst, const char *a,
+		    const char *b, struct vx_err *err)
 {
-	(void)k;
-	if (strcmp(v, "host") != 0 && strcmp(v, "guest") != 0)
-		return vx_fail(err, EINVAL, "invalid syslog '%s': use host or guest", v);
+	if (strcmp(v, a) != 0 && strcmp(v, b) != 0)
+		return vx_fail(err, EINVAL, "invalid %s '%s': use %s or %s", k->name, v, a, b);
 	strcpy(dst, v);
 	return 0;
 }
 
+static int p_syslog(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
+{
+	return p_either(k, v, dst, "host", "guest", err);
+}
+
 static int p_sync(const struct vx_key *k, const char *v, void *dst, struct vx_err *err)
 {
-	(void)k;
-	if (strcmp(v, "context") != 0 && strcmp(v, "host") != 0)
-		return vx_fail(err, EINVAL, "invalid sync '%s': use context or host", v);
-	strcpy(dst, v);
-	return 0;
+	return p_either(k, v, dst, "context", "host", err);
 }
 
 /* The console's detach keys: "^a q" (a control key, then a plain one). */

@@ -552,7 +552,7 @@ static int setup_binds(const struct vx_spawn *sp, int root, struct vx_err *err)
 		struct stat st;
 		bool ro;
 
-		host = storage_bind_open(spec, ctx, sizeof(ctx), &ro, err);
+		host = storage_bind_open(spec, O_PATH, ctx, sizeof(ctx), &ro, err);
 		if (host < 0 || fstat(host, &st) < 0)
 			return host < 0 ? -1 : vx_failsys(err, "bind %s", spec);
 		if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))

@@ -410,7 +410,7 @@ void spawn_init(struct vx_spawn *sp)
 {
 	zero_fill(sp, sizeof(*sp));
 	cg_init(&sp->cg);
-	sp->pidfd = sp->sync_fd = sp->child_fd = sp->procfs = sp->listener = -1;
+	sp->pidfd = sp->sync_fd = sp->child_fd = sp->procfs = sp->listener = sp->root = -1;
 }
 
 int spawn_clone(struct vx_spawn *sp, struct vx_err *err)
@@ -547,6 +547,9 @@ int spawn_finish(struct vx_spawn *sp, struct vx_err *err)
 	if (n == 0) {
 		close(sp->sync_fd);
 		sp->sync_fd = -1;
+		/* The root the listener's answers write back (supervisor/syncs.h). */
+		if (sp->listener >= 0)
+			sp->root = take_fd(&root);
 		return 0;	/* close-on-exec: init is running */
 	}
 	if (n == sizeof(m) && m.type == SYNC_ERROR) {
@@ -574,6 +577,8 @@ void spawn_abort(struct vx_spawn *sp)
 	sp->sync_fd = -1;
 	if (sp->listener >= 0)
 		close(sp->listener);
-	sp->listener = -1;
+	if (sp->root >= 0)
+		close(sp->root);
+	sp->listener = sp->root = -1;
 	cg_close(&sp->cg);
 }

@@ -69,6 +69,7 @@ struct vx_spawn {
 	int child_fd;			/* child's end (closed in the parent after clone) */
 	int procfs;			/* while the root is built: its /proc, made ahead, or -1 */
 	int listener;			/* init's sync() listener (sync = context), or -1 */
+	int root;			/* with a listener, the root once init runs, or -1 */
 
 	uint64_t phase_ns[PH_COUNT];	/* where the start spent its time */
 };

@@ -500,7 +500,8 @@ static bool path_within(const char *a, const char *b)
 	return strncmp(a, b, n) == 0 && (a[n] == '/' || a[n] == '\0');
 }
 
-int storage_bind_open(const char *spec, char *ctxpath, size_t len, bool *ro, struct vx_err *err)
+int storage_bind_open(const char *spec, int flags, char *ctxpath, size_t len, bool *ro,
+		      struct vx_err *err)
 {
 	const char *c1 = strchr(spec, ':'), *c2 = strchr(c1 + 1, ':');
 	const char *const own[] = { vx_paths.contexts, vx_paths.templates, vx_paths.run,
@@ -517,8 +518,7 @@ int storage_bind_open(const char *spec, char *ctxpath, size_t len, bool *ro, str
 		if (path_within(host, own[i]) || path_within(own[i], host))
 			return vx_fail(err, EPERM, "bind %s: %s holds vctx's own storage (%s)", spec,
 				       host, own[i]);
-	fd = vx_openat2(AT_FDCWD, host, O_PATH | O_CLOEXEC,
-			RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+	fd = vx_openat2(AT_FDCWD, host, flags | O_CLOEXEC, RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
 	if (fd < 0 && errno == ELOOP)
 		return vx_fail(err, ELOOP, "bind %s: %s has a symlink in it; give the real path",
 			       spec, host);
@@ -534,7 +534,7 @@ int storage_check_binds(const struct vx_conf *conf, struct vx_err *err)
 	bool ro;
 
 	for (i = 0; i < conf->bind.n; i++) {
-		int fd = storage_bind_open(conf->bind.v[i], ctx, sizeof(ctx), &ro, err);
+		int fd = storage_bind_open(conf->bind.v[i], O_PATH, ctx, sizeof(ctx), &ro, err);
 
 		if (fd < 0)
 			return -1;

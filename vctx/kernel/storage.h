@@ -63,9 +63,11 @@ int storage_overcommit(char *note, size_t len);
 /* The image's size in bytes (0 if the context has none), and what it takes on the host. */
 uint64_t storage_image_size(const char *name, uint64_t *allocated);
 
-/* One bind entry: the host path opened (O_PATH, no symlink followed, outside vctx's storage),
- * the path inside, and whether it is read-only. */
-int storage_bind_open(const char *spec, char *ctxpath, size_t len, bool *ro, struct vx_err *err);
+/* One bind entry: the host path opened with flags (O_PATH, or O_RDONLY for a file system's
+ * syncfs; no symlink followed, outside vctx's storage), the path inside, and whether it is
+ * read-only. */
+int storage_bind_open(const char *spec, int flags, char *ctxpath, size_t len, bool *ro,
+		      struct vx_err *err);
 /* All of a config's binds can be opened (create and set check them early). */
 int storage_check_binds(const struct vx_conf *conf, struct vx_err *err);
 

@@ -171,6 +171,30 @@ static int export(scmp_filter_ctx ctx, bool prefix, struct vx_bpf *out, struct v
 	return 0;
 }
 
+/* A filter that allows by default, for the native architecture and the compat one the kernel
+ * accepts from this host (x32 is not added, so its system calls get the bad-architecture
+ * action), loaded without no_new_privs; NULL with err. */
+static scmp_filter_ctx start_filter(struct vx_err *err)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+
+	if (!ctx) {
+		vx_fail(err, ENOMEM, "libseccomp: cannot start a filter");
+		return NULL;
+	}
+	if (seccomp_arch_add(ctx, SCMP_ARCH_X86) < 0 && seccomp_arch_native() == SCMP_ARCH_X86_64) {
+		vx_fail(err, EINVAL, "libseccomp: cannot add the i386 architecture");
+		seccomp_release(ctx);
+		return NULL;
+	}
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) < 0) {
+		vx_fail(err, EINVAL, "libseccomp: cannot set the filter's attributes");
+		seccomp_release(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
 int sysrules_compile(const char *list, bool io_uring, bool net_raw, struct vx_bpf *out,
 		     struct vx_err *err)
 {
@@ -179,17 +203,10 @@ int sysrules_compile(const char *list, bool io_uring, bool net_raw, struct vx_bp
 	int r = -1;
 
 	memset(out, 0, sizeof(*out));
-	ctx = seccomp_init(SCMP_ACT_ALLOW);
+	ctx = start_filter(err);
 	if (!ctx)
-		return vx_fail(err, ENOMEM, "libseccomp: cannot start a filter");
-	/* The compat architecture the kernel accepts from this host; x32 is not added, so its
-	 * system calls get the bad-architecture action. */
-	if (seccomp_arch_add(ctx, SCMP_ARCH_X86) < 0 && seccomp_arch_native() == SCMP_ARCH_X86_64) {
-		vx_fail(err, EINVAL, "libseccomp: cannot add the i386 architecture");
-		goto out;
-	}
-	if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) < 0 ||
-	    seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ERRNO(ENOSYS)) < 0) {
+		return -1;
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ERRNO(ENOSYS)) < 0) {
 		vx_fail(err, EINVAL, "libseccomp: cannot set the filter's attributes");
 		goto out;
 	}
@@ -223,17 +240,12 @@ int sysrules_sync(struct vx_bpf *out, struct vx_err *err)
 	int r = -1;
 
 	memset(out, 0, sizeof(*out));
-	ctx = seccomp_init(SCMP_ACT_ALLOW);
-	if (!ctx)
-		return vx_fail(err, ENOMEM, "libseccomp: cannot start a filter");
 	/* The main filter refuses x32 and anything else: this one only needs to see sync(2)
 	 * where it can come from. */
-	if (seccomp_arch_add(ctx, SCMP_ARCH_X86) < 0 && seccomp_arch_native() == SCMP_ARCH_X86_64) {
-		vx_fail(err, EINVAL, "libseccomp: cannot add the i386 architecture");
-		goto out;
-	}
-	if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) < 0 ||
-	    seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(sync), 0) < 0) {
+	ctx = start_filter(err);
+	if (!ctx)
+		return -1;
+	if (seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(sync), 0) < 0) {
 		vx_fail(err, EINVAL, "libseccomp: cannot build the filter for sync(2)");
 		goto out;
 	}

@@ -79,7 +79,7 @@ int ctl_read(int fd, struct ctl_req *req, int *passed, struct vx_err *err)
 	/* One byte more than a request: a longer message is seen as one. */
 	char buf[sizeof(*req) + 1];
 	const struct ctl_op_info *op;
-	int got;
+	_cleanup_close_ int got = -1;	/* closed unless a sync-listener request takes it */
 	ssize_t n;
 
 	vx_err_clear(err);
@@ -87,16 +87,8 @@ int ctl_read(int fd, struct ctl_req *req, int *passed, struct vx_err *err)
 	n = fdpass_recv(fd, buf, sizeof(buf), &got, MSG_DONTWAIT);
 	if (n < 0 && errno == EPROTO)
 		return vx_fail(err, EPROTO, "a control request with a control message it may not have");
-	if (n <= 0) {
-		if (got >= 0)
-			close(got);
+	if (n <= 0)
 		return -1;
-	}
-	/* Only a sync-listener request keeps what came with it. */
-	if (n == sizeof(*req) && ((struct ctl_req *)buf)->op == CTL_SYNC_LISTENER)
-		*passed = got;
-	else if (got >= 0)
-		close(got);
 	if ((size_t)n != sizeof(*req))
 		return vx_fail(err, EPROTO, "a control request of %zd bytes (%zu expected: another "
 			       "vctx version?)", n, sizeof(*req));
@@ -105,13 +97,16 @@ int ctl_read(int fd, struct ctl_req *req, int *passed, struct vx_err *err)
 		return vx_fail(err, EPROTO, "a control request of another vctx version");
 	if (req->op == 0 || req->op >= CTL_NOPS)
 		return vx_fail(err, EOPNOTSUPP, "unknown control request %u", req->op);
-	if (req->op == CTL_SYNC_LISTENER && *passed < 0)
-		return vx_fail(err, EPROTO, "sync-listener: no descriptor came with it");
 	op = &ctl_ops[req->op];
 	if (op->arg == CTL_ARG_ADDR &&
 	    !(req->addr.family == AF_INET && req->addr.prefix <= 32) &&
 	    !(req->addr.family == AF_INET6 && req->addr.prefix <= 128))
 		return vx_fail(err, EINVAL, "%s: not an address", op->name);
+	if (req->op == CTL_SYNC_LISTENER) {
+		if (got < 0)
+			return vx_fail(err, EPROTO, "sync-listener: no descriptor came with it");
+		*passed = take_fd(&got);
+	}
 	return 0;
 }
 

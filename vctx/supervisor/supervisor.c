@@ -294,25 +294,19 @@ static void phase(struct vx_spawn *sp, enum vx_phase p, uint64_t *t)
 static int sup_syncs(struct sup *s, struct vx_err *err)
 {
 	struct vx_spawn *sp = &s->sp;
-	char ctx[PATH_MAX], self[64];
+	char ctx[PATH_MAX];
 	unsigned i;
 	bool ro;
-	int fd;
 
-	fd = open(sp->stage, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return vx_failsys(err, "cannot open the root of %s", s->name);
-	syncs_add_fs(&s->h, fd);
+	/* The root spawn_finish opened for the child. */
+	syncs_add_fs(&s->h, take_fd(&sp->root));
+	/* A directory or a file (the start has checked which), never waited on. */
 	for (i = 0; i < s->conf->bind.n; i++) {
-		_cleanup_close_ int where = storage_bind_open(s->conf->bind.v[i], ctx, sizeof(ctx),
-							      &ro, err);
+		int fd = storage_bind_open(s->conf->bind.v[i], O_RDONLY | O_NONBLOCK | O_NOCTTY, ctx,
+					   sizeof(ctx), &ro, err);
 
-		if (where < 0)
-			return -1;
-		snprintf(self, sizeof(self), "/proc/self/fd/%d", where);
-		fd = open(self, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 		if (fd < 0)
-			return vx_failsys(err, "bind %s", s->conf->bind.v[i]);
+			return vx_prefix(err, "the file systems sync() writes back");
 		syncs_add_fs(&s->h, fd);
 	}
 	if (syncs_adopt(&s->h, sp->listener, err) < 0)

@@ -155,14 +155,10 @@ void syncs_reap(struct sup_hand *h, int pidfd)
 {
 	unsigned i;
 
-	for (i = 0; i < h->nsyncs; i++)
-		if (h->syncwork[i] == pidfd)
-			break;
-	if (i == h->nsyncs) {
-		epoll_ctl(h->epfd, EPOLL_CTL_DEL, pidfd, NULL);
-		close(pidfd);
-		return;
-	}
+	for (i = 0; i < h->nsyncs && h->syncwork[i] != pidfd; i++)
+		;
+	if (i == h->nsyncs)
+		return;		/* only syncs_serve registers workers, each in its slot */
 	syncs_end_worker(h, i);
 	/* The listener is served here again: a call that came meanwhile, or its hang-up. */
 	events_add(h, h->syncs[i], T_SYNC, EPOLLIN);
