@@ -4,7 +4,7 @@
 # put in place atomically.
 . "$(dirname "$0")/lib.sh"
 
-plan 30
+plan 32
 
 A=$(ctx cfa); B=$(ctx cfb)
 ETC=$VCTX_PREFIX/etc/vctx
@@ -118,5 +118,29 @@ for r in 1 2 3 4 5 6; do
 	for n in "$X" "$Y" "$(ctx cq1)" "$(ctx cq2)" "$(ctx cq3)" "$(ctx cq4)"; do vx destroy "$n" >/dev/null 2>&1; done
 done
 is "$N" 6 "an address given up by vctx set while creates run is free at once, in each of 6 rounds"
+
+# `vctx set` that takes an address looks at the registry under that lock, and holds it until
+# its config is written.  Here another config claims the address while the set waits on the
+# lock, as a create or set that got the lock first would: the set is then refused.  With the
+# look before the lock (as it was), the set went ahead and both configs held the address.
+P=$(ctx cfp); Q=$(ctx cfq); IDS=$VCTX_PREFIX/run/vctx/ids.lock
+vx create "$P" --template busybox address=198.51.100.90/32 >/dev/null
+vx create "$Q" --template busybox address=198.51.100.91/32 >/dev/null
+mkfifo "$T_TMP/idheld" "$T_TMP/idgo"
+flock "$IDS" sh -c "echo >'$T_TMP/idheld'; cat '$T_TMP/idgo' >/dev/null" &
+HOLD=$!
+read -r _ <"$T_TMP/idheld"
+vx set "$P" address=198.51.100.92/32 2>"$T_TMP/seterr" &
+SETP=$!
+# Until the set waits on the lock (a blocked flock shows as "->" in /proc/locks).
+INO=$(stat -c %i "$IDS"); i=0
+until grep -Eq -- "-> FLOCK .*:$INO " /proc/locks || [ $i -ge 2000 ]; do i=$((i + 1)); sleep 0.01; done
+sed 's/198\.51\.100\.91/198.51.100.92/' "$ETC/$Q.conf" >"$T_TMP/q.conf" && mv "$T_TMP/q.conf" "$ETC/$Q.conf"
+echo >"$T_TMP/idgo"
+wait "$HOLD"; wait "$SETP"
+is "$?:$(cat "$T_TMP/seterr")" "1:vctx: address 198.51.100.92/32 belongs to context $Q" \
+	"vctx set cannot take an address claimed while it waited for the registry's lock"
+is "$(grep -c '^address = 198\.51\.100\.90/32$' "$ETC/$P.conf")" 1 "and its config is as it was"
+vx destroy "$P" >/dev/null; vx destroy "$Q" >/dev/null
 
 t_done

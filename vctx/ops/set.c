@@ -46,6 +46,21 @@ static void key_of(const char *setting, char *key, size_t len)
 	snprintf(key, len, "%.*s", (int)strcspn(setting, "="), setting);
 }
 
+/* Whether 'new' has an address 'old' lacks: one another context might claim meanwhile. */
+static bool set_gains_address(const struct vx_conf *old, const struct vx_conf *new)
+{
+	unsigned i, j;
+
+	for (i = 0; i < new->address.n; i++) {
+		for (j = 0; j < old->address.n; j++)
+			if (addr_equal(&new->address.v[i], &old->address.v[j]))
+				break;
+		if (j == old->address.n)
+			return true;
+	}
+	return false;
+}
+
 /* Apply the live keys to a running context; on failure put back what was applied. */
 static int set_live(const char *name, const char *cgroup, const struct vx_conf *old,
 		    const struct vx_conf *new, int nset, char **set, unsigned *deferred,
@@ -96,6 +111,11 @@ int set_context(const char *name, int nset, char **set, bool save, bool wait, un
 		handle_close(&h);
 		return -1;
 	}
+	/* An address taken is checked under the lock creates, destroys and edits take, and
+	 * held until the config is written: a create or another set that claims it meanwhile
+	 * lands before this look or after this write, never between. */
+	if (save && set_gains_address(old, &new) && (idlock = idrange_lock(err)) < 0)
+		goto out;
 	if (registry_check_addresses(name, &new, err) < 0 || storage_check_binds(&new, err) < 0)
 		goto out;
 	running = h.st.init_alive && h.st.state != VX_STOPPED;
@@ -134,7 +154,7 @@ int set_context(const char *name, int nset, char **set, bool save, bool wait, un
 		*deferred = 0;
 	/* Written under the lock creates and destroys take (idrange_lock), so that it never
 	 * lands between their looks at the registry and their notes to its index. */
-	if (save && ((idlock = idrange_lock(err)) < 0 || path_conf(path, sizeof(path), name) < 0 ||
+	if (save && ((idlock < 0 && (idlock = idrange_lock(err)) < 0) || path_conf(path, sizeof(path), name) < 0 ||
 		     write_atomic(path, text, strlen(text), 0600, false, err) < 0)) {
 		/* The file could not be written: take the live change back too. */
 		if (running)
