@@ -72,8 +72,9 @@
  *                           cgroup2 directory CGDIR, one per line
  *   probe refuse SYSCALL COMMAND [ARG ...]
  *                           run on the host: run COMMAND with SYSCALL (fsconfig,
- *                           mount_setattr, or setns-net: a setns into a network namespace
- *                           alone) failing with EINVAL for it and everything it starts, as
+ *                           mount_setattr, setns-net: a setns into a network namespace
+ *                           alone, or seccomp-listener: a filter loaded with a listener)
+ *                           failing with EINVAL for it and everything it starts, as
  *                           on a kernel that lacks what it would configure, or a step that
  *                           fails
  *   probe idmap-plant PID DIR NAME
@@ -1074,6 +1075,8 @@ static int syscall_filter(const char *name, uint32_t ret, struct sock_filter f[6
 		/* setns into a network namespace alone (what a start's network setup does;
 		 * its mount helper joins several namespaces at once) */
 		{ "setns-net", SYS_setns, true, CLONE_NEWNET },
+		/* a filter with a listener, as on a kernel without user notifications */
+		{ "seccomp-listener", SYS_seccomp, true, SECCOMP_FILTER_FLAG_NEW_LISTENER },
 	};
 	unsigned i;
 

@@ -3,7 +3,7 @@
 # means (the same probes these tests depend on); a missing required feature fails it.
 . "$(dirname "$0")/lib.sh"
 
-plan 22
+plan 25
 
 OUT=$(vx check)
 rc=$?
@@ -95,6 +95,16 @@ like "$(printf '%s\n' "$BAD" | grep -A1 '  network namespaces ' | tr '\n' ' ')" 
 	"MISSING +network namespaces +unshare: the limit on namespaces is reached.*without it: contexts cannot start.*\(required\)" \
 	"it names the feature, why, and what breaks without it"
 like "$(printf '%s\n' "$BAD" | tail -n 1)" "missing \([1-9][0-9]* required\)$" "the summary counts it"
+# sync = context, the default, needs a seccomp filter with a listener (user notifications).
+# Refused, as on a kernel without them, seccomp is missing; a listener of the program that
+# runs vctx check (the kernel allows one) is not taken for a missing feature.
+BAD=$("$PROBE" refuse seccomp-listener "$VCTX" check)
+is "$?:$(printf '%s\n' "$BAD" | awk 'index($0, "  seccomp filters ") { print $1 }')" "1:MISSING" \
+	"a seccomp filter with a listener that cannot be loaded makes vctx check fail"
+like "$(printf '%s\n' "$BAD" | grep -A1 '  seccomp filters ' | tr '\n' ' ')" \
+	"user notifications, Linux 5\.0; sync = host works without" "it says what for and what works without"
+is "$("$PROBE" gate setresgid 0 "$VCTX" check | awk 'index($0, "  seccomp filters ") { print $1 }')" ok \
+	"under another program's listener, seccomp is not taken for missing"
 is "$(find "$VCTX_PREFIX" /var/lib -maxdepth 3 -name '.vctx-check.*' 2>/dev/null)" "" "the probes leave no directory behind"
 fails_with "a bad option is a usage error" "usage: vctx check" vx check --bogus
 
