@@ -78,8 +78,8 @@ is "$(vx exec "$A" -- sh -c 'echo err >&2' 2>&1 >/dev/null)" "err" "stderr passe
 # the context's pty echoes ("^@") when it comes before the command's output (6 runs in 40).
 mkfifo "$T_TMP/tty-in"
 exec 7<>"$T_TMP/tty-in"
-is "$(script -qec "$VCTX exec -t $A -- tty" /dev/null <"$T_TMP/tty-in" | tr -d '\r')" "/dev/pts/0" \
-	"exec -t runs the command on a pty of the context's own"
+is "$(script -qec "$VCTX exec -t $A -- tty" /dev/null <"$T_TMP/tty-in" | tr -d '\r')" "/dev/pts/1" \
+	"exec -t runs the command on a pty of the context's own (pty 0 is its console)"
 exec 7>&-
 rm -f "$T_TMP/tty-in"
 OUT=$(printf 'hostname\nexit 3\n' | script -qec "$VCTX enter $A" /dev/null | tr -d '\r')

@@ -3,7 +3,7 @@
 # host code runs inside with the tenant's loader.  Each attack is shown succeeding against a
 # runtime without the protection (the control), then failing against vctx.
 . "$(dirname "$0")/lib.sh"
-plan 61
+plan 62
 
 A=$(ctx iso)
 t_build_busybox
@@ -203,7 +203,11 @@ like "$(printf '%s\n' "$MI" | grep ' / / ')" "lowerdir=/proc/self/fd/[0-9]+,uppe
 is "$(printf '%s\n' "$MI" | grep -cE "$VCTX_PREFIX|/run/vctx|/var/lib/vctx|/var/log/vctx")" "0" \
 	"no path of the host's vctx layout appears in init's or a command's mount table"
 like "$(printf '%s\n' "$MI" | grep ' /dev/console ' | head -n 1)" "^[0-9]+ [0-9]+ [0-9]+:[0-9]+ /0 /dev/console .* devpts " \
-	"the console is pty 0 of a devpts of its own"
+	"the console is pty 0 of a devpts"
+# Its own /dev/pts, and /dev/shm a directory of its /dev tmpfs: no superblock more than these.
+dev_of() { printf '%s\n' "$MI" | awk -v m="$1" '$5 == m { print $3; exit }'; }
+is "$(dev_of /dev/console) $(dev_of /dev/shm)" "$(dev_of /dev/pts) $(dev_of /dev)" \
+	"the console is a pty of the context's own devpts; /dev/shm is of its /dev tmpfs"
 like "$(printf '%s\n' "$MI" | grep ' /dev/log ' | head -n 1)" "^[0-9]+ [0-9]+ [0-9]+:[0-9]+ /log /dev/log .* tmpfs vctx-sockets " \
 	"/dev/log comes from a tmpfs of its supervisor's"
 # --- 9. export's first copy: a directory swapped for a symlink to the host mid-copy ------------

@@ -106,9 +106,10 @@ static int self_ro(int root, const char *rel, bool dir, struct vx_err *err)
 	return bind_ro(fd, root, rel, dir, MS_NOSUID | MS_NODEV | MS_NOEXEC, err);
 }
 
-/* Bind a directory below a read-only one onto itself and make that writable again (a bind
- * starts with its source's flags). */
-static int self_rw(int root, const char *rel, struct vx_err *err)
+/* Bind a directory onto itself with the mount flags 'flags' (a bind starts with its source's):
+ * a directory below a read-only one made writable again, or one with other flags than the
+ * file system it is part of. */
+static int self_bind(int root, const char *rel, unsigned long flags, struct vx_err *err)
 {
 	_cleanup_close_ int fd = vx_openat2(root, rel, O_PATH | O_DIRECTORY | O_CLOEXEC, RES);
 	char p[32];
@@ -119,9 +120,8 @@ static int self_rw(int root, const char *rel, struct vx_err *err)
 		return vx_failsys(err, "cannot bind /%s", rel);
 	close(fd);
 	fd = vx_openat2(root, rel, O_PATH | O_DIRECTORY | O_CLOEXEC, RES);
-	if (fd < 0 || mount(NULL, fdpath(p, fd), NULL,
-			    MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-		return vx_failsys(err, "cannot make /%s writable", rel);
+	if (fd < 0 || mount(NULL, fdpath(p, fd), NULL, MS_BIND | MS_REMOUNT | flags, NULL) < 0)
+		return vx_failsys(err, "cannot set the mount flags of /%s", rel);
 	return 0;
 }
 
@@ -251,6 +251,17 @@ static int make_dev_dir(int dev, const char *node, uid_t uid, struct vx_err *err
 	return 0;
 }
 
+int rootfs_devpts(const struct vx_conf *conf, const char *at, struct vx_err *err)
+{
+	char opts[128];
+
+	snprintf(opts, sizeof(opts), "newinstance,ptmxmode=0666,mode=0620,gid=%u,max=1024",
+		 conf_root_uid(conf) + TTY_GID);
+	if (mkdir(at, 0700) < 0 || mount("devpts", at, "devpts", MS_NOSUID | MS_NOEXEC, opts) < 0)
+		return vx_failsys(err, "cannot mount a devpts instance on %s", at);
+	return 0;
+}
+
 /* The tmpfs of /dev, staged at sp->lower (free again once the overlay holds the template; in
  * M0 only) with two directories: "dev", the context's /dev, and "mask", the empty one every
  * mask is a bind of (m->src).  /dev is a bind of "dev" alone, so nothing inside reaches
@@ -263,9 +274,10 @@ static int stage_dev(const struct vx_spawn *sp, struct masks *m, struct vx_err *
 	int dev;
 
 	/* The one mount without nodev: it holds only the nodes made here, and a context
-	 * cannot make device nodes of its own. */
-	if (mount("vctx-dev", sp->lower, "tmpfs", MS_NOSUID | MS_NOEXEC,
-		  "mode=700,size=1m,nr_inodes=4096") < 0)
+	 * cannot make device nodes of its own.  /dev/shm is a directory of it (a superblock
+	 * less for each context): no size or inode limit but the tmpfs defaults, as a
+	 * tmpfs of its own had; what a context writes is charged to its memory cgroup. */
+	if (mount("vctx-dev", sp->lower, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=700") < 0)
 		return vx_failsys(err, "cannot mount a tmpfs for /dev");
 	fs = open(sp->lower, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	/* mkdir applies the umask: the modes are set afterwards. */
@@ -286,7 +298,7 @@ static int stage_dev(const struct vx_spawn *sp, struct masks *m, struct vx_err *
 static int setup_dev(const struct vx_spawn *sp, int root, struct masks *m, struct vx_err *err)
 {
 	uid_t uid = conf_root_uid(sp->conf);
-	char opts[128], from[32], to[32];
+	char from[32], to[32];
 	_cleanup_close_ int dev = -1, src = -1;
 	unsigned i;
 
@@ -321,12 +333,14 @@ static int setup_dev(const struct vx_spawn *sp, int root, struct masks *m, struc
 		    fchownat(dev, devlinks[i].name, uid, uid, AT_SYMLINK_NOFOLLOW) < 0)
 			return vx_failsys(err, "cannot create /dev/%s", devlinks[i].name);
 	}
-	snprintf(opts, sizeof(opts), "newinstance,ptmxmode=0666,mode=0620,gid=%u,max=1024",
-		 uid + TTY_GID);
-	if (mount_at(root, "dev/pts", "devpts", "devpts", MS_NOSUID | MS_NOEXEC, opts, err) < 0)
+	if (mount_at(root, "dev/pts", sp->pts, NULL, MS_BIND, NULL, err) < 0)
 		return -1;
-	snprintf(opts, sizeof(opts), "mode=1777,uid=%u,gid=%u", uid, uid);
-	if (mount_at(root, "dev/shm", "shm", "tmpfs", MS_NOSUID | MS_NODEV, opts, err) < 0 ||
+	/* /dev/shm: a directory of /dev's tmpfs, bound onto itself with a tmpfs's flags for it
+	 * (programs may run from it; a mount point, so that a guest's init mounts none). */
+	if (mkdirat(dev, "shm", 0700) < 0 || fchownat(dev, "shm", uid, uid, 0) < 0 ||
+	    fchmodat(dev, "shm", 01777, 0) < 0)
+		return vx_failsys(err, "cannot create /dev/shm");
+	if (self_bind(root, "dev/shm", MS_NOSUID | MS_NODEV, err) < 0 ||
 	    mount_at(root, "dev/mqueue", "mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		     NULL, err) < 0)
 		return -1;
@@ -403,7 +417,7 @@ static int setup_proc(const struct vx_spawn *sp, int root, struct masks *mask,
 		if (self_ro(root, proc_ro[i], i > 0, err) < 0)
 			return -1;
 	/* /proc/sys is read-only but for the parts the context's own namespaces own. */
-	if (self_ro(root, "proc/sys", true, err) < 0 || self_rw(root, "proc/sys/net", err) < 0)
+	if (self_ro(root, "proc/sys", true, err) < 0 || self_bind(root, "proc/sys/net", MS_NOSUID | MS_NODEV | MS_NOEXEC, err) < 0)
 		return -1;
 	return 0;
 }

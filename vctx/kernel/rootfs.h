@@ -14,6 +14,11 @@
  * host's credentials; and in its pid namespace unless sp->procfs is already made. */
 int rootfs_setup(const struct vx_spawn *sp, struct vx_err *err);
 
+/* The context's devpts instance, mounted at the host path 'at' (in M0) by its supervisor, once
+ * for the context's life: its console is one of its ptys (a devpts of the supervisor's own
+ * would cost each context a superblock more), and each boot's /dev/pts is a bind of it. */
+int rootfs_devpts(const struct vx_conf *conf, const char *at, struct vx_err *err);
+
 /* A procfs of the pid namespace that pid is in, made from outside it (pidns=, Linux 6.18),
  * not yet attached, nosuid, nodev and noexec: its mount descriptor; -1 with errno where the
  * kernel cannot. */

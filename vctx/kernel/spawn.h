@@ -54,7 +54,8 @@ struct vx_spawn {
 	char upper[VX_PATH_MAX], work[VX_PATH_MAX];
 	char stage[VX_PATH_MAX];	/* where M0 assembles the root */
 	char lower[VX_PATH_MAX];	/* where M0 attaches the idmapped template */
-	char console[VX_PATH_MAX];	/* host path of the console pty's slave */
+	char pts[VX_PATH_MAX];		/* host path of the context's devpts (rootfs_devpts) */
+	char console[VX_PATH_MAX];	/* host path of the console pty's slave, one of its ptys */
 	char logsock[VX_PATH_MAX];	/* host path of the /dev/log socket, "" if none */
 	char notifysock[VX_PATH_MAX];	/* host path of the notify socket, "" if none */
 	bool lxcfs;			/* lxcfs's view of /proc over the context's */

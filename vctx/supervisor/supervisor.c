@@ -28,6 +28,7 @@
 #include "core/sys.h"
 #include "core/util.h"
 #include "kernel/proc.h"
+#include "kernel/rootfs.h"
 #include "kernel/storage.h"
 #include "supervisor/console.h"
 #include "supervisor/ctl.h"
@@ -145,10 +146,11 @@ static int beside_step(void *arg, struct vx_err *err)
 	return cg_devices(&s->sp.cg, s->conf->devices, err);
 }
 
-/* RUN/NAME/dev: a tmpfs and a devpts instance of the supervisor's own, in M0 only, for what is
- * bound into the context's /dev (the console pty, the /dev/log and notify sockets): the
- * context's mount table then shows "/0" of a devpts and "/log" of a tmpfs, nothing of the
- * host's run directory or ptys. */
+/* RUN/NAME/dev: a tmpfs of the supervisor's own, in M0 only, for the /dev/log and notify
+ * sockets bound into the context, and on its pts the context's devpts, whose pty 0 is the
+ * console: the context's mount table then shows "/log" of a tmpfs and "/0" of its own devpts,
+ * nothing of the host's run directory or ptys.  Both last as long as the supervisor: across
+ * the guest's reboots. */
 static int sup_devdir(struct sup *s, struct vx_err *err)
 {
 	char path[PATH_MAX];
@@ -160,11 +162,8 @@ static int sup_devdir(struct sup *s, struct vx_err *err)
 	    mount("vctx-sockets", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		  "mode=700,size=64k,nr_inodes=16") < 0)
 		return vx_failsys(err, "cannot mount a tmpfs on %s", path);
-	if (mkdir(s->h.pts, 0700) < 0 ||
-	    mount("devpts", s->h.pts, "devpts", MS_NOSUID | MS_NOEXEC,
-		  "newinstance,ptmxmode=0600,mode=0600,max=4") < 0)
-		return vx_failsys(err, "cannot mount a devpts instance on %s", s->h.pts);
-	return 0;
+	snprintf(s->sp.pts, sizeof(s->sp.pts), "%s", s->h.pts);
+	return rootfs_devpts(s->conf, s->h.pts, err);
 }
 
 static int sup_rundir(struct sup *s, struct vx_err *err)
@@ -945,6 +944,7 @@ void sup_resume(void)
 	s->sp.pid = h->init;
 	s->sp.pidfd = h->pidfd;
 	snprintf(s->sp.console, sizeof(s->sp.console), "%s", h->con.path);
+	snprintf(s->sp.pts, sizeof(s->sp.pts), "%s", h->pts);
 	if (h->log.fd >= 0)
 		snprintf(s->sp.logsock, sizeof(s->sp.logsock), "%s", h->log.path);
 	if (h->ready.notify >= 0)
