@@ -644,78 +644,33 @@ int vnet_setup(const char *name, const struct vx_conf *conf, pid_t pid, struct v
 
 /* --- teardown ------------------------------------------------------------------------------- */
 
-struct rule_scan {
-	const char *ifname;
-	unsigned n;
-	struct {
-		uint32_t prio;
-		struct vx_addr src;
-		bool has_src;
-		bool blackhole;
-	} r[VX_LIST_MAX + 1];
-};
-
-static int rule_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct fib_rule_hdr *frh = mnl_nlmsg_get_payload(nlh);
-	struct rule_scan *s = data;
-	const struct nlattr *a;
-	bool ours = false;
-
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*frh))
-		return MNL_CB_ERROR;
-	if (s->n >= VX_LIST_MAX + 1)
-		return MNL_CB_OK;
-	memset(&s->r[s->n], 0, sizeof(s->r[0]));
-	mnl_attr_for_each(a, nlh, sizeof(*frh)) {
-		switch (mnl_attr_get_type(a)) {
-		case FRA_IFNAME:
-			ours = mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0 &&
-			       strcmp(mnl_attr_get_str(a), s->ifname) == 0;
-			break;
-		case FRA_PRIORITY:
-			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-				s->r[s->n].prio = mnl_attr_get_u32(a);
-			break;
-		case FRA_SRC:
-			if (frh->family != AF_INET6 || frh->src_len > 128 ||
-			    mnl_attr_validate2(a, MNL_TYPE_BINARY, 16) < 0)
-				break;
-			s->r[s->n].has_src = true;
-			s->r[s->n].src.family = frh->family;
-			s->r[s->n].src.prefix = frh->src_len;
-			memcpy(s->r[s->n].src.a.raw, mnl_attr_get_payload(a), 16);
-			break;
-		}
-	}
-	if (ours && (s->r[s->n].prio == RULE_ALLOW || s->r[s->n].prio == RULE_DROP)) {
-		s->r[s->n].blackhole = frh->action == FR_ACT_BLACKHOLE;
-		s->n++;
-	}
-	return MNL_CB_OK;
-}
-
+/* The source-check rules of the host end ifname (RULE_ALLOW for each of its IPv6 addresses,
+ * RULE_DROP after them), deleted by what marks them: that interface and priority, with no
+ * action, table or source, which the kernel then does not compare.  One request a rule
+ * until none is left, and no dump: every context's rules are in one list, which a dump at
+ * each stop would read whole. */
 static int del_rules(struct nl *nl, const char *ifname, struct vx_err *err)
 {
+	static const uint32_t prios[] = { RULE_ALLOW, RULE_DROP };
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct rule_scan *s = calloc(1, sizeof(*s));
-	unsigned i;
-	int r = 0;
+	unsigned i, n;
 
-	if (!s)
-		return vx_fail(err, ENOMEM, "out of memory");
-	s->ifname = ifname;
-	if (nl_dump(nl, nlmsg_dump(buf, RTM_GETRULE, AF_INET6), rule_cb, s, err) < 0) {
-		free(s);
-		return -1;
+	for (i = 0; i < ARRAY_SIZE(prios); i++) {
+		for (n = 0; n <= VX_LIST_MAX; n++) {
+			struct nlmsghdr *nlh = nlmsg_rule(buf, RTM_DELRULE, AF_INET6, ifname, NULL,
+							  prios[i], false);
+			struct fib_rule_hdr *frh = mnl_nlmsg_get_payload(nlh);
+
+			frh->action = FR_ACT_UNSPEC;
+			frh->table = RT_TABLE_UNSPEC;
+			if (nl_talk(nl, nlh, err) == 0)
+				continue;
+			if (err->code == ENOENT)
+				break;
+			return vx_prefix(err, "cannot remove a source check rule of %s", ifname);
+		}
 	}
-	for (i = 0; i < s->n; i++)
-		if (nl_talk(nl, nlmsg_rule(buf, RTM_DELRULE, AF_INET6, ifname,
-					   s->r[i].has_src ? &s->r[i].src : NULL, s->r[i].prio,
-					   s->r[i].blackhole), err) < 0 && err->code != ENOENT)
-			r = vx_prefix(err, "cannot remove a source check rule of %s", ifname);
-	free(s);
-	return r;
+	return 0;
 }
 
 static int del_proxy(struct nl *nl, int upidx, const struct vx_addr *a, struct vx_err *err)
