@@ -417,7 +417,8 @@ static int setup_proc(const struct vx_spawn *sp, int root, struct masks *mask,
 		if (self_ro(root, proc_ro[i], i > 0, err) < 0)
 			return -1;
 	/* /proc/sys is read-only but for the parts the context's own namespaces own. */
-	if (self_ro(root, "proc/sys", true, err) < 0 || self_bind(root, "proc/sys/net", MS_NOSUID | MS_NODEV | MS_NOEXEC, err) < 0)
+	if (self_ro(root, "proc/sys", true, err) < 0 ||
+	    self_bind(root, "proc/sys/net", MS_NOSUID | MS_NODEV | MS_NOEXEC, err) < 0)
 		return -1;
 	return 0;
 }

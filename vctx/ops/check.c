@@ -331,7 +331,6 @@ static int p_idmap(const struct check_feature *f, char *detail)
 static int seccomp_child(void *arg, void *out, struct vx_err *err)
 {
 	char *detail = out;
-
 	int fd;
 
 	(void)arg;

@@ -154,7 +154,8 @@ int set_context(const char *name, int nset, char **set, bool save, bool wait, un
 		*deferred = 0;
 	/* Written under the lock creates and destroys take (idrange_lock), so that it never
 	 * lands between their looks at the registry and their notes to its index. */
-	if (save && ((idlock < 0 && (idlock = idrange_lock(err)) < 0) || path_conf(path, sizeof(path), name) < 0 ||
+	if (save && ((idlock < 0 && (idlock = idrange_lock(err)) < 0) ||
+		     path_conf(path, sizeof(path), name) < 0 ||
 		     write_atomic(path, text, strlen(text), 0600, false, err) < 0)) {
 		/* The file could not be written: take the live change back too. */
 		if (running)
