@@ -8,6 +8,10 @@
  *   probe udp-send [--freebind] SRC DST PORT COUNT
  *                           send COUNT datagrams from SRC (an address of either family;
  *                           fe80::1%eth0 for a link-local one)
+ *   probe raw6-send IFACE MAC SRC DST PORT COUNT
+ *                           send COUNT IPv6 UDP datagrams from SRC to DST as frames built
+ *                           here, to the MAC on IFACE (AF_PACKET): no route, neighbour
+ *                           entry or source address of the sender's is needed
  *   probe udp-count PORT    say "ready", then count datagrams per source address until one
  *                           says "END"; print "SRC N" lines
  *   probe udp-end DST PORT  send the "END" datagram
@@ -90,6 +94,9 @@
 #include <net/if.h>
 #include <net/if_arp.h>
 #include <linux/seccomp.h>
+#include <linux/if_packet.h>
+#include <netinet/ip6.h>
+#include <netinet/udp.h>
 #include <linux/filter.h>
 #include <linux/bpf.h>
 #include <stddef.h>
@@ -239,6 +246,57 @@ static int udp_send(int argc, char **argv)
 	}
 	for (i = 0; i < atoi(argv[3]); i++)
 		if (sendto(fd, "data", 4, 0, (struct sockaddr *)&dst, dl) == 4)
+			sent++;
+	printf("sent %d\n", sent);
+	return 0;
+}
+
+/* Raw IPv6 + UDP to a MAC: what a context's root can put on its link whatever its routes. */
+static int raw6_send(int argc, char **argv)
+{
+	struct {		/* 40 + 8 + 4 bytes, no padding */
+		struct ip6_hdr ip;
+		struct udphdr udp;
+		char data[4];
+	} pkt = { .data = "data" };
+	struct sockaddr_ll to = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IPV6),
+				  .sll_halen = 6 };
+	const unsigned char *c;
+	uint32_t sum = 0;
+	int fd, i, sent = 0;
+	unsigned k;
+
+	if (argc != 6 || !(to.sll_ifindex = if_nametoindex(argv[0])) ||
+	    sscanf(argv[1], "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &to.sll_addr[0], &to.sll_addr[1],
+		   &to.sll_addr[2], &to.sll_addr[3], &to.sll_addr[4], &to.sll_addr[5]) != 6 ||
+	    inet_pton(AF_INET6, argv[2], &pkt.ip.ip6_src) != 1 ||
+	    inet_pton(AF_INET6, argv[3], &pkt.ip.ip6_dst) != 1)
+		return 2;
+	pkt.ip.ip6_flow = htonl(6u << 28);
+	pkt.ip.ip6_plen = htons(sizeof(pkt.udp) + sizeof(pkt.data));
+	pkt.ip.ip6_nxt = IPPROTO_UDP;
+	pkt.ip.ip6_hlim = 64;
+	pkt.udp.uh_sport = htons(40000);
+	pkt.udp.uh_dport = htons(atoi(argv[4]));
+	pkt.udp.uh_ulen = pkt.ip.ip6_plen;
+	/* The checksum over the pseudo-header (addresses, length, next header) and the rest. */
+	for (c = (const unsigned char *)&pkt.ip.ip6_src, k = 0; k < 32; k += 2)
+		sum += c[k] << 8 | c[k + 1];
+	sum += sizeof(pkt.udp) + sizeof(pkt.data) + IPPROTO_UDP;
+	for (c = (const unsigned char *)&pkt.udp, k = 0; k < sizeof(pkt.udp) + sizeof(pkt.data);
+	     k += 2)
+		sum += c[k] << 8 | c[k + 1];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	pkt.udp.uh_sum = htons(~sum & 0xffff);
+	fd = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IPV6));
+	if (fd < 0) {
+		printf("socket: %s\n", strerror(errno));
+		return 1;
+	}
+	for (i = 0; i < atoi(argv[5]); i++)
+		if (sendto(fd, &pkt, sizeof(pkt), 0, (struct sockaddr *)&to, sizeof(to)) ==
+		    (ssize_t)sizeof(pkt))
 			sent++;
 	printf("sent %d\n", sent);
 	return 0;
@@ -1232,6 +1290,8 @@ int main(int argc, char **argv)
 		return exe_trap();
 	if (argc >= 2 && strcmp(argv[1], "udp-send") == 0)
 		return udp_send(argc - 2, argv + 2);
+	if (argc >= 2 && strcmp(argv[1], "raw6-send") == 0)
+		return raw6_send(argc - 2, argv + 2);
 	if (argc == 3 && strcmp(argv[1], "udp-count") == 0)
 		return udp_count(argv[2]);
 	if (argc == 4 && strcmp(argv[1], "udp-end") == 0)
@@ -1243,6 +1303,7 @@ int main(int argc, char **argv)
 	if (argc == 2 && strcmp(argv[1], "spin") == 0)
 		return spin();
 	fprintf(stderr, "usage: probe hog | forks N | spin | udp-send [--freebind] SRC DST PORT N |"
+		" raw6-send IFACE MAC SRC DST PORT N |"
 			" udp-count PORT | udp-end DST PORT\n");
 	return 2;
 }

@@ -396,6 +396,13 @@ static int host_sysctls(struct net *n, struct vx_err *err)
 	snprintf(path, sizeof(path), "ipv4/neigh/%s/proxy_delay", n->st->uplink);
 	if (sysctl_set(path, "0", err) < 0)
 		return -1;
+	/* IPv6 is forwarded host-wide once any context has it (below), and nothing checks the
+	 * sources of a host end without it: a context with no IPv6 address gets none on its
+	 * host end, which then drops what it sends (a root with net_raw could else send any
+	 * source there).  Its first address, added live, turns it back on (v6_gateway). */
+	snprintf(path, sizeof(path), "ipv6/conf/%s/disable_ipv6", n->hostif);
+	if (sysctl_set(path, n->v6 ? "0" : "1", err) < 0)
+		return -1;
 	if (!n->v6)
 		return 0;
 	snprintf(path, sizeof(path), "ipv6/neigh/%s/proxy_delay", n->st->uplink);

@@ -5,7 +5,7 @@
 # "LAN host" at the other end of it.  Documentation addresses only.
 . "$(dirname "$0")/lib.sh"
 command -v curl >/dev/null || { echo "1..0 # SKIP curl is not installed"; t_abort; exit 0; }
-plan 65
+plan 69
 
 HN=vxh$$; LN=vxl$$
 T_EXTRA_CLEANUP="ip netns del $HN 2>/dev/null; ip netns del $LN 2>/dev/null"
@@ -70,6 +70,33 @@ is "$(printf '%s\n' "$COUNTS" | grep -c '\(192.0.2.11\|2001:db8::11\|fe80::bad\)
 is "$(printf '%s\n' "$COUNTS" | sort | tr '\n' ' ')" "2001:db8::10 5 ::ffff:192.0.2.10 7 " \
 	"while A's own packets all arrived"
 vx exec "$A" -- ip addr del 192.0.2.11/32 dev eth0
+
+# A routed context with no IPv6 address: the host forwards IPv6 host-wide once A and B have
+# it, and no source check covers this host end, so its IPv6 is off there.  Its root, given
+# net_raw, sends IPv6 frames straight to the host end's MAC from a foreign source: none
+# reaches the LAN.  The control: with IPv6 on at that host end, the same frames do.
+F=$(ctx n4)
+H "$VCTX" create "$F" --template busybox link=up0 address=192.0.2.12/24 cap-keep=net_raw &&
+	H "$VCTX" start "$F" && t_probe "$F"
+FH=$(vx status "$F" | sed -n 's/.*host end \([^,]*\),.*/\1/p')
+FMAC=$(ip -n $HN -o link show "$FH" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
+mkfifo "$T_TMP/count4"
+LAN "$PROBE" udp-count 9995 > "$T_TMP/count4" & CNT=$!
+exec 7< "$T_TMP/count4"; read -r READY <&7
+like "$(vx exec "$F" -- /probe raw6-send eth0 "$FMAC" 2001:db8::77 2001:db8::1 9995 20)" "^sent 20" \
+	"an IPv4-only context with net_raw puts foreign IPv6 frames on its link"
+ip netns exec $HN sysctl -qw "net.ipv6.conf.$FH.disable_ipv6=0"
+vx exec "$F" -- /probe raw6-send eth0 "$FMAC" 2001:db8::78 2001:db8::1 9995 20 > /dev/null
+LAN "$PROBE" udp-end 192.0.2.1 9995 || kill $CNT; wait $CNT
+is "$(cat <&7 | tr '\n' ' ')" "2001:db8::78 20 " \
+	"none reached the LAN; with IPv6 on at its host end (the control) all did"
+exec 7<&-
+ip netns exec $HN sysctl -qw "net.ipv6.conf.$FH.disable_ipv6=1"
+H "$VNET" add "$F" 2001:db8::12/64
+is "$(ip netns exec $HN sysctl -n "net.ipv6.conf.$FH.disable_ipv6")" 0 \
+	"its first IPv6 address, added live, turns IPv6 on at its host end"
+like "$(LAN busybox ping -c1 -W5 2001:db8::12)" "1 packets received" "and the LAN reaches it there"
+H "$VCTX" destroy --force "$F" > /dev/null
 
 # Live changes, persisted.
 H "$VNET" add "$A" 192.0.2.20/24 && H "$VNET" add "$A" 2001:db8::20/64; ok $? "vnet add on the running context"
