@@ -18,7 +18,8 @@ void filter_release(void)
 int filter_apply(const char *table, const char *ifname, const char *mac,
 			const struct vx_addrs *allow, bool replace, struct vx_err *err)
 {
-	struct nft_srcfilter f = { .table = table, .ifname = ifname, .replace = replace };
+	struct nft_srcfilter f = { .table = table, .ifname = ifname, .replace = replace,
+				   .routed = !mac || !mac[0] };
 	size_t cap = 256 << 10;	/* 64 addresses take ~100 KB */
 	_cleanup_free_ char *buf = malloc(cap);
 	struct nl_batch b;
@@ -27,7 +28,7 @@ int filter_apply(const char *table, const char *ifname, const char *mac,
 
 	if (!buf)
 		return vx_fail(err, ENOMEM, "out of memory");
-	if (ifname && sscanf(mac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &f.mac[0], &f.mac[1], &f.mac[2],
+	if (ifname && !f.routed && sscanf(mac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &f.mac[0], &f.mac[1], &f.mac[2],
 			     &f.mac[3], &f.mac[4], &f.mac[5]) != 6)
 		return vx_fail(err, EINVAL, "bad MAC address '%s'", mac);
 	if (ifname && allow) {

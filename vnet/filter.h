@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * filter.h — the source filter on a bridged context's port (the host end of its veth): one
- * nftables netdev table per context (nft.h says what it lets through), put in place before
- * the port joins the bridge, changed with the context's addresses, removed at teardown.
+ * filter.h — the source filter on a bridged context's port (the host end of its veth), and
+ * on the host end of a routed context with IPv6: one nftables netdev table per context
+ * (nft.h says what each form lets through), put in place before the context can send
+ * through it, changed with the context's addresses, removed at teardown.
  */
 #ifndef VNET_FILTER_H
 #define VNET_FILTER_H
@@ -15,7 +16,7 @@
 
 /* Put the filter named table on ifname, for frames from mac carrying the addresses of
  * allow, in place of any of that name (replace) or where there is none; or, with ifname
- * NULL, remove it. */
+ * NULL, remove it.  mac NULL or "": the routed form (nft.h), for a routed context's IPv6. */
 int filter_apply(const char *table, const char *ifname, const char *mac,
 		 const struct vx_addrs *allow, bool replace, struct vx_err *err);
 

@@ -315,6 +315,33 @@ static void filter_rules(struct nl_batch *b, const struct nft_srcfilter *f, bool
 	v6_source(b, f->table, ANY, true);
 }
 
+/* The routed form's rules (nft.h); the chain drops what none accepts. */
+static void routed_rules(struct nl_batch *b, const struct nft_srcfilter *f)
+{
+	static const uint16_t pass[] = { ETH_P_IP, ETH_P_ARP };
+	static const unsigned char ll64[8] = { 0xfe, 0x80 };
+	struct nlmsghdr *r;
+	struct nlattr *x;
+	unsigned i;
+
+	for (i = 0; i < ARRAY_SIZE(pass); i++) {
+		if (!(r = rule_start(b, f->table, &x)))
+			return;
+		c_ethertype(r, pass[i]);
+		rule_end(b, r, x, NF_ACCEPT);
+	}
+	for (i = 0; i < f->naddr; i++)
+		if (f->addr[i].family == AF_INET6)
+			v6_source(b, f->table, f->addr[i].a.raw, false);
+	if ((r = rule_start(b, f->table, &x))) {
+		c_ethertype(r, ETH_P_IPV6);
+		e_payload(r, NFT_PAYLOAD_NETWORK_HEADER, 8, 8);
+		e_cmp(r, NFT_CMP_EQ, ll64, 8);
+		rule_end(b, r, x, NF_ACCEPT);
+	}
+	v6_source(b, f->table, ANY, true);
+}
+
 int nft_srcfilter_batch(struct nl_batch *b, char *buf, size_t cap, uint32_t seq,
 		     const struct nft_srcfilter *f)
 {
@@ -338,12 +365,16 @@ int nft_srcfilter_batch(struct nl_batch *b, char *buf, size_t cap, uint32_t seq,
 			v4 |= f->addr[i].family == AF_INET;
 		nft_table(b, NFT_MSG_NEWTABLE, f->table, !f->replace);
 		nft_chain(b, f->table, f->ifname);
-		if ((nlh = rule_start(b, f->table, &x))) {
-			e_payload(nlh, NFT_PAYLOAD_LL_HEADER, 6, 6);
-			e_cmp(nlh, NFT_CMP_NEQ, f->mac, 6);
-			rule_end(b, nlh, x, NF_DROP);
+		if (f->routed) {
+			routed_rules(b, f);
+		} else {
+			if ((nlh = rule_start(b, f->table, &x))) {
+				e_payload(nlh, NFT_PAYLOAD_LL_HEADER, 6, 6);
+				e_cmp(nlh, NFT_CMP_NEQ, f->mac, 6);
+				rule_end(b, nlh, x, NF_DROP);
+			}
+			filter_rules(b, f, v4);
 		}
-		filter_rules(b, f, v4);
 	}
 	if ((nlh = nft_msg(b, NFNL_MSG_BATCH_END, AF_UNSPEC, 0)))
 		nft_done(b, nlh);

@@ -28,7 +28,15 @@ struct nft_srcfilter {
 	const struct vx_addr *addr;
 	unsigned naddr;
 	bool replace;			/* a table of that name may exist: replace it */
+	bool routed;			/* the routed form (below); mac is not looked at */
 };
+
+/* The routed form, on the host end of a routed context with IPv6 (IPv4 has rp_filter
+ * there): IPv6 only from its own addresses, link-local ones (fe80::/64, for neighbour
+ * discovery with the host end; the kernel forwards none) and :: for ICMPv6; IPv4 and ARP
+ * pass, as without a filter; anything else is dropped.  A rule a source of its own: one
+ * chain on one device, whatever the number of contexts (policy rules, one list for the
+ * host, were walked by every IPv6 packet the host routed). */
 
 /* The link-local address the kernel gives an interface with this MAC (EUI-64, RFC 4291):
  * the only one a bridged context may send from besides its configured addresses. */

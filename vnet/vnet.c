@@ -22,7 +22,8 @@
 #include "vnet/filter.h"
 #include "vnet/nft.h"
 
-/* Policy rule priorities for IPv6 source checking: before the main table (32766). */
+/* Policy rule priorities of the IPv6 source checks of contexts an earlier vnet started
+ * (before the main table, 32766): only removed now (del_rules). */
 #define RULE_ALLOW 30000
 #define RULE_DROP 30001
 
@@ -353,9 +354,21 @@ static int add_host_side_addr(struct net *n, int hostidx, int upidx, const struc
 	if (talk(&n->host, nlmsg_neigh_proxy(buf, RTM_NEWNEIGH, upidx, &host), err,
 		 "cannot add a proxy neighbour entry for %s on %s", text, n->st->uplink) < 0)
 		return -1;
-	if (a->family == AF_INET6 &&
-	    talk(&n->host, nlmsg_rule(buf, RTM_NEWRULE, AF_INET6, n->hostif, &host, RULE_ALLOW,
-				      false), err, "cannot allow %s from %s", text, n->hostif) < 0)
+	return 0;
+}
+
+/* A routed context's IPv6 source check: the routed form of the source filter on its host
+ * end (nft.h), allowing the IPv6 addresses of allow; made with its first IPv6 address. */
+static int routed_filter(struct net *n, const struct vx_addrs *allow, struct vx_err *err)
+{
+	snprintf(n->st->filter, sizeof(n->st->filter), "vctx-%s", n->name);
+	n->st->mac[0] = '\0';
+	n->st->allow = *allow;
+	/* As for a bridge port: only a leftover of a killed supervisor (EEXIST) costs the
+	 * slower replacement. */
+	if (filter_apply(n->st->filter, n->hostif, NULL, &n->st->allow, false, err) < 0 &&
+	    (err->code != EEXIST ||
+	     filter_apply(n->st->filter, n->hostif, NULL, &n->st->allow, true, err) < 0))
 		return -1;
 	return 0;
 }
@@ -516,9 +529,7 @@ static int routed_setup(struct net *n, struct vx_err *err)
 		gw.prefix = 64;
 		if (talk(&n->host, nlmsg_addr(buf, RTM_NEWADDR, hostidx, &gw), err,
 			 "cannot add %s to %s", V6_GW_TEXT, n->hostif) < 0 ||
-		    talk(&n->host, nlmsg_rule(buf, RTM_NEWRULE, AF_INET6, n->hostif, NULL, RULE_DROP,
-					      true), err, "cannot add the source check for %s",
-			 n->hostif) < 0)
+		    routed_filter(n, &n->conf->address, err) < 0)
 			return -1;
 	}
 	for (i = 0; i < n->conf->address.n; i++)
@@ -651,8 +662,8 @@ int vnet_setup(const char *name, const struct vx_conf *conf, pid_t pid, struct v
 
 /* --- teardown ------------------------------------------------------------------------------- */
 
-/* The source-check rules of the host end ifname (RULE_ALLOW for each of its IPv6 addresses,
- * RULE_DROP after them), deleted by what marks them: that interface and priority, with no
+/* The source-check rules an earlier vnet gave the host end ifname (RULE_ALLOW for each of its
+ * IPv6 addresses, RULE_DROP after them), deleted by what marks them: that interface and priority, with no
  * action, table or source, which the kernel then does not compare.  One request a rule
  * until none is left, and no dump: every context's rules are in one list, which a dump at
  * each stop would read whole. */
@@ -725,6 +736,7 @@ static int live_open(struct net *n, const struct vx_conf *conf, pid_t pid,
 		     struct vx_runstate *st, struct vx_err *err)
 {
 	memset(n, 0, sizeof(*n));
+	n->name = conf->name;
 	n->conf = conf;
 	n->st = st;
 	snprintf(n->hostif, sizeof(n->hostif), "%s", st->netdev);
@@ -762,8 +774,7 @@ static int v6_gateway(struct net *n, int hostidx, int ctxidx, struct vx_err *err
 	if (host_sysctls(n, err) < 0 ||
 	    talk(&n->host, nlmsg_addr(buf, RTM_NEWADDR, hostidx, &gw), err, "cannot add %s to %s",
 		 V6_GW_TEXT, n->hostif) < 0 ||
-	    talk(&n->host, nlmsg_rule(buf, RTM_NEWRULE, AF_INET6, n->hostif, NULL, RULE_DROP, true),
-		 err, "cannot add the source check") < 0)
+	    routed_filter(n, &n->st->proxies, err) < 0)
 		return -1;
 	gw.prefix = 128;
 	return talk(&n->ctx, nlmsg_route(buf, RTM_NEWROUTE, &any6, ctxidx, &gw), err,

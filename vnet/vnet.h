@@ -8,7 +8,7 @@
  *   (without prefix routes, so everything goes through the host), a /32 or /128 route per
  *   address to the host end, a proxy ARP/NDP entry on the uplink for exactly those
  *   addresses, and source checking on the host end: strict reverse-path filtering for IPv4,
- *   policy rules that drop anything else for IPv6.
+ *   for IPv6 a source filter on the host end (filter.h), or, without IPv6, none at all there.
  * bridge: the host end of the veth pair joins an existing bridge.
  * macvlan: a macvlan child of the uplink becomes the context's eth0.
  */

@@ -5,7 +5,7 @@
 # "LAN host" at the other end of it.  Documentation addresses only.
 . "$(dirname "$0")/lib.sh"
 command -v curl >/dev/null || { echo "1..0 # SKIP curl is not installed"; t_abort; exit 0; }
-plan 69
+plan 71
 
 HN=vxh$$; LN=vxl$$
 T_EXTRA_CLEANUP="ip netns del $HN 2>/dev/null; ip netns del $LN 2>/dev/null"
@@ -70,6 +70,17 @@ is "$(printf '%s\n' "$COUNTS" | grep -c '\(192.0.2.11\|2001:db8::11\|fe80::bad\)
 is "$(printf '%s\n' "$COUNTS" | sort | tr '\n' ' ')" "2001:db8::10 5 ::ffff:192.0.2.10 7 " \
 	"while A's own packets all arrived"
 vx exec "$A" -- ip addr del 192.0.2.11/32 dev eth0
+# A's IPv6 source check is a filter on its host end (one chain on that device, not rules every
+# IPv6 packet of the host walks).  The control: without it, B's IPv6 source gets through.
+is "$(H nft list tables | grep -c "^table netdev vctx-$A\$")" 1 "A's IPv6 sources are checked by a filter on its host end"
+mkfifo "$T_TMP/count6"
+LAN "$PROBE" udp-count 9994 > "$T_TMP/count6" & CNT=$!
+exec 7< "$T_TMP/count6"; read -r READY <&7
+H nft delete table netdev "vctx-$A"
+vx exec "$A" -- /probe udp-send --freebind 2001:db8::11 2001:db8::1 9994 20 > /dev/null
+LAN "$PROBE" udp-end 192.0.2.1 9994 || kill $CNT; wait $CNT
+is "$(cat <&7 | tr '\n' ' ')" "2001:db8::11 20 " "control: without the filter, A's packets from B's IPv6 address reach the LAN"
+exec 7<&-
 
 # A routed context with no IPv6 address: the host forwards IPv6 host-wide once A and B have
 # it, and no source check covers this host end, so its IPv6 is off there.  Its root, given
@@ -166,7 +177,7 @@ vx set "$C" bridge=br0 && H "$VCTX" start "$C"; ok $? "a bridged context joins b
 like "$(H busybox ping -c1 -W5 198.51.100.7)" "1 packets received" "the host reaches it over the bridge"
 
 # The bridged context's source filter: its port passes only its own MAC and addresses.
-is "$(H nft list tables)" "table netdev vctx-$C" "a source filter guards its bridge port"
+is "$(H nft list tables | grep -c "^table netdev vctx-$C\$")" 1 "a source filter guards its bridge port"
 like "$(vx status "$C" | tr '\n' ' ')" "network: +bridge br0 \(host end v[xy]-.*filter: +nftables netdev vctx-$C \(source MAC" \
 	"vctx status shows the bridge, the host end and the filter"
 ip -n $HN addr add 2001:db8:1::1/64 dev br0 nodad && ip -n $HN link set lo up

@@ -242,8 +242,9 @@ static void scan_rule(const struct nlmsghdr *nlh, struct batch_scan *sc, const u
 		nested(e, x);
 		last = mnl_attr_get_str(x[NFTA_EXPR_NAME]);
 		nested(x[NFTA_EXPR_DATA], d);
-		/* The first rule: the source MAC differs from the context's: drop. */
-		if (sc->rules == 0 && n == 1) {
+		/* The first rule: the source MAC differs from the context's: drop (the bridge
+		 * form; mac NULL: the routed form, which has none). */
+		if (mac && sc->rules == 0 && n == 1) {
 			assert_string_equal(last, "cmp");
 			assert_int_equal(ntohl(mnl_attr_get_u32(d[NFTA_CMP_OP])), NFT_CMP_NEQ);
 			nested(d[NFTA_CMP_DATA], v);
@@ -398,12 +399,45 @@ static void source_filter(void **state)
 	assert_int_equal(sc.rules, 0);
 }
 
+/* The routed form: IPv4 and ARP pass, IPv6 from its own addresses, link-local and :: only;
+ * no MAC rule, nothing of the bridge form's. */
+static void routed_filter(void **state)
+{
+	static char buf[1 << 20];
+	static const unsigned char ll64[8] = { 0xfe, 0x80 };
+	struct nft_srcfilter f = { .table = "vctx-web1", .ifname = "vx-web1", .routed = true };
+	struct vx_addr a[3];
+	struct batch_scan sc;
+	struct nl_batch b;
+
+	(void)state;
+	addr_parse("192.0.2.10/24", true, &a[0], NULL);
+	addr_parse("2001:db8::10/64", true, &a[1], NULL);
+	addr_parse("2001:db8::11/64", true, &a[2], NULL);
+	f.addr = a;
+	f.naddr = 3;
+	assert_int_equal(nft_srcfilter_batch(&b, buf, sizeof(buf), 100, &f), 0);
+	scan_batch(&b, &sc, NULL);
+	assert_true(sc.seq_ok);
+	assert_int_equal(sc.types[1], NFT_MSG_NEWTABLE);
+	assert_int_equal(sc.types[2], NFT_MSG_NEWCHAIN);
+	assert_string_equal(sc.chain_dev, "vx-web1");
+	assert_int_equal(sc.policy, NF_DROP);
+	assert_false(sc.mac_rule);
+	/* accept: IPv4, ARP, each IPv6 address (2), link-local, ::; drop: none but the policy */
+	assert_int_equal(sc.accept, 6);
+	assert_int_equal(sc.drop, 0);
+	assert_non_null(memmem(b.buf, b.len, a[2].a.raw, 16));
+	assert_non_null(memmem(b.buf, b.len, ll64, 8));
+	assert_null(memmem(b.buf, b.len, a[0].a.raw, 4));	/* IPv4: rp_filter's */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(veth),	 cmocka_unit_test(address), cmocka_unit_test(route),
 		cmocka_unit_test(proxy), cmocka_unit_test(rule),    cmocka_unit_test(names_and_addresses),
-		cmocka_unit_test(source_filter),
+		cmocka_unit_test(source_filter), cmocka_unit_test(routed_filter),
 	};
 
 	RUN(tests);

@@ -539,7 +539,8 @@ static struct check_feature features[] = {
 	  "routed networking (mode = routed) does not work", p_link, 0, "veth" },
 	{ "bridge", "bridge links", false, "CONFIG_NF_TABLES_NETDEV", "4.2",
 	  "bridged networking (mode = bridge, whose port carries an nftables source filter) "
-	  "does not work", p_link, 0, "bridge" },
+	  "does not work, nor IPv6 in routed mode (the same filter's routed form)", p_link, 0,
+	  "bridge" },
 	{ "macvlan", "macvlan links", false, "CONFIG_MACVLAN", "2.6.23",
 	  "mode = macvlan does not work", p_link, 0, "macvlan" },
 	{ "loop", "loop devices", false, "CONFIG_BLK_DEV_LOOP", "5.8",
