@@ -28,8 +28,9 @@ int filter_apply(const char *table, const char *ifname, const char *mac,
 
 	if (!buf)
 		return vx_fail(err, ENOMEM, "out of memory");
-	if (ifname && !f.routed && sscanf(mac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &f.mac[0], &f.mac[1], &f.mac[2],
-			     &f.mac[3], &f.mac[4], &f.mac[5]) != 6)
+	if (ifname && !f.routed &&
+	    sscanf(mac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &f.mac[0], &f.mac[1], &f.mac[2],
+		   &f.mac[3], &f.mac[4], &f.mac[5]) != 6)
 		return vx_fail(err, EINVAL, "bad MAC address '%s'", mac);
 	if (ifname && allow) {
 		f.addr = allow->v;

@@ -20,7 +20,14 @@
  * discovery); no neighbour advertisement for a foreign address, no router advertisement or
  * redirect, no DHCP server answer.  A family with no address in addr is checked by MAC
  * only (the context may take addresses by DHCP or SLAAC).  Frames with a VLAN tag and
- * other ethertypes are dropped. */
+ * other ethertypes are dropped.
+ *
+ * The routed form (routed), on the host end of a routed context with IPv6 (IPv4 has
+ * rp_filter there): IPv6 only from its own addresses, link-local ones (fe80::/64, for
+ * neighbour discovery with the host end; the kernel forwards none) and :: for ICMPv6; IPv4
+ * and ARP pass, as without a filter; anything else is dropped.  One chain on one device,
+ * whatever the number of contexts (policy rules, one list for the host, were walked by
+ * every IPv6 packet the host routed). */
 struct nft_srcfilter {
 	const char *table;
 	const char *ifname;		/* NULL: only remove the table */
@@ -28,15 +35,8 @@ struct nft_srcfilter {
 	const struct vx_addr *addr;
 	unsigned naddr;
 	bool replace;			/* a table of that name may exist: replace it */
-	bool routed;			/* the routed form (below); mac is not looked at */
+	bool routed;			/* the routed form (above); mac is not looked at */
 };
-
-/* The routed form, on the host end of a routed context with IPv6 (IPv4 has rp_filter
- * there): IPv6 only from its own addresses, link-local ones (fe80::/64, for neighbour
- * discovery with the host end; the kernel forwards none) and :: for ICMPv6; IPv4 and ARP
- * pass, as without a filter; anything else is dropped.  A rule a source of its own: one
- * chain on one device, whatever the number of contexts (policy rules, one list for the
- * host, were walked by every IPv6 packet the host routed). */
 
 /* The link-local address the kernel gives an interface with this MAC (EUI-64, RFC 4291):
  * the only one a bridged context may send from besides its configured addresses. */

@@ -357,18 +357,16 @@ static int add_host_side_addr(struct net *n, int hostidx, int upidx, const struc
 	return 0;
 }
 
-/* A routed context's IPv6 source check: the routed form of the source filter on its host
- * end (nft.h), allowing the IPv6 addresses of allow; made with its first IPv6 address. */
-static int routed_filter(struct net *n, const struct vx_addrs *allow, struct vx_err *err)
+/* The source filter on the host end, for the addresses of allow: the bridge form with the
+ * MAC in the run state, the routed form (a routed context's IPv6 check) without.  A new
+ * table; only a leftover of a killed supervisor (EEXIST) costs the slower replacement. */
+static int put_filter(struct net *n, const struct vx_addrs *allow, struct vx_err *err)
 {
 	snprintf(n->st->filter, sizeof(n->st->filter), "vctx-%s", n->name);
-	n->st->mac[0] = '\0';
 	n->st->allow = *allow;
-	/* As for a bridge port: only a leftover of a killed supervisor (EEXIST) costs the
-	 * slower replacement. */
-	if (filter_apply(n->st->filter, n->hostif, NULL, &n->st->allow, false, err) < 0 &&
+	if (filter_apply(n->st->filter, n->hostif, n->st->mac, &n->st->allow, false, err) < 0 &&
 	    (err->code != EEXIST ||
-	     filter_apply(n->st->filter, n->hostif, NULL, &n->st->allow, true, err) < 0))
+	     filter_apply(n->st->filter, n->hostif, n->st->mac, &n->st->allow, true, err) < 0))
 		return -1;
 	return 0;
 }
@@ -529,7 +527,7 @@ static int routed_setup(struct net *n, struct vx_err *err)
 		gw.prefix = 64;
 		if (talk(&n->host, nlmsg_addr(buf, RTM_NEWADDR, hostidx, &gw), err,
 			 "cannot add %s to %s", V6_GW_TEXT, n->hostif) < 0 ||
-		    routed_filter(n, &n->conf->address, err) < 0)
+		    put_filter(n, &n->conf->address, err) < 0)
 			return -1;
 	}
 	for (i = 0; i < n->conf->address.n; i++)
@@ -574,16 +572,10 @@ static int bridge_setup(struct net *n, struct vx_err *err)
 	if (make_veth(n, n->conf->mtu, err) < 0)
 		return -1;
 	snprintf(n->st->netdev, sizeof(n->st->netdev), "%s", n->hostif);
-	snprintf(n->st->filter, sizeof(n->st->filter), "vctx-%s", n->name);
 	snprintf(n->st->mac, sizeof(n->st->mac), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1],
 		 mac[2], mac[3], mac[4], mac[5]);
 	/* Before the port joins the bridge: nothing passes unfiltered. */
-	n->st->allow = n->conf->address;
-	/* The start path makes a new table; only a leftover of a killed supervisor (EEXIST)
-	 * costs the slower replacement. */
-	if (filter_apply(n->st->filter, n->hostif, n->st->mac, &n->st->allow, false, err) < 0 &&
-	    (err->code != EEXIST ||
-	     filter_apply(n->st->filter, n->hostif, n->st->mac, &n->st->allow, true, err) < 0))
+	if (put_filter(n, &n->conf->address, err) < 0)
 		return -1;
 	idx = nl_ifindex(&n->host, n->hostif, err);
 	if (idx <= 0 || talk(&n->host, nlmsg_link_set(buf, idx, NULL, br, true), err,
@@ -662,11 +654,11 @@ int vnet_setup(const char *name, const struct vx_conf *conf, pid_t pid, struct v
 
 /* --- teardown ------------------------------------------------------------------------------- */
 
-/* The source-check rules an earlier vnet gave the host end ifname (RULE_ALLOW for each of its
- * IPv6 addresses, RULE_DROP after them), deleted by what marks them: that interface and priority, with no
- * action, table or source, which the kernel then does not compare.  One request a rule
- * until none is left, and no dump: every context's rules are in one list, which a dump at
- * each stop would read whole. */
+/* The source-check rules an earlier vnet gave the host end ifname (RULE_ALLOW for each of
+ * its IPv6 addresses, RULE_DROP after them), deleted by what marks them: that interface and
+ * priority, with no action, table or source, which the kernel then does not compare.  One
+ * request a rule until none is left, and no dump: every context's rules are in one list,
+ * which a dump at each stop would read whole. */
 static int del_rules(struct nl *nl, const char *ifname, struct vx_err *err)
 {
 	static const uint32_t prios[] = { RULE_ALLOW, RULE_DROP };
@@ -771,10 +763,10 @@ static int v6_gateway(struct net *n, int hostidx, int ctxidx, struct vx_err *err
 
 	n->v6 = true;
 	gw.prefix = 64;
-	if (host_sysctls(n, err) < 0 ||
+	/* The filter first: IPv6 comes on at the host end (host_sysctls) checked already. */
+	if (put_filter(n, &n->st->proxies, err) < 0 || host_sysctls(n, err) < 0 ||
 	    talk(&n->host, nlmsg_addr(buf, RTM_NEWADDR, hostidx, &gw), err, "cannot add %s to %s",
-		 V6_GW_TEXT, n->hostif) < 0 ||
-	    routed_filter(n, &n->st->proxies, err) < 0)
+		 V6_GW_TEXT, n->hostif) < 0)
 		return -1;
 	gw.prefix = 128;
 	return talk(&n->ctx, nlmsg_route(buf, RTM_NEWROUTE, &any6, ctxidx, &gw), err,

@@ -305,6 +305,15 @@ static void scan_batch(const struct nl_batch *b, struct batch_scan *sc, const un
 	assert_int_equal(len, 0);
 }
 
+/* A new table at types[at], then its chain: ingress on vx-web1, policy drop. */
+static void assert_chain(const struct batch_scan *sc, unsigned at)
+{
+	assert_int_equal(sc->types[at], NFT_MSG_NEWTABLE);
+	assert_int_equal(sc->types[at + 1], NFT_MSG_NEWCHAIN);
+	assert_string_equal(sc->chain_dev, "vx-web1");
+	assert_int_equal(sc->policy, NF_DROP);
+}
+
 static void source_filter(void **state)
 {
 	static char buf[1 << 20];
@@ -337,10 +346,7 @@ static void source_filter(void **state)
 	scan_batch(&b, &sc, f.mac);
 	assert_int_equal(sc.types[1], NFT_MSG_NEWTABLE);
 	assert_int_equal(sc.types[2], NFT_MSG_DELTABLE);
-	assert_int_equal(sc.types[3], NFT_MSG_NEWTABLE);
-	assert_int_equal(sc.types[4], NFT_MSG_NEWCHAIN);
-	assert_string_equal(sc.chain_dev, "vx-web1");
-	assert_int_equal(sc.policy, NF_DROP);
+	assert_chain(&sc, 3);
 	assert_true(sc.mac_rule);
 	/* accept: ARP from its address and from 0.0.0.0, IPv4 from its address, IPv6 from its
 	 * address, link-local and unspecified; drop: other MAC, DHCP server, RA, redirect,
@@ -419,10 +425,7 @@ static void routed_filter(void **state)
 	assert_int_equal(nft_srcfilter_batch(&b, buf, sizeof(buf), 100, &f), 0);
 	scan_batch(&b, &sc, NULL);
 	assert_true(sc.seq_ok);
-	assert_int_equal(sc.types[1], NFT_MSG_NEWTABLE);
-	assert_int_equal(sc.types[2], NFT_MSG_NEWCHAIN);
-	assert_string_equal(sc.chain_dev, "vx-web1");
-	assert_int_equal(sc.policy, NF_DROP);
+	assert_chain(&sc, 1);
 	assert_false(sc.mac_rule);
 	/* accept: IPv4, ARP, each IPv6 address (2), link-local, ::; drop: none but the policy */
 	assert_int_equal(sc.accept, 6);
