@@ -4,7 +4,11 @@
  * start a context, made directly, once, with nothing around them (no config, no supervisor,
  * no state, no log relay, no console).  `make bench` puts vctx beside it.
  *
- *   floor TEMPLATE_ROOTFS WORKDIR N ADDRESS
+ *   floor TEMPLATE_ROOTFS WORKDIR N ADDRESS [hold]
+ *
+ * With "hold", the context's one process sleeps instead of exiting, and floor leaves it
+ * running (its pid on standard output, its cgroups in place): `make bench` measures what the
+ * kernel keeps for a context with no manager around it at all.
  *
  * cgroups (every v1 hierarchy as vctx, with memory and pids limits and the device list, the
  * tasks files written by the child; a delegated cgroup2 directory; written for this project's
@@ -22,6 +26,7 @@
 #include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,7 +206,7 @@ static void masks(void)
 		die("cgroup2");
 }
 
-static int child(const char *stage, int go)
+static int child(const char *stage, int go, bool hold)
 {
 	char c;
 	int tree;
@@ -230,7 +235,10 @@ static int child(const char *stage, int go)
 		if (cap == 16 /* sys_module */ || cap == 17 /* sys_rawio */ || cap == 25 /* sys_time */)
 			prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
 	seccomp();
-	execl("/bin/true", "true", (char *)NULL);
+	if (hold)
+		execl("/bin/sleep", "sleep", "1000000000", (char *)NULL);
+	else
+		execl("/bin/true", "true", (char *)NULL);
 	die("exec");
 	return 1;
 }
@@ -315,12 +323,14 @@ int main(int argc, char **argv)
 	char stage[512], map[64], path[64];
 	int go[2], pidfd = -1, status, n;
 	siginfo_t si;
+	bool hold;
 	pid_t pid;
 
-	if (argc != 5) {
-		fprintf(stderr, "usage: floor TEMPLATE_ROOTFS WORKDIR N ADDRESS\n");
+	if (argc != 5 && (argc != 6 || strcmp(argv[5], "hold") != 0)) {
+		fprintf(stderr, "usage: floor TEMPLATE_ROOTFS WORKDIR N ADDRESS [hold]\n");
 		return 2;
 	}
+	hold = argc == 6;
 	n = atoi(argv[3]);
 	/* Like the supervisor: a mount namespace of its own for the root it builds. */
 	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
@@ -335,7 +345,7 @@ int main(int argc, char **argv)
 	if (pid == 0) {
 		close(go[1]);
 		snprintf(stage, sizeof(stage), "%s/stage", argv[2]);
-		_exit(child(stage, go[0]));
+		_exit(child(stage, go[0], hold));
 	}
 	close(go[0]);
 	snprintf(map, sizeof(map), "0 %u 65536", BASE);
@@ -348,6 +358,10 @@ int main(int argc, char **argv)
 	if (write(go[1], "g", 1) != 1)
 		die("go");
 	close(go[1]);
+	if (hold) {
+		printf("%d\n", (int)pid);
+		return 0;
+	}
 	if (waitid(P_PIDFD, pidfd, &si, WEXITED) < 0)
 		die("wait");
 	status = si.si_status;
