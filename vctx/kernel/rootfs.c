@@ -257,7 +257,9 @@ int rootfs_devpts(const struct vx_conf *conf, const char *at, struct vx_err *err
 
 	snprintf(opts, sizeof(opts), "newinstance,ptmxmode=0666,mode=0620,gid=%u,max=1024",
 		 conf_root_uid(conf) + TTY_GID);
-	if (mkdir(at, 0700) < 0 || mount("devpts", at, "devpts", MS_NOSUID | MS_NOEXEC, opts) < 0)
+	if (mkdir(at, 0700) < 0)
+		return vx_failsys(err, "cannot create %s for the context's devpts", at);
+	if (mount("devpts", at, "devpts", MS_NOSUID | MS_NOEXEC, opts) < 0)
 		return vx_failsys(err, "cannot mount a devpts instance on %s", at);
 	return 0;
 }

@@ -49,15 +49,11 @@ static void key_of(const char *setting, char *key, size_t len)
 /* Whether 'new' has an address 'old' lacks: one another context might claim meanwhile. */
 static bool set_gains_address(const struct vx_conf *old, const struct vx_conf *new)
 {
-	unsigned i, j;
+	unsigned i;
 
-	for (i = 0; i < new->address.n; i++) {
-		for (j = 0; j < old->address.n; j++)
-			if (addr_equal(&new->address.v[i], &old->address.v[j]))
-				break;
-		if (j == old->address.n)
+	for (i = 0; i < new->address.n; i++)
+		if (addr_list_find(&old->address, &new->address.v[i]) < 0)
 			return true;
-	}
 	return false;
 }
 
